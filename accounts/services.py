@@ -1,0 +1,60 @@
+"""Rules for professional access. One place grants and withdraws the role."""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from . import roles
+from .models import ProfessionalProfile
+
+
+def request_professional_access(user, *, organisation, role, practice):
+    """Record a professional's request; access follows only after verification."""
+    profile, _ = ProfessionalProfile.objects.update_or_create(
+        user=user,
+        defaults={
+            "organisation": organisation,
+            "role": role,
+            "practice": practice,
+            "status": ProfessionalProfile.Status.PENDING,
+            "decided_at": None,
+            "decided_by": None,
+        },
+    )
+    return profile
+
+
+@transaction.atomic
+def decide_professional(profile, *, status, decided_by, note=""):
+    """Verify or reject a professional.
+
+    Verification puts the user in the Professionals group; rejection (or
+    withdrawing an earlier verification) takes them out again, so group
+    membership always matches the profile's status.
+    """
+    group, _ = Group.objects.get_or_create(name=roles.PROFESSIONALS)
+    profile.status = status
+    profile.decided_at = timezone.now()
+    profile.decided_by = decided_by
+    profile.note = note
+    profile.save(update_fields=["status", "decided_at", "decided_by", "note"])
+    if status == ProfessionalProfile.Status.VERIFIED:
+        profile.user.groups.add(group)
+    else:
+        profile.user.groups.remove(group)
+    return profile
+
+
+def verify_professional(profile, *, decided_by, note=""):
+    return decide_professional(profile, status=ProfessionalProfile.Status.VERIFIED, decided_by=decided_by, note=note)
+
+
+def can_see_professional_content(user):
+    """Verified professionals and staff may open professional documents."""
+    return roles.has_role(user, roles.PROFESSIONALS) or roles.is_staff_member(user)
+
+
+def has_mfa(user):
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -1,0 +1,90 @@
+"""Dutch postcodes and distances, without an external geocoder.
+
+A postcode is reduced to its four digits (PC4) and looked up in the GeoNames
+centroid file; distances are great-circle distances (as the crow flies).
+"""
+
+import csv
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "nl-pc4.csv"
+EARTH_RADIUS_KM = 6371.0088
+
+# ASCII only: \d would also accept Arabic-Indic or fullwidth digits.
+POSTCODE_RE = re.compile(r"^([1-9][0-9]{3})(?:\s?([A-Z]{2}))?$", re.ASCII)
+# Letter pairs never handed out by PostNL.
+UNUSED_LETTER_PAIRS = {"SA", "SD", "SS"}
+MAX_POSTCODE_INPUT = 16
+
+
+@dataclass(frozen=True)
+class Postcode:
+    digits: str
+    letters: str = ""
+
+    def __str__(self):
+        return f"{self.digits} {self.letters}" if self.letters else self.digits
+
+
+@dataclass(frozen=True)
+class Place:
+    pc4: str
+    name: str
+    latitude: float
+    longitude: float
+
+
+def parse_postcode(value):
+    """Turn what someone typed into a Postcode, or raise a Dutch ValidationError."""
+    raw = (value or "").strip()
+    if not raw:
+        raise ValidationError(_("Vul een postcode in, bijvoorbeeld 5611 AB."), code="required")
+    if len(raw) > MAX_POSTCODE_INPUT:
+        raise ValidationError(
+            _("Dit is te lang voor een postcode. Vul 4 cijfers in, met of zonder 2 letters, bijvoorbeeld 5611 AB."),
+            code="too_long",
+        )
+    match = POSTCODE_RE.match(raw.upper())
+    if not match:
+        if re.match(r"^0[0-9]{3}", raw, re.ASCII):
+            message = _("Een Nederlandse postcode begint niet met een 0. Controleer de postcode, bijvoorbeeld 5611 AB.")
+        else:
+            message = _("Dit is geen geldige postcode. Vul 4 cijfers in, met of zonder 2 letters, bijvoorbeeld 5611 AB.")
+        raise ValidationError(message, code="invalid")
+    digits, letters = match.group(1), match.group(2) or ""
+    if letters in UNUSED_LETTER_PAIRS:
+        raise ValidationError(
+            _("Deze postcode bestaat niet. Controleer de letters, bijvoorbeeld 5611 AB."), code="invalid"
+        )
+    return Postcode(digits, letters)
+
+
+@lru_cache(maxsize=1)
+def _places():
+    with DATA_FILE.open(newline="", encoding="utf-8") as handle:
+        return {
+            row["pc4"]: Place(row["pc4"], row["place"], float(row["latitude"]), float(row["longitude"]))
+            for row in csv.DictReader(handle)
+        }
+
+
+def find_place(postcode):
+    """The centroid of a postcode's PC4 area, or None when the area is unknown."""
+    digits = postcode.digits if isinstance(postcode, Postcode) else str(postcode)[:4]
+    return _places().get(digits)
+
+
+def distance_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance between two points (haversine formula)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))

@@ -1,0 +1,70 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from booking import geo
+
+from .models import Audience, Delivery, Theme
+
+DISTANCE_CHOICES = [("", _("Elke afstand")), ("5", _("Tot 5 km")), ("10", _("Tot 10 km")), ("25", _("Tot 25 km")), ("50", _("Tot 50 km"))]
+
+
+class PostcodeField(forms.CharField):
+    """A Dutch postcode, typed any common way; cleans to a geo.Postcode."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 100)  # the real check is in parse_postcode
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "postal-code", "inputmode": "text", "size": "8", "spellcheck": "false"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        return geo.parse_postcode(value)
+
+    def validate(self, value):
+        if value is None and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+    def run_validators(self, value):
+        # max_length would otherwise measure the Postcode object, not the input.
+        return None
+
+
+class CourseFilterForm(forms.Form):
+    """The course finder. GET only, so every search has a URL that can be shared."""
+
+    postcode = PostcodeField(label=_("Uw postcode"), required=False, help_text=_("Bijvoorbeeld 5611 AB of 5611."))
+    distance = forms.ChoiceField(label=_("Afstand"), choices=DISTANCE_CHOICES, required=False)
+    theme = forms.ModelChoiceField(
+        label=_("Thema"), queryset=Theme.objects.all(), required=False, empty_label=_("Alle thema's"), to_field_name="slug"
+    )
+    audience = forms.ChoiceField(label=_("Voor wie"), choices=[("", _("Iedereen"))] + Audience.choices, required=False)
+    delivery = forms.ChoiceField(label=_("Vorm"), choices=[("", _("Alle vormen"))] + Delivery.choices, required=False)
+    couples = forms.BooleanField(label=_("Alleen trainingen waar koppels welkom zijn"), required=False)
+
+    error_css_class = "has-error"
+
+    def clean(self):
+        cleaned = super().clean()
+        postcode = cleaned.get("postcode")
+        cleaned["place"] = None
+        if postcode:
+            place = geo.find_place(postcode)
+            if place is None:
+                self.add_error(
+                    "postcode",
+                    _("Postcode %(postcode)s kennen we niet. Probeer de postcode van een plaats in de buurt.")
+                    % {"postcode": postcode},
+                )
+            cleaned["place"] = place
+        if cleaned.get("distance") and not postcode and "postcode" not in self.errors:
+            self.add_error("postcode", _("Vul uw postcode in om op afstand te zoeken."))
+        return cleaned
+
+    @property
+    def active_filters(self):
+        if not self.is_bound or not hasattr(self, "cleaned_data"):
+            return False
+        return any(self.data.get(name) for name in self.fields)

@@ -1,0 +1,258 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PageChooserPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.blocks import BodyBlock
+
+
+class Theme(models.Model):
+    """What a training is about: stress, mood, communication, resilience…"""
+
+    name = models.CharField(_("naam"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
+    description = models.CharField(_("omschrijving"), max_length=200, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+
+    class Meta:
+        verbose_name = _("thema")
+        verbose_name_plural = _("thema's")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+class Trainer(models.Model):
+    """A person who leads groups. Shown on course pages by name and profession only."""
+
+    name = models.CharField(_("naam"), max_length=150)
+    profession = models.CharField(_("beroep"), max_length=150, help_text=_("Bijvoorbeeld: psychosociaal therapeut."))
+    bio = models.TextField(_("korte introductie"), max_length=600, blank=True)
+    photo = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("foto"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.OneToOneField(
+        "accounts.User",
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="trainer",
+        help_text=_("Het account waarmee deze trainer inlogt om de eigen groepen te zien."),
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("profession"), FieldPanel("bio"), FieldPanel("photo"), FieldPanel("user")]
+
+    class Meta:
+        verbose_name = _("trainer")
+        verbose_name_plural = _("trainers")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CourseIndexPage(Page):
+    intro = models.TextField(_("introductie"), max_length=500, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("overzicht trainingen")
+
+    def get_context(self, request, *args, **kwargs):
+        from .finder import find_courses
+        from .forms import CourseFilterForm
+
+        context = super().get_context(request, *args, **kwargs)
+        form = CourseFilterForm(request.GET or None)
+        context["filter_form"] = form
+        context["search"] = find_courses(self, form)
+        return context
+
+
+class Audience(models.TextChoices):
+    ADULTS = "adults", _("Volwassenen (18+)")
+    YOUNG_ADULTS = "young_adults", _("Jongvolwassenen (18 tot 27 jaar)")
+    SENIORS = "seniors", _("Ouderen (65+)")
+
+
+class Delivery(models.TextChoices):
+    IN_PERSON = "in_person", _("Op locatie")
+    ONLINE = "online", _("Online")
+    BLENDED = "blended", _("Op locatie en online (blended)")
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", _("elke week")
+    BIWEEKLY = "biweekly", _("om de week")
+    THREE_WEEKS = "every_3_weeks", _("elke 3 weken")
+    FOUR_WEEKS = "every_4_weeks", _("elke 4 weken")
+
+
+class CoursePage(Page):
+    """A training as patients and referrers see it.
+
+    The facts people look for are separate required fields, so no course page
+    can go live without them and every page shows them in the same order.
+    """
+
+    summary = models.TextField(_("samenvatting"), max_length=300, help_text=_("Eén of twee zinnen: wat is het en wat levert het op?"))
+    themes = ParentalManyToManyField(Theme, verbose_name=_("thema's"), related_name="courses")
+    complaints = models.TextField(
+        _("helpt bij"), help_text=_("Klachten waarbij de training helpt. Eén per regel, bijvoorbeeld: piekeren.")
+    )
+    learning_goals = models.TextField(_("wat u leert"), help_text=_("Eén per regel."))
+
+    audience = models.CharField(_("doelgroep"), max_length=20, choices=Audience.choices, default=Audience.ADULTS)
+    min_age = models.PositiveSmallIntegerField(
+        _("minimumleeftijd"), default=18, validators=[MinValueValidator(18), MaxValueValidator(99)]
+    )
+    couples_welcome = models.BooleanField(_("koppels welkom"), default=False, help_text=_("Mogen twee partners zich samen aanmelden?"))
+
+    session_count = models.PositiveSmallIntegerField(_("aantal bijeenkomsten"), validators=[MinValueValidator(1), MaxValueValidator(52)])
+    hours_per_session = models.DecimalField(
+        _("uren per bijeenkomst"), max_digits=3, decimal_places=1, validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("8"))]
+    )
+    frequency = models.CharField(_("hoe vaak"), max_length=20, choices=Frequency.choices, default=Frequency.WEEKLY)
+    group_min = models.PositiveSmallIntegerField(_("kleinste groep"), default=5, validators=[MinValueValidator(2)])
+    group_max = models.PositiveSmallIntegerField(_("grootste groep"), default=10, validators=[MinValueValidator(2), MaxValueValidator(30)])
+
+    delivery = models.CharField(_("vorm"), max_length=20, choices=Delivery.choices, default=Delivery.IN_PERSON)
+    has_homework = models.BooleanField(_("huiswerkopdrachten"), default=False)
+    has_group_chat = models.BooleanField(_("groepsapp met de deelnemers"), default=False)
+    has_reference_material = models.BooleanField(_("naslagmateriaal"), default=False)
+    has_online_module = models.BooleanField(_("online module"), default=False)
+
+    contribution = models.DecimalField(
+        _("eigen bijdrage (euro)"), max_digits=6, decimal_places=2, default=Decimal("35.00"), validators=[MinValueValidator(Decimal("0"))]
+    )
+    trainers = ParentalManyToManyField(Trainer, verbose_name=_("trainers"), blank=True, related_name="courses")
+
+    suitable_for = RichTextField(_("geschikt voor"), features=["bold", "ul", "link"])
+    not_suitable_for = RichTextField(_("niet geschikt voor"), features=["bold", "ul", "link"])
+    alternative_advice = RichTextField(
+        _("wat kunt u anders doen?"), features=["bold", "ul", "link"], help_text=_("Advies voor wie niet in deze groep past.")
+    )
+    follow_up_course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("vervolgtraining"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    follow_up_text = models.CharField(_("over het vervolg"), max_length=300, blank=True)
+    locations = ParentalManyToManyField("booking.Location", verbose_name=_("locaties"), blank=True, related_name="courses")
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("meer informatie"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("complaints"),
+        FieldPanel("learning_goals"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("audience"), FieldPanel("min_age")]), FieldPanel("couples_welcome")],
+            heading=_("Voor wie"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("session_count"), FieldPanel("hours_per_session"), FieldPanel("frequency")]),
+                FieldRowPanel([FieldPanel("group_min"), FieldPanel("group_max")]),
+            ],
+            heading=_("Opzet"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("delivery"),
+                FieldRowPanel([FieldPanel("has_homework"), FieldPanel("has_group_chat")]),
+                FieldRowPanel([FieldPanel("has_reference_material"), FieldPanel("has_online_module")]),
+            ],
+            heading=_("Vorm en eHealth"),
+        ),
+        FieldPanel("contribution"),
+        FieldPanel("trainers", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel(
+            [FieldPanel("suitable_for"), FieldPanel("not_suitable_for"), FieldPanel("alternative_advice")],
+            heading=_("Past deze training bij u?"),
+        ),
+        MultiFieldPanel([PageChooserPanel("follow_up_course", "courses.CoursePage"), FieldPanel("follow_up_text")], heading=_("Vervolg")),
+        FieldPanel("locations", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("body"),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary", boost=2),
+        index.SearchField("complaints"),
+        index.SearchField("learning_goals"),
+        index.SearchField("body"),
+        index.RelatedFields("themes", [index.SearchField("name")]),
+        index.FilterField("audience"),
+        index.FilterField("delivery"),
+    ]
+
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("training")
+        verbose_name_plural = _("trainingen")
+
+    def clean(self):
+        super().clean()
+        if self.group_min and self.group_max and self.group_min > self.group_max:
+            raise ValidationError({"group_min": _("De kleinste groep kan niet groter zijn dan de grootste groep.")})
+        if self.follow_up_course_id and self.follow_up_course_id == self.pk:
+            raise ValidationError({"follow_up_course": _("Een training kan niet haar eigen vervolg zijn.")})
+
+    @staticmethod
+    def _lines(text):
+        return [line.strip(" -•\t") for line in text.splitlines() if line.strip(" -•\t")]
+
+    @property
+    def complaint_list(self):
+        return self._lines(self.complaints)
+
+    @property
+    def learning_goal_list(self):
+        return self._lines(self.learning_goals)
+
+    @property
+    def total_hours(self):
+        return self.session_count * self.hours_per_session
+
+    @cached_property
+    def ehealth_parts(self):
+        parts = [
+            (self.has_homework, _("huiswerkopdrachten")),
+            (self.has_group_chat, _("een groepsapp met de andere deelnemers")),
+            (self.has_reference_material, _("naslagmateriaal om terug te lezen")),
+            (self.has_online_module, _("een online module")),
+        ]
+        return [label for present, label in parts if present]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["course_locations"] = sorted(self.locations.all(), key=lambda loc: (loc.is_online, loc.place, loc.name))
+        context["course_index"] = self.get_parent().specific
+        return context

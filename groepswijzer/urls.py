@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.urls import include, path, reverse
+from django.views.generic import RedirectView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from home import views as home_views
+
+
+class AdminLoginRedirect(RedirectView):
+    """Wagtail's own login form is replaced by the site login (with MFA)."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        target = reverse("account_login")
+        query = self.request.META.get("QUERY_STRING")
+        return f"{target}?{query}" if query else f"{target}?next=/admin/"
+
+
+urlpatterns = [
+    path("admin/login/", AdminLoginRedirect.as_view()),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("zoeken/", home_views.search, name="search"),
+    path("account/", include("allauth.urls")),
+    path("mijn-account/", include("accounts.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
+    # Images only: documents are never served straight from the media folder.
+    urlpatterns += static(settings.MEDIA_URL + "images/", document_root=settings.MEDIA_ROOT / "images")
+    urlpatterns += static(settings.MEDIA_URL + "original_images/", document_root=settings.MEDIA_ROOT / "original_images")
+
+urlpatterns += [path("", include(wagtail_urls))]

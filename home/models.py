@@ -1,0 +1,116 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .blocks import BodyBlock
+
+
+@register_setting(icon="site")
+class OrganisationSettings(BaseGenericSetting):
+    """Who runs the site: shown in the footer, emails and (later) receipts."""
+
+    name = models.CharField(_("naam organisatie"), max_length=200, default="Groepswijzer")
+    region = models.CharField(_("regio"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    phone = models.CharField(_("telefoonnummer"), max_length=20, blank=True)
+    phone_hours = models.CharField(_("bereikbaar"), max_length=100, blank=True, help_text=_("Bijvoorbeeld: op werkdagen van 9.00 tot 12.00 uur."))
+    address = models.CharField(_("adres"), max_length=200, blank=True)
+    crisis_text = models.CharField(
+        _("tekst bij acute nood"),
+        max_length=300,
+        blank=True,
+        help_text=_("Korte tekst onderaan elke pagina: waar iemand heen kan bij acute nood."),
+    )
+
+    panels = [
+        MultiFieldPanel([FieldPanel("name"), FieldPanel("region")], heading=_("Organisatie")),
+        MultiFieldPanel(
+            [FieldPanel("email"), FieldPanel("phone"), FieldPanel("phone_hours"), FieldPanel("address")],
+            heading=_("Contact"),
+        ),
+        FieldPanel("crisis_text"),
+    ]
+
+    class Meta:
+        verbose_name = _("organisatie")
+
+
+class HomePage(Page):
+    intro = models.TextField(
+        _("introductie"), max_length=400, help_text=_("In twee zinnen: wat biedt deze site en voor wie?")
+    )
+    search_title = models.CharField(_("titel zoekblok"), max_length=120, default="Zoek een training bij u in de buurt")
+    featured_title = models.CharField(_("titel uitgelichte trainingen"), max_length=120, default="Uitgelichte trainingen")
+    professionals_title = models.CharField(_("titel voor professionals"), max_length=120, default="Voor professionals")
+    professionals_text = models.TextField(_("tekst voor professionals"), max_length=500)
+    professionals_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("pagina voor professionals"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("inhoud"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("search_title"),
+        MultiFieldPanel([FieldPanel("featured_title"), InlinePanel("featured_courses", label=_("Training"), max_num=6)], heading=_("Uitgelicht")),
+        MultiFieldPanel(
+            [FieldPanel("professionals_title"), FieldPanel("professionals_text"), PageChooserPanel("professionals_page")],
+            heading=_("Voor professionals"),
+        ),
+        FieldPanel("body"),
+    ]
+
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CourseIndexPage", "resources.ProfessionalsIndexPage", "home.StandardPage"]
+
+    class Meta:
+        verbose_name = _("startpagina")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.forms import CourseFilterForm
+        from courses.models import CourseIndexPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["course_index"] = CourseIndexPage.objects.live().public().first()
+        context["filter_form"] = CourseFilterForm(prefix=None)
+        context["featured"] = [
+            item.course.specific
+            for item in self.featured_courses.select_related("course")
+            if item.course and item.course.live
+        ]
+        return context
+
+
+class HomePageFeaturedCourse(Orderable):
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_courses")
+    course = models.ForeignKey(
+        "courses.CoursePage", verbose_name=_("training"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [PageChooserPanel("course")]
+
+
+class StandardPage(Page):
+    """About, privacy statement, accessibility statement, colophon and the like."""
+
+    intro = models.TextField(_("introductie"), blank=True, max_length=500)
+    body = StreamField(BodyBlock(), verbose_name=_("inhoud"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standaardpagina")
