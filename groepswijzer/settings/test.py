@@ -11,3 +11,11 @@ ACCOUNT_RATE_LIMITS = False
 ALLOWED_HOSTS = ["*"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# SQLite tests use a file, never ":memory:", so that tests with real threads
+# share one database the way web processes do.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_PATH", str(BASE_DIR / ".test-db.sqlite3"))}  # noqa: F405
+
+# Demo content may be loaded by the tests (load_demo refuses elsewhere unless DEBUG).
+GROEPSWIJZER_ALLOW_DEMO = True
