@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run install install-test migrate demo test test-fast bench clean messages
+.PHONY: run install install-test migrate demo test test-fast bench clean messages totp
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,7 @@ bench: install-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .test-media staticfiles
+
+## make totp EMAIL=...: the current two-step login code of a demo staff account (development only)
+totp: install
+	$(MANAGE) demo_totp $(EMAIL)
