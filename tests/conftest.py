@@ -31,3 +31,21 @@ def professionals_index(home):
     from tests.factories import ProfessionalsIndexPageFactory
 
     return ProfessionalsIndexPageFactory(parent=home)
+
+
+@pytest.fixture
+def wagtail_roots(transactional_db):
+    """Wagtail's tree roots for transactional tests.
+
+    Wagtail makes its root page and root collection in migrations; the flush
+    after each transactional test removes them (post_migrate brings back only
+    content types, permissions and our role groups), so put them back here.
+    """
+    from django.conf import settings
+    from wagtail.models import Collection, Locale, Page
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")

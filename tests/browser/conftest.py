@@ -60,8 +60,8 @@ def phone_page(chromium):
 
 
 @pytest.fixture
-def demo_site(transactional_db, live_server, settings):
-    """The demo region, served by the live server."""
+def demo_site(wagtail_roots, live_server):
+    """The demo region, served by the live server (transactional: the server needs committed data)."""
     from django.core.management import call_command
     from wagtail.models import Site
 

@@ -1,0 +1,49 @@
+"""The demo region loads, and loading it again changes nothing."""
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from wagtail.models import Page, Revision
+
+from booking.models import Location
+from courses.models import CoursePage
+from resources.models import ToolkitPage
+
+
+def row_counts():
+    return {model._meta.label: model.objects.count() for model in apps.get_models() if not model._meta.proxy}
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_changes_nothing(capsys):
+    call_command("load_demo")
+    first = row_counts()
+    revisions = Revision.objects.count()
+    output = capsys.readouterr().out
+    assert "coordinator@groepswijzer.example" in output
+
+    call_command("load_demo")
+    assert row_counts() == first
+    assert Revision.objects.count() == revisions
+
+
+@pytest.mark.django_db
+def test_demo_region_is_believable():
+    call_command("load_demo", verbosity=0)
+    assert CoursePage.objects.live().count() >= 6
+    assert {"Mentaal Fit", "Mindfulness", "Communicatie: van praten naar verbinding"} <= set(
+        CoursePage.objects.values_list("title", flat=True)
+    )
+    assert Location.objects.exclude(kind="online").count() >= 20
+    assert not Location.objects.exclude(kind="online").filter(latitude__isnull=True).exists()
+    assert ToolkitPage.objects.live().count() == 2
+    assert Page.objects.filter(title="Colofon").exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_refuses_outside_development(settings):
+    settings.DEBUG = False
+    settings.GROEPSWIJZER_ALLOW_DEMO = False
+    with pytest.raises(CommandError):
+        call_command("load_demo")
