@@ -79,16 +79,15 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses.forms import CourseFilterForm
-        from courses.models import CourseIndexPage
+        from courses.models import CourseIndexPage, CoursePage
 
         context = super().get_context(request, *args, **kwargs)
         context["course_index"] = CourseIndexPage.objects.live().public().first()
         context["filter_form"] = CourseFilterForm(prefix=None)
-        context["featured"] = [
-            item.course.specific
-            for item in self.featured_courses.select_related("course")
-            if item.course and item.course.live
-        ]
+        # One query for all featured courses (with their themes), in the editor's order.
+        order = [item.course_id for item in self.featured_courses.all()]
+        courses = CoursePage.objects.live().public().filter(pk__in=order).prefetch_related("themes")
+        context["featured"] = sorted(courses, key=lambda course: order.index(course.pk))
         return context
 
 

@@ -73,7 +73,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -261,3 +260,9 @@ def require(name):
     if not value:
         raise ImproperlyConfigured(f"Set the environment variable {name}.")
     return value
+
+
+# --- Booking (booking app) -------------------------------------------------------------------------
+# How long a held place stays reserved while the participant pays. After this
+# the hold no longer counts, whether or not the expire_holds sweep has run.
+GROEPSWIJZER_HOLD_MINUTES = 15
