@@ -44,7 +44,7 @@ messages: install
 	$(MANAGE) makemessages -l en --ignore=.venv --ignore=node_modules
 
 bench: install-test
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/signup.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .test-media staticfiles

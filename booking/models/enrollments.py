@@ -1,0 +1,163 @@
+"""Participants and their places in groups.
+
+An enrollment's lifecycle: held -> confirmed -> completed, or cancelled /
+expired. Only the services in ``booking.services`` move an enrollment from
+one status to the next.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .. import geo
+
+ADULT_AGE = 18
+# No 0/O, 1/I/L: a reference is read aloud on the phone and typed over from paper.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_LENGTH = 8
+
+
+def new_reference():
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def is_old_enough(birth_year, min_age, year):
+    """Age is judged by year of birth only: whoever turns `min_age` this year may join."""
+    return year - birth_year >= min_age
+
+
+def takes_a_place(now, prefix=""):
+    """The rule for what uses up a place at `now`, as a filter.
+
+    Confirmed enrollments, and holds whose time has not run out. A hold past
+    its expiry stops counting at once, whether or not the sweep has marked it
+    expired. `prefix` lets a query reach enrollments through a relation.
+    """
+    return Q(**{f"{prefix}status": Enrollment.Status.CONFIRMED}) | Q(
+        **{f"{prefix}status": Enrollment.Status.HELD, f"{prefix}hold_expires_at__gt": now}
+    )
+
+
+class Participant(models.Model):
+    """Someone who signs up for a group. Only what the training needs: no BSN, no diagnosis."""
+
+    first_name = models.CharField(_("voornaam"), max_length=100)
+    last_name = models.CharField(_("achternaam"), max_length=150, help_text=_("Met tussenvoegsel, bijvoorbeeld: van der Berg."))
+    email = models.EmailField(_("e-mailadres"), db_index=True)
+    phone = models.CharField(_("telefoonnummer"), max_length=20, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("geboortejaar"), validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    postcode = models.CharField(_("postcode"), max_length=7, help_text=_("Bijvoorbeeld 5611 AB."))
+    gp_practice = models.CharField(_("huisartsenpraktijk"), max_length=200, blank=True)
+    gp_letter_consent = models.BooleanField(
+        _("toestemming voor brief aan huisarts"),
+        default=False,
+        help_text=_("De deelnemer vindt het goed dat de huisarts een brief krijgt over de training."),
+    )
+    gp_letter_consent_at = models.DateTimeField(_("toestemming brief gegeven op"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participants",
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deelnemer")
+        verbose_name_plural = _("deelnemers")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def clean(self):
+        errors = {}
+        self.first_name = (self.first_name or "").strip()
+        self.last_name = (self.last_name or "").strip()
+        self.phone = (self.phone or "").strip()
+        self.gp_practice = (self.gp_practice or "").strip()
+        # One person, one address: Sanne@Example.nl and sanne@example.nl are the same inbox.
+        self.email = (self.email or "").strip().lower()
+        if self.postcode:
+            try:
+                self.postcode = str(geo.parse_postcode(self.postcode))
+            except ValidationError as error:
+                errors["postcode"] = error.messages
+        if self.birth_year:
+            year = timezone.localdate().year
+            if self.birth_year > year:
+                errors["birth_year"] = [_("Vul uw geboortejaar in, bijvoorbeeld 1980.")]
+            elif not is_old_enough(self.birth_year, ADULT_AGE, year):
+                errors["birth_year"] = [_("U moet 18 jaar of ouder zijn om mee te doen aan een groepstraining.")]
+        if self.gp_letter_consent and not self.gp_practice:
+            errors["gp_practice"] = [_("Vul de naam van uw huisartsenpraktijk in. Dan kunnen wij de brief sturen.")]
+        if errors:
+            raise ValidationError(errors)
+
+
+class Enrollment(models.Model):
+    """A participant's place in a group."""
+
+    class Status(models.TextChoices):
+        HELD = "held", _("gereserveerd")
+        CONFIRMED = "confirmed", _("bevestigd")
+        COMPLETED = "completed", _("afgerond")
+        CANCELLED = "cancelled", _("geannuleerd")
+        EXPIRED = "expired", _("verlopen")
+
+    group = models.ForeignKey(
+        "booking.TrainingGroup", verbose_name=_("groep"), on_delete=models.PROTECT, related_name="enrollments"
+    )
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("deelnemer"), on_delete=models.PROTECT, related_name="enrollments"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.HELD)
+    hold_expires_at = models.DateTimeField(_("reservering geldig tot"), null=True, blank=True)
+    party = models.UUIDField(
+        _("samen aangemeld"),
+        default=uuid.uuid4,
+        db_index=True,
+        help_text=_("Aanmeldingen die samen zijn gedaan (bijvoorbeeld door een stel) hebben dezelfde code."),
+    )
+    reference = models.CharField(_("kenmerk"), max_length=12, unique=True, default=new_reference, editable=False)
+    consent_text_version = models.CharField(_("versie toestemmingstekst"), max_length=40)
+    consent_at = models.DateTimeField(_("toestemming gegeven op"))
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("bevestigd op"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("geannuleerd op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("aanmelding")
+        verbose_name_plural = _("aanmeldingen")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["group", "status", "hold_expires_at"], name="booking_enrollment_places")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="held") | Q(hold_expires_at__isnull=False),
+                name="booking_enrollment_hold_has_expiry",
+                violation_error_message=_("Een reservering heeft een einddatum nodig."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.participant} ({self.get_status_display()})"
+
+    def is_live_hold(self, now=None):
+        """A hold that still keeps its place."""
+        now = now or timezone.now()
+        return self.status == self.Status.HELD and self.hold_expires_at is not None and self.hold_expires_at > now
