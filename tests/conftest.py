@@ -42,8 +42,11 @@ def wagtail_roots(transactional_db):
     content types, permissions and our role groups), so put them back here.
     """
     from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Collection, Locale, Page
 
+    # The flush gave content types new ids; forget the cached old ones.
+    ContentType.objects.clear_cache()
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     if Page.get_first_root_node() is None:
         Page.add_root(instance=Page(title="Root", slug="root", live=True))

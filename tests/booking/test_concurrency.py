@@ -9,30 +9,18 @@ import time
 from collections import Counter
 
 import pytest
-from django.conf import settings
 from django.db import connections
-from django.utils.translation import get_supported_language_variant
-from wagtail.models import Locale, Page
 
 from booking.exceptions import AlreadyEnrolled, GroupFull
 from booking.models import Enrollment, Participant, TrainingGroup
 from booking.services import hold_places, places_left
 from tests.booking.factories import NOW, EnrollmentFactory, TrainingGroupFactory, person
 
-# The page tree from the migrations is restored for these tests, and removed again after them.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Real threads need committed data: these tests are transactional, with the
+# Wagtail roots put back after each flush (see tests/conftest.py).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("wagtail_roots")]
 
 CONSENT = "2027-01"
-
-
-@pytest.fixture(autouse=True)
-def page_tree_root():
-    """Put back the root page if an earlier run's flush removed it and nothing restored it (--reuse-db)."""
-    if Page.get_first_root_node() is None:
-        locale, created = Locale.objects.get_or_create(
-            language_code=get_supported_language_variant(settings.LANGUAGE_CODE)
-        )
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
 
 
 def run_together(jobs, *, while_running=None, timeout=120):
