@@ -7,10 +7,10 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PageChooserPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import BodyBlock
@@ -164,6 +164,18 @@ class CoursePage(Page):
     )
     follow_up_text = models.CharField(_("over het vervolg"), max_length=300, blank=True)
     locations = ParentalManyToManyField("booking.Location", verbose_name=_("locaties"), blank=True, related_name="courses")
+    cancellation_days = models.PositiveSmallIntegerField(
+        _("kosteloos afmelden tot (dagen voor de start)"),
+        default=7,
+        validators=[MaxValueValidator(60)],
+        help_text=_("Tot hoeveel dagen voor de eerste bijeenkomst kan iemand zich kosteloos afmelden?"),
+    )
+    cancellation_terms = models.TextField(
+        _("afmeldvoorwaarden"),
+        max_length=800,
+        blank=True,
+        help_text=_("Wat gebeurt er als iemand zich later afmeldt? Leeg: een standaardtekst met het aantal dagen."),
+    )
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("meer informatie"))
 
     content_panels = Page.content_panels + [
@@ -198,6 +210,13 @@ class CoursePage(Page):
         ),
         MultiFieldPanel([PageChooserPanel("follow_up_course", "courses.CoursePage"), FieldPanel("follow_up_text")], heading=_("Vervolg")),
         FieldPanel("locations", widget=forms.CheckboxSelectMultiple),
+        InlinePanel(
+            "suitability_questions",
+            heading=_("Vragen bij aanmelden"),
+            label=_("Vraag"),
+            help_text=_("Korte ja/nee-vragen: past de groep bij deze persoon?"),
+        ),
+        MultiFieldPanel([FieldPanel("cancellation_days"), FieldPanel("cancellation_terms")], heading=_("Afmelden")),
         FieldPanel("body"),
     ]
 
@@ -256,3 +275,31 @@ class CoursePage(Page):
         context["course_locations"] = sorted(self.locations.all(), key=lambda loc: (loc.is_online, loc.place, loc.name))
         context["course_index"] = self.get_parent().specific
         return context
+
+
+class SuitabilityQuestion(Orderable):
+    """A yes/no question at sign-up. The 'wrong' answer leads to kind advice, never a dead end."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("ja")
+        NO = "no", _("nee")
+
+    page = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="suitability_questions")
+    question = models.CharField(_("vraag"), max_length=200, help_text=_("Bijvoorbeeld: Bent u 18 jaar of ouder?"))
+    fitting_answer = models.CharField(
+        _("antwoord dat past"), max_length=3, choices=Answer.choices, default=Answer.YES
+    )
+    advice = models.TextField(
+        _("advies bij het andere antwoord"),
+        max_length=600,
+        help_text=_("Wat kan iemand doen als de groep niet past? Bijvoorbeeld: praat met uw huisarts of POH-GGZ."),
+    )
+
+    panels = [FieldPanel("question"), FieldPanel("fitting_answer"), FieldPanel("advice")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("vraag bij aanmelden")
+        verbose_name_plural = _("vragen bij aanmelden")
+
+    def __str__(self):
+        return self.question

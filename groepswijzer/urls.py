@@ -24,6 +24,10 @@ urlpatterns = [
     path("zoeken/", home_views.search, name="search"),
     path("account/", include("allauth.urls")),
     path("mijn-account/", include("accounts.urls")),
+    path("aanmelden/", include("booking.urls_signup")),
+    path("wachtlijst/", include("booking.urls_waitlist")),
+    path("mijn-aanmelding/", include("booking.urls_selfservice")),
+    path("medewerkers/", include("booking.urls_staff")),
 ]
 
 if settings.DEBUG:

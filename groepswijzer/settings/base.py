@@ -266,3 +266,15 @@ def require(name):
 # How long a held place stays reserved while the participant pays. After this
 # the hold no longer counts, whether or not the expire_holds sweep has run.
 GROEPSWIJZER_HOLD_MINUTES = 15
+# A freed place offered to the next person on the waiting list is kept this long.
+GROEPSWIJZER_OFFER_HOURS = int(env("GROEPSWIJZER_OFFER_HOURS", "48"))
+# Everyone on a waiting list is asked "still waiting?" this often, and removed
+# when they do not answer within the second number of days.
+GROEPSWIJZER_WAITLIST_CHECK_DAYS = 30
+GROEPSWIJZER_WAITLIST_ANSWER_DAYS = 14
+# Personal links in emails (no account needed) stay valid this long.
+GROEPSWIJZER_PERSONAL_LINK_DAYS = 400
+# Reminders: before the first session, and before each session.
+GROEPSWIJZER_FIRST_REMINDER_DAYS = 3
+GROEPSWIJZER_SESSION_REMINDER_HOURS = 24
+

@@ -1,0 +1,1 @@
+"""Email builders for this area (see booking.notifications.email_kind)."""

@@ -1,0 +1,183 @@
+"""The waiting list: one per course, in order, with offers of freed places.
+
+An offer keeps its place by holding it: the offered group gets a held
+enrollment whose hold runs until the offer expires, so the one capacity rule
+(`takes_a_place`) covers offers too.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PartOfDay(models.TextChoices):
+    ANY = "any", _("maakt niet uit")
+    MORNING = "morning", _("ochtend")
+    AFTERNOON = "afternoon", _("middag")
+    EVENING = "evening", _("avond")
+
+
+def new_rank():
+    # Later joiners stand further back; moves by hand put a rank between two others.
+    return timezone.now().timestamp()
+
+
+class WaitlistEntry(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("wacht")
+        OFFERED = "offered", _("plaats aangeboden")
+        PLACED = "placed", _("geplaatst")
+        LEFT = "left", _("afgemeld")
+        REMOVED = "removed", _("verwijderd (geen reactie)")
+
+    course = models.ForeignKey(
+        "courses.CoursePage", verbose_name=_("training"), on_delete=models.PROTECT, related_name="waitlist_entries"
+    )
+    participant = models.ForeignKey(
+        "booking.Participant", verbose_name=_("deelnemer"), on_delete=models.PROTECT, related_name="waitlist_entries"
+    )
+    preferred_locations = models.ManyToManyField(
+        "booking.Location",
+        verbose_name=_("voorkeurslocaties"),
+        blank=True,
+        related_name="+",
+        help_text=_("Leeg: elke locatie is goed."),
+    )
+    part_of_day = models.CharField(_("dagdeel"), max_length=10, choices=PartOfDay.choices, default=PartOfDay.ANY)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING, db_index=True)
+    rank = models.FloatField(_("volgorde"), default=new_rank, db_index=True)
+    consent_text_version = models.CharField(_("versie toestemmingstekst"), max_length=40)
+    consent_at = models.DateTimeField(_("toestemming gegeven op"))
+    joined_at = models.DateTimeField(_("op de wachtlijst sinds"), auto_now_add=True)
+    left_at = models.DateTimeField(_("van de wachtlijst af op"), null=True, blank=True)
+    check_sent_at = models.DateTimeField(_("laatste 'wacht u nog?'-mail"), null=True, blank=True)
+    check_answered_at = models.DateTimeField(_("laatste antwoord op 'wacht u nog?'"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plek op de wachtlijst")
+        verbose_name_plural = _("wachtlijst")
+        ordering = ["course", "rank", "pk"]
+
+    def __str__(self):
+        return f"{self.participant} – {self.course.title}"
+
+    @property
+    def is_active(self):
+        return self.status in (self.Status.WAITING, self.Status.OFFERED)
+
+
+class WaitlistMove(models.Model):
+    """A coordinator changed someone's place in the list; the reason is kept."""
+
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="moves")
+    moved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    moved_at = models.DateTimeField(auto_now_add=True)
+    from_position = models.PositiveIntegerField()
+    to_position = models.PositiveIntegerField()
+    reason = models.CharField(_("reden"), max_length=300)
+
+    class Meta:
+        verbose_name = _("verplaatsing op de wachtlijst")
+        verbose_name_plural = _("verplaatsingen op de wachtlijst")
+        ordering = ["-moved_at"]
+
+
+class Offer(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("wacht op antwoord")
+        ACCEPTED = "accepted", _("aangenomen")
+        DECLINED = "declined", _("afgeslagen")
+        EXPIRED = "expired", _("verlopen")
+        WITHDRAWN = "withdrawn", _("ingetrokken")
+
+    entry = models.ForeignKey(WaitlistEntry, verbose_name=_("wachtende"), on_delete=models.PROTECT, related_name="offers")
+    group = models.ForeignKey("booking.TrainingGroup", verbose_name=_("groep"), on_delete=models.PROTECT, related_name="offers")
+    enrollment = models.OneToOneField(
+        "booking.Enrollment", verbose_name=_("gereserveerde plaats"), on_delete=models.PROTECT, related_name="offer"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    created_at = models.DateTimeField(_("aangeboden op"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("geldig tot"))
+    decided_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("met de hand aangeboden door"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("aanbod van een plaats")
+        verbose_name_plural = _("aanbiedingen van een plaats")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry"], condition=Q(status="open"), name="booking_offer_one_open_per_entry"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.entry} → {self.group}"
+
+
+class RegistrationStop(models.Model):
+    """Aanmeldstop: registration closed for a course, a location, or one course at one location."""
+
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("training"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="registration_stops",
+        help_text=_("Leeg: voor alle trainingen op de locatie."),
+    )
+    location = models.ForeignKey(
+        "booking.Location",
+        verbose_name=_("locatie"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="registration_stops",
+        help_text=_("Leeg: voor de training op alle locaties."),
+    )
+    message = models.TextField(
+        _("bericht voor bezoekers"),
+        max_length=600,
+        help_text=_("Waarom kan aanmelden nu niet, en tot wanneer? Schrijf in eenvoudige taal."),
+    )
+    starts_at = models.DateTimeField(_("geldt vanaf"), default=timezone.now)
+    ends_at = models.DateTimeField(_("geldt tot"), null=True, blank=True, help_text=_("Leeg: tot de stop wordt opgeheven."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("aanmeldstop")
+        verbose_name_plural = _("aanmeldstops")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(course__isnull=False) | Q(location__isnull=False),
+                name="booking_stop_has_course_or_location",
+                violation_error_message=_("Kies een training, een locatie, of allebei."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="booking_stop_ends_after_start",
+                violation_error_message=_("Het einde van de aanmeldstop moet na het begin liggen."),
+            ),
+        ]
+
+    def __str__(self):
+        parts = [str(part) for part in (self.course and self.course.title, self.location) if part]
+        return _("Aanmeldstop: %(what)s") % {"what": ", ".join(parts)}
+
+    @classmethod
+    def active_q(cls, now):
+        return Q(starts_at__lte=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
