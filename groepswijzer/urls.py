@@ -28,6 +28,7 @@ urlpatterns = [
     path("wachtlijst/", include("booking.urls_waitlist")),
     path("mijn-aanmelding/", include("booking.urls_selfservice")),
     path("medewerkers/", include("booking.urls_staff")),
+    path("agenda/", include("booking.urls_feeds")),
 ]
 
 if settings.DEBUG:
