@@ -47,3 +47,22 @@ def test_load_demo_refuses_outside_development(settings):
     settings.GROEPSWIJZER_ALLOW_DEMO = False
     with pytest.raises(CommandError):
         call_command("load_demo")
+
+
+@pytest.mark.django_db
+def test_demo_plans_groups_in_every_state_people_should_see():
+    from django.utils import timezone
+
+    from booking.models import Attendance, RegistrationStop, TrainingGroup, WaitlistEntry
+
+    call_command("load_demo", verbosity=0)
+    now = timezone.now()
+    groups = list(TrainingGroup.objects.with_places_left(now).with_first_start())
+    assert len(groups) >= 10
+    assert any(group.places_left == 0 and group.status == "open" for group in groups)
+    assert any(0 < group.places_left <= 2 for group in groups)
+    assert any(group.status == "running" for group in groups)
+    assert Attendance.objects.exists()
+    assert WaitlistEntry.objects.filter(status="waiting").count() >= 3
+    assert RegistrationStop.objects.filter(RegistrationStop.active_q(now)).exists()
+    assert all(group.first_start is not None for group in groups)

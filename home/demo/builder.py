@@ -21,7 +21,7 @@ from courses.models import CourseIndexPage, CoursePage, Theme, Trainer
 from home.models import HomePage, HomePageFeaturedCourse, OrganisationSettings, StandardPage
 from resources.models import FactsheetPage, ProfessionalsIndexPage, ToolkitDocument, ToolkitPage
 
-from . import courses, documents, pages, region, users
+from . import courses, documents, groups, pages, region, users
 
 HOME_SLUG = "home"
 DOCUMENTS_COLLECTION = "Voor professionals"
@@ -80,6 +80,7 @@ def build_demo():
     ensure_factsheets(professionals_index, demo_documents, tally, editor)
     ensure_toolkits(professionals_index, demo_documents, tally, editor)
     ensure_standard_pages(home, tally, editor)
+    groups.ensure_groups(course_pages, locations, trainers, tally)
 
     if home_is_new:
         # The home page links to pages below it, so it is published last, once.
@@ -285,6 +286,7 @@ def ensure_courses(course_index, themes, trainers, locations, tally, user):
             page.themes = [themes[theme_slug] for theme_slug in theme_slugs]
             page.trainers = [trainers[key] for key in trainer_keys]
             page.locations = [locations[key] for key in location_keys]
+            groups.add_questions(page)
             return page
 
         found[slug], created = _ensure_child(course_index, slug, make_page, tally)
