@@ -40,8 +40,10 @@ test: install-test
 test-fast: install-test
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
+## make messages: update the English catalogue and compile all (needs GNU gettext)
 messages: install
 	$(MANAGE) makemessages -l en --ignore=.venv --ignore=node_modules
+	$(MANAGE) compilemessages --ignore=.venv
 
 bench: install-test
 	$(BIN)/python bench/signup.py

@@ -115,3 +115,11 @@ def test_patient_cannot_open_the_admin(client, db):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/account/login/" in response["Location"]
+
+
+def test_wrong_password_is_explained_in_dutch_with_u(client, db):
+    factories.UserFactory(email="sanne@example.nl")
+    response = client.post("/account/login/", {"login": "sanne@example.nl", "password": "fout-wachtwoord"})
+    html = response.content.decode()
+    assert "Het e-mailadres of het wachtwoord klopt niet" in html
+    assert 'value="sanne@example.nl"' in html
