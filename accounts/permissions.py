@@ -29,6 +29,18 @@ REFERENCE_DATA = [
     *_model_permissions("booking", "location"),
 ]
 
+# Planning (the "Planning" menu in the admin): groups and sessions, enrollments, the waiting list
+# and registration stops. Nothing there is deleted: a group is cancelled, an enrollment cancelled,
+# a stop given an end. The access log is for reading only.
+PLANNING = [
+    *_model_permissions("booking", "traininggroup", actions=("view", "add", "change")),
+    *_model_permissions("booking", "session", actions=("view", "add", "change")),
+    *_model_permissions("booking", "enrollment", actions=("view", "add", "change")),
+    *_model_permissions("booking", "waitlistentry", actions=("view", "add", "change")),
+    *_model_permissions("booking", "registrationstop", actions=("view", "add", "change")),
+    ("booking", "view_accesslogentry"),
+]
+
 # Model permissions per role, as (app label, codename).
 MODEL_PERMISSIONS = {
     roles.EDITORS: [
@@ -41,8 +53,11 @@ MODEL_PERMISSIONS = {
         *REFERENCE_DATA,
         # Coordinators verify professionals; they never create profiles for them.
         *_model_permissions("accounts", "professionalprofile", actions=("view", "change")),
+        *PLANNING,
+        # Payments: look, mark paid, waive, refund (booking.admin_payments). Never deleted.
+        *_model_permissions("booking", "payment", actions=("view", "change")),
     ],
-    # Trainers and professionals work on the public site only (for now).
+    # Trainers and professionals work on the public site only: trainers under /medewerkers/.
     roles.TRAINERS: [],
     roles.PROFESSIONALS: [],
 }

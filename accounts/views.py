@@ -2,6 +2,8 @@ from allauth.account.views import SignupView
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from booking.selfservice import dashboard_items
+
 from . import roles, services
 from .forms import ProfessionalSignupForm
 from .models import ProfessionalProfile
@@ -23,5 +25,6 @@ def dashboard(request):
             "is_professional": roles.has_role(user, roles.PROFESSIONALS),
             "is_staff_member": roles.is_staff_member(user),
             "has_mfa": services.has_mfa(user),
+            "my_places": dashboard_items(user),
         },
     )

@@ -45,6 +45,12 @@ def parse_args():
     parser.add_argument("--db-name", default=BENCH_PREFIX, help="PostgreSQL database to create and drop (gw_bench…)")
     parser.add_argument("--sqlite-path", default="/tmp/gw-bench.sqlite3", help="SQLite file to create and remove")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards, to look at it")
+    parser.add_argument(
+        "--payments",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="confirm through online payment against a local fake Mollie, with a repeated webhook (default on)",
+    )
     args = parser.parse_args()
     if not args.db_name.startswith(BENCH_PREFIX):
         parser.error(f"--db-name must start with {BENCH_PREFIX!r}: this script drops that database afterwards.")
@@ -163,7 +169,9 @@ class Tally:
         self.counts = dict.fromkeys(
             ["attempts", "holds", "places", "full", "other_refusals", "errors", "confirmations", "cancellations"], 0
         )
+        self.counts.update(dict.fromkeys(["payments", "paid", "no_place", "webhooks", "webhooks_changed", "busy"], 0))
         self.latencies = []
+        self.payment_latencies = []
         self.error_samples = []
 
     def add(self, **counts):
@@ -171,9 +179,10 @@ class Tally:
             for key, value in counts.items():
                 self.counts[key] += value
 
-    def merge(self, latencies, errors):
+    def merge(self, latencies, errors, payment_latencies=()):
         with self.lock:
             self.latencies.extend(latencies)
+            self.payment_latencies.extend(payment_latencies)
             self.error_samples = (self.error_samples + errors)[:3]
 
 
@@ -211,7 +220,41 @@ class Clock:
         return time.monotonic() < self.deadline
 
 
-def worker(index, args, group_pks, clock, tally, emails):
+def pay_online(enrollments, fake, gateway, tally):
+    """The payment step as the site does it: start at (fake) Mollie, the bank says paid, the webhook twice.
+
+    The second webhook is the duplicate Mollie may send: it must change nothing.
+    On PostgreSQL a webhook that finds the payment locked answers 503 and
+    Mollie comes back later; here it simply tries again.
+    """
+    from django.db import OperationalError
+
+    from booking.models import Payment
+    from booking.payments import services as payments
+
+    payment = payments.start_online_payment(
+        enrollments,
+        gateway=gateway,
+        redirect_url_for=lambda p: "http://bench.invalid/betalen/terug/",
+        webhook_url="http://bench.invalid/betalen/webhook/",
+    )
+    tally.add(payments=1)
+    fake.set_status(payment.mollie_id, "paid")
+    for _ in range(2):
+        while True:
+            try:
+                payment, changed = payments.sync_payment(payment, gateway=gateway, actor="webhook", nowait=True)
+            except OperationalError:
+                tally.add(busy=1)
+                time.sleep(0.01)
+                continue
+            break
+        tally.add(webhooks=1, webhooks_changed=int(changed))
+    tally.add(paid=1, no_place=int(payment.place == Payment.Place.LOST))
+    return payment.place != Payment.Place.LOST
+
+
+def worker(index, args, group_pks, clock, tally, emails, fake=None):
     from django.db import connections
 
     from booking.exceptions import BookingError, GroupFull
@@ -219,7 +262,12 @@ def worker(index, args, group_pks, clock, tally, emails):
     from booking.services import cancel_enrollment, confirm_enrollment, hold_places
 
     rng = random.Random(args.seed + index)
-    latencies, errors, mine = [], [], []
+    latencies, errors, mine, payment_latencies = [], [], [], []
+    gateway = None
+    if fake is not None:
+        from booking.payments import mollie
+
+        gateway = mollie.gateway()  # one per thread: the HTTP session is not shared
     try:
         groups = {group.pk: group for group in TrainingGroup.objects.select_related("course").filter(pk__in=group_pks)}
         clock.wait_for_start()
@@ -259,17 +307,24 @@ def worker(index, args, group_pks, clock, tally, emails):
                 tally.add(attempts=1, holds=1, places=len(enrollments))
                 party = enrollments[0].party
                 if rng.random() < args.confirm:
+                    paying_began = time.perf_counter()
                     try:
-                        confirm_enrollment(party)
+                        if gateway is not None:
+                            confirmed = pay_online(enrollments, fake, gateway, tally)
+                        else:
+                            confirm_enrollment(party)
+                            confirmed = True
                     except Exception as error:  # counted and shown, never hidden
                         tally.add(errors=1)
                         errors.append(f"confirm: {type(error).__name__}: {error}")
                     else:
-                        tally.add(confirmations=1)
+                        tally.add(confirmations=int(confirmed))
+                    if gateway is not None:
+                        payment_latencies.append(time.perf_counter() - paying_began)
                 mine.append(party)
             latencies.append(time.perf_counter() - began)
     finally:
-        tally.merge(latencies, errors)
+        tally.merge(latencies, errors, payment_latencies)
         connections.close_all()
 
 
@@ -286,14 +341,14 @@ def watch(group_pks, clock, done, samples):
         connections.close_all()
 
 
-def run(args, group_pks):
+def run(args, group_pks, fake=None):
     tally = Tally()
     emails = itertools.count(1)  # next() on it is atomic in CPython: every sign-up gets its own address
     clock = Clock(args.workers + 1, args.seconds)
     done = threading.Event()
     samples = []
     threads = [
-        threading.Thread(target=worker, args=(index, args, group_pks, clock, tally, emails))
+        threading.Thread(target=worker, args=(index, args, group_pks, clock, tally, emails, fake))
         for index in range(args.workers)
     ]
     watcher = threading.Thread(target=watch, args=(group_pks, clock, done, samples))
@@ -314,7 +369,21 @@ def percentile(values, share):
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def report(args, database, tally, elapsed, samples, final_excess):
+def payment_check():
+    """What must hold after the run: every paid payment's places confirmed, or its loss on record; one email per place."""
+    from booking.models import Enrollment, OutgoingEmail, Payment
+
+    paid = Payment.objects.filter(status="paid", provider="mollie")
+    unconfirmed = 0
+    for payment in paid.exclude(place=Payment.Place.LOST).prefetch_related("enrollments"):
+        mine = [e for e in payment.enrollments.all() if e.party == payment.party]
+        unconfirmed += sum(e.status not in (Enrollment.Status.CONFIRMED, Enrollment.Status.CANCELLED) for e in mine)
+    emails = OutgoingEmail.objects.filter(kind="confirmation").count()
+    confirmed_by_payment = Enrollment.objects.filter(payments__in=paid.exclude(place=Payment.Place.LOST)).distinct().count()
+    return {"unconfirmed": unconfirmed, "emails": emails, "confirmed_by_payment": confirmed_by_payment}
+
+
+def report(args, database, tally, elapsed, samples, final_excess, checks=None):
     counts = tally.counts
     ms = [value * 1000 for value in tally.latencies]
     lines = [
@@ -336,6 +405,22 @@ def report(args, database, tally, elapsed, samples, final_excess):
         f"  overbooking         {final_excess} at the end, {max(samples, default=0)} at worst while running "
         f"({len(samples)} checks)",
     ]
+    if args.payments:
+        pay_ms = [value * 1000 for value in tally.payment_latencies]
+        lines += [
+            f"  payments            {counts['payments']} started at the fake Mollie, {counts['paid']} paid "
+            f"({counts['paid'] / elapsed:.1f} per second), {counts['no_place']} paid without a place",
+            f"  webhooks            {counts['webhooks']} (each payment twice), {counts['webhooks_changed']} changed "
+            f"something, {counts['busy']} found the payment locked and came back",
+            f"  time per payment    median {statistics.median(pay_ms) if pay_ms else 0:.1f} ms, "
+            f"p95 {percentile(pay_ms, 0.95):.1f} ms, max {max(pay_ms, default=0):.1f} ms "
+            f"(start, paid, two webhooks)",
+        ]
+        if checks is not None:
+            lines.append(
+                f"  payment check       {checks['unconfirmed']} paid places left unconfirmed (must be 0), "
+                f"{checks['emails']} confirmation emails for {checks['confirmed_by_payment']} places confirmed by payment"
+            )
     for sample in tally.error_samples:
         lines.append(f"  error sample        {sample}")
     print("\n".join(lines))
@@ -346,8 +431,17 @@ def main():
     url = os.environ.get("DATABASE_URL")
     database = PostgresDatabase(url, args.db_name) if url else SqliteFile(args.sqlite_path)
     os.environ["DJANGO_SETTINGS_MODULE"] = "groepswijzer.settings.test"
+    fake = None
+    if args.payments:
+        from tests.fake_mollie import API_KEY, FakeMollie
+
+        fake = FakeMollie().start()
+        fake.call_webhooks = False  # the workers play the webhook themselves
+        os.environ["MOLLIE_API_KEY"] = API_KEY
+        os.environ["MOLLIE_API_ENDPOINT"] = fake.url
     print(f"Setting up {database.label} …", flush=True)
     database.create()
+    checks = None
     try:
         import django
 
@@ -355,19 +449,30 @@ def main():
         from django.core.management import call_command
         from django.db import connections
 
+        if args.payments:
+            # Emails are queued as on the site, and left for a task worker: rendering and sending them is
+            # not part of the sign-up (the plain confirmations above send none either).
+            from django.test.utils import override_settings
+
+            override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}).enable()
+
         call_command("migrate", verbosity=0)
         group_pks = build_groups(args)
         connections.close_all()
-        tally, elapsed, samples = run(args, group_pks)
+        tally, elapsed, samples = run(args, group_pks, fake)
         final_excess = overbooked(group_pks)
+        checks = payment_check() if args.payments else None
         connections.close_all()
-        report(args, database, tally, elapsed, samples, final_excess)
+        report(args, database, tally, elapsed, samples, final_excess, checks)
     finally:
+        if fake is not None:
+            fake.stop()
         if args.keep:
             print(f"Kept {database.label}.")
         else:
             database.drop()
-    return 1 if final_excess or max(samples, default=0) or tally.counts["errors"] else 0
+    unpaid = checks["unconfirmed"] if checks else 0
+    return 1 if final_excess or max(samples, default=0) or tally.counts["errors"] or unpaid else 0
 
 
 if __name__ == "__main__":

@@ -394,6 +394,23 @@ def _participants_from(participants_data, *, course, now):
     return participants
 
 
+def validate_participants(participants_data, *, course, now=None):
+    """The sign-up's rules for participant data, for other ways in (the waiting list): unsaved Participants."""
+    return _participants_from(participants_data, course=course, now=now or timezone.now())
+
+
+def _offer_freed_places_after_commit(group_ids, now):
+    """Once freed places are saved, they go to the waiting list first (see booking/waitlist.py).
+
+    `robust`: a failure there is logged and does not undo or hide what was
+    already saved; the periodic sweep offers the place later.
+    """
+    from . import waitlist  # waitlist builds on these services
+
+    for group_id in set(group_ids):
+        transaction.on_commit(lambda group_id=group_id: waitlist.offer_freed_places(group_id, now=now), robust=True)
+
+
 def _refuse_if_already_enrolled(group, emails, now, *, ignore=()):
     """One email address, one place per group: a confirmed one or a hold that has not run out."""
     taken = (
@@ -418,7 +435,7 @@ def _refuse_unless_room(left, wanted):
         raise GroupFull(places_left=left, wanted=wanted)
 
 
-def hold_places(group, participants_data, *, consent_text_version, now=None):
+def hold_places(group, participants_data, *, consent_text_version, now=None, party=None):
     """Hold a place for each participant while they pay; returns the new held enrollments.
 
     `participants_data` is one or two dicts of Participant fields: two only
@@ -427,7 +444,8 @@ def hold_places(group, participants_data, *, consent_text_version, now=None):
     (SignupClosed), when an email address already has a place in the group
     (AlreadyEnrolled), or when there are not enough places left (GroupFull).
     A hold counts as a taken place until `GROEPSWIJZER_HOLD_MINUTES` have
-    passed, then stops counting by itself.
+    passed, then stops counting by itself. `party` is the UUID the new
+    enrollments share (a new one when left out).
     """
     if not consent_text_version:
         raise ValueError("A sign-up needs the version of the consent text the participant agreed to.")
@@ -445,7 +463,7 @@ def hold_places(group, participants_data, *, consent_text_version, now=None):
         _refuse_unless_open(locked, now)
         _refuse_if_already_enrolled(locked, emails, now)
         _refuse_unless_room(places_left(locked, now), len(participants))
-        party = uuid.uuid4()
+        party = party or uuid.uuid4()  # a sign-up may choose its own, to recognise a repeated submit
         expires = now + hold_duration()
         enrollments = []
         for participant in participants:
@@ -534,6 +552,8 @@ def cancel_enrollment(enrollment_or_party, *, now=None):
             raise EnrollmentNotActive()
         active = [e.pk for e in enrollments if e.status in (Enrollment.Status.HELD, Enrollment.Status.CONFIRMED)]
         Enrollment.objects.filter(pk__in=active).update(status=Enrollment.Status.CANCELLED, cancelled_at=now)
+        if active:
+            _offer_freed_places_after_commit([group_id], now)
     return _refreshed(enrollment_or_party, selection)
 
 
@@ -554,4 +574,66 @@ def expire_holds(now=None):
             ids = list(lapsed.filter(group_id=group_id).values_list("pk", flat=True))
             Enrollment.objects.filter(pk__in=ids).update(status=Enrollment.Status.EXPIRED)
             expired.extend(ids)
+            _offer_freed_places_after_commit([group_id], now)
     return list(Enrollment.objects.filter(pk__in=expired).select_related("participant", "group"))
+
+
+# --- group status --------------------------------------------------------------------------------
+
+
+def _log_status(group, action, by):
+    from wagtail.log_actions import log
+
+    log(group, action, user=by, data={"status": group.status})
+
+
+def open_group(group, *, by=None):
+    """Open a planned or closed group for sign-up. Returns the group.
+
+    A group opens only once its sessions are planned, so that people see the
+    dates they sign up for; a cancelled, running or completed group stays as
+    it is. Opening an open group changes nothing. The free places then go to
+    the waiting list first: the caller offers them (`waitlist.offer_freed_places`)
+    after this returns.
+    """
+    with transaction.atomic():
+        locked = _lock_group(group.pk)
+        if locked.status != TrainingGroup.Status.OPEN:
+            if locked.status not in (TrainingGroup.Status.PLANNED, TrainingGroup.Status.CLOSED):
+                raise ValidationError(
+                    _("Een groep met de status '%(status)s' kan niet open voor aanmelding.")
+                    % {"status": locked.get_status_display()},
+                    code="not_openable",
+                )
+            if not locked.sessions.filter(status=Session.Status.SCHEDULED).exists():
+                raise ValidationError(
+                    _("Plan eerst de bijeenkomsten. Pas dan kan de groep open voor aanmelding."),
+                    code="no_sessions",
+                )
+            locked.status = TrainingGroup.Status.OPEN
+            locked.save(update_fields=["status"])
+            _log_status(locked, "booking.group.open", by)
+    group.status = locked.status
+    return group
+
+
+def close_group(group, *, by=None):
+    """Close sign-up for an open group (planned groups close too). Places already taken stay taken.
+
+    Closing a closed group changes nothing; a cancelled, running or completed
+    group cannot be closed.
+    """
+    with transaction.atomic():
+        locked = _lock_group(group.pk)
+        if locked.status != TrainingGroup.Status.CLOSED:
+            if locked.status not in (TrainingGroup.Status.PLANNED, TrainingGroup.Status.OPEN):
+                raise ValidationError(
+                    _("Een groep met de status '%(status)s' kan niet gesloten worden.")
+                    % {"status": locked.get_status_display()},
+                    code="not_closable",
+                )
+            locked.status = TrainingGroup.Status.CLOSED
+            locked.save(update_fields=["status"])
+            _log_status(locked, "booking.group.close", by)
+    group.status = locked.status
+    return group

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+"""/agenda/: calendar feeds that calendar apps subscribe to, each behind a personal link."""
+
+from django.urls import path
+
+from .views import selfservice as views
 
 app_name = "feeds"
 
-urlpatterns = []
+urlpatterns = [
+    path("trainer/<str:token>.ics", views.trainer_feed, name="trainer"),
+]

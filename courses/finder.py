@@ -1,6 +1,9 @@
 """Find trainings for the course index: filter, then order by distance when a postcode is given."""
 
+import datetime
 from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from .models import CoursePage
 
@@ -19,6 +22,30 @@ class CourseSearch:
     place: object = None  # geo.Place for the postcode, when given
     filtered: bool = False
     total: int = 0
+
+
+def courses_with_groups(*, free_places=False, weeks=None, now=None):
+    """Ids of courses that have a group matching both filters, as a subquery (one query with the courses).
+
+    `free_places`: a group someone can sign up for now (open, deadline and
+    first session ahead, no registration stop) with a place left.
+    `weeks`: a group, open or planned, whose first session starts within that
+    many weeks. Given both, one and the same group must meet both.
+    """
+    from booking.models import TrainingGroup
+    from booking.stops import group_stopped_q
+
+    now = now or timezone.now()
+    if free_places:
+        groups = TrainingGroup.objects.open_for_signup(now).with_places_left(now).filter(places_left__gt=0)
+        groups = groups.exclude(group_stopped_q(now))
+    else:
+        groups = TrainingGroup.objects.with_first_start().filter(
+            status__in=[TrainingGroup.Status.OPEN, TrainingGroup.Status.PLANNED], first_start__gt=now
+        )
+    if weeks:
+        groups = groups.filter(first_start__gt=now, first_start__lte=now + datetime.timedelta(weeks=weeks))
+    return groups.order_by().values("course_id")
 
 
 def find_courses(index_page, form):
@@ -50,6 +77,9 @@ def find_courses(index_page, form):
         courses = courses.filter(delivery=data["delivery"])
     if data.get("couples"):
         courses = courses.filter(couples_welcome=True)
+    if data.get("free_places") or data.get("starts_within"):
+        wanted = courses_with_groups(free_places=bool(data.get("free_places")), weeks=data.get("starts_within"))
+        courses = courses.filter(pk__in=wanted)
 
     place = data.get("place") if "postcode" not in form.errors else None
     max_km = int(data["distance"]) if data.get("distance") and place else None
@@ -70,5 +100,8 @@ def find_courses(index_page, form):
     if place:
         far = float("inf")
         results.sort(key=lambda r: (r.distance_km if r.distance_km is not None else far, r.course.title))
-    filtered = any(data.get(name) for name in ("theme", "audience", "delivery", "couples", "distance", "postcode"))
+    filtered = any(
+        data.get(name)
+        for name in ("theme", "audience", "delivery", "couples", "distance", "postcode", "free_places", "starts_within")
+    )
     return CourseSearch(results=results, place=place, filtered=filtered, total=total)

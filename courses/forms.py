@@ -7,6 +7,7 @@ from booking import geo
 from .models import Audience, Delivery, Theme
 
 DISTANCE_CHOICES = [("", _("Elke afstand")), ("5", _("Tot 5 km")), ("10", _("Tot 10 km")), ("25", _("Tot 25 km")), ("50", _("Tot 50 km"))]
+STARTS_WITHIN_CHOICES = [("", _("Maakt niet uit")), ("4", _("4 weken")), ("8", _("8 weken")), ("12", _("12 weken"))]
 
 
 class PostcodeField(forms.CharField):
@@ -43,6 +44,16 @@ class CourseFilterForm(forms.Form):
     audience = forms.ChoiceField(label=_("Voor wie"), choices=[("", _("Iedereen"))] + Audience.choices, required=False)
     delivery = forms.ChoiceField(label=_("Vorm"), choices=[("", _("Alle vormen"))] + Delivery.choices, required=False)
     couples = forms.BooleanField(label=_("Alleen trainingen waar koppels welkom zijn"), required=False)
+    free_places = forms.BooleanField(label=_("Alleen trainingen met vrije plaatsen"), required=False)
+    starts_within = forms.TypedChoiceField(
+        label=_("Start binnen"),
+        choices=STARTS_WITHIN_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Trainingen met een groep die binnen zoveel weken begint."),
+        error_messages={"invalid_choice": _("Kies 4, 8 of 12 weken, of 'maakt niet uit'.")},
+    )
 
     error_css_class = "has-error"
 

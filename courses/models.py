@@ -13,6 +13,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from booking.payments.fields import PaymentProvidersField
 from home.blocks import BodyBlock
 
 
@@ -176,6 +177,10 @@ class CoursePage(Page):
         blank=True,
         help_text=_("Wat gebeurt er als iemand zich later afmeldt? Leeg: een standaardtekst met het aantal dagen."),
     )
+    payment_providers = PaymentProvidersField(
+        _("manieren van betalen"),
+        help_text=_("Hoe kunnen deelnemers de eigen bijdrage betalen? Online betalen kan alleen als de Mollie-sleutel is ingesteld."),
+    )
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("meer informatie"))
 
     content_panels = Page.content_panels + [
@@ -203,6 +208,7 @@ class CoursePage(Page):
             heading=_("Vorm en eHealth"),
         ),
         FieldPanel("contribution"),
+        FieldPanel("payment_providers"),
         FieldPanel("trainers", widget=forms.CheckboxSelectMultiple),
         MultiFieldPanel(
             [FieldPanel("suitable_for"), FieldPanel("not_suitable_for"), FieldPanel("alternative_advice")],
@@ -274,6 +280,9 @@ class CoursePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["course_locations"] = sorted(self.locations.all(), key=lambda loc: (loc.is_online, loc.place, loc.name))
         context["course_index"] = self.get_parent().specific
+        from booking.views.signup import course_page_context
+
+        context.update(course_page_context(self, request))
         return context
 
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("mijn-aanmelding/", include("booking.urls_selfservice")),
     path("medewerkers/", include("booking.urls_staff")),
     path("agenda/", include("booking.urls_feeds")),
+    path("betalen/", include("booking.urls_payments")),
 ]
 
 if settings.DEBUG:

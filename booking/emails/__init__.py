@@ -1,3 +1,3 @@
 """Email builders, one module per area; importing this package registers them all."""
 
-from . import selfservice, signup, staff, waitlist  # noqa: F401
+from . import payments, selfservice, signup, staff, waitlist  # noqa: F401

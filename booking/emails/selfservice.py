@@ -1,1 +1,219 @@
-"""Email builders for this area (see booking.notifications.email_kind)."""
+"""Emails about a place someone has: cancellation, expired hold, reminders, a cancelled group, new links.
+
+Each builder gets ids (see booking.notifications) and reads the rest at the
+moment it runs, so an email never carries stale facts or stored text.
+Every email carries the participant's personal link.
+"""
+
+import functools
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from booking import links, selfservice
+from booking.models import Enrollment, Offer, Session
+from booking.notifications import Email, email_kind
+
+
+def in_dutch(builder):
+    """Build in the site's language, whatever language the request that queued the email used."""
+
+    @functools.wraps(builder)
+    def build(**params):
+        with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
+            return builder(**params)
+
+    return build
+
+
+def _enrollment(enrollment_id):
+    return Enrollment.objects.select_related("participant", "group__course", "group__location").get(pk=enrollment_id)
+
+
+def _day(value):
+    return date_format(timezone.localtime(value), "l j F")
+
+
+def _place_context(enrollment, now):
+    group = enrollment.group
+    return {
+        "enrollment": enrollment,
+        "participant": enrollment.participant,
+        "group": group,
+        "course": group.course,
+        "location": group.location,
+        "manage_url": selfservice.manage_url(enrollment),
+        "course_url": selfservice.course_url(group.course),
+        "first_start": group.first_start,
+        "sessions": selfservice.session_lines(group, now),
+    }
+
+
+@email_kind("cancellation")
+@in_dutch
+def cancellation(enrollment_id, within_terms, by_partner=False):
+    enrollment = _enrollment(enrollment_id)
+    now = enrollment.cancelled_at or timezone.now()
+    context = _place_context(enrollment, now)
+    partner = (
+        Enrollment.objects.filter(party=enrollment.party).exclude(pk=enrollment.pk).select_related("participant").first()
+        if by_partner
+        else None
+    )
+    context.update(
+        {
+            "terms": selfservice.cancellation_terms(enrollment, now),
+            "within_terms": within_terms,
+            "partner": partner,
+            "waitlist_url": selfservice.waitlist_join_url(enrollment.group.course),
+        }
+    )
+    return Email(
+        to=enrollment.participant.email,
+        subject=_("U bent afgemeld voor %(course)s") % {"course": enrollment.group.course.title},
+        template="selfservice/cancellation",
+        context=context,
+    )
+
+
+@email_kind("hold_expired")
+@in_dutch
+def hold_expired(enrollment_id):
+    enrollment = _enrollment(enrollment_id)
+    now = timezone.now()
+    group = enrollment.group
+    context = _place_context(enrollment, now)
+    still_open = group.signup_closed_reason(now) is None and group.current_places_left(now) > 0
+    context.update(
+        {
+            "again_url": selfservice.signup_url(group) if still_open else selfservice.course_url(group.course),
+            "group_still_open": still_open,
+        }
+    )
+    return Email(
+        to=enrollment.participant.email,
+        subject=_("Uw reservering voor %(course)s is verlopen") % {"course": group.course.title},
+        template="selfservice/hold_expired",
+        context=context,
+    )
+
+
+def _reminder(session_id, enrollment_id, *, first):
+    enrollment = _enrollment(enrollment_id)
+    session = Session.objects.select_related("group").get(pk=session_id)
+    context = _place_context(enrollment, timezone.now())
+    context.update(
+        {
+            "session": session,
+            "first": first,
+            "online_url": enrollment.group.online_meeting_url if selfservice.shows_online_link(enrollment) else "",
+        }
+    )
+    course = enrollment.group.course
+    if first:
+        subject = _("Herinnering: %(course)s begint op %(day)s") % {"course": course.title, "day": _day(session.start)}
+    else:
+        subject = _("Herinnering: %(course)s, bijeenkomst %(number)s op %(day)s") % {
+            "course": course.title,
+            "number": session.sequence,
+            "day": _day(session.start),
+        }
+    return Email(
+        to=enrollment.participant.email,
+        subject=subject,
+        template="selfservice/reminder_first" if first else "selfservice/reminder_session",
+        context=context,
+    )
+
+
+@email_kind("reminder_first")
+@in_dutch
+def reminder_first(session_id, enrollment_id):
+    return _reminder(session_id, enrollment_id, first=True)
+
+
+@email_kind("reminder_session")
+@in_dutch
+def reminder_session(session_id, enrollment_id):
+    return _reminder(session_id, enrollment_id, first=False)
+
+
+@email_kind("group_cancelled")
+@in_dutch
+def group_cancelled(enrollment_id, reason="", offered=False):
+    enrollment = _enrollment(enrollment_id)
+    now = timezone.now()
+    group = enrollment.group
+    context = _place_context(enrollment, now)
+    alternatives = [
+        {
+            "group": alternative.group,
+            "location": alternative.group.location,
+            "first_start": alternative.group.first_start,
+            "distance_km": alternative.distance_km,
+            "places_left": alternative.places_left,
+            "signup_url": selfservice.signup_url(alternative.group),
+        }
+        for alternative in selfservice.alternatives_for(enrollment, now)
+    ]
+    context.update(
+        {
+            "reason": reason,
+            "offered": offered,
+            "alternatives": alternatives,
+            "waitlist_url": selfservice.waitlist_join_url(group.course),
+        }
+    )
+    offer = Offer.objects.filter(enrollment=enrollment).select_related("entry").first() if offered else None
+    if offer is not None:
+        # Their own link is the one to their place on the waiting list.
+        context["manage_url"] = selfservice.waitlist_status_url(offer.entry)
+    where = group.location.place or group.location.name
+    return Email(
+        to=enrollment.participant.email,
+        subject=_("De groep %(course)s in %(place)s gaat niet door") % {"course": group.course.title, "place": where},
+        template="selfservice/group_cancelled",
+        context=context,
+    )
+
+
+@email_kind("new_links")
+@in_dutch
+def new_links(email):
+    now = timezone.now()
+    items = selfservice.items_for_email(email, now)
+    enrollments = [
+        {"enrollment": e, "group": e.group, "course": e.group.course, "url": selfservice.manage_url(e)}
+        for e in items.enrollments
+    ]
+    entries = []
+    for entry in items.waitlist_entries:
+        offer = selfservice.open_offer(entry)
+        entries.append(
+            {
+                "entry": entry,
+                "course": entry.course,
+                "url": selfservice.waitlist_status_url(entry),
+                "offer": offer,
+                "offer_url": selfservice.offer_url(offer) if offer else "",
+            }
+        )
+    first = items.enrollments[0].participant if items.enrollments else (
+        items.waitlist_entries[0].participant if items.waitlist_entries else None
+    )
+    return Email(
+        to=first.email if first else email,
+        subject=_("Uw persoonlijke links"),
+        template="selfservice/new_links",
+        context={
+            "participant": first,
+            "enrollments": enrollments,
+            "entries": entries,
+            "new_link_url": links.absolute(reverse("selfservice:new_link")),
+            "link_days": settings.GROEPSWIJZER_PERSONAL_LINK_DAYS,
+        },
+    )
+

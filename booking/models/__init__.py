@@ -4,6 +4,7 @@ from .attendance import AccessLogEntry, Attendance, OutgoingEmail
 from .enrollments import Enrollment, Participant, takes_a_place
 from .groups import Session, SignupClosedReason, TrainingGroup
 from .locations import Location
+from .payments import Payment, PaymentEvent, Refund
 from .waitlist import Offer, PartOfDay, RegistrationStop, WaitlistEntry, WaitlistMove
 
 __all__ = [
@@ -15,6 +16,9 @@ __all__ = [
     "OutgoingEmail",
     "Participant",
     "PartOfDay",
+    "Payment",
+    "PaymentEvent",
+    "Refund",
     "RegistrationStop",
     "Session",
     "SignupClosedReason",

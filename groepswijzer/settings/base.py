@@ -278,3 +278,13 @@ GROEPSWIJZER_PERSONAL_LINK_DAYS = 400
 GROEPSWIJZER_FIRST_REMINDER_DAYS = 3
 GROEPSWIJZER_SESSION_REMINDER_HOURS = 24
 
+
+# --- Payments (booking/payments, engineer H) -------------------------------------------------------
+# Online payment of the own contribution through Mollie. Without an API key
+# (test_… or live_…) only the offline ways are offered. The profile id is only
+# needed with an organisation access token; MOLLIE_API_ENDPOINT is for tests
+# (a local stand-in for Mollie) and is left empty otherwise.
+MOLLIE_API_KEY = env("MOLLIE_API_KEY", "")
+MOLLIE_PROFILE_ID = env("MOLLIE_PROFILE_ID", "")
+MOLLIE_API_ENDPOINT = env("MOLLIE_API_ENDPOINT", "")
+# --- end of payments -------------------------------------------------------------------------------

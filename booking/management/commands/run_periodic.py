@@ -1,0 +1,31 @@
+"""All periodic work in one command, for cron or a timer every minute (see docs/operations.md)."""
+
+from django.core.management.base import BaseCommand
+
+from booking.selfservice import run_periodic
+
+LABELS = {
+    "expired_holds": "Verlopen reserveringen",
+    "hold_expired_emails": "E-mails over verlopen reserveringen",
+    "expired_offers": "Verlopen aanbiedingen",
+    "free_places_offered": "Vrije plaatsen aangeboden aan de wachtlijst",
+    "waitlist_checks": "'Wacht u nog?'-e-mails",
+    "removed_from_waitlist": "Van de wachtlijst gehaald (geen antwoord)",
+    "reminders": "Herinneringen",
+    "payments_checked": "Betalingen nagevraagd bij de betaaldienst",
+    "refunds_sent": "Terugbetalingen verstuurd",
+    "no_place_refunded": "Terugbetaald omdat er geen plaats was",
+    "emails_retried": "Eerder mislukte e-mails nu verstuurd",
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Doet al het periodieke werk: reserveringen en aanbiedingen laten verlopen, wachtlijstcontroles, "
+        "herinneringen, betalingen en terugbetalingen, en mislukte e-mails. Veilig om elke minuut te draaien, ook als twee runs overlappen."
+    )
+
+    def handle(self, *args, **options):
+        counts = run_periodic()
+        for key, number in counts.items():
+            self.stdout.write(f"{LABELS.get(key, key)}: {number}")

@@ -1,0 +1,30 @@
+"""Pay at the first session: the places are confirmed now; the trainer receives the contribution."""
+
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from . import PaymentProvider, register
+
+
+@register
+class OfflineProvider(PaymentProvider):
+    name = "offline"
+    label = _("Betalen bij de eerste bijeenkomst")
+    description = _(
+        "U hoeft nu niets te betalen. U betaalt de eigen bijdrage bij de eerste bijeenkomst. "
+        "Uw aanmelding is meteen definitief."
+    )
+    confirmation_note = _("U betaalt de eigen bijdrage bij de eerste bijeenkomst.")
+
+    def start(self, request, enrollments):
+        from django.db import transaction
+
+        from booking.signup import confirm_signup
+
+        from .services import record_offline_payment
+
+        with transaction.atomic():
+            confirm_signup(enrollments[0].party, payment=self.name)
+            # An open payment the coordinator marks paid when the money is in (engineer H).
+            record_offline_payment(enrollments)
+        return redirect("signup:done", group_id=enrollments[0].group_id)

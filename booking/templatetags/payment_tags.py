@@ -1,0 +1,44 @@
+"""The own contribution on a participant's own pages: {% payment_panel enrollment token where="manage" %}.
+
+`where` is "manage" (what was paid, the receipt, refunds), "cancel" (what
+cancelling now means for the money) or "cancelled" (what happens with it).
+"""
+
+from django import template
+from django.urls import reverse
+
+from booking import links
+from booking.models import Payment, Refund
+from booking.payments import mollie, receipts, services
+
+register = template.Library()
+
+
+@register.inclusion_tag("booking/payments/includes/panel.html")
+def payment_panel(enrollment, token, where="manage", within=None):
+    payment = services.payment_for_enrollment(enrollment)
+    context = {"where": where, "payment": payment, "within": within, "enrollment": enrollment}
+    if payment is None:
+        return context
+    refunds = list(payment.refunds.exclude(status=Refund.Status.FAILED).order_by("created_at", "pk"))
+    mine = [refund for refund in refunds if refund.enrollment_id in (None, enrollment.pk)]
+    context.update(
+        paid=payment.status == Payment.Status.PAID and payment.provider != Payment.Provider.EXEMPT and payment.amount > 0,
+        exempt=payment.provider == Payment.Provider.EXEMPT and payment.status == Payment.Status.PAID,
+        offline_open=payment.provider == Payment.Provider.OFFLINE and payment.status == Payment.Status.OPEN,
+        online_waiting=payment.provider == Payment.Provider.MOLLIE
+        and payment.status in (Payment.Status.CREATED, Payment.Status.OPEN, Payment.Status.PENDING),
+        lost=payment.status == Payment.Status.PAID and payment.place == Payment.Place.LOST,
+        refunds=mine,
+        share=min(payment.per_place, payment.refundable_amount()),
+        method=mollie.method_label(payment.method) if payment.provider == Payment.Provider.MOLLIE else payment.method,
+        receipt_url=(
+            reverse("payments:receipt", kwargs={"token": token}) if receipts.has_receipt(payment) else ""
+        ),
+        choice_url=(
+            reverse("payments:choice", kwargs={"token": links.make_token(mollie.PAYMENT_LINK, payment.pk)})
+            if payment.place == Payment.Place.LOST
+            else ""
+        ),
+    )
+    return context

@@ -1,0 +1,45 @@
+"""How the sign-up and the course page write dates, places and amounts: "di 12 jan 2027, 19:00–21:00"."""
+
+from django import template
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _, ngettext
+
+register = template.Library()
+
+
+@register.filter
+def day(value):
+    """A date the short Dutch way: "di 12 jan 2027"."""
+    if not value:
+        return ""
+    return date_format(timezone.localtime(value) if hasattr(value, "hour") else value, "D j b Y")
+
+
+@register.filter
+def clock(value):
+    return date_format(timezone.localtime(value), "H:i") if value else ""
+
+
+@register.filter
+def session_when(session):
+    """A session's day and times: "di 12 jan 2027, 19:00–21:00"."""
+    start, end = timezone.localtime(session.start), timezone.localtime(session.end)
+    return f"{day(start)}, {clock(start)}–{clock(end)}"
+
+
+@register.filter
+def places_text(count):
+    """ "nog 3 plekken", "nog 1 plek", or "vol". """
+    count = int(count or 0)
+    if count <= 0:
+        return _("vol")
+    return ngettext("nog %(count)d plek", "nog %(count)d plekken", count) % {"count": count}
+
+
+@register.filter
+def euro(amount):
+    """ "€ 35,00"; nothing to pay is said in words. """
+    if not amount:
+        return _("gratis")
+    return "€\u00a0" + number_format(amount, 2, use_l10n=True)

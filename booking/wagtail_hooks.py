@@ -1,0 +1,50 @@
+"""The coordinators' "Planning" menu in the Wagtail admin: groups, enrollments, waiting list, stops, access log."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail_modeladmin.options import modeladmin_register
+
+from .admin_access_log import AccessLogViewSet
+from .admin_enrollments import EnrollmentAdmin
+from .admin_groups import GroupViewSet
+from .admin_stops import RegistrationStopViewSet
+from .admin_waitlist import WaitlistViewSet
+
+PLANNING_MENU_HOOK = "register_planning_menu_item"
+
+
+class PlanningMenu(ViewSetGroup):
+    menu_label = _("Planning")
+    menu_icon = "date"
+    menu_order = 150
+    # The enrollments listing is a modeladmin, not a viewset; it joins this menu through the hook.
+    submenu_hook = PLANNING_MENU_HOOK
+    items = (
+        GroupViewSet(menu_order=1),
+        WaitlistViewSet(menu_order=3),
+        RegistrationStopViewSet(menu_order=4),
+        AccessLogViewSet(menu_order=5),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_planning():
+    return PlanningMenu()
+
+
+modeladmin_register(EnrollmentAdmin)
+
+
+@hooks.register(PLANNING_MENU_HOOK)
+def enrollments_menu_item():
+    return EnrollmentAdmin().get_menu_item(order=2)
+
+
+@hooks.register("register_log_actions")
+def register_planning_log_actions(actions):
+    actions.register_action("booking.group.open", _("Open voor aanmelding"), _("Opengezet voor aanmelding"))
+    actions.register_action("booking.group.close", _("Aanmelding gesloten"), _("Aanmelding gesloten"))
+    actions.register_action("booking.group.cancel", _("Groep afgezegd"), _("Groep afgezegd"))
+
+from . import wagtail_hooks_payments  # noqa: E402,F401  (payments in the admin; engineer H)
