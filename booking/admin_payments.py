@@ -69,12 +69,19 @@ class RefundFilter(SimpleListFilter):
     parameter_name = "refund"
 
     def lookups(self, request, model_admin):
-        return [("pending", _("wordt terugbetaald")), ("any", _("met terugbetaling")), ("lost", _("betaald zonder plaats"))]
+        return [
+            ("pending", _("wordt terugbetaald")),
+            ("failed", _("terugbetaling mislukt")),
+            ("any", _("met terugbetaling")),
+            ("lost", _("betaald zonder plaats")),
+        ]
 
     def queryset(self, request, queryset):
         value = self.value()
         if value == "pending":
             return queryset.filter(refunds__status=Refund.Status.PENDING).distinct()
+        if value == "failed":
+            return queryset.filter(refunds__status=Refund.Status.FAILED).distinct()
         if value == "any":
             return queryset.filter(refunds__isnull=False).distinct()
         if value == "lost":
@@ -187,7 +194,7 @@ class PaymentAdmin(ModelAdmin):
     inspect_view_enabled = True
     inspect_template_name = "booking/admin/payment_inspect.html"
     history_view_enabled = False
-    list_display = ("number", "names", "course_title", "amount_display", "provider", "status", "refund_display", "paid_at", "created_at")
+    list_display = ("names", "course_title", "amount_display", "provider", "status", "refund_display", "paid_at")
     list_filter = ("status", CourseFilter, "provider", RefundFilter)
     search_fields = (
         "mollie_id",
@@ -232,8 +239,7 @@ class PaymentAdmin(ModelAdmin):
 
     # --- columns ---------------------------------------------------------------------------------
 
-    @staticmethod
-    def number(obj):
+    def number(self, obj):
         return obj.pk
 
     number.short_description = gettext_lazy("nr.")
@@ -243,38 +249,31 @@ class PaymentAdmin(ModelAdmin):
     def _mine(obj):
         return [e for e in obj.enrollments.all() if e.party == obj.party] or list(obj.enrollments.all())
 
-    @classmethod
-    def names(cls, obj):
-        return ", ".join(e.participant.full_name for e in cls._mine(obj))
+    def names(self, obj):
+        return ", ".join(e.participant.full_name for e in self._mine(obj))
 
     names.short_description = gettext_lazy("deelnemers")
 
-    @classmethod
-    def references(cls, obj):
-        return ", ".join(e.reference for e in cls._mine(obj))
+    def references(self, obj):
+        return ", ".join(e.reference for e in self._mine(obj))
 
-    @classmethod
-    def emails(cls, obj):
-        return ", ".join(e.participant.email for e in cls._mine(obj))
+    def emails(self, obj):
+        return ", ".join(e.participant.email for e in self._mine(obj))
 
-    @staticmethod
-    def course_title(obj):
+    def course_title(self, obj):
         return obj.group.course.title
 
     course_title.short_description = gettext_lazy("training")
     course_title.admin_order_field = "group__course__title"
 
-    @staticmethod
-    def location_name(obj):
+    def location_name(self, obj):
         return str(obj.group.location)
 
-    @staticmethod
-    def group_number(obj):
+    def group_number(self, obj):
         return obj.group_id
 
-    @staticmethod
-    def amount_display(obj):
-        return euro(obj.amount) if obj.amount else "€\u00a00,00"
+    def amount_display(self, obj):
+        return services.euro(obj.amount)
 
     amount_display.short_description = gettext_lazy("bedrag")
     amount_display.admin_order_field = "amount"
@@ -283,9 +282,8 @@ class PaymentAdmin(ModelAdmin):
     def _refunded(obj):
         return sum((r.amount for r in obj.refunds.all() if r.status != Refund.Status.FAILED), start=services.ZERO)
 
-    @classmethod
-    def refund_display(cls, obj):
-        total = cls._refunded(obj)
+    def refund_display(self, obj):
+        total = self._refunded(obj)
         if not total:
             return ""
         pending = any(r.status == Refund.Status.PENDING for r in obj.refunds.all())
@@ -293,24 +291,19 @@ class PaymentAdmin(ModelAdmin):
 
     refund_display.short_description = gettext_lazy("terugbetaald")
 
-    @classmethod
-    def refunded(cls, obj):
-        return cls._refunded(obj)
+    def refunded(self, obj):
+        return self._refunded(obj)
 
-    @staticmethod
-    def provider_label(obj):
+    def provider_label(self, obj):
         return obj.get_provider_display()
 
-    @staticmethod
-    def status_label(obj):
+    def status_label(self, obj):
         return obj.get_status_display()
 
-    @staticmethod
-    def paid_on(obj):
+    def paid_on(self, obj):
         return naive_local(obj.paid_at)
 
-    @staticmethod
-    def created_on(obj):
+    def created_on(self, obj):
         return naive_local(obj.created_at)
 
 

@@ -39,14 +39,24 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from courses.models import CoursePage
 
-from . import services
+from . import links, services
 from .exceptions import BookingError, GroupFull, SignupClosed
-from .models import Enrollment, Offer, PartOfDay, RegistrationStop, TrainingGroup, WaitlistEntry, WaitlistMove, takes_a_place
+from .models import (
+    Enrollment,
+    Offer,
+    PartOfDay,
+    TrainingGroup,
+    WaitlistEntry,
+    WaitlistMove,
+    takes_a_place,
+)
 from .notifications import BUILDERS, queue_email
+from .stops import active_stop
 
 ACTIVE = (WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED)
 DEFAULT_OFFER_HOURS = 48
@@ -160,31 +170,16 @@ def _lock_course(course_id):
 
 
 def _has_active_stop(group, now):
-    """A registration stop for this course, this location, or both, is in force at `now`."""
-    try:
-        from .stops import active_stop
-    except ImportError:
-        active_stop = None
-    if active_stop is not None:
-        return active_stop(group.course, group.location, now) is not None
-    return (
-        RegistrationStop.objects.filter(RegistrationStop.active_q(now))
-        .filter(Q(course_id=group.course_id) | Q(course__isnull=True))
-        .filter(Q(location_id=group.location_id) | Q(location__isnull=True))
-        .exists()
-    )
+    """A registration stop for this course, this location, or both, is in force at `now` (the sign-up's rule)."""
+    return active_stop(group.course, group.location, now) is not None
 
 
 def status_url(entry):
     """The person's own link to their place on the list (in every email)."""
-    from . import links
-
     return links.personal_url("waitlist:status", "waitlist", entry.pk)
 
 
 def offer_url(offer):
-    from . import links
-
     return links.personal_url("waitlist:offer", "offer", offer.pk)
 
 

@@ -48,6 +48,10 @@ class PageTreeTests(WagtailPageTestCase):
                 "group_max": 10,
                 "delivery": "in_person",
                 "contribution": "35.00",
+                "cancellation_days": 7,
+                "suitability_questions": inline_formset(
+                    [{"question": "Bent u 18 jaar of ouder?", "fitting_answer": "yes", "advice": "Vraag uw huisarts."}]
+                ),
                 "suitable_for": rich_text("<p>Volwassenen met lichte klachten.</p>"),
                 "not_suitable_for": rich_text("<p>Mensen in een crisis.</p>"),
                 "alternative_advice": rich_text("<p>Praat met uw POH-GGZ.</p>"),
@@ -57,10 +61,12 @@ class PageTreeTests(WagtailPageTestCase):
         # Many-to-many fields post one value per choice, outside the nested naming.
         data["themes"] = [self.theme.pk]
         data["locations"] = [self.location.pk]
+        data["payment_providers"] = ["offline"]
         self.assertCanCreate(self.course_index, CoursePage, data)
         course = CoursePage.objects.get(title="Mentaal Fit")
         self.assertEqual(list(course.themes.all()), [self.theme])
         self.assertEqual(list(course.locations.all()), [self.location])
+        self.assertEqual(course.suitability_questions.get().question, "Bent u 18 jaar of ouder?")
 
     def test_a_course_page_without_its_facts_cannot_be_published(self):
         response = self.client.post(

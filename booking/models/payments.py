@@ -90,7 +90,8 @@ class Payment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_provider_display()} {self.amount} ({self.get_status_display()})"
+        amount = f"{self.amount:.2f}".replace(".", ",")
+        return f"€ {amount}, {self.get_provider_display()}, {self.get_status_display()}"
 
     @property
     def is_final(self):
@@ -177,7 +178,8 @@ class Refund(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.amount} ({self.get_status_display()})"
+        amount = f"{self.amount:.2f}".replace(".", ",")
+        return f"€ {amount}, {self.get_status_display()}"
 
 
 class PaymentEvent(models.Model):

@@ -82,7 +82,7 @@ class ProviderUnavailable(BookingError):
 
     code = "provider_unavailable"
     default_message = gettext_lazy(
-        "Online betalen lukt op dit moment niet. Dat ligt niet aan u. Uw plaats blijft voor u vastgehouden. "
+        "Online betalen lukt op dit moment niet. Dat ligt niet aan u. "
         "Probeer het over een paar minuten opnieuw, of kies een andere manier van betalen."
     )
 
@@ -722,9 +722,20 @@ def send_refund(refund_id, *, gateway=None):
     Refund.objects.filter(pk=refund.pk).update(attempts=refund.attempts + 1)
     try:
         answer = gateway.create_refund(refund)
-    except (gateway.Unreachable, gateway.Refused) as error:
+    except gateway.Unreachable as error:
         Refund.objects.filter(pk=refund.pk).update(last_error=str(error)[:300])
         logger.warning("Refund %s could not be sent to Mollie: %s", refund.pk, error)
+        return False
+    except gateway.Refused as error:
+        # Mollie said no (for example: less is left to refund than asked). Trying again will not help;
+        # the coordinator sees it as failed, with Mollie's reason, and decides.
+        with transaction.atomic():
+            lock_payment(payment.pk)
+            current = Refund.objects.get(pk=refund.pk)
+            current.last_error = str(error)[:300]
+            current.save(update_fields=["last_error"])
+            _move_refund(current, Refund.Status.FAILED, actor=Actor.SYSTEM, note=_("Mollie weigerde: %(error)s") % {"error": error})
+        logger.warning("Mollie refused refund %s: %s", refund.pk, error)
         return False
     with transaction.atomic():
         lock_payment(payment.pk)

@@ -14,6 +14,12 @@ from booking.payments import mollie, receipts, services
 register = template.Library()
 
 
+@register.filter
+def money(amount):
+    """ "€ 35,00", also for nothing ("€ 0,00"): for amounts that are sums, not prices."""
+    return services.euro(amount or 0)
+
+
 @register.inclusion_tag("booking/payments/includes/panel.html")
 def payment_panel(enrollment, token, where="manage", within=None):
     payment = services.payment_for_enrollment(enrollment)

@@ -197,9 +197,12 @@ def webhook(request):
     if not MOLLIE_ID.fullmatch(mollie_id):
         return HttpResponse("", content_type="text/plain")
     payment = Payment.objects.filter(mollie_id=mollie_id).first()
-    gateway = mollie.gateway()
-    if payment is None or gateway is None:
+    if payment is None:
         return HttpResponse("", content_type="text/plain")
+    gateway = mollie.gateway()
+    if gateway is None:
+        # Ours, but the key is missing here (a configuration mistake): Mollie keeps trying until it is back.
+        return HttpResponse("Mollie niet ingesteld", status=503, content_type="text/plain")
     try:
         services.sync_payment(payment, gateway=gateway, actor=PaymentEvent.Actor.WEBHOOK, nowait=True)
     except services.ProviderUnavailable:

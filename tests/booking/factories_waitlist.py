@@ -7,7 +7,12 @@ from factory.django import DjangoModelFactory
 
 from booking.models import PartOfDay, WaitlistEntry
 from booking.services import plan_sessions
-from tests.booking.factories import NOW, AMSTERDAM, ParticipantFactory, TrainingGroupFactory
+from tests.booking.factories import (
+    AMSTERDAM,
+    NOW,
+    ParticipantFactory,
+    TrainingGroupFactory,
+)
 from tests.factories import CoursePageFactory
 
 

@@ -700,3 +700,47 @@ def test_a_webhook_for_a_payment_that_is_locked_answers_503_so_mollie_tries_agai
         holder.join()
     assert client.post(WEBHOOK, {"id": payment.mollie_id}).status_code == 200
     assert Enrollment.objects.get().status == "confirmed"
+
+
+def test_a_refund_mollie_refuses_is_marked_failed_not_tried_forever(paid, mollie, django_capture_on_commit_callbacks):
+    payment = paid.payments.get()
+    mollie.refund_from_dashboard(payment.mollie_id, "35.00", call_webhook=False)  # all of it went back already
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = payments.refund_by_coordinator(payment, Decimal("10.00"), by=None)
+    refund.refresh_from_db()
+    assert refund.status == "failed" and "higher than the amount remaining" in refund.last_error
+    assert payments.run_periodic()["refunds_sent"] == 0
+
+
+def test_choosing_to_pay_later_and_then_paying_online_after_all_leaves_nothing_open(
+    client, group, mollie, django_capture_on_commit_callbacks
+):
+    sign_up_until_payment(client, group)
+    choose_online(client, group, django_capture_on_commit_callbacks)
+    online = our_payment()
+    client.get(url("payment", group))  # back at the payment step, another way after all
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("payment", group), {"provider": "offline", "action": "next"})
+    assert Payment.objects.get(provider="offline").status == "open"
+    mollie.set_status(online.mollie_id, "paid")
+    webhook(client, django_capture_on_commit_callbacks, online.mollie_id)
+    assert Payment.objects.get(provider="offline").status == "canceled"
+    assert Enrollment.objects.get().status == "confirmed"
+
+
+def test_the_course_page_editor_offers_the_ways_to_pay_as_checkboxes(client, course):
+    from django.core.exceptions import ValidationError as FormError
+
+    from accounts import roles
+    from courses.models import CoursePage
+    from tests.booking.factories_staff import staff_user
+
+    field = CoursePage._meta.get_field("payment_providers").formfield()
+    assert field.clean(["offline"]) == ["offline"]
+    with pytest.raises(FormError) as refused:
+        field.clean([])
+    assert refused.value.messages == ["Kies minstens één manier van betalen."]
+    client.force_login(staff_user(roles.EDITORS))
+    page = text(client.get(f"/admin/pages/{course.pk}/edit/"))
+    assert "Manieren van betalen" in page
+    assert 'type="checkbox" name="payment_providers" value="mollie"' in page

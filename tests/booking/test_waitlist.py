@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from booking import waitlist
 from booking.exceptions import GroupFull, SignupClosed
-from booking.models import Enrollment, Offer, OutgoingEmail, PartOfDay, RegistrationStop, WaitlistEntry, WaitlistMove
+from booking.models import (
+    Enrollment,
+    Offer,
+    OutgoingEmail,
+    PartOfDay,
+    RegistrationStop,
+    WaitlistEntry,
+    WaitlistMove,
+)
 from booking.services import cancel_enrollment, expire_holds, hold_places, places_left
 from tests.booking.factories import NOW, EnrollmentFactory, TrainingGroupFactory, person
 from tests.booking.factories_waitlist import WaitlistEntryFactory, planned_group
@@ -339,7 +347,7 @@ def offered(course, full_group, run_after_commit):
 
 
 def test_accepting_confirms_the_place_and_takes_the_person_off_the_list(offered, run_after_commit, mailoutbox):
-    offer, (first, second, third) = offered
+    offer, (first, second, _third) = offered
     mailoutbox.clear()
 
     run_after_commit(waitlist.accept_offer, offer, NOW + HOUR, consent_text_version="2027-02")
@@ -350,13 +358,14 @@ def test_accepting_confirms_the_place_and_takes_the_person_off_the_list(offered,
     assert offer.enrollment.consent_text_version == "2027-02"
     assert status_of(first) == "placed" and waitlist.position(second) == 1
     (message,) = sent_to(mailoutbox, first.participant.email)
+    assert "bevestig" in message.subject.lower() and message.attachments  # with the calendar file
     # Accepting again changes and sends nothing.
     run_after_commit(waitlist.accept_offer, offer, NOW + 2 * HOUR)
     assert len(mailoutbox) == 1
 
 
 def test_declining_passes_the_place_to_the_next_person_at_once(offered, run_after_commit, mailoutbox):
-    offer, (first, second, third) = offered
+    offer, (first, second, _third) = offered
 
     run_after_commit(waitlist.decline_offer, offer, NOW + HOUR)
 
@@ -371,7 +380,7 @@ def test_declining_passes_the_place_to_the_next_person_at_once(offered, run_afte
 
 
 def test_a_declined_group_is_not_offered_to_the_same_person_again(offered, run_after_commit):
-    offer, (first, second, third) = offered
+    offer, (_first, _second, third) = offered
     run_after_commit(waitlist.decline_offer, offer, NOW + HOUR)
     run_after_commit(waitlist.decline_offer, open_offers(offer.group).get(), NOW + HOUR)
 
@@ -382,7 +391,7 @@ def test_a_declined_group_is_not_offered_to_the_same_person_again(offered, run_a
 
 
 def test_an_offer_nobody_answers_expires_and_passes_on_with_one_email(offered, run_after_commit, mailoutbox):
-    offer, (first, second, third) = offered
+    offer, (first, second, _third) = offered
     later = NOW + 49 * HOUR
 
     expired = run_after_commit(waitlist.expire_offers, later)
@@ -398,7 +407,7 @@ def test_an_offer_nobody_answers_expires_and_passes_on_with_one_email(offered, r
 
 
 def test_accepting_too_late_is_refused_and_the_place_passes_on(offered, run_after_commit):
-    offer, (first, second, third) = offered
+    offer, (_first, second, _third) = offered
     with pytest.raises(waitlist.OfferExpired):
         run_after_commit(waitlist.accept_offer, offer, NOW + 48 * HOUR)
     offer.refresh_from_db()
@@ -430,7 +439,7 @@ def test_an_offer_by_hand_needs_an_open_group(course, full_group):
 
 
 def test_leaving_with_an_open_offer_gives_the_place_to_the_next(offered, run_after_commit):
-    offer, (first, second, third) = offered
+    offer, (first, second, _third) = offered
     run_after_commit(waitlist.leave_waitlist, first, NOW + HOUR)
     assert first.status == "left"
     assert open_offers(offer.group).get().entry == second

@@ -193,7 +193,7 @@ def offered(live_course, django_capture_on_commit_callbacks):
 
 
 def test_the_offer_page_shows_the_group_and_changes_nothing_when_opened(client, offered):
-    offer, first, second = offered
+    offer, _first, _second = offered
 
     response = client.get(offer_url(offer) + "?keuze=nee")
 
@@ -207,7 +207,7 @@ def test_the_offer_page_shows_the_group_and_changes_nothing_when_opened(client, 
 
 
 def test_accepting_on_the_offer_page(client, offered, django_capture_on_commit_callbacks, mailoutbox):
-    offer, first, second = offered
+    offer, first, _second = offered
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(offer_url(offer), {"answer": "accept"}, follow=True)
@@ -223,7 +223,7 @@ def test_accepting_on_the_offer_page(client, offered, django_capture_on_commit_c
 
 
 def test_declining_on_the_offer_page_passes_the_place_on(client, offered, django_capture_on_commit_callbacks):
-    offer, first, second = offered
+    offer, _first, second = offered
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(offer_url(offer), {"answer": "decline"}, follow=True)
 
@@ -233,7 +233,7 @@ def test_declining_on_the_offer_page_passes_the_place_on(client, offered, django
 
 
 def test_an_offer_past_its_time_says_so_without_buttons(client, offered):
-    offer, first, second = offered
+    offer, _first, _second = offered
     Offer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - DAY)
 
     page = text(client.get(offer_url(offer)))
@@ -271,7 +271,7 @@ def test_a_removed_person_following_the_stay_link_reads_why(client, live_course)
 
 
 def test_the_status_page_tells_when_an_offer_ran_out_before_the_sweep(client, offered):
-    offer, first, second = offered
+    offer, first, _second = offered
     assert "Er is een plaats voor u vrij" in text(client.get(status_url(first)))
 
     Offer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - DAY)

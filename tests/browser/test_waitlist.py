@@ -30,7 +30,7 @@ def test_a_patient_joins_the_waiting_list_from_a_course_page_with_a_full_group(p
     from courses.models import CoursePage
 
     course = CoursePage.objects.live().get(slug="mentaal-fit")
-    group, location = full_group_for(course)
+    _group, location = full_group_for(course)
 
     page.goto(demo_site + course.url)
     expect(page.locator("main")).to_contain_text("vol")
@@ -73,7 +73,7 @@ def test_the_offer_and_check_pages_are_accessible_on_a_phone(phone_page, demo_si
     from tests.booking.factories_waitlist import WaitlistEntryFactory
 
     course = CoursePage.objects.live().get(slug="mentaal-fit")
-    group, location = full_group_for(course)
+    group, _location = full_group_for(course)
     entry = WaitlistEntryFactory(course=course, joined=timezone.now() - datetime.timedelta(days=40))
     cancel_enrollment(group.enrollments.first())
     offer = entry.offers.get()
