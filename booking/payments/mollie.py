@@ -258,7 +258,7 @@ class MollieProvider(PaymentProvider):
         "Zodra de betaling binnen is, is uw aanmelding definitief."
     )
     confirmation_note = _(
-        "U heeft de eigen bijdrage online betaald. Het betaalbewijs zit als PDF-bestand bij deze e-mail."
+        "U heeft de eigen bijdrage online betaald. Het betaalbewijs is een PDF-bestand bij de e-mail met de bevestiging."
     )
 
     def is_available(self, course):

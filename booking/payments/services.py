@@ -320,8 +320,11 @@ def start_online_payment(enrollments, *, gateway, redirect_url_for, webhook_url,
         raise PaymentRefused(_("Uw plaats is al bevestigd. U hoeft niet meer te betalen."))
     if not fresh or any(not enrollment.is_live_hold(now) for enrollment in fresh):
         raise PaymentRefused(_("Uw reservering is verlopen. Daarom kunt u nu niet meer betalen voor deze plaats."))
-    if latest is not None and latest.status in (Status.OPEN, Status.PENDING) and latest.checkout_url:
-        return latest
+    if latest is not None and latest.status in (Status.OPEN, Status.PENDING) and latest.mollie_id:
+        # Still going at Mollie? Then that one, so nobody pays twice. Its checkout may have expired meanwhile.
+        latest, changed = sync_payment(latest, gateway=gateway, actor=Actor.PARTICIPANT, now=now)
+        if latest.status in (Status.OPEN, Status.PENDING, Status.PAID):
+            return latest
     if latest is not None and latest.status == Status.CREATED:
         payment = latest
     else:

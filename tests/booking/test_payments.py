@@ -744,3 +744,17 @@ def test_the_course_page_editor_offers_the_ways_to_pay_as_checkboxes(client, cou
     page = text(client.get(f"/admin/pages/{course.pk}/edit/"))
     assert "Manieren van betalen" in page
     assert 'type="checkbox" name="payment_providers" value="mollie"' in page
+
+
+def test_choosing_online_again_reuses_an_open_payment_but_not_an_expired_one(client, group, mollie, django_capture_on_commit_callbacks):
+    sign_up_until_payment(client, group)
+    choose_online(client, group, django_capture_on_commit_callbacks)
+    first = our_payment()
+    again = choose_online(client, group, django_capture_on_commit_callbacks)
+    assert again["Location"] == first.checkout_url and Payment.objects.count() == 1
+    mollie.set_status(first.mollie_id, "expired")  # the checkout ran out at Mollie; no webhook came
+    third = choose_online(client, group, django_capture_on_commit_callbacks)
+    first.refresh_from_db()
+    assert first.status == "expired"
+    newest = our_payment()
+    assert newest.pk != first.pk and third["Location"] == newest.checkout_url
