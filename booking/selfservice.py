@@ -302,7 +302,7 @@ def cancel_by_participant(enrollment, *, with_partner=False, now=None):
                 within_terms=terms.within,
                 by_partner=cancelled_one.pk != enrollment.pk,
             )
-        # The own contribution: refunded within the terms, kept after (booking.payments, engineer H).
+        # The own contribution: refunded within the terms, kept after (booking.payments).
         payment_services.refund_for_cancellation(cancelled, within_terms=terms.within, now=now)
     enrollment.refresh_from_db()
     return cancelled, terms
@@ -391,7 +391,7 @@ def cancel_group(group, *, by=None, reason="", now=None):
                 reason=str(reason or ""),
                 offered=enrollment.pk in offered,
             )
-        # Everyone who paid gets it back in full (booking.payments, engineer H).
+        # Everyone who paid gets it back in full (booking.payments).
         payment_services.refund_for_group_cancellation(active, now=now)
     logger.info(
         "Group %s cancelled by user %s; %s places cancelled", group.pk, getattr(by, "pk", None), len(active)
@@ -536,7 +536,7 @@ def run_periodic(now=None):
     counts["waitlist_checks"] = _how_many(waitlist.send_waitlist_checks(now=now))
     counts["removed_from_waitlist"] = _how_many(waitlist.remove_unanswered(now=now))
     counts["reminders"] = send_reminders(now)
-    counts.update(payment_services.run_periodic(now))  # payments: lost webhooks, unsent refunds (engineer H)
+    counts.update(payment_services.run_periodic(now))  # payments: lost webhooks, unsent refunds
     counts["emails_retried"] = notifications.retry_unsent()
     return counts
 

@@ -47,7 +47,7 @@ def confirmation(enrollment_id, payment=""):
         },
         attachments=[
             ("groepstraining.ics", enrollment_calendar(enrollment, manage_url=manage_url), "text/calendar"),
-            # Paid online: the receipt (betaalbewijs) goes with it (booking.payments, engineer H).
+            # Paid online: the receipt (betaalbewijs) goes with it (booking.payments).
             *receipt_attachments(enrollment),
         ],
     )

@@ -67,4 +67,4 @@ def get_provider(name):
 
 
 from . import offline  # noqa: E402,F401  (registers the provider)
-from . import mollie, exempt  # noqa: E402,F401  (register the providers; engineer H)
+from . import mollie, exempt  # noqa: E402,F401  (register the providers)

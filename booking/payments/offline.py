@@ -25,6 +25,6 @@ class OfflineProvider(PaymentProvider):
 
         with transaction.atomic():
             confirm_signup(enrollments[0].party, payment=self.name)
-            # An open payment the coordinator marks paid when the money is in (engineer H).
+            # An open payment the coordinator marks paid when the money is in.
             record_offline_payment(enrollments)
         return redirect("signup:done", group_id=enrollments[0].group_id)

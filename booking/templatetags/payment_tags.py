@@ -20,6 +20,13 @@ def money(amount):
     return services.euro(amount or 0)
 
 
+@register.filter
+def status_label(code):
+    """The Dutch word for a payment's or a refund's status code, as the history shows it."""
+    labels = {**dict(Refund.Status.choices), **dict(Payment.Status.choices)}
+    return labels.get(code, code or "–")
+
+
 @register.inclusion_tag("booking/payments/includes/panel.html")
 def payment_panel(enrollment, token, where="manage", within=None):
     payment = services.payment_for_enrollment(enrollment)

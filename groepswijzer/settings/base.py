@@ -279,7 +279,7 @@ GROEPSWIJZER_FIRST_REMINDER_DAYS = 3
 GROEPSWIJZER_SESSION_REMINDER_HOURS = 24
 
 
-# --- Payments (booking/payments, engineer H) -------------------------------------------------------
+# --- Payments (booking/payments) -----------------------------------------------------------------
 # Online payment of the own contribution through Mollie. Without an API key
 # (test_… or live_…) only the offline ways are offered. The profile id is only
 # needed with an organisation access token; MOLLIE_API_ENDPOINT is for tests
