@@ -44,6 +44,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _, gettext_lazy
@@ -879,7 +880,8 @@ def run_periodic(now=None, *, gateway=None):
     """What time makes true, safe to run every minute and twice at once. Returns a count per step.
 
     1. Online payments still open or pending after 10 minutes are looked up
-       at Mollie (in case a webhook got lost), for up to three days.
+       at Mollie (in case a webhook got lost), for up to three days; and paid
+       ones whose refund is still on its way, for up to 60 days.
     2. Refunds that could not be sent to Mollie are sent again.
     3. A paid sign-up without a place whose participant did not choose within
        NO_PLACE_REFUND_DAYS gets the money back.
@@ -896,7 +898,15 @@ def run_periodic(now=None, *, gateway=None):
             created_at__lte=now - STALE_AFTER,
             created_at__gte=now - STALE_UNTIL,
         ).exclude(mollie_id="")
-        for payment in stale:
+        # And paid ones with a refund still on its way at Mollie, for up to 60 days.
+        on_its_way = Refund.objects.filter(
+            payment=OuterRef("pk"),
+            status=Refund.Status.PENDING,
+            created_at__lte=now - STALE_AFTER,
+            created_at__gte=now - datetime.timedelta(days=60),
+        ).exclude(mollie_refund_id="")
+        refunding = Payment.objects.filter(provider=Payment.Provider.MOLLIE, status=Status.PAID).filter(Exists(on_its_way))
+        for payment in list(stale) + list(refunding):
             try:
                 sync_payment(payment, gateway=gateway, actor=Actor.SYSTEM, now=now)
             except ProviderUnavailable:

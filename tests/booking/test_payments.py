@@ -759,3 +759,14 @@ def test_choosing_online_again_reuses_an_open_payment_but_not_an_expired_one(cli
     assert first.status == "expired"
     newest = our_payment()
     assert newest.pk != first.pk and third["Location"] == newest.checkout_url
+
+
+def test_a_refund_settled_at_mollie_without_a_webhook_is_seen_by_the_periodic_run(paid, mollie, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        selfservice.cancel_by_participant(paid)
+    refund = Refund.objects.get()
+    assert refund.status == "pending" and refund.mollie_refund_id
+    mollie.settle_refunds()
+    payments.run_periodic(timezone.now() + datetime.timedelta(minutes=11))
+    refund.refresh_from_db()
+    assert refund.status == "refunded"
