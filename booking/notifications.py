@@ -9,11 +9,13 @@ from ids stored with the email, so no message text (and no personal data
 beyond the address) is kept in the database.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -92,32 +94,44 @@ def _enqueue(email_id):
 
 
 def deliver(email_id):
-    """Send one queued email unless it was sent already. Safe to call any number of times."""
+    """Send one queued email unless it was sent already. Safe to call any number of times.
+
+    The row is claimed in a short transaction (the attempt counter goes up only
+    for the caller that saw its old value), the email is sent outside any
+    transaction, and the row is then marked sent. So a task that runs twice,
+    or at the same time, sends one email, and no database lock is held while
+    the mail server is talking.
+    """
     from .models import OutgoingEmail
 
-    with transaction.atomic():
-        row = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
-        if row is None or row.sent_at is not None:
-            return False
-        row.attempts += 1
-        try:
-            BUILDERS[row.kind](**row.params).message().send()
-        except Exception as error:
-            row.last_error = str(error)[:300]
-            row.save(update_fields=["attempts", "last_error"])
-            logger.exception("Email %s could not be sent", row.key)
-            return False
-        row.sent_at = timezone.now()
-        row.last_error = ""
-        row.save(update_fields=["attempts", "last_error", "sent_at"])
+    row = OutgoingEmail.objects.filter(pk=email_id, sent_at__isnull=True).first()
+    if row is None:
+        return False
+    claimed = OutgoingEmail.objects.filter(pk=row.pk, sent_at__isnull=True, attempts=row.attempts).update(
+        attempts=F("attempts") + 1, last_error=""
+    )
+    if not claimed:
+        return False  # someone else is sending it, or just did
+    try:
+        BUILDERS[row.kind](**row.params).message().send()
+    except Exception as error:
+        OutgoingEmail.objects.filter(pk=row.pk).update(last_error=str(error)[:300] or error.__class__.__name__)
+        logger.exception("Email %s could not be sent", row.key)
+        return False
+    OutgoingEmail.objects.filter(pk=row.pk).update(sent_at=timezone.now())
     return True
 
 
-def retry_unsent():
-    """Send what failed before (SMTP down, say). For the periodic run."""
+def retry_unsent(now=None):
+    """Send what failed before (SMTP down, say), and what no worker picked up. For the periodic run."""
     from .models import OutgoingEmail
 
+    now = now or timezone.now()
+    stale = now - datetime.timedelta(minutes=5)
+    waiting = OutgoingEmail.objects.filter(sent_at__isnull=True, attempts__lt=10).filter(
+        ~Q(last_error="") | Q(attempts=0, created_at__lt=stale)
+    )
     sent = 0
-    for email_id in OutgoingEmail.objects.filter(sent_at__isnull=True, attempts__lt=10).values_list("pk", flat=True):
+    for email_id in waiting.values_list("pk", flat=True):
         sent += deliver(email_id)
     return sent

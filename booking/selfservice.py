@@ -537,7 +537,7 @@ def run_periodic(now=None):
     counts["removed_from_waitlist"] = _how_many(waitlist.remove_unanswered(now=now))
     counts["reminders"] = send_reminders(now)
     counts.update(payment_services.run_periodic(now))  # payments: lost webhooks, unsent refunds
-    counts["emails_retried"] = notifications.retry_unsent()
+    counts["emails_retried"] = notifications.retry_unsent(now)
     return counts
 
 

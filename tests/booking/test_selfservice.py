@@ -393,3 +393,37 @@ def test_an_expired_waiting_list_offer_gets_no_hold_expired_email(
     assert counts["hold_expired_emails"] == 0
     assert counts["expired_offers"] == 1
     assert [message.subject for message in mailoutbox if "reservering" in message.subject] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_email_that_failed_is_sent_by_the_periodic_retry_once(wagtail_roots, settings):
+    """A mail server that was down: the email waits, the retry sends it, a second retry sends nothing."""
+    from django.core import mail
+    from django.db import transaction
+
+    from booking import notifications
+    from booking.models import OutgoingEmail
+    from tests.booking.factories import EnrollmentFactory
+
+    enrollment = EnrollmentFactory()
+    settings.EMAIL_BACKEND = "tests.booking.test_selfservice.BrokenBackend"
+    mail.outbox = []
+    with transaction.atomic():
+        notifications.queue_email(
+            "cancellation", f"test-retry:{enrollment.pk}", participant=enrollment.participant, enrollment_id=enrollment.pk, within_terms=True
+        )
+    row = OutgoingEmail.objects.get(key=f"test-retry:{enrollment.pk}")
+    assert row.sent_at is None and row.last_error
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notifications.retry_unsent() == 1
+    assert notifications.retry_unsent() == 0
+    assert len(mail.outbox) == 1
+
+
+class BrokenBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")
