@@ -16,6 +16,7 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView, InspectView
 
+from .admin_export import SafeSpreadsheetExportMixin
 from .access_log import Action, group_where, log_access
 from courses.models import CoursePage
 
@@ -23,7 +24,6 @@ from .models import Attendance, Enrollment, Location, Session, TrainingGroup
 
 BASE_URL_PATH = "aanmeldingen"
 # Spreadsheet programs run a cell that starts with one of these as a formula; a name never should.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def enrollments_url(**filters):
@@ -99,7 +99,7 @@ class EnrollmentPermissionHelper(PermissionHelper):
         return False
 
 
-class EnrollmentIndexView(IndexView):
+class EnrollmentIndexView(SafeSpreadsheetExportMixin, IndexView):
     export_headings = {
         "reference": gettext_lazy("Kenmerk"),
         "first_name": gettext_lazy("Voornaam"),
@@ -126,16 +126,7 @@ class EnrollmentIndexView(IndexView):
         log_access(self.request.user, participant_ids, Action.EXPORT, f"aanmeldingen: export ({spreadsheet_format})")
         return super().as_spreadsheet(queryset, spreadsheet_format)
 
-    def stream_csv(self, queryset):
-        # The byte order mark makes spreadsheet programs read the file as UTF-8 (Joëlle, not JoÃ«lle).
-        yield "\ufeff"
-        yield from super().stream_csv(queryset)
 
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        if export_format == self.FORMAT_CSV and isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_START):
-            return "'" + value
-        return value
 
 
 class EnrollmentInspectView(InspectView):

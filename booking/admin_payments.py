@@ -14,7 +14,6 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin import messages
@@ -25,8 +24,9 @@ from wagtail_modeladmin.views import IndexView, InspectView
 
 from courses.models import CoursePage
 
+from .admin_export import SafeSpreadsheetExportMixin
 from .access_log import Action, group_where, log_access
-from .admin_enrollments import FORMULA_START, naive_local
+from .admin_enrollments import naive_local
 from .exceptions import BookingError
 from .models import Enrollment, Payment, Refund
 from .payments import mollie, services
@@ -108,7 +108,7 @@ class PaymentPermissionHelper(PermissionHelper):
         return False
 
 
-class PaymentIndexView(IndexView):
+class PaymentIndexView(SafeSpreadsheetExportMixin, IndexView):
     export_headings = {
         "references": gettext_lazy("Kenmerk"),
         "names": gettext_lazy("Deelnemers"),
@@ -139,15 +139,7 @@ class PaymentIndexView(IndexView):
         log_access(self.request.user, ids, Action.EXPORT, f"betalingen: export ({spreadsheet_format})")
         return super().as_spreadsheet(queryset, spreadsheet_format)
 
-    def stream_csv(self, queryset):
-        yield "\ufeff"
-        yield from super().stream_csv(queryset)
 
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        if export_format == self.FORMAT_CSV and isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_START):
-            return "'" + value
-        return value
 
 
 class PaymentInspectView(InspectView):

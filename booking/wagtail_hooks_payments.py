@@ -4,7 +4,6 @@ Imported at the end of ``booking/wagtail_hooks.py`` (Wagtail only loads modules
 of that name by itself).
 """
 
-from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail_modeladmin.options import modeladmin_register
 

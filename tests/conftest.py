@@ -1,4 +1,7 @@
 import pytest
+
+# The fake Mollie server and its fixtures (fake_mollie, mollie) for payment tests.
+pytest_plugins = ["tests.fake_mollie"]
 from django.test import Client
 
 

@@ -24,7 +24,6 @@ from booking.payments import services as payments
 from tests.booking.factories import EnrollmentFactory, person
 from tests.booking.factories_signup import planned_group, signup_course
 from tests.booking.test_signup import fitting_answers, text, url
-from tests.fake_mollie import _fake_mollie_server, fake_mollie, mollie  # noqa: F401  (fixtures)
 from tests.factories import LocationFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,6 @@ from tests.booking.factories import EnrollmentFactory, ParticipantFactory
 from tests.booking.factories_signup import planned_group, signup_course
 from tests.booking.factories_staff import coordinator, staff_user
 from tests.booking.test_signup import text
-from tests.fake_mollie import _fake_mollie_server, fake_mollie, mollie  # noqa: F401  (fixtures)
 from tests.factories import LocationFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import serious_violations
-from tests.fake_mollie import _fake_mollie_server, fake_mollie, mollie  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
