@@ -596,6 +596,11 @@ def accept_offer(offer, now=None, *, consent_text_version=None):
                     consent_text_version=consent_text_version, consent_at=now
                 )
             services.confirm_enrollment(current.enrollment, now=now)
+            # A place from the waiting list is paid at the first session: an open offline payment
+            # the coordinator can mark paid or waive, like any other sign-up's.
+            from .payments.services import record_offline_payment
+
+            record_offline_payment([current.enrollment])
             Offer.objects.filter(pk=current.pk).update(status=Offer.Status.ACCEPTED, decided_at=now)
             WaitlistEntry.objects.filter(pk=current.entry_id).update(status=WaitlistEntry.Status.PLACED, left_at=now)
             _queue_confirmation(current)

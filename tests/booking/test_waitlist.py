@@ -359,6 +359,10 @@ def test_accepting_confirms_the_place_and_takes_the_person_off_the_list(offered,
     assert status_of(first) == "placed" and waitlist.position(second) == 1
     (message,) = sent_to(mailoutbox, first.participant.email)
     assert "bevestig" in message.subject.lower() and message.attachments  # with the calendar file
+    # The coordinator finds an open payment for the first session, to mark paid or waive.
+    from booking.models import Payment
+
+    assert Payment.objects.get(party=offer.enrollment.party).status == Payment.Status.OPEN
     # Accepting again changes and sends nothing.
     run_after_commit(waitlist.accept_offer, offer, NOW + 2 * HOUR)
     assert len(mailoutbox) == 1
