@@ -536,6 +536,7 @@ def run_periodic(now=None):
     counts["waitlist_checks"] = _how_many(waitlist.send_waitlist_checks(now=now))
     counts["removed_from_waitlist"] = _how_many(waitlist.remove_unanswered(now=now))
     counts["reminders"] = send_reminders(now)
+    counts["groups_started"], counts["groups_completed"] = services.advance_group_statuses(now)
     counts.update(payment_services.run_periodic(now))  # payments: lost webhooks, unsent refunds
     counts["emails_retried"] = notifications.retry_unsent(now)
     return counts

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import DateTimeField, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -637,3 +637,42 @@ def close_group(group, *, by=None):
             _log_status(locked, "booking.group.close", by)
     group.status = locked.status
     return group
+
+
+def advance_group_statuses(now=None):
+    """Groups move on with time; returns (started, completed) counts. Safe to run as often as wanted.
+
+    An open or closed group is running from the start of its first session. A
+    running group is completed after the end of its last session, and then
+    its confirmed places become completed places. Holds still open at the start
+    are left to the hold sweep. Cancelled groups and groups still being
+    planned are left alone.
+    """
+    now = now or timezone.now()
+    last_end = (
+        Session.objects.filter(group=OuterRef("pk"), status=Session.Status.SCHEDULED)
+        .order_by()
+        .values("group")
+        .annotate(last=Max("end"))
+        .values("last")
+    )
+    groups = TrainingGroup.objects.with_first_start().annotate(
+        last_end=Subquery(last_end, output_field=DateTimeField())
+    )
+    started = groups.filter(
+        status__in=[TrainingGroup.Status.OPEN, TrainingGroup.Status.CLOSED], first_start__lte=now
+    ).values_list("pk", flat=True)
+    started_count = TrainingGroup.objects.filter(pk__in=list(started)).update(status=TrainingGroup.Status.RUNNING)
+    finished = list(
+        groups.filter(status=TrainingGroup.Status.RUNNING, last_end__lte=now).values_list("pk", flat=True)
+    )
+    for group_id in finished:
+        with transaction.atomic():
+            _lock_group(group_id)
+            TrainingGroup.objects.filter(pk=group_id, status=TrainingGroup.Status.RUNNING).update(
+                status=TrainingGroup.Status.COMPLETED
+            )
+            Enrollment.objects.filter(group_id=group_id, status=Enrollment.Status.CONFIRMED).update(
+                status=Enrollment.Status.COMPLETED
+            )
+    return started_count, len(finished)

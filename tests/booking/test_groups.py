@@ -124,3 +124,35 @@ def test_open_for_signup_lists_exactly_the_groups_that_take_signups(
     assert group.signup_closed_reason(NOW) == reason
     listed = TrainingGroup.objects.open_for_signup(NOW).filter(pk=group.pk).exists()
     assert listed == (reason is None)
+
+
+def test_groups_start_and_complete_with_time_and_places_complete_with_them(db):
+    """Open → running at the first session; running → completed after the last, places completed too."""
+    import datetime
+
+    from django.utils import timezone
+
+    from booking import services
+    from booking.models import Enrollment, TrainingGroup
+    from tests.booking.factories import EnrollmentFactory
+
+    enrollment = EnrollmentFactory(status=Enrollment.Status.CONFIRMED)
+    group = enrollment.group
+    if not group.sessions.exists():
+        services.plan_sessions(group, first_start=timezone.now() + datetime.timedelta(days=7), count=2)
+    TrainingGroup.objects.filter(pk=group.pk).update(status=TrainingGroup.Status.OPEN)
+    sessions = list(group.sessions.order_by("start"))
+    before = sessions[0].start - datetime.timedelta(minutes=1)
+
+    assert services.advance_group_statuses(before) == (0, 0)
+    assert services.advance_group_statuses(sessions[0].start) == (1, 0)
+    group.refresh_from_db()
+    assert group.status == TrainingGroup.Status.RUNNING
+
+    after = sessions[-1].end
+    assert services.advance_group_statuses(after) == (0, 1)
+    assert services.advance_group_statuses(after) == (0, 0)
+    group.refresh_from_db()
+    enrollment.refresh_from_db()
+    assert group.status == TrainingGroup.Status.COMPLETED
+    assert enrollment.status == Enrollment.Status.COMPLETED

@@ -12,6 +12,8 @@ LABELS = {
     "waitlist_checks": "'Wacht u nog?'-e-mails",
     "removed_from_waitlist": "Van de wachtlijst gehaald (geen antwoord)",
     "reminders": "Herinneringen",
+    "groups_started": "Groepen die zijn begonnen",
+    "groups_completed": "Groepen die zijn afgerond",
     "payments_checked": "Betalingen nagevraagd bij de betaaldienst",
     "refunds_sent": "Terugbetalingen verstuurd",
     "no_place_refunded": "Terugbetaald omdat er geen plaats was",
