@@ -12,11 +12,10 @@ from django.utils.http import urlencode
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _, gettext_lazy
-from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView, InspectView
 
-from .admin_export import SafeSpreadsheetExportMixin
+from .admin_export import ReadOnlyPermissionHelper, SafeSpreadsheetExportMixin
 from .access_log import Action, group_where, log_access
 from courses.models import CoursePage
 
@@ -80,23 +79,10 @@ class GroupFilter(SimpleListFilter):
         return queryset.filter(group_id=int(value)) if value and value.isdigit() else queryset
 
 
-class EnrollmentPermissionHelper(PermissionHelper):
+class EnrollmentPermissionHelper(ReadOnlyPermissionHelper):
     """Coordinators may list, look at and export enrollments; nobody adds, edits or deletes them here."""
 
-    def user_can_list(self, user):
-        return user.has_perm("booking.view_enrollment")
-
-    def user_can_inspect_obj(self, user, obj):
-        return self.user_can_list(user)
-
-    def user_can_create(self, user):
-        return False
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
+    view_permission = "booking.view_enrollment"
 
 
 class EnrollmentIndexView(SafeSpreadsheetExportMixin, IndexView):

@@ -18,13 +18,12 @@ from django.utils.translation import gettext as _, gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView, InspectView
 
 from courses.models import CoursePage
 
-from .admin_export import SafeSpreadsheetExportMixin
+from .admin_export import ReadOnlyPermissionHelper, SafeSpreadsheetExportMixin
 from .access_log import Action, group_where, log_access
 from .admin_enrollments import naive_local
 from .exceptions import BookingError
@@ -89,23 +88,10 @@ class RefundFilter(SimpleListFilter):
         return queryset
 
 
-class PaymentPermissionHelper(PermissionHelper):
+class PaymentPermissionHelper(ReadOnlyPermissionHelper):
     """Coordinators list, look at and export payments; changes go through the action pages only."""
 
-    def user_can_list(self, user):
-        return user.has_perm(VIEW_PERMISSION)
-
-    def user_can_inspect_obj(self, user, obj):
-        return self.user_can_list(user)
-
-    def user_can_create(self, user):
-        return False
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
+    view_permission = VIEW_PERMISSION
 
 
 class PaymentIndexView(SafeSpreadsheetExportMixin, IndexView):
