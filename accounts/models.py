@@ -60,9 +60,7 @@ class ProfessionalProfile(models.Model):
         VERIFIED = "verified", _("Geverifieerd")
         REJECTED = "rejected", _("Afgewezen")
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="professional_profile"
-    )
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="professional_profile")
     organisation = models.CharField(_("organisatie"), max_length=200)
     role = models.CharField(_("functie"), max_length=20, choices=Role.choices)
     practice = models.CharField(_("praktijk"), max_length=200)

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class PersonNameSignupForm(forms.Form):
     """Extra fields for every sign-up: just a name, nothing more."""
 
-    first_name = forms.CharField(label=_("Voornaam"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    first_name = forms.CharField(
+        label=_("Voornaam"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
     last_name = forms.CharField(
         label=_("Achternaam"),
         help_text=_("Met tussenvoegsel, bijvoorbeeld: van der Berg."),

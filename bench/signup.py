@@ -84,7 +84,9 @@ class PostgresDatabase:
         self.server = dj_database_url.parse(url)
         self.name = name
         self.url = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-        self.label = f"PostgreSQL, database {name} on {self.server['HOST'] or 'localhost'}:{self.server['PORT'] or 5432}"
+        self.label = (
+            f"PostgreSQL, database {name} on {self.server['HOST'] or 'localhost'}:{self.server['PORT'] or 5432}"
+        )
 
     def _admin(self):
         import psycopg
@@ -148,11 +150,19 @@ def build_groups(args):
     groups = []
     for number in range(args.groups):
         location = Location.objects.create(
-            name=f"Locatie {number}", kind=Location.Kind.HEALTH_CENTRE, address="Dorpsstraat 1", postcode="5611 AB",
-            place="Eindhoven", latitude=51.44, longitude=5.47,
+            name=f"Locatie {number}",
+            kind=Location.Kind.HEALTH_CENTRE,
+            address="Dorpsstraat 1",
+            postcode="5611 AB",
+            place="Eindhoven",
+            latitude=51.44,
+            longitude=5.47,
         )
         group = TrainingGroup.objects.create(
-            course=course, location=location, capacity=args.places, min_participants=1,
+            course=course,
+            location=location,
+            capacity=args.places,
+            min_participants=1,
             status=TrainingGroup.Status.OPEN,
         )
         plan_sessions(group, first_start=first_start, count=3)
@@ -379,7 +389,9 @@ def payment_check():
         mine = [e for e in payment.enrollments.all() if e.party == payment.party]
         unconfirmed += sum(e.status not in (Enrollment.Status.CONFIRMED, Enrollment.Status.CANCELLED) for e in mine)
     emails = OutgoingEmail.objects.filter(kind="confirmation").count()
-    confirmed_by_payment = Enrollment.objects.filter(payments__in=paid.exclude(place=Payment.Place.LOST)).distinct().count()
+    confirmed_by_payment = (
+        Enrollment.objects.filter(payments__in=paid.exclude(place=Payment.Place.LOST)).distinct().count()
+    )
     return {"unconfirmed": unconfirmed, "emails": emails, "confirmed_by_payment": confirmed_by_payment}
 
 

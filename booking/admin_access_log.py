@@ -6,7 +6,8 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
@@ -16,7 +17,9 @@ from .models import AccessLogEntry
 
 
 def staff_who_looked():
-    return get_user_model().objects.filter(pk__in=AccessLogEntry.objects.values("user_id")).order_by("last_name", "email")
+    return (
+        get_user_model().objects.filter(pk__in=AccessLogEntry.objects.values("user_id")).order_by("last_name", "email")
+    )
 
 
 class AccessLogFilterSet(WagtailFilterSet):
@@ -51,9 +54,18 @@ class AccessLogIndexView(generic.IndexView):
     @cached_property
     def columns(self):
         return [
-            Column("at", label=_("Moment"), accessor=lambda e: date_format(timezone.localtime(e.at), "j-n-Y H:i:s"), sort_key="at"),
+            Column(
+                "at",
+                label=_("Moment"),
+                accessor=lambda e: date_format(timezone.localtime(e.at), "j-n-Y H:i:s"),
+                sort_key="at",
+            ),
             Column("user", label=_("Medewerker"), accessor=user_name),
-            Column("participant", label=_("Deelnemer"), accessor=lambda e: e.participant.full_name if e.participant_id else _("(verwijderd)")),
+            Column(
+                "participant",
+                label=_("Deelnemer"),
+                accessor=lambda e: e.participant.full_name if e.participant_id else _("(verwijderd)"),
+            ),
             Column("action", label=_("Handeling"), accessor="get_action_display"),
             Column("where", label=_("Waar"), accessor="where"),
         ]

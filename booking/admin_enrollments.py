@@ -8,17 +8,18 @@ Every listing page, detail page and export is recorded in the access log.
 from django.contrib.admin import SimpleListFilter, display
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView, InspectView
 
-from .admin_export import ReadOnlyPermissionHelper, SafeSpreadsheetExportMixin
-from .access_log import Action, group_where, log_access
 from courses.models import CoursePage
 
+from .access_log import Action, group_where, log_access
+from .admin_export import ReadOnlyPermissionHelper, SafeSpreadsheetExportMixin
 from .models import Attendance, Enrollment, Location, Session, TrainingGroup
 
 BASE_URL_PATH = "aanmeldingen"
@@ -111,8 +112,6 @@ class EnrollmentIndexView(SafeSpreadsheetExportMixin, IndexView):
         participant_ids = list(queryset.values_list("participant_id", flat=True))
         log_access(self.request.user, participant_ids, Action.EXPORT, f"aanmeldingen: export ({spreadsheet_format})")
         return super().as_spreadsheet(queryset, spreadsheet_format)
-
-
 
 
 class EnrollmentInspectView(InspectView):

@@ -16,7 +16,12 @@ class SafeSpreadsheetExportMixin:
 
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
-        if export_format == self.FORMAT_CSV and isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_START):
+        if (
+            export_format == self.FORMAT_CSV
+            and isinstance(value, str)
+            and len(value) > 1
+            and value.startswith(FORMULA_START)
+        ):
             return "'" + value
         return value
 

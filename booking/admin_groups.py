@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.forms.models import WagtailAdminModelForm
@@ -134,8 +135,10 @@ class GroupForm(WagtailAdminModelForm):
             ):
                 self.add_error(
                     "location",
-                    _("Deze groep heeft al bijeenkomsten op de oude locatie. Annuleer die eerst, "
-                      "of maak een nieuwe groep op de nieuwe locatie."),
+                    _(
+                        "Deze groep heeft al bijeenkomsten op de oude locatie. Annuleer die eerst, "
+                        "of maak een nieuwe groep op de nieuwe locatie."
+                    ),
                 )
             course = cleaned.get("course")
             if course is not None and course.pk != before.course_id and before.enrollments.exists():
@@ -235,15 +238,24 @@ class GroupIndexView(generic.IndexView):
                 get_url=lambda group: self.get_edit_url(group) or group_url("sessions", group),
                 sort_key="course__title",
             ),
-            Column("location", label=_("Locatie"), accessor=lambda group: str(group.location), sort_key="location__name"),
-            Column("first_start", label=_("Eerste bijeenkomst"), accessor=lambda group: local_date(group.first_start) or _("nog niet gepland"), sort_key="first_start"),
+            Column(
+                "location", label=_("Locatie"), accessor=lambda group: str(group.location), sort_key="location__name"
+            ),
+            Column(
+                "first_start",
+                label=_("Eerste bijeenkomst"),
+                accessor=lambda group: local_date(group.first_start) or _("nog niet gepland"),
+                sort_key="first_start",
+            ),
             Column("places", label=_("Plaatsen vrij"), accessor=places_text, sort_key="places_left"),
             Column("status", label=_("Status"), accessor=lambda group: status_for_staff(group, now)),
         ]
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        buttons.append(MenuItem(_("Bijeenkomsten en status"), url=group_url("sessions", instance), icon_name="date", priority=5))
+        buttons.append(
+            MenuItem(_("Bijeenkomsten en status"), url=group_url("sessions", instance), icon_name="date", priority=5)
+        )
         buttons.append(
             MenuItem(
                 _("Aanmeldingen"),
@@ -327,7 +339,9 @@ class GroupPageMixin(WagtailAdminTemplateMixin):
         if not request.user.has_perm(self.permission):
             raise PermissionDenied
         self.group = get_object_or_404(
-            TrainingGroup.objects.with_places_left(timezone.now()).with_first_start().select_related("course", "location"),
+            TrainingGroup.objects.with_places_left(timezone.now())
+            .with_first_start()
+            .select_related("course", "location"),
             pk=kwargs["pk"],
         )
         return super().dispatch(request, *args, **kwargs)
@@ -378,12 +392,16 @@ class GroupSessionsView(GroupPageMixin, TemplateView):
                     sessions = plan.plan(self.group)
                     messages.success(
                         request,
-                        ngettext("%(count)s bijeenkomst is gepland.", "%(count)s bijeenkomsten zijn gepland.", len(sessions))
+                        ngettext(
+                            "%(count)s bijeenkomst is gepland.", "%(count)s bijeenkomsten zijn gepland.", len(sessions)
+                        )
                         % {"count": len(sessions)},
                     )
                 else:
                     session = services.add_session(self.group, *add.times())
-                    messages.success(request, _("De bijeenkomst van %(when)s is toegevoegd.") % {"when": local_date(session.start)})
+                    messages.success(
+                        request, _("De bijeenkomst van %(when)s is toegevoegd.") % {"when": local_date(session.start)}
+                    )
             except ValidationError as error:
                 service_errors(form, error, SessionForm.FIELD_NAMES)
             else:
@@ -585,8 +603,12 @@ class GroupViewSet(ModelViewSet):
         return [
             *[pattern for pattern in super().get_urlpatterns() if pattern.name != "delete"],
             path("<int:pk>/bijeenkomsten/", GroupSessionsView.as_view(), name="sessions"),
-            path("<int:pk>/bijeenkomsten/<int:session_pk>/verplaatsen/", MoveSessionView.as_view(), name="move_session"),
-            path("<int:pk>/bijeenkomsten/<int:session_pk>/annuleren/", CancelSessionView.as_view(), name="cancel_session"),
+            path(
+                "<int:pk>/bijeenkomsten/<int:session_pk>/verplaatsen/", MoveSessionView.as_view(), name="move_session"
+            ),
+            path(
+                "<int:pk>/bijeenkomsten/<int:session_pk>/annuleren/", CancelSessionView.as_view(), name="cancel_session"
+            ),
             path("<int:pk>/openen/", GroupStatusView.as_view(action="open"), name="open"),
             path("<int:pk>/sluiten/", GroupStatusView.as_view(action="close"), name="close"),
             path("<int:pk>/afzeggen/", CancelGroupView.as_view(), name="cancel"),

@@ -14,7 +14,8 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -23,9 +24,9 @@ from wagtail_modeladmin.views import IndexView, InspectView
 
 from courses.models import CoursePage
 
-from .admin_export import ReadOnlyPermissionHelper, SafeSpreadsheetExportMixin
 from .access_log import Action, group_where, log_access
 from .admin_enrollments import naive_local
+from .admin_export import ReadOnlyPermissionHelper, SafeSpreadsheetExportMixin
 from .exceptions import BookingError
 from .models import Enrollment, Payment, Refund
 from .payments import mollie, services
@@ -126,8 +127,6 @@ class PaymentIndexView(SafeSpreadsheetExportMixin, IndexView):
         return super().as_spreadsheet(queryset, spreadsheet_format)
 
 
-
-
 class PaymentInspectView(InspectView):
     """One payment: for whom, its history, its refunds, and what a coordinator can do with it."""
 
@@ -137,7 +136,12 @@ class PaymentInspectView(InspectView):
     def get_context_data(self, **kwargs):
         payment = self.instance
         enrollments = list(payment.enrollments.select_related("participant").order_by("pk"))
-        log_access(self.request.user, [e.participant_id for e in enrollments], Action.VIEW, group_where(payment.group, "betaling bekeken"))
+        log_access(
+            self.request.user,
+            [e.participant_id for e in enrollments],
+            Action.VIEW,
+            group_where(payment.group, "betaling bekeken"),
+        )
         can_change = self.request.user.has_perm(CHANGE_PERMISSION)
         refunds = list(payment.refunds.select_related("created_by").order_by("created_at", "pk"))
         return super().get_context_data(
@@ -146,13 +150,21 @@ class PaymentInspectView(InspectView):
             events=list(payment.events.select_related("user", "refund").order_by("at", "pk")),
             refunds=refunds,
             refundable=payment.refundable_amount(),
-            can_mark_paid=can_change and payment.provider == Payment.Provider.OFFLINE and payment.status == Payment.Status.OPEN,
-            can_waive=can_change and payment.provider == Payment.Provider.OFFLINE and payment.status == Payment.Status.OPEN,
+            can_mark_paid=can_change
+            and payment.provider == Payment.Provider.OFFLINE
+            and payment.status == Payment.Status.OPEN,
+            can_waive=can_change
+            and payment.provider == Payment.Provider.OFFLINE
+            and payment.status == Payment.Status.OPEN,
             can_refund=can_change and payment.refundable_amount() > 0,
             open_offline_refunds=[
-                r for r in refunds if can_change and r.status == Refund.Status.PENDING and payment.provider != Payment.Provider.MOLLIE
+                r
+                for r in refunds
+                if can_change and r.status == Refund.Status.PENDING and payment.provider != Payment.Provider.MOLLIE
             ],
-            method_label=mollie.method_label(payment.method) if payment.provider == Payment.Provider.MOLLIE else payment.method,
+            method_label=mollie.method_label(payment.method)
+            if payment.provider == Payment.Provider.MOLLIE
+            else payment.method,
             mark_paid_url=action_url("mark_paid", payment),
             waive_url=action_url("waive", payment),
             refund_url=action_url("refund", payment),
@@ -299,7 +311,9 @@ class PaymentActionMixin(WagtailAdminTemplateMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(CHANGE_PERMISSION):
             raise PermissionDenied
-        self.payment = get_object_or_404(Payment.objects.select_related("group__course", "group__location"), pk=kwargs["pk"])
+        self.payment = get_object_or_404(
+            Payment.objects.select_related("group__course", "group__location"), pk=kwargs["pk"]
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
@@ -308,7 +322,10 @@ class PaymentActionMixin(WagtailAdminTemplateMixin):
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
             {"url": reverse(f"{BASE_URL_PATH}_modeladmin_index"), "label": _("Betalingen")},
-            {"url": payment_url("inspect", self.payment), "label": _("Betaling %(number)s") % {"number": self.payment.pk}},
+            {
+                "url": payment_url("inspect", self.payment),
+                "label": _("Betaling %(number)s") % {"number": self.payment.pk},
+            },
             {"url": "", "label": self.action_title},
         ]
 
@@ -348,7 +365,12 @@ class PaymentActionMixin(WagtailAdminTemplateMixin):
             except BookingError as refusal:
                 form.add_error(None, refusal.message)
             else:
-                log_access(request.user, _participant_ids(self.payment), Action.EDIT, group_where(self.payment.group, self.where))
+                log_access(
+                    request.user,
+                    _participant_ids(self.payment),
+                    Action.EDIT,
+                    group_where(self.payment.group, self.where),
+                )
                 messages.success(request, message)
                 return redirect(payment_url("inspect", self.payment))
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -369,7 +391,10 @@ class MarkPaidForm(forms.Form):
     paid_on = forms.DateField(
         label=gettext_lazy("Betaald op"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": gettext_lazy("Vul de datum van betalen in."), "invalid": gettext_lazy("Vul een datum in, bijvoorbeeld 12-01-2027.")},
+        error_messages={
+            "required": gettext_lazy("Vul de datum van betalen in."),
+            "invalid": gettext_lazy("Vul een datum in, bijvoorbeeld 12-01-2027."),
+        },
     )
 
     def __init__(self, *args, **kwargs):
@@ -398,8 +423,12 @@ class WaiveForm(forms.Form):
         label=gettext_lazy("Reden"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Waarom hoeft deze deelnemer niet te betalen? Dit wordt bewaard, de deelnemer ziet het niet."),
-        error_messages={"required": gettext_lazy("Schrijf op waarom deze deelnemer de eigen bijdrage niet hoeft te betalen.")},
+        help_text=gettext_lazy(
+            "Waarom hoeft deze deelnemer niet te betalen? Dit wordt bewaard, de deelnemer ziet het niet."
+        ),
+        error_messages={
+            "required": gettext_lazy("Schrijf op waarom deze deelnemer de eigen bijdrage niet hoeft te betalen.")
+        },
     )
 
 
@@ -442,7 +471,8 @@ class RefundForm(forms.Form):
             raise ValidationError(_("Het bedrag moet meer zijn dan € 0,00."))
         if amount > self.refundable:
             raise ValidationError(
-                _("U kunt hoogstens %(left)s terugbetalen. Dat is wat er nog over is van deze betaling.") % {"left": euro(self.refundable)}
+                _("U kunt hoogstens %(left)s terugbetalen. Dat is wat er nog over is van deze betaling.")
+                % {"left": euro(self.refundable)}
             )
         return amount
 
@@ -458,8 +488,12 @@ class RefundView(PaymentActionMixin, TemplateView):
 
     def explanation(self):
         if self.payment.provider == Payment.Provider.MOLLIE:
-            return _("Het geld gaat via Mollie terug naar de rekening waarmee de deelnemer betaalde. De deelnemer krijgt een e-mail.")
-        return _("De deelnemer betaalde niet online. Maak het bedrag zelf over en zet de terugbetaling daarna op gedaan. De deelnemer krijgt een e-mail.")
+            return _(
+                "Het geld gaat via Mollie terug naar de rekening waarmee de deelnemer betaalde. De deelnemer krijgt een e-mail."
+            )
+        return _(
+            "De deelnemer betaalde niet online. Maak het bedrag zelf over en zet de terugbetaling daarna op gedaan. De deelnemer krijgt een e-mail."
+        )
 
     def act(self, form):
         services.refund_by_coordinator(
@@ -480,7 +514,12 @@ class RefundDoneView(PaymentActionMixin, TemplateView):
         except BookingError as refusal:
             messages.error(request, refusal.message)
         else:
-            log_access(request.user, _participant_ids(self.payment), Action.EDIT, group_where(self.payment.group, "terugbetaling gedaan"))
+            log_access(
+                request.user,
+                _participant_ids(self.payment),
+                Action.EDIT,
+                group_where(self.payment.group, "terugbetaling gedaan"),
+            )
             messages.success(request, _("De terugbetaling staat op gedaan."))
         return redirect(payment_url("inspect", self.payment))
 

@@ -3,7 +3,8 @@
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
@@ -27,7 +28,9 @@ class RegistrationStopForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("course") and not cleaned.get("location") and "course" not in self.errors:
-            self.add_error("course", _("Kies een training, een locatie, of allebei. Een aanmeldstop voor alles kan niet."))
+            self.add_error(
+                "course", _("Kies een training, een locatie, of allebei. Een aanmeldstop voor alles kan niet.")
+            )
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("Het einde van de aanmeldstop moet na het begin liggen."))
@@ -64,10 +67,21 @@ class RegistrationStopIndexView(generic.IndexView):
                 accessor=lambda stop: stop.course.title if stop.course_id else _("alle trainingen"),
                 get_url=self.get_edit_url,
             ),
-            Column("location", label=_("Locatie"), accessor=lambda stop: str(stop.location) if stop.location_id else _("alle locaties")),
+            Column(
+                "location",
+                label=_("Locatie"),
+                accessor=lambda stop: str(stop.location) if stop.location_id else _("alle locaties"),
+            ),
             Column("starts_at", label=_("Vanaf"), accessor=lambda stop: when(stop.starts_at), sort_key="starts_at"),
-            Column("ends_at", label=_("Tot"), accessor=lambda stop: when(stop.ends_at) or _("tot nader order"), sort_key="ends_at"),
-            Column("active", label=_("Geldt nu"), accessor=lambda stop: _("ja") if stop_is_active(stop, now) else _("nee")),
+            Column(
+                "ends_at",
+                label=_("Tot"),
+                accessor=lambda stop: when(stop.ends_at) or _("tot nader order"),
+                sort_key="ends_at",
+            ),
+            Column(
+                "active", label=_("Geldt nu"), accessor=lambda stop: _("ja") if stop_is_active(stop, now) else _("nee")
+            ),
         ]
 
 

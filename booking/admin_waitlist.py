@@ -15,7 +15,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.translation import gettext as _, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
@@ -57,7 +58,7 @@ def with_position(queryset):
 
 
 def preferences_text(entry):
-    """"Eindhoven, Best · avond": the preferred locations (or any) and the part of the day."""
+    """ "Eindhoven, Best · avond": the preferred locations (or any) and the part of the day."""
     locations = [location.place or location.name for location in entry.preferred_locations.all()]
     where = ", ".join(locations) if locations else _("elke locatie")
     return f"{where} · {entry.get_part_of_day_display()}"
@@ -170,9 +171,10 @@ class OfferForm(forms.Form):
             .select_related("course", "location")
             .order_by("first_start", "pk")
         )
-        field.label_from_instance = lambda group: ngettext(
-            "%(group)s (nog %(count)s plaats)", "%(group)s (nog %(count)s plaatsen)", group.places_left
-        ) % {"group": group, "count": group.places_left}
+        field.label_from_instance = lambda group: (
+            ngettext("%(group)s (nog %(count)s plaats)", "%(group)s (nog %(count)s plaatsen)", group.places_left)
+            % {"group": group, "count": group.places_left}
+        )
 
 
 class MoveForm(forms.Form):
@@ -260,12 +262,20 @@ class WaitlistEntryView(WagtailAdminTemplateMixin, TemplateView):
                     offer = waitlist.offer_place(self.entry, form.cleaned_data["group"], by=request.user)
                     messages.success(
                         request,
-                        _("Er is een plaats aangeboden in de groep %(group)s. Het aanbod geldt tot %(until)s; de persoon krijgt een e-mail.")
-                        % {"group": offer.group, "until": date_format(timezone.localtime(offer.expires_at), "j F Y H:i")},
+                        _(
+                            "Er is een plaats aangeboden in de groep %(group)s. Het aanbod geldt tot %(until)s; de persoon krijgt een e-mail."
+                        )
+                        % {
+                            "group": offer.group,
+                            "until": date_format(timezone.localtime(offer.expires_at), "j F Y H:i"),
+                        },
                     )
                 else:
                     waitlist.move_entry(
-                        self.entry, form.cleaned_data["new_position"], by=request.user, reason=form.cleaned_data["reason"]
+                        self.entry,
+                        form.cleaned_data["new_position"],
+                        by=request.user,
+                        reason=form.cleaned_data["reason"],
                     )
                     messages.success(
                         request,
@@ -282,7 +292,12 @@ class WaitlistEntryView(WagtailAdminTemplateMixin, TemplateView):
 
     def render_page(self, offer_form, move_form):
         entry = self.entry
-        log_access(self.request.user, [entry.participant], Action.VIEW, f"wachtlijst training {entry.course_id}: persoon bekeken")
+        log_access(
+            self.request.user,
+            [entry.participant],
+            Action.VIEW,
+            f"wachtlijst training {entry.course_id}: persoon bekeken",
+        )
         context = self.get_context_data(
             entry=entry,
             participant=entry.participant,

@@ -5,7 +5,8 @@ field. These exceptions are for refusals of the rules themselves: the group is
 full, the person is already in it, signing up is closed.
 """
 
-from django.utils.translation import gettext_lazy as _, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 
 class BookingError(Exception):
@@ -49,9 +50,7 @@ class AlreadyEnrolled(BookingError):
 
     def __init__(self, email):
         self.email = email
-        super().__init__(
-            _("Er is al een aanmelding voor deze groep met het e-mailadres %(email)s.") % {"email": email}
-        )
+        super().__init__(_("Er is al een aanmelding voor deze groep met het e-mailadres %(email)s.") % {"email": email})
 
 
 class SignupClosed(BookingError):

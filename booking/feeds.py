@@ -41,7 +41,14 @@ def _event(session, *, description="", url=""):
     if location.is_online:
         event.add("location", "Online")
     else:
-        event.add("location", ", ".join(part for part in (location.name, location.address, f"{location.postcode} {location.place}".strip()) if part))
+        event.add(
+            "location",
+            ", ".join(
+                part
+                for part in (location.name, location.address, f"{location.postcode} {location.place}".strip())
+                if part
+            ),
+        )
     if description:
         event.add("description", description)
     if url:
@@ -52,9 +59,7 @@ def _event(session, *, description="", url=""):
 
 def _sessions(groups):
     sessions = list(
-        Session.objects.filter(group__in=groups)
-        .select_related("group__course", "group__location")
-        .order_by("start")
+        Session.objects.filter(group__in=groups).select_related("group__course", "group__location").order_by("start")
     )
     counts = {}
     for session in sessions:

@@ -98,7 +98,16 @@ class GroupPostcodeForm(forms.Form):
         return self.cleaned_data.get("place")
 
 
-PERSON_FIELDS = ("first_name", "last_name", "email", "phone", "birth_year", "postcode", "gp_practice", "gp_letter_consent")
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "birth_year",
+    "postcode",
+    "gp_practice",
+    "gp_letter_consent",
+)
 PARTNER_PREFIX = "partner_"
 
 
@@ -196,7 +205,9 @@ class ParticipantsForm(forms.Form):
             self.fields["together"] = forms.BooleanField(
                 label=_("Ik meld mij aan samen met mijn partner"),
                 required=False,
-                help_text=_("U neemt dan samen twee plaatsen in de groep. Samen krijgt u allebei een plaats, of geen van beiden."),
+                help_text=_(
+                    "U neemt dan samen twee plaatsen in de groep. Samen krijgt u allebei een plaats, of geen van beiden."
+                ),
             )
             for name, partner_field in _person_fields(partner=True).items():
                 self.fields[PARTNER_PREFIX + name] = partner_field
@@ -335,7 +346,9 @@ class ConsentForm(forms.Form):
     consent = forms.BooleanField(
         label=_("Ja, ik geef toestemming"),
         error_messages={
-            "required": _("Zet een vinkje om toestemming te geven. Zonder toestemming kunnen wij uw aanmelding niet regelen.")
+            "required": _(
+                "Zet een vinkje om toestemming te geven. Zonder toestemming kunnen wij uw aanmelding niet regelen."
+            )
         },
     )
 

@@ -53,7 +53,9 @@ class WaitlistForm(ParticipantsForm):
         for name in ["together", "gp_letter_consent"] + [PARTNER_PREFIX + name for name in PERSON_FIELDS]:
             self.fields.pop(name, None)
         self.fields["email"].help_text = _("Hier sturen wij de link naar uw plaats op de wachtlijst naartoe.")
-        self.fields["phone"].help_text = _("Bijvoorbeeld 06-12345678. Dan kunnen wij u bellen als er een plaats vrijkomt.")
+        self.fields["phone"].help_text = _(
+            "Bijvoorbeeld 06-12345678. Dan kunnen wij u bellen als er een plaats vrijkomt."
+        )
 
         postcode_text = self.data.get("postcode") if self.is_bound else self.initial.get("postcode")
         self.place = place_for(postcode_text)
@@ -78,7 +80,9 @@ class WaitlistForm(ParticipantsForm):
         self.fields["consent"] = forms.BooleanField(
             label=_("Toestemming"),
             error_messages={
-                "required": _("Geef toestemming om op de wachtlijst te komen. Zonder toestemming kunnen wij u geen plaats aanbieden.")
+                "required": _(
+                    "Geef toestemming om op de wachtlijst te komen. Zonder toestemming kunnen wij u geen plaats aanbieden."
+                )
             },
         )
 

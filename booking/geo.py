@@ -56,7 +56,9 @@ def parse_postcode(value):
         if re.match(r"^0[0-9]{3}", raw, re.ASCII):
             message = _("Een Nederlandse postcode begint niet met een 0. Controleer de postcode, bijvoorbeeld 5611 AB.")
         else:
-            message = _("Dit is geen geldige postcode. Vul 4 cijfers in, met of zonder 2 letters, bijvoorbeeld 5611 AB.")
+            message = _(
+                "Dit is geen geldige postcode. Vul 4 cijfers in, met of zonder 2 letters, bijvoorbeeld 5611 AB."
+            )
         raise ValidationError(message, code="invalid")
     digits, letters = match.group(1), match.group(2) or ""
     if letters in UNUSED_LETTER_PAIRS:

@@ -47,7 +47,11 @@ class Email:
     def message(self):
         from home.models import OrganisationSettings
 
-        context = {"organisation": OrganisationSettings.load(), "site_url": settings.WAGTAILADMIN_BASE_URL, **self.context}
+        context = {
+            "organisation": OrganisationSettings.load(),
+            "site_url": settings.WAGTAILADMIN_BASE_URL,
+            **self.context,
+        }
         with translation.override(settings.LANGUAGE_CODE):
             text = render_to_string(f"emails/{self.template}.txt", context)
             try:
@@ -79,7 +83,13 @@ def queue_email(kind, key, *, participant=None, **params):
     email = BUILDERS[kind](**params)
     row, created = OutgoingEmail.objects.get_or_create(
         key=key,
-        defaults={"kind": kind, "to": email.to, "subject": email.subject[:200], "participant": participant, "params": params},
+        defaults={
+            "kind": kind,
+            "to": email.to,
+            "subject": email.subject[:200],
+            "participant": participant,
+            "params": params,
+        },
     )
     if not created:
         return None

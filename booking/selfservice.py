@@ -266,7 +266,12 @@ def cancel_refusal(enrollment, now=None):
         return _("Uw reservering is verlopen. U hoeft zich niet af te melden.")
     if state == Enrollment.Status.COMPLETED:
         return _("U heeft deze training afgerond. Afmelden kan niet meer.")
-    last_end = Session.objects.filter(group=enrollment.group, status=Session.Status.SCHEDULED).order_by("-end").values_list("end", flat=True).first()
+    last_end = (
+        Session.objects.filter(group=enrollment.group, status=Session.Status.SCHEDULED)
+        .order_by("-end")
+        .values_list("end", flat=True)
+        .first()
+    )
     if last_end is not None and last_end <= now:
         return _("De laatste bijeenkomst van deze groep is voorbij. Afmelden kan niet meer.")
     return None
@@ -371,9 +376,7 @@ def cancel_group(group, *, by=None, reason="", now=None):
             locked.save(update_fields=["status"])
         for session in Session.objects.filter(group=locked, status=Session.Status.SCHEDULED):
             services.cancel_session(session)
-        active = list(
-            Enrollment.objects.filter(group=locked).filter(takes_a_place(now)).select_related("participant")
-        )
+        active = list(Enrollment.objects.filter(group=locked).filter(takes_a_place(now)).select_related("participant"))
         offers = Offer.objects.filter(enrollment__in=active, status=Offer.Status.OPEN)
         entry_ids = list(offers.values_list("entry_id", flat=True))
         offers.update(status=Offer.Status.WITHDRAWN, decided_at=now)
@@ -393,9 +396,7 @@ def cancel_group(group, *, by=None, reason="", now=None):
             )
         # Everyone who paid gets it back in full (booking.payments).
         payment_services.refund_for_group_cancellation(active, now=now)
-    logger.info(
-        "Group %s cancelled by user %s; %s places cancelled", group.pk, getattr(by, "pk", None), len(active)
-    )
+    logger.info("Group %s cancelled by user %s; %s places cancelled", group.pk, getattr(by, "pk", None), len(active))
     group.refresh_from_db()
     group.forget_schedule()
     return active
@@ -443,7 +444,9 @@ def send_reminders(now=None):
         if session.start - (first_window if is_first else session_window) > now:
             continue
         enrollments = list(
-            Enrollment.objects.filter(group_id=session.group_id, status=Enrollment.Status.CONFIRMED).select_related("participant")
+            Enrollment.objects.filter(group_id=session.group_id, status=Enrollment.Status.CONFIRMED).select_related(
+                "participant"
+            )
         )
         keys = {enrollment.pk: reminder_key(session, enrollment) for enrollment in enrollments}
         sent_before = set(OutgoingEmail.objects.filter(key__in=keys.values()).values_list("key", flat=True))
@@ -643,7 +646,7 @@ def send_new_links(email, now=None):
     items = items_for_email(email, now)
     if not items:
         return False
-    participant = (items.enrollments[0].participant if items.enrollments else items.waitlist_entries[0].participant)
+    participant = items.enrollments[0].participant if items.enrollments else items.waitlist_entries[0].participant
     with transaction.atomic():
         notifications.queue_email(
             "new_links",

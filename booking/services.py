@@ -134,9 +134,13 @@ def calendar_for_location(location):
 
 def _refuse_unless_plannable(group):
     if group.status == TrainingGroup.Status.CANCELLED:
-        raise ValidationError(_("Deze groep gaat niet door. U kunt er geen bijeenkomsten voor plannen."), code="cancelled")
+        raise ValidationError(
+            _("Deze groep gaat niet door. U kunt er geen bijeenkomsten voor plannen."), code="cancelled"
+        )
     if group.status == TrainingGroup.Status.COMPLETED:
-        raise ValidationError(_("Deze groep is afgerond. U kunt er geen bijeenkomsten meer voor plannen."), code="completed")
+        raise ValidationError(
+            _("Deze groep is afgerond. U kunt er geen bijeenkomsten meer voor plannen."), code="completed"
+        )
 
 
 def _clashes(group, slots, *, trainer_ids, check_location=True, check_own=True, ignore_session=None):
@@ -245,9 +249,7 @@ def plan_sessions(group, *, first_start, count=None, frequency=None, duration=No
     if duration is None:
         duration = datetime.timedelta(minutes=int(course.hours_per_session * 60))
     if not 1 <= count <= MAX_SESSIONS:
-        raise ValidationError(
-            {"count": _("Kies tussen 1 en %(max)s bijeenkomsten.") % {"max": MAX_SESSIONS}}
-        )
+        raise ValidationError({"count": _("Kies tussen 1 en %(max)s bijeenkomsten.") % {"max": MAX_SESSIONS}})
     if not datetime.timedelta(0) < duration < datetime.timedelta(days=1):
         raise ValidationError({"duration": _("Een bijeenkomst duurt langer dan 0 minuten en korter dan een dag.")})
     slots = repeating_slots(first_start, count=count, weeks_between=WEEKS_BETWEEN[frequency], duration=duration)
@@ -263,8 +265,7 @@ def plan_sessions(group, *, first_start, count=None, frequency=None, duration=No
         _refuse_clashes(locked, slots)
         calendar = calendar_for_location(locked.location)
         sessions = [
-            _create_session(locked, calendar, start, end, number)
-            for number, (start, end) in enumerate(slots, start=1)
+            _create_session(locked, calendar, start, end, number) for number, (start, end) in enumerate(slots, start=1)
         ]
     group.forget_schedule()
     return sessions
@@ -368,7 +369,9 @@ def _participants_from(participants_data, *, course, now):
     if not rows:
         raise ValueError("A sign-up needs at least one participant.")
     if len(rows) > MAX_PARTY:
-        raise ValidationError(_("U kunt zich alleen aanmelden, of samen met één andere persoon."), code="party_too_large")
+        raise ValidationError(
+            _("U kunt zich alleen aanmelden, of samen met één andere persoon."), code="party_too_large"
+        )
     if len(rows) > 1 and not course.couples_welcome:
         raise ValidationError(
             _("Voor deze training meldt iedereen zich apart aan. Samen aanmelden kan niet."), code="no_couples"
@@ -379,7 +382,9 @@ def _participants_from(participants_data, *, course, now):
         unknown = set(row) - PARTICIPANT_FIELDS
         if unknown:
             raise TypeError(f"Unknown participant fields: {', '.join(sorted(unknown))}")
-        participant = Participant(**{key: value.strip() if isinstance(value, str) else value for key, value in row.items()})
+        participant = Participant(
+            **{key: value.strip() if isinstance(value, str) else value for key, value in row.items()}
+        )
         participant.full_clean(exclude=["gp_letter_consent_at"])
         if not is_old_enough(participant.birth_year, course.min_age, year):
             raise ValidationError(
@@ -663,9 +668,7 @@ def advance_group_statuses(now=None):
         status__in=[TrainingGroup.Status.OPEN, TrainingGroup.Status.CLOSED], first_start__lte=now
     ).values_list("pk", flat=True)
     started_count = TrainingGroup.objects.filter(pk__in=list(started)).update(status=TrainingGroup.Status.RUNNING)
-    finished = list(
-        groups.filter(status=TrainingGroup.Status.RUNNING, last_end__lte=now).values_list("pk", flat=True)
-    )
+    finished = list(groups.filter(status=TrainingGroup.Status.RUNNING, last_end__lte=now).values_list("pk", flat=True))
     for group_id in finished:
         with transaction.atomic():
             _lock_group(group_id)

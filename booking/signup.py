@@ -174,7 +174,9 @@ def group_listing(course, *, place=None, now=None):
     for entry in locations:
         if entry.stop is not None:
             entry.elsewhere = [other for other in locations if other is not entry and other.open_groups]
-    return GroupListing(course=course, locations=locations, place=place, course_stop=stops.stop_for(active, course, None))
+    return GroupListing(
+        course=course, locations=locations, place=place, course_stop=stops.stop_for(active, course, None)
+    )
 
 
 def refusal_for(row, now=None):

@@ -91,9 +91,7 @@ def record_attendance(session, statuses, *, by):
     if session.status == Session.Status.CANCELLED:
         raise ValidationError(_("Deze bijeenkomst is geannuleerd. U kunt er geen aanwezigheid voor registreren."))
     statuses = {int(pk): Attendance.Status(status) for pk, status in statuses.items()}
-    enrollments = list(
-        Enrollment.objects.filter(group_id=session.group_id, status__in=IN_THE_GROUP, pk__in=statuses)
-    )
+    enrollments = list(Enrollment.objects.filter(group_id=session.group_id, status__in=IN_THE_GROUP, pk__in=statuses))
     if len(enrollments) != len(statuses):
         raise ValidationError(_("Een van de deelnemers hoort niet (meer) bij deze groep. Laad de pagina opnieuw."))
     with transaction.atomic():

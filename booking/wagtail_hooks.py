@@ -47,4 +47,5 @@ def register_planning_log_actions(actions):
     actions.register_action("booking.group.close", _("Aanmelding gesloten"), _("Aanmelding gesloten"))
     actions.register_action("booking.group.cancel", _("Groep afgezegd"), _("Groep afgezegd"))
 
+
 from . import wagtail_hooks_payments  # noqa: E402,F401  (payments in the admin)

@@ -234,7 +234,9 @@ def join_waitlist(
             entry.joined_at = now
             if locations:
                 entry.preferred_locations.set(locations)
-            queue_email("waitlist_joined", f"waitlist_joined:entry:{entry.pk}", participant=participant, entry_id=entry.pk)
+            queue_email(
+                "waitlist_joined", f"waitlist_joined:entry:{entry.pk}", participant=participant, entry_id=entry.pk
+            )
             return entry
         day = services.local_time(now).date().isoformat()
         queue_email(
@@ -385,8 +387,7 @@ def expected_wait(entry, now=None):
         .filter(course_id=entry.course_id, first_start__gt=now)
         .filter(
             Q(status=TrainingGroup.Status.PLANNED)
-            | Q(status=TrainingGroup.Status.OPEN)
-            & (Q(signup_deadline__isnull=True) | Q(signup_deadline__gt=now))
+            | Q(status=TrainingGroup.Status.OPEN) & (Q(signup_deadline__isnull=True) | Q(signup_deadline__gt=now))
         )
         .select_related("location")
         .order_by("first_start", "pk")
@@ -429,7 +430,9 @@ def _emails_with_a_place(group, now):
 
 def _turned_down(group):
     """Entries that declined, or let expire, an offer for this group: it is not offered to them again."""
-    return Offer.objects.filter(group=group, status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED]).values("entry_id")
+    return Offer.objects.filter(group=group, status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED]).values(
+        "entry_id"
+    )
 
 
 def _make_offer(group, entry, now, *, by=None):
@@ -528,9 +531,11 @@ def offer_place(entry, group, *, by=None, now=None):
         current = WaitlistEntry.objects.select_related("participant").get(pk=entry.pk)
         if current.status != WaitlistEntry.Status.WAITING:
             raise NotOnWaitlist(_("Deze persoon wacht niet (meer) op de wachtlijst, of heeft al een aanbod."))
-        if Enrollment.objects.filter(group=locked, participant__email=current.participant.email).filter(
-            takes_a_place(now)
-        ).exists():
+        if (
+            Enrollment.objects.filter(group=locked, participant__email=current.participant.email)
+            .filter(takes_a_place(now))
+            .exists()
+        ):
             raise BookingError(_("Deze persoon heeft al een plaats in deze groep."))
         free = services.places_left(locked, now)
         if free < 1:
@@ -707,8 +712,10 @@ def offer_all_free_places(now=None):
     """
     now = now or timezone.now()
     courses = WaitlistEntry.objects.filter(status=WaitlistEntry.Status.WAITING).values("course_id")
-    groups = TrainingGroup.objects.open_for_signup(now).with_places_left(now).filter(
-        course_id__in=courses, places_left__gt=0
+    groups = (
+        TrainingGroup.objects.open_for_signup(now)
+        .with_places_left(now)
+        .filter(course_id__in=courses, places_left__gt=0)
     )
     offers = []
     for group_id in groups.order_by("first_start", "pk").values_list("pk", flat=True):
@@ -824,10 +831,19 @@ def remove_unanswered(now=None):
         with transaction.atomic():
             _lock_course(course_id)
             entry = WaitlistEntry.objects.select_related("participant").get(pk=entry_id)
-            if entry.status != WaitlistEntry.Status.WAITING or not check_pending(entry) or entry.check_sent_at > deadline:
+            if (
+                entry.status != WaitlistEntry.Status.WAITING
+                or not check_pending(entry)
+                or entry.check_sent_at > deadline
+            ):
                 continue
             WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.REMOVED, left_at=now)
-            queue_email("waitlist_removed", f"waitlist_removed:entry:{entry.pk}", participant=entry.participant, entry_id=entry.pk)
+            queue_email(
+                "waitlist_removed",
+                f"waitlist_removed:entry:{entry.pk}",
+                participant=entry.participant,
+                entry_id=entry.pk,
+            )
             entry.status = WaitlistEntry.Status.REMOVED
             removed.append(entry)
     return removed

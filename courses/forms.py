@@ -6,7 +6,13 @@ from booking import geo
 
 from .models import Audience, Delivery, Theme
 
-DISTANCE_CHOICES = [("", _("Elke afstand")), ("5", _("Tot 5 km")), ("10", _("Tot 10 km")), ("25", _("Tot 25 km")), ("50", _("Tot 50 km"))]
+DISTANCE_CHOICES = [
+    ("", _("Elke afstand")),
+    ("5", _("Tot 5 km")),
+    ("10", _("Tot 10 km")),
+    ("25", _("Tot 25 km")),
+    ("50", _("Tot 50 km")),
+]
 STARTS_WITHIN_CHOICES = [("", _("Maakt niet uit")), ("4", _("4 weken")), ("8", _("8 weken")), ("12", _("12 weken"))]
 
 
@@ -16,7 +22,9 @@ class PostcodeField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 100)  # the real check is in parse_postcode
         super().__init__(**kwargs)
-        self.widget.attrs.update({"autocomplete": "postal-code", "inputmode": "text", "size": "8", "spellcheck": "false"})
+        self.widget.attrs.update(
+            {"autocomplete": "postal-code", "inputmode": "text", "size": "8", "spellcheck": "false"}
+        )
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -39,7 +47,11 @@ class CourseFilterForm(forms.Form):
     postcode = PostcodeField(label=_("Uw postcode"), required=False, help_text=_("Bijvoorbeeld 5611 AB of 5611."))
     distance = forms.ChoiceField(label=_("Afstand"), choices=DISTANCE_CHOICES, required=False)
     theme = forms.ModelChoiceField(
-        label=_("Thema"), queryset=Theme.objects.all(), required=False, empty_label=_("Alle thema's"), to_field_name="slug"
+        label=_("Thema"),
+        queryset=Theme.objects.all(),
+        required=False,
+        empty_label=_("Alle thema's"),
+        to_field_name="slug",
     )
     audience = forms.ChoiceField(label=_("Voor wie"), choices=[("", _("Iedereen"))] + Audience.choices, required=False)
     delivery = forms.ChoiceField(label=_("Vorm"), choices=[("", _("Alle vormen"))] + Delivery.choices, required=False)

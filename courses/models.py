@@ -47,7 +47,12 @@ class Trainer(models.Model):
     profession = models.CharField(_("beroep"), max_length=150, help_text=_("Bijvoorbeeld: psychosociaal therapeut."))
     bio = models.TextField(_("korte introductie"), max_length=600, blank=True)
     photo = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("foto"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        verbose_name=_("foto"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     user = models.OneToOneField(
         "accounts.User",
@@ -118,7 +123,9 @@ class CoursePage(Page):
     can go live without them and every page shows them in the same order.
     """
 
-    summary = models.TextField(_("samenvatting"), max_length=300, help_text=_("Eén of twee zinnen: wat is het en wat levert het op?"))
+    summary = models.TextField(
+        _("samenvatting"), max_length=300, help_text=_("Eén of twee zinnen: wat is het en wat levert het op?")
+    )
     themes = ParentalManyToManyField(Theme, verbose_name=_("thema's"), related_name="courses")
     complaints = models.TextField(
         _("helpt bij"), help_text=_("Klachten waarbij de training helpt. Eén per regel, bijvoorbeeld: piekeren.")
@@ -129,15 +136,24 @@ class CoursePage(Page):
     min_age = models.PositiveSmallIntegerField(
         _("minimumleeftijd"), default=18, validators=[MinValueValidator(18), MaxValueValidator(99)]
     )
-    couples_welcome = models.BooleanField(_("koppels welkom"), default=False, help_text=_("Mogen twee partners zich samen aanmelden?"))
+    couples_welcome = models.BooleanField(
+        _("koppels welkom"), default=False, help_text=_("Mogen twee partners zich samen aanmelden?")
+    )
 
-    session_count = models.PositiveSmallIntegerField(_("aantal bijeenkomsten"), validators=[MinValueValidator(1), MaxValueValidator(52)])
+    session_count = models.PositiveSmallIntegerField(
+        _("aantal bijeenkomsten"), validators=[MinValueValidator(1), MaxValueValidator(52)]
+    )
     hours_per_session = models.DecimalField(
-        _("uren per bijeenkomst"), max_digits=3, decimal_places=1, validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("8"))]
+        _("uren per bijeenkomst"),
+        max_digits=3,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("8"))],
     )
     frequency = models.CharField(_("hoe vaak"), max_length=20, choices=Frequency.choices, default=Frequency.WEEKLY)
     group_min = models.PositiveSmallIntegerField(_("kleinste groep"), default=5, validators=[MinValueValidator(2)])
-    group_max = models.PositiveSmallIntegerField(_("grootste groep"), default=10, validators=[MinValueValidator(2), MaxValueValidator(30)])
+    group_max = models.PositiveSmallIntegerField(
+        _("grootste groep"), default=10, validators=[MinValueValidator(2), MaxValueValidator(30)]
+    )
 
     delivery = models.CharField(_("vorm"), max_length=20, choices=Delivery.choices, default=Delivery.IN_PERSON)
     has_homework = models.BooleanField(_("huiswerkopdrachten"), default=False)
@@ -146,14 +162,20 @@ class CoursePage(Page):
     has_online_module = models.BooleanField(_("online module"), default=False)
 
     contribution = models.DecimalField(
-        _("eigen bijdrage (euro)"), max_digits=6, decimal_places=2, default=Decimal("35.00"), validators=[MinValueValidator(Decimal("0"))]
+        _("eigen bijdrage (euro)"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("35.00"),
+        validators=[MinValueValidator(Decimal("0"))],
     )
     trainers = ParentalManyToManyField(Trainer, verbose_name=_("trainers"), blank=True, related_name="courses")
 
     suitable_for = RichTextField(_("geschikt voor"), features=["bold", "ul", "link"])
     not_suitable_for = RichTextField(_("niet geschikt voor"), features=["bold", "ul", "link"])
     alternative_advice = RichTextField(
-        _("wat kunt u anders doen?"), features=["bold", "ul", "link"], help_text=_("Advies voor wie niet in deze groep past.")
+        _("wat kunt u anders doen?"),
+        features=["bold", "ul", "link"],
+        help_text=_("Advies voor wie niet in deze groep past."),
     )
     follow_up_course = models.ForeignKey(
         "courses.CoursePage",
@@ -164,7 +186,9 @@ class CoursePage(Page):
         related_name="+",
     )
     follow_up_text = models.CharField(_("over het vervolg"), max_length=300, blank=True)
-    locations = ParentalManyToManyField("booking.Location", verbose_name=_("locaties"), blank=True, related_name="courses")
+    locations = ParentalManyToManyField(
+        "booking.Location", verbose_name=_("locaties"), blank=True, related_name="courses"
+    )
     cancellation_days = models.PositiveSmallIntegerField(
         _("kosteloos afmelden tot (dagen voor de start)"),
         default=7,
@@ -179,7 +203,9 @@ class CoursePage(Page):
     )
     payment_providers = PaymentProvidersField(
         _("manieren van betalen"),
-        help_text=_("Hoe kunnen deelnemers de eigen bijdrage betalen? Online betalen kan alleen als de Mollie-sleutel is ingesteld."),
+        help_text=_(
+            "Hoe kunnen deelnemers de eigen bijdrage betalen? Online betalen kan alleen als de Mollie-sleutel is ingesteld."
+        ),
     )
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("meer informatie"))
 
@@ -214,7 +240,10 @@ class CoursePage(Page):
             [FieldPanel("suitable_for"), FieldPanel("not_suitable_for"), FieldPanel("alternative_advice")],
             heading=_("Past deze training bij u?"),
         ),
-        MultiFieldPanel([PageChooserPanel("follow_up_course", "courses.CoursePage"), FieldPanel("follow_up_text")], heading=_("Vervolg")),
+        MultiFieldPanel(
+            [PageChooserPanel("follow_up_course", "courses.CoursePage"), FieldPanel("follow_up_text")],
+            heading=_("Vervolg"),
+        ),
         FieldPanel("locations", widget=forms.CheckboxSelectMultiple),
         InlinePanel(
             "suitability_questions",
@@ -295,9 +324,7 @@ class SuitabilityQuestion(Orderable):
 
     page = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="suitability_questions")
     question = models.CharField(_("vraag"), max_length=200, help_text=_("Bijvoorbeeld: Bent u 18 jaar of ouder?"))
-    fitting_answer = models.CharField(
-        _("antwoord dat past"), max_length=3, choices=Answer.choices, default=Answer.YES
-    )
+    fitting_answer = models.CharField(_("antwoord dat past"), max_length=3, choices=Answer.choices, default=Answer.YES)
     advice = models.TextField(
         _("advies bij het andere antwoord"),
         max_length=600,

@@ -39,6 +39,8 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     # Images only: documents are never served straight from the media folder.
     urlpatterns += static(settings.MEDIA_URL + "images/", document_root=settings.MEDIA_ROOT / "images")
-    urlpatterns += static(settings.MEDIA_URL + "original_images/", document_root=settings.MEDIA_ROOT / "original_images")
+    urlpatterns += static(
+        settings.MEDIA_URL + "original_images/", document_root=settings.MEDIA_ROOT / "original_images"
+    )
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -7,9 +7,7 @@ from wagtail.images.blocks import ImageBlock
 
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Tekst"), max_length=120)
-    level = blocks.ChoiceBlock(
-        label=_("Niveau"), choices=[("h2", _("Kop 2")), ("h3", _("Kop 3"))], default="h2"
-    )
+    level = blocks.ChoiceBlock(label=_("Niveau"), choices=[("h2", _("Kop 2")), ("h3", _("Kop 3"))], default="h2")
 
     class Meta:
         icon = "title"
@@ -72,7 +70,9 @@ class BodyBlock(blocks.StreamBlock):
         description=_("Gewone tekst met eventueel opsommingen en links."),
         preview_value="<p>In de groep oefent u met ontspanning en grenzen stellen.</p>",
     )
-    image = ImageBlock(label=_("Afbeelding"), template="blocks/image.html", description=_("Een foto of illustratie met beschrijving."))
+    image = ImageBlock(
+        label=_("Afbeelding"), template="blocks/image.html", description=_("Een foto of illustratie met beschrijving.")
+    )
     quote = QuoteBlock()
     faq = FAQBlock()
     call_to_action = CallToActionBlock()

@@ -18,7 +18,9 @@ class OrganisationSettings(BaseGenericSetting):
     region = models.CharField(_("regio"), max_length=100, blank=True)
     email = models.EmailField(_("e-mailadres"), blank=True)
     phone = models.CharField(_("telefoonnummer"), max_length=20, blank=True)
-    phone_hours = models.CharField(_("bereikbaar"), max_length=100, blank=True, help_text=_("Bijvoorbeeld: op werkdagen van 9.00 tot 12.00 uur."))
+    phone_hours = models.CharField(
+        _("bereikbaar"), max_length=100, blank=True, help_text=_("Bijvoorbeeld: op werkdagen van 9.00 tot 12.00 uur.")
+    )
     address = models.CharField(_("adres"), max_length=200, blank=True)
     crisis_text = models.CharField(
         _("tekst bij acute nood"),
@@ -45,7 +47,9 @@ class HomePage(Page):
         _("introductie"), max_length=400, help_text=_("In twee zinnen: wat biedt deze site en voor wie?")
     )
     search_title = models.CharField(_("titel zoekblok"), max_length=120, default="Zoek een training bij u in de buurt")
-    featured_title = models.CharField(_("titel uitgelichte trainingen"), max_length=120, default="Uitgelichte trainingen")
+    featured_title = models.CharField(
+        _("titel uitgelichte trainingen"), max_length=120, default="Uitgelichte trainingen"
+    )
     professionals_title = models.CharField(_("titel voor professionals"), max_length=120, default="Voor professionals")
     professionals_text = models.TextField(_("tekst voor professionals"), max_length=500)
     professionals_page = models.ForeignKey(
@@ -61,9 +65,16 @@ class HomePage(Page):
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         FieldPanel("search_title"),
-        MultiFieldPanel([FieldPanel("featured_title"), InlinePanel("featured_courses", label=_("Training"), max_num=6)], heading=_("Uitgelicht")),
         MultiFieldPanel(
-            [FieldPanel("professionals_title"), FieldPanel("professionals_text"), PageChooserPanel("professionals_page")],
+            [FieldPanel("featured_title"), InlinePanel("featured_courses", label=_("Training"), max_num=6)],
+            heading=_("Uitgelicht"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("professionals_title"),
+                FieldPanel("professionals_text"),
+                PageChooserPanel("professionals_page"),
+            ],
             heading=_("Voor professionals"),
         ),
         FieldPanel("body"),

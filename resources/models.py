@@ -120,7 +120,9 @@ class ToolkitDocument(Orderable):
     page = ParentalKey(ToolkitPage, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("titel"), max_length=150)
     description = models.TextField(_("omschrijving"), max_length=400)
-    document = models.ForeignKey("wagtaildocs.Document", verbose_name=_("document"), on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("document"), on_delete=models.PROTECT, related_name="+"
+    )
 
     panels = [FieldPanel("title"), FieldPanel("description"), FieldPanel("document")]
 

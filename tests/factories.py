@@ -143,7 +143,9 @@ class CoursePageFactory(wagtail_factories.PageFactory):
 
 class DocumentFactory(wagtail_factories.DocumentFactory):
     title = factory.Sequence(lambda n: f"Document {n}")
-    file = factory.LazyAttribute(lambda obj: ContentFile(MINIMAL_PDF, name=f"{obj.title.lower().replace(' ', '-')}.pdf"))
+    file = factory.LazyAttribute(
+        lambda obj: ContentFile(MINIMAL_PDF, name=f"{obj.title.lower().replace(' ', '-')}.pdf")
+    )
     collection = factory.LazyFunction(lambda: wagtail_factories.CollectionFactory._meta.model.get_first_root_node())
 
 

@@ -153,7 +153,11 @@ class FakeMollie:
 
     def _refund_total(self, payment_id):
         return sum(
-            (Decimal(r["amount"]["value"]) for r in self.refunds.values() if r["paymentId"] == payment_id and r["status"] not in ("failed", "canceled")),
+            (
+                Decimal(r["amount"]["value"])
+                for r in self.refunds.values()
+                if r["paymentId"] == payment_id and r["status"] not in ("failed", "canceled")
+            ),
             Decimal("0"),
         )
 
@@ -169,7 +173,9 @@ class FakeMollie:
             "metadata": metadata,
             "paymentId": payment_id,
             "settlementAmount": _money(-Decimal(amount)),
-            "_links": {"self": {"href": f"{self.url}/v2/payments/{payment_id}/refunds/", "type": "application/hal+json"}},
+            "_links": {
+                "self": {"href": f"{self.url}/v2/payments/{payment_id}/refunds/", "type": "application/hal+json"}
+            },
         }
         self.refunds[refund["id"]] = refund
         refunded = self._refund_total(payment_id)
@@ -188,7 +194,9 @@ class FakeMollie:
 
     def settle_refunds(self, payment_id=None, status="refunded", call_webhook=False):
         with self.lock:
-            changed = [r for r in self.refunds.values() if r["status"] == "pending" and payment_id in (None, r["paymentId"])]
+            changed = [
+                r for r in self.refunds.values() if r["status"] == "pending" and payment_id in (None, r["paymentId"])
+            ]
             for refund in changed:
                 refund["status"] = status
         if call_webhook:
@@ -203,7 +211,14 @@ class FakeMollie:
     # --- the HTTP side ---------------------------------------------------------------------------
 
     def _error(self, status, title, detail, field=None):
-        body = {"status": status, "title": title, "detail": detail, "_links": {"documentation": {"href": "https://docs.mollie.com/overview/handling-errors", "type": "text/html"}}}
+        body = {
+            "status": status,
+            "title": title,
+            "detail": detail,
+            "_links": {
+                "documentation": {"href": "https://docs.mollie.com/overview/handling-errors", "type": "text/html"}
+            },
+        }
         if field:
             body["field"] = field
         return status, body
@@ -265,7 +280,10 @@ class FakeMollie:
             if self.answer_errors:
                 return (*self._error(500, "Internal Server Error", "Something went wrong on our side"), {})
             if not (headers.get("Authorization") or "").startswith("Bearer test_"):
-                return (*self._error(401, "Unauthorized Request", "Missing authentication, or failed to authenticate"), {})
+                return (
+                    *self._error(401, "Unauthorized Request", "Missing authentication, or failed to authenticate"),
+                    {},
+                )
             key = headers.get("Idempotency-Key") or ""
             if method == "POST" and key and key in self.replies:
                 status, reply = self.replies[key]
@@ -281,7 +299,11 @@ class FakeMollie:
                     result = self._create_payment(data)
                 elif len(parts) == 3 and method == "GET":
                     payment = self.payments.get(parts[2])
-                    result = (200, payment) if payment else self._error(404, "Not Found", f"No payment exists with token {parts[2]}.")
+                    result = (
+                        (200, payment)
+                        if payment
+                        else self._error(404, "Not Found", f"No payment exists with token {parts[2]}.")
+                    )
                 elif len(parts) == 4 and parts[3] == "refunds" and method == "POST":
                     result = self._create_refund(parts[2], data)
                 elif len(parts) == 4 and parts[3] == "refunds" and method == "GET":
@@ -294,7 +316,11 @@ class FakeMollie:
                             {
                                 "count": len(items),
                                 "_embedded": {"refunds": items},
-                                "_links": {"self": {"href": f"{self.url}{path}", "type": "application/hal+json"}, "previous": None, "next": None},
+                                "_links": {
+                                    "self": {"href": f"{self.url}{path}", "type": "application/hal+json"},
+                                    "previous": None,
+                                    "next": None,
+                                },
                             },
                         )
             status, reply = result
@@ -313,7 +339,7 @@ class FakeMollie:
         )
         page = (
             '<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Testbetaling</title></head>'
-            f'<body><main><h1>Testbetaling</h1><p>{title}</p><p>Bedrag: EUR {payment["amount"]["value"]}</p>'
+            f"<body><main><h1>Testbetaling</h1><p>{title}</p><p>Bedrag: EUR {payment['amount']['value']}</p>"
             f'<p>Status: <span id="status">{payment["status"]}</span></p>{buttons}</main></body></html>'
         )
         return 200, page

@@ -107,7 +107,9 @@ def test_unknown_but_valid_postcode_says_so(client, region, course_index):
     assert "kennen we niet" in response.context["filter_form"].errors["postcode"][0]
 
 
-def test_course_index_queries_do_not_grow_with_the_number_of_trainings(client, region, course_index, django_assert_max_num_queries):
+def test_course_index_queries_do_not_grow_with_the_number_of_trainings(
+    client, region, course_index, django_assert_max_num_queries
+):
     client.get(course_index.url, {"postcode": "5611"})  # warm caches (site root, settings)
     with django_assert_max_num_queries(40) as few:
         client.get(course_index.url, {"postcode": "5611"})

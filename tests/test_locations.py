@@ -5,7 +5,13 @@ from booking.models import Location
 
 
 def make(**fields):
-    values = {"name": "Gezondheidscentrum Noord", "kind": "gezondheidscentrum", "address": "Kerkstraat 3", "postcode": "5701ab", "place": "Helmond"}
+    values = {
+        "name": "Gezondheidscentrum Noord",
+        "kind": "gezondheidscentrum",
+        "address": "Kerkstraat 3",
+        "postcode": "5701ab",
+        "place": "Helmond",
+    }
     values.update(fields)
     return Location(**values)
 

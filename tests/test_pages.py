@@ -55,7 +55,9 @@ class PageTreeTests(WagtailPageTestCase):
                 "suitable_for": rich_text("<p>Volwassenen met lichte klachten.</p>"),
                 "not_suitable_for": rich_text("<p>Mensen in een crisis.</p>"),
                 "alternative_advice": rich_text("<p>Praat met uw POH-GGZ.</p>"),
-                "body": streamfield([("quote", {"text": "Fijn om te merken dat ik niet alleen ben.", "attribution": ""})]),
+                "body": streamfield(
+                    [("quote", {"text": "Fijn om te merken dat ik niet alleen ben.", "attribution": ""})]
+                ),
             }
         )
         # Many-to-many fields post one value per choice, outside the nested naming.
@@ -146,5 +148,13 @@ class CoursePageContentTests(WagtailPageTestCase):
         course.save()
         response = self.client.get(course.url)
         self.assertContains(response, "Mindfulness")
-        for fact in ["8", "2,5", "35,00", "Marieke van den Heuvel", "Gezondheidscentrum Woensel", "huiswerk", "Koppels"]:
+        for fact in [
+            "8",
+            "2,5",
+            "35,00",
+            "Marieke van den Heuvel",
+            "Gezondheidscentrum Woensel",
+            "huiswerk",
+            "Koppels",
+        ]:
             self.assertContains(response, fact)

@@ -17,14 +17,20 @@ def toolkit_document(professionals_index):
 @pytest.fixture
 def professional_factsheet(professionals_index):
     return factories.FactsheetPageFactory(
-        parent=professionals_index, title="Wachttijden in de regio", audience="professionals", pdf=factories.DocumentFactory()
+        parent=professionals_index,
+        title="Wachttijden in de regio",
+        audience="professionals",
+        pdf=factories.DocumentFactory(),
     )
 
 
 @pytest.fixture
 def public_factsheet(professionals_index):
     return factories.FactsheetPageFactory(
-        parent=professionals_index, title="Wat is een groepstraining?", audience="everyone", pdf=factories.DocumentFactory()
+        parent=professionals_index,
+        title="Wat is een groepstraining?",
+        audience="everyone",
+        pdf=factories.DocumentFactory(),
     )
 
 

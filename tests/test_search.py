@@ -7,10 +7,16 @@ from tests import factories
 
 @pytest.fixture
 def content(course_index, professionals_index):
-    factories.CoursePageFactory(parent=course_index, title="Mindfulness", summary="Leer aandachtig leven en minder piekeren.")
+    factories.CoursePageFactory(
+        parent=course_index, title="Mindfulness", summary="Leer aandachtig leven en minder piekeren."
+    )
     factories.CoursePageFactory(parent=course_index, title="Mentaal Fit", summary="Ontspannen en grenzen stellen.")
-    factories.FactsheetPageFactory(parent=professionals_index, title="Verwijzen naar Mindfulness", summary="Wanneer past mindfulness?")
-    factories.ToolkitPageFactory(parent=professionals_index, title="Toolkit voor de huisarts als werkgever", introduction="Werkgeverschap.")
+    factories.FactsheetPageFactory(
+        parent=professionals_index, title="Verwijzen naar Mindfulness", summary="Wanneer past mindfulness?"
+    )
+    factories.ToolkitPageFactory(
+        parent=professionals_index, title="Toolkit voor de huisarts als werkgever", introduction="Werkgeverschap."
+    )
     factories.StandardPageFactory(parent=course_index.get_parent(), title="Mindfulness in het nieuws")
 
 

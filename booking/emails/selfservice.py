@@ -59,7 +59,10 @@ def cancellation(enrollment_id, within_terms, by_partner=False):
     now = enrollment.cancelled_at or timezone.now()
     context = _place_context(enrollment, now)
     partner = (
-        Enrollment.objects.filter(party=enrollment.party).exclude(pk=enrollment.pk).select_related("participant").first()
+        Enrollment.objects.filter(party=enrollment.party)
+        .exclude(pk=enrollment.pk)
+        .select_related("participant")
+        .first()
         if by_partner
         else None
     )
@@ -201,8 +204,10 @@ def new_links(email):
                 "offer_url": selfservice.offer_url(offer) if offer else "",
             }
         )
-    first = items.enrollments[0].participant if items.enrollments else (
-        items.waitlist_entries[0].participant if items.waitlist_entries else None
+    first = (
+        items.enrollments[0].participant
+        if items.enrollments
+        else (items.waitlist_entries[0].participant if items.waitlist_entries else None)
     )
     return Email(
         to=first.email if first else email,
@@ -216,4 +221,3 @@ def new_links(email):
             "link_days": settings.GROEPSWIJZER_PERSONAL_LINK_DAYS,
         },
     )
-

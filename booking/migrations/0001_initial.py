@@ -5,30 +5,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Location',
+            name="Location",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='naam')),
-                ('kind', models.CharField(choices=[('gezondheidscentrum', 'Gezondheidscentrum'), ('huisartsenpraktijk', 'Huisartsenpraktijk'), ('wijkgebouw', 'Wijkgebouw'), ('online', 'Online')], max_length=20, verbose_name='soort locatie')),
-                ('address', models.CharField(blank=True, help_text='Straat en huisnummer.', max_length=200, verbose_name='adres')),
-                ('postcode', models.CharField(blank=True, help_text='Bijvoorbeeld 5611 AB. Niet nodig voor online.', max_length=7, verbose_name='postcode')),
-                ('place', models.CharField(blank=True, max_length=100, verbose_name='plaats')),
-                ('accessibility_notes', models.TextField(blank=True, help_text='Bijvoorbeeld: lift aanwezig, invalidenparkeerplaats, bereikbaar met bus 6.', verbose_name='toegankelijkheid')),
-                ('latitude', models.FloatField(blank=True, help_text='Leeg laten: dan volgt dit uit de postcode.', null=True, verbose_name='breedtegraad')),
-                ('longitude', models.FloatField(blank=True, help_text='Leeg laten: dan volgt dit uit de postcode.', null=True, verbose_name='lengtegraad')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="naam")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("gezondheidscentrum", "Gezondheidscentrum"),
+                            ("huisartsenpraktijk", "Huisartsenpraktijk"),
+                            ("wijkgebouw", "Wijkgebouw"),
+                            ("online", "Online"),
+                        ],
+                        max_length=20,
+                        verbose_name="soort locatie",
+                    ),
+                ),
+                (
+                    "address",
+                    models.CharField(
+                        blank=True, help_text="Straat en huisnummer.", max_length=200, verbose_name="adres"
+                    ),
+                ),
+                (
+                    "postcode",
+                    models.CharField(
+                        blank=True,
+                        help_text="Bijvoorbeeld 5611 AB. Niet nodig voor online.",
+                        max_length=7,
+                        verbose_name="postcode",
+                    ),
+                ),
+                ("place", models.CharField(blank=True, max_length=100, verbose_name="plaats")),
+                (
+                    "accessibility_notes",
+                    models.TextField(
+                        blank=True,
+                        help_text="Bijvoorbeeld: lift aanwezig, invalidenparkeerplaats, bereikbaar met bus 6.",
+                        verbose_name="toegankelijkheid",
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.FloatField(
+                        blank=True,
+                        help_text="Leeg laten: dan volgt dit uit de postcode.",
+                        null=True,
+                        verbose_name="breedtegraad",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(
+                        blank=True,
+                        help_text="Leeg laten: dan volgt dit uit de postcode.",
+                        null=True,
+                        verbose_name="lengtegraad",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'locatie',
-                'verbose_name_plural': 'locaties',
-                'ordering': ['place', 'name'],
+                "verbose_name": "locatie",
+                "verbose_name_plural": "locaties",
+                "ordering": ["place", "name"],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),

@@ -9,120 +9,323 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('booking', '0001_initial'),
-        ('courses', '0001_initial'),
-        ('schedule', '0015_rename_indexes'),
+        ("booking", "0001_initial"),
+        ("courses", "0001_initial"),
+        ("schedule", "0015_rename_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(max_length=100, verbose_name='voornaam')),
-                ('last_name', models.CharField(help_text='Met tussenvoegsel, bijvoorbeeld: van der Berg.', max_length=150, verbose_name='achternaam')),
-                ('email', models.EmailField(db_index=True, max_length=254, verbose_name='e-mailadres')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='telefoonnummer')),
-                ('birth_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1900), django.core.validators.MaxValueValidator(2100)], verbose_name='geboortejaar')),
-                ('postcode', models.CharField(help_text='Bijvoorbeeld 5611 AB.', max_length=7, verbose_name='postcode')),
-                ('gp_practice', models.CharField(blank=True, max_length=200, verbose_name='huisartsenpraktijk')),
-                ('gp_letter_consent', models.BooleanField(default=False, help_text='De deelnemer vindt het goed dat de huisarts een brief krijgt over de training.', verbose_name='toestemming voor brief aan huisarts')),
-                ('gp_letter_consent_at', models.DateTimeField(blank=True, null=True, verbose_name='toestemming brief gegeven op')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='aangemaakt op')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='participants', to=settings.AUTH_USER_MODEL, verbose_name='account')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("first_name", models.CharField(max_length=100, verbose_name="voornaam")),
+                (
+                    "last_name",
+                    models.CharField(
+                        help_text="Met tussenvoegsel, bijvoorbeeld: van der Berg.",
+                        max_length=150,
+                        verbose_name="achternaam",
+                    ),
+                ),
+                ("email", models.EmailField(db_index=True, max_length=254, verbose_name="e-mailadres")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="telefoonnummer")),
+                (
+                    "birth_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1900),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="geboortejaar",
+                    ),
+                ),
+                (
+                    "postcode",
+                    models.CharField(help_text="Bijvoorbeeld 5611 AB.", max_length=7, verbose_name="postcode"),
+                ),
+                ("gp_practice", models.CharField(blank=True, max_length=200, verbose_name="huisartsenpraktijk")),
+                (
+                    "gp_letter_consent",
+                    models.BooleanField(
+                        default=False,
+                        help_text="De deelnemer vindt het goed dat de huisarts een brief krijgt over de training.",
+                        verbose_name="toestemming voor brief aan huisarts",
+                    ),
+                ),
+                (
+                    "gp_letter_consent_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="toestemming brief gegeven op"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="aangemaakt op")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="participants",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deelnemer',
-                'verbose_name_plural': 'deelnemers',
-                'ordering': ['last_name', 'first_name'],
+                "verbose_name": "deelnemer",
+                "verbose_name_plural": "deelnemers",
+                "ordering": ["last_name", "first_name"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingGroup',
+            name="TrainingGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('capacity', models.PositiveSmallIntegerField(blank=True, help_text='Leeg laten: dan geldt de grootste groep van de training.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='aantal plaatsen')),
-                ('min_participants', models.PositiveSmallIntegerField(blank=True, help_text='Leeg laten: dan geldt de kleinste groep van de training.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='minimaal aantal deelnemers')),
-                ('contribution', models.DecimalField(blank=True, decimal_places=2, help_text='Leeg laten: dan geldt de eigen bijdrage van de training.', max_digits=6, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='eigen bijdrage (euro)')),
-                ('signup_deadline', models.DateTimeField(blank=True, null=True, verbose_name='aanmelden kan tot')),
-                ('status', models.CharField(choices=[('planned', 'gepland, nog niet open'), ('open', 'open voor aanmelding'), ('closed', 'aanmelding gesloten'), ('running', 'loopt'), ('completed', 'afgerond'), ('cancelled', 'gaat niet door')], db_index=True, default='planned', max_length=10, verbose_name='status')),
-                ('online_meeting_url', models.URLField(blank=True, help_text='Alleen voor groepen die online bij elkaar komen.', verbose_name='link naar online bijeenkomst')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='aangemaakt op')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='groups', to='courses.coursepage', verbose_name='training')),
-                ('location', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='groups', to='booking.location', verbose_name='locatie')),
-                ('trainers', models.ManyToManyField(blank=True, related_name='groups', to='courses.trainer', verbose_name='trainers')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "capacity",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Leeg laten: dan geldt de grootste groep van de training.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="aantal plaatsen",
+                    ),
+                ),
+                (
+                    "min_participants",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Leeg laten: dan geldt de kleinste groep van de training.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="minimaal aantal deelnemers",
+                    ),
+                ),
+                (
+                    "contribution",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Leeg laten: dan geldt de eigen bijdrage van de training.",
+                        max_digits=6,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="eigen bijdrage (euro)",
+                    ),
+                ),
+                ("signup_deadline", models.DateTimeField(blank=True, null=True, verbose_name="aanmelden kan tot")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "gepland, nog niet open"),
+                            ("open", "open voor aanmelding"),
+                            ("closed", "aanmelding gesloten"),
+                            ("running", "loopt"),
+                            ("completed", "afgerond"),
+                            ("cancelled", "gaat niet door"),
+                        ],
+                        db_index=True,
+                        default="planned",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "online_meeting_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Alleen voor groepen die online bij elkaar komen.",
+                        verbose_name="link naar online bijeenkomst",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="aangemaakt op")),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="groups",
+                        to="courses.coursepage",
+                        verbose_name="training",
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="groups",
+                        to="booking.location",
+                        verbose_name="locatie",
+                    ),
+                ),
+                (
+                    "trainers",
+                    models.ManyToManyField(
+                        blank=True, related_name="groups", to="courses.trainer", verbose_name="trainers"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'groep',
-                'verbose_name_plural': 'groepen',
-                'ordering': ['-created_at', 'pk'],
+                "verbose_name": "groep",
+                "verbose_name_plural": "groepen",
+                "ordering": ["-created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveSmallIntegerField(help_text='Welke bijeenkomst van de groep dit is: 1, 2, 3 …', verbose_name='nummer')),
-                ('status', models.CharField(choices=[('scheduled', 'gepland'), ('cancelled', 'geannuleerd')], default='scheduled', max_length=10, verbose_name='status')),
-                ('start', models.DateTimeField(db_index=True, verbose_name='begint om')),
-                ('end', models.DateTimeField(verbose_name='eindigt om')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='aangemaakt op')),
-                ('event', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='session', to='schedule.event', verbose_name='agenda-item')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='booking.traininggroup', verbose_name='groep')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "sequence",
+                    models.PositiveSmallIntegerField(
+                        help_text="Welke bijeenkomst van de groep dit is: 1, 2, 3 …", verbose_name="nummer"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("scheduled", "gepland"), ("cancelled", "geannuleerd")],
+                        default="scheduled",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("start", models.DateTimeField(db_index=True, verbose_name="begint om")),
+                ("end", models.DateTimeField(verbose_name="eindigt om")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="aangemaakt op")),
+                (
+                    "event",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="session",
+                        to="schedule.event",
+                        verbose_name="agenda-item",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="booking.traininggroup",
+                        verbose_name="groep",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bijeenkomst',
-                'verbose_name_plural': 'bijeenkomsten',
-                'ordering': ['start', 'pk'],
+                "verbose_name": "bijeenkomst",
+                "verbose_name_plural": "bijeenkomsten",
+                "ordering": ["start", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Enrollment',
+            name="Enrollment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('held', 'gereserveerd'), ('confirmed', 'bevestigd'), ('completed', 'afgerond'), ('cancelled', 'geannuleerd'), ('expired', 'verlopen')], default='held', max_length=10, verbose_name='status')),
-                ('hold_expires_at', models.DateTimeField(blank=True, null=True, verbose_name='reservering geldig tot')),
-                ('party', models.UUIDField(db_index=True, default=uuid.uuid4, help_text='Aanmeldingen die samen zijn gedaan (bijvoorbeeld door een stel) hebben dezelfde code.', verbose_name='samen aangemeld')),
-                ('reference', models.CharField(default=booking.models.enrollments.new_reference, editable=False, max_length=12, unique=True, verbose_name='kenmerk')),
-                ('consent_text_version', models.CharField(max_length=40, verbose_name='versie toestemmingstekst')),
-                ('consent_at', models.DateTimeField(verbose_name='toestemming gegeven op')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='aangemaakt op')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='bevestigd op')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='geannuleerd op')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrollments', to='booking.participant', verbose_name='deelnemer')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrollments', to='booking.traininggroup', verbose_name='groep')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("held", "gereserveerd"),
+                            ("confirmed", "bevestigd"),
+                            ("completed", "afgerond"),
+                            ("cancelled", "geannuleerd"),
+                            ("expired", "verlopen"),
+                        ],
+                        default="held",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("hold_expires_at", models.DateTimeField(blank=True, null=True, verbose_name="reservering geldig tot")),
+                (
+                    "party",
+                    models.UUIDField(
+                        db_index=True,
+                        default=uuid.uuid4,
+                        help_text="Aanmeldingen die samen zijn gedaan (bijvoorbeeld door een stel) hebben dezelfde code.",
+                        verbose_name="samen aangemeld",
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        default=booking.models.enrollments.new_reference,
+                        editable=False,
+                        max_length=12,
+                        unique=True,
+                        verbose_name="kenmerk",
+                    ),
+                ),
+                ("consent_text_version", models.CharField(max_length=40, verbose_name="versie toestemmingstekst")),
+                ("consent_at", models.DateTimeField(verbose_name="toestemming gegeven op")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="aangemaakt op")),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True, verbose_name="bevestigd op")),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True, verbose_name="geannuleerd op")),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enrollments",
+                        to="booking.participant",
+                        verbose_name="deelnemer",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enrollments",
+                        to="booking.traininggroup",
+                        verbose_name="groep",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'aanmelding',
-                'verbose_name_plural': 'aanmeldingen',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "aanmelding",
+                "verbose_name_plural": "aanmeldingen",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='traininggroup',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity__gte', 1)), name='booking_group_capacity_at_least_one', violation_error_message='Een groep heeft minstens 1 plaats.'),
+            model_name="traininggroup",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("capacity__gte", 1)),
+                name="booking_group_capacity_at_least_one",
+                violation_error_message="Een groep heeft minstens 1 plaats.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='traininggroup',
-            constraint=models.CheckConstraint(condition=models.Q(('min_participants__lte', models.F('capacity'))), name='booking_group_minimum_within_capacity', violation_error_message='Het minimum aantal deelnemers kan niet groter zijn dan het aantal plaatsen.'),
+            model_name="traininggroup",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("min_participants__lte", models.F("capacity"))),
+                name="booking_group_minimum_within_capacity",
+                violation_error_message="Het minimum aantal deelnemers kan niet groter zijn dan het aantal plaatsen.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['status', 'start', 'end'], name='booking_session_when'),
+            model_name="session",
+            index=models.Index(fields=["status", "start", "end"], name="booking_session_when"),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='booking_session_ends_after_start', violation_error_message='Een bijeenkomst moet eindigen na het begin.'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gt", models.F("start"))),
+                name="booking_session_ends_after_start",
+                violation_error_message="Een bijeenkomst moet eindigen na het begin.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='enrollment',
-            index=models.Index(fields=['group', 'status', 'hold_expires_at'], name='booking_enrollment_places'),
+            model_name="enrollment",
+            index=models.Index(fields=["group", "status", "hold_expires_at"], name="booking_enrollment_places"),
         ),
         migrations.AddConstraint(
-            model_name='enrollment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'held'), _negated=True), ('hold_expires_at__isnull', False), _connector='OR'), name='booking_enrollment_hold_has_expiry', violation_error_message='Een reservering heeft een einddatum nodig.'),
+            model_name="enrollment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "held"), _negated=True), ("hold_expires_at__isnull", False), _connector="OR"
+                ),
+                name="booking_enrollment_hold_has_expiry",
+                violation_error_message="Een reservering heeft een einddatum nodig.",
+            ),
         ),
     ]

@@ -8,144 +8,406 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('booking', '0002_groups_sessions_enrollments'),
-        ('courses', '0002_suitability_questions_cancellation'),
+        ("booking", "0002_groups_sessions_enrollments"),
+        ("courses", "0002_suitability_questions_cancellation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessLogEntry',
+            name="AccessLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='moment')),
-                ('action', models.CharField(choices=[('view_list', 'deelnemerslijst bekeken'), ('view', 'gegevens bekeken'), ('edit', 'gegevens gewijzigd'), ('export', 'geëxporteerd'), ('print', 'lijst afgedrukt'), ('attendance', 'aanwezigheid geregistreerd')], max_length=20, verbose_name='handeling')),
-                ('where', models.CharField(help_text='Welk scherm of welke groep, zonder persoonsgegevens.', max_length=200, verbose_name='waar')),
-                ('participant', models.ForeignKey(help_text='Leeg als de deelnemer later is verwijderd.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='access_log', to='booking.participant', verbose_name='deelnemer')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='medewerker')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="moment")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view_list", "deelnemerslijst bekeken"),
+                            ("view", "gegevens bekeken"),
+                            ("edit", "gegevens gewijzigd"),
+                            ("export", "geëxporteerd"),
+                            ("print", "lijst afgedrukt"),
+                            ("attendance", "aanwezigheid geregistreerd"),
+                        ],
+                        max_length=20,
+                        verbose_name="handeling",
+                    ),
+                ),
+                (
+                    "where",
+                    models.CharField(
+                        help_text="Welk scherm of welke groep, zonder persoonsgegevens.",
+                        max_length=200,
+                        verbose_name="waar",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        help_text="Leeg als de deelnemer later is verwijderd.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="access_log",
+                        to="booking.participant",
+                        verbose_name="deelnemer",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="medewerker",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'inzage in deelnemersgegevens',
-                'verbose_name_plural': 'inzage in deelnemersgegevens',
-                'ordering': ['-at'],
+                "verbose_name": "inzage in deelnemersgegevens",
+                "verbose_name_plural": "inzage in deelnemersgegevens",
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='OutgoingEmail',
+            name="OutgoingEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200, unique=True)),
-                ('kind', models.CharField(db_index=True, max_length=40)),
-                ('to', models.EmailField(max_length=254)),
-                ('subject', models.CharField(max_length=200)),
-                ('params', models.JSONField(default=dict, help_text='Ids the email is built from at delivery time.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.CharField(blank=True, max_length=300)),
-                ('participant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='emails', to='booking.participant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=200, unique=True)),
+                ("kind", models.CharField(db_index=True, max_length=40)),
+                ("to", models.EmailField(max_length=254)),
+                ("subject", models.CharField(max_length=200)),
+                ("params", models.JSONField(default=dict, help_text="Ids the email is built from at delivery time.")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.CharField(blank=True, max_length=300)),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="emails",
+                        to="booking.participant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'verzonden e-mail',
-                'verbose_name_plural': 'verzonden e-mails',
-                'ordering': ['-created_at'],
+                "verbose_name": "verzonden e-mail",
+                "verbose_name_plural": "verzonden e-mails",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='WaitlistEntry',
+            name="WaitlistEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('part_of_day', models.CharField(choices=[('any', 'maakt niet uit'), ('morning', 'ochtend'), ('afternoon', 'middag'), ('evening', 'avond')], default='any', max_length=10, verbose_name='dagdeel')),
-                ('status', models.CharField(choices=[('waiting', 'wacht'), ('offered', 'plaats aangeboden'), ('placed', 'geplaatst'), ('left', 'afgemeld'), ('removed', 'verwijderd (geen reactie)')], db_index=True, default='waiting', max_length=10, verbose_name='status')),
-                ('rank', models.FloatField(db_index=True, default=booking.models.waitlist.new_rank, verbose_name='volgorde')),
-                ('consent_text_version', models.CharField(max_length=40, verbose_name='versie toestemmingstekst')),
-                ('consent_at', models.DateTimeField(verbose_name='toestemming gegeven op')),
-                ('joined_at', models.DateTimeField(auto_now_add=True, verbose_name='op de wachtlijst sinds')),
-                ('left_at', models.DateTimeField(blank=True, null=True, verbose_name='van de wachtlijst af op')),
-                ('check_sent_at', models.DateTimeField(blank=True, null=True, verbose_name="laatste 'wacht u nog?'-mail")),
-                ('check_answered_at', models.DateTimeField(blank=True, null=True, verbose_name="laatste antwoord op 'wacht u nog?'")),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='waitlist_entries', to='courses.coursepage', verbose_name='training')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='waitlist_entries', to='booking.participant', verbose_name='deelnemer')),
-                ('preferred_locations', models.ManyToManyField(blank=True, help_text='Leeg: elke locatie is goed.', related_name='+', to='booking.location', verbose_name='voorkeurslocaties')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "part_of_day",
+                    models.CharField(
+                        choices=[
+                            ("any", "maakt niet uit"),
+                            ("morning", "ochtend"),
+                            ("afternoon", "middag"),
+                            ("evening", "avond"),
+                        ],
+                        default="any",
+                        max_length=10,
+                        verbose_name="dagdeel",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "wacht"),
+                            ("offered", "plaats aangeboden"),
+                            ("placed", "geplaatst"),
+                            ("left", "afgemeld"),
+                            ("removed", "verwijderd (geen reactie)"),
+                        ],
+                        db_index=True,
+                        default="waiting",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "rank",
+                    models.FloatField(db_index=True, default=booking.models.waitlist.new_rank, verbose_name="volgorde"),
+                ),
+                ("consent_text_version", models.CharField(max_length=40, verbose_name="versie toestemmingstekst")),
+                ("consent_at", models.DateTimeField(verbose_name="toestemming gegeven op")),
+                ("joined_at", models.DateTimeField(auto_now_add=True, verbose_name="op de wachtlijst sinds")),
+                ("left_at", models.DateTimeField(blank=True, null=True, verbose_name="van de wachtlijst af op")),
+                (
+                    "check_sent_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="laatste 'wacht u nog?'-mail"),
+                ),
+                (
+                    "check_answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="laatste antwoord op 'wacht u nog?'"),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="waitlist_entries",
+                        to="courses.coursepage",
+                        verbose_name="training",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="waitlist_entries",
+                        to="booking.participant",
+                        verbose_name="deelnemer",
+                    ),
+                ),
+                (
+                    "preferred_locations",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Leeg: elke locatie is goed.",
+                        related_name="+",
+                        to="booking.location",
+                        verbose_name="voorkeurslocaties",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plek op de wachtlijst',
-                'verbose_name_plural': 'wachtlijst',
-                'ordering': ['course', 'rank', 'pk'],
+                "verbose_name": "plek op de wachtlijst",
+                "verbose_name_plural": "wachtlijst",
+                "ordering": ["course", "rank", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='WaitlistMove',
+            name="WaitlistMove",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('moved_at', models.DateTimeField(auto_now_add=True)),
-                ('from_position', models.PositiveIntegerField()),
-                ('to_position', models.PositiveIntegerField()),
-                ('reason', models.CharField(max_length=300, verbose_name='reden')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='moves', to='booking.waitlistentry')),
-                ('moved_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("moved_at", models.DateTimeField(auto_now_add=True)),
+                ("from_position", models.PositiveIntegerField()),
+                ("to_position", models.PositiveIntegerField()),
+                ("reason", models.CharField(max_length=300, verbose_name="reden")),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="moves", to="booking.waitlistentry"
+                    ),
+                ),
+                (
+                    "moved_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'verplaatsing op de wachtlijst',
-                'verbose_name_plural': 'verplaatsingen op de wachtlijst',
-                'ordering': ['-moved_at'],
+                "verbose_name": "verplaatsing op de wachtlijst",
+                "verbose_name_plural": "verplaatsingen op de wachtlijst",
+                "ordering": ["-moved_at"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('present', 'aanwezig'), ('absent_notified', 'afwezig, met afmelding'), ('absent', 'afwezig')], max_length=20, verbose_name='aanwezigheid')),
-                ('recorded_at', models.DateTimeField(auto_now=True)),
-                ('enrollment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='booking.enrollment')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='booking.session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("present", "aanwezig"),
+                            ("absent_notified", "afwezig, met afmelding"),
+                            ("absent", "afwezig"),
+                        ],
+                        max_length=20,
+                        verbose_name="aanwezigheid",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now=True)),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attendance", to="booking.enrollment"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attendance", to="booking.session"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'aanwezigheid',
-                'verbose_name_plural': 'aanwezigheid',
-                'constraints': [models.UniqueConstraint(fields=('session', 'enrollment'), name='booking_attendance_once')],
+                "verbose_name": "aanwezigheid",
+                "verbose_name_plural": "aanwezigheid",
+                "constraints": [
+                    models.UniqueConstraint(fields=("session", "enrollment"), name="booking_attendance_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RegistrationStop',
+            name="RegistrationStop",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message', models.TextField(help_text='Waarom kan aanmelden nu niet, en tot wanneer? Schrijf in eenvoudige taal.', max_length=600, verbose_name='bericht voor bezoekers')),
-                ('starts_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='geldt vanaf')),
-                ('ends_at', models.DateTimeField(blank=True, help_text='Leeg: tot de stop wordt opgeheven.', null=True, verbose_name='geldt tot')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('course', models.ForeignKey(blank=True, help_text='Leeg: voor alle trainingen op de locatie.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='registration_stops', to='courses.coursepage', verbose_name='training')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('location', models.ForeignKey(blank=True, help_text='Leeg: voor de training op alle locaties.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='registration_stops', to='booking.location', verbose_name='locatie')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "message",
+                    models.TextField(
+                        help_text="Waarom kan aanmelden nu niet, en tot wanneer? Schrijf in eenvoudige taal.",
+                        max_length=600,
+                        verbose_name="bericht voor bezoekers",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="geldt vanaf")),
+                (
+                    "ends_at",
+                    models.DateTimeField(
+                        blank=True, help_text="Leeg: tot de stop wordt opgeheven.", null=True, verbose_name="geldt tot"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leeg: voor alle trainingen op de locatie.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="registration_stops",
+                        to="courses.coursepage",
+                        verbose_name="training",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leeg: voor de training op alle locaties.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="registration_stops",
+                        to="booking.location",
+                        verbose_name="locatie",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'aanmeldstop',
-                'verbose_name_plural': 'aanmeldstops',
-                'ordering': ['-starts_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('course__isnull', False), ('location__isnull', False), _connector='OR'), name='booking_stop_has_course_or_location', violation_error_message='Kies een training, een locatie, of allebei.'), models.CheckConstraint(condition=models.Q(('ends_at__isnull', True), ('ends_at__gt', models.F('starts_at')), _connector='OR'), name='booking_stop_ends_after_start', violation_error_message='Het einde van de aanmeldstop moet na het begin liggen.')],
+                "verbose_name": "aanmeldstop",
+                "verbose_name_plural": "aanmeldstops",
+                "ordering": ["-starts_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("course__isnull", False), ("location__isnull", False), _connector="OR"),
+                        name="booking_stop_has_course_or_location",
+                        violation_error_message="Kies een training, een locatie, of allebei.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ends_at__isnull", True), ("ends_at__gt", models.F("starts_at")), _connector="OR"
+                        ),
+                        name="booking_stop_ends_after_start",
+                        violation_error_message="Het einde van de aanmeldstop moet na het begin liggen.",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Offer',
+            name="Offer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('open', 'wacht op antwoord'), ('accepted', 'aangenomen'), ('declined', 'afgeslagen'), ('expired', 'verlopen'), ('withdrawn', 'ingetrokken')], db_index=True, default='open', max_length=10, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='aangeboden op')),
-                ('expires_at', models.DateTimeField(verbose_name='geldig tot')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='beantwoord op')),
-                ('enrollment', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='offer', to='booking.enrollment', verbose_name='gereserveerde plaats')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='booking.traininggroup', verbose_name='groep')),
-                ('offered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='met de hand aangeboden door')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='booking.waitlistentry', verbose_name='wachtende')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "wacht op antwoord"),
+                            ("accepted", "aangenomen"),
+                            ("declined", "afgeslagen"),
+                            ("expired", "verlopen"),
+                            ("withdrawn", "ingetrokken"),
+                        ],
+                        db_index=True,
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="aangeboden op")),
+                ("expires_at", models.DateTimeField(verbose_name="geldig tot")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="beantwoord op")),
+                (
+                    "enrollment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offer",
+                        to="booking.enrollment",
+                        verbose_name="gereserveerde plaats",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offers",
+                        to="booking.traininggroup",
+                        verbose_name="groep",
+                    ),
+                ),
+                (
+                    "offered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="met de hand aangeboden door",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offers",
+                        to="booking.waitlistentry",
+                        verbose_name="wachtende",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'aanbod van een plaats',
-                'verbose_name_plural': 'aanbiedingen van een plaats',
-                'ordering': ['-created_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('entry',), name='booking_offer_one_open_per_entry')],
+                "verbose_name": "aanbod van een plaats",
+                "verbose_name_plural": "aanbiedingen van een plaats",
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "open")),
+                        fields=("entry",),
+                        name="booking_offer_one_open_per_entry",
+                    )
+                ],
             },
         ),
     ]

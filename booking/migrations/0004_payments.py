@@ -8,98 +8,292 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('booking', '0003_waitlist_stops_attendance_outbox'),
+        ("booking", "0003_waitlist_stops_attendance_outbox"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('party', models.UUIDField(db_index=True, verbose_name='aanmelding (samen)')),
-                ('places', models.PositiveSmallIntegerField(default=1, verbose_name='aantal plaatsen')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=8, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='bedrag (euro)')),
-                ('provider', models.CharField(choices=[('mollie', 'online (Mollie)'), ('offline', 'bij de eerste bijeenkomst of per overboeking'), ('exempt', 'vrijgesteld')], max_length=10, verbose_name='manier van betalen')),
-                ('status', models.CharField(choices=[('created', 'aangemaakt'), ('open', 'nog niet betaald'), ('pending', 'wordt verwerkt'), ('paid', 'betaald'), ('failed', 'mislukt'), ('expired', 'verlopen'), ('canceled', 'geannuleerd')], db_index=True, default='created', max_length=10, verbose_name='status')),
-                ('place', models.CharField(blank=True, choices=[('', 'plaats bevestigd of nog niet aan de orde'), ('lost', 'betaald, maar de plaats was weg: deelnemer kiest'), ('moved', 'verplaatst naar een andere groep'), ('waitlist', 'op de wachtlijst gezet, geld terug'), ('refund', 'geld terug gevraagd')], default='', max_length=10, verbose_name='plaats')),
-                ('mollie_id', models.CharField(blank=True, max_length=40, verbose_name='Mollie-betalingsnummer')),
-                ('mollie_mode', models.CharField(blank=True, help_text='test of live', max_length=10, verbose_name='Mollie-modus')),
-                ('checkout_url', models.URLField(blank=True, max_length=500, verbose_name='betaalpagina')),
-                ('method', models.CharField(blank=True, help_text='Bijvoorbeeld iDEAL, of contant bij de eerste bijeenkomst.', max_length=40, verbose_name='betaalmethode')),
-                ('paid_at', models.DateTimeField(blank=True, null=True, verbose_name='betaald op')),
-                ('exemption_reason', models.TextField(blank=True, verbose_name='reden vrijstelling')),
-                ('last_error', models.CharField(blank=True, max_length=300, verbose_name='laatste foutmelding')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='aangemaakt op')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='gewijzigd op')),
-                ('enrollments', models.ManyToManyField(related_name='payments', to='booking.enrollment', verbose_name='aanmeldingen')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='booking.traininggroup', verbose_name='groep')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("party", models.UUIDField(db_index=True, verbose_name="aanmelding (samen)")),
+                ("places", models.PositiveSmallIntegerField(default=1, verbose_name="aantal plaatsen")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=8,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="bedrag (euro)",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        choices=[
+                            ("mollie", "online (Mollie)"),
+                            ("offline", "bij de eerste bijeenkomst of per overboeking"),
+                            ("exempt", "vrijgesteld"),
+                        ],
+                        max_length=10,
+                        verbose_name="manier van betalen",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("created", "aangemaakt"),
+                            ("open", "nog niet betaald"),
+                            ("pending", "wordt verwerkt"),
+                            ("paid", "betaald"),
+                            ("failed", "mislukt"),
+                            ("expired", "verlopen"),
+                            ("canceled", "geannuleerd"),
+                        ],
+                        db_index=True,
+                        default="created",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "place",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "plaats bevestigd of nog niet aan de orde"),
+                            ("lost", "betaald, maar de plaats was weg: deelnemer kiest"),
+                            ("moved", "verplaatst naar een andere groep"),
+                            ("waitlist", "op de wachtlijst gezet, geld terug"),
+                            ("refund", "geld terug gevraagd"),
+                        ],
+                        default="",
+                        max_length=10,
+                        verbose_name="plaats",
+                    ),
+                ),
+                ("mollie_id", models.CharField(blank=True, max_length=40, verbose_name="Mollie-betalingsnummer")),
+                (
+                    "mollie_mode",
+                    models.CharField(blank=True, help_text="test of live", max_length=10, verbose_name="Mollie-modus"),
+                ),
+                ("checkout_url", models.URLField(blank=True, max_length=500, verbose_name="betaalpagina")),
+                (
+                    "method",
+                    models.CharField(
+                        blank=True,
+                        help_text="Bijvoorbeeld iDEAL, of contant bij de eerste bijeenkomst.",
+                        max_length=40,
+                        verbose_name="betaalmethode",
+                    ),
+                ),
+                ("paid_at", models.DateTimeField(blank=True, null=True, verbose_name="betaald op")),
+                ("exemption_reason", models.TextField(blank=True, verbose_name="reden vrijstelling")),
+                ("last_error", models.CharField(blank=True, max_length=300, verbose_name="laatste foutmelding")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="aangemaakt op")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="gewijzigd op")),
+                (
+                    "enrollments",
+                    models.ManyToManyField(
+                        related_name="payments", to="booking.enrollment", verbose_name="aanmeldingen"
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="booking.traininggroup",
+                        verbose_name="groep",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'betaling',
-                'verbose_name_plural': 'betalingen',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "betaling",
+                "verbose_name_plural": "betalingen",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Refund',
+            name="Refund",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=8, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='bedrag (euro)')),
-                ('status', models.CharField(choices=[('pending', 'wordt terugbetaald'), ('refunded', 'terugbetaald'), ('failed', 'mislukt')], db_index=True, default='pending', max_length=10, verbose_name='status')),
-                ('cause', models.CharField(choices=[('cancelled', 'afgemeld binnen de voorwaarden'), ('group_cancelled', 'groep gaat niet door'), ('no_place', 'betaald, maar geen plaats'), ('moved', 'verschil na verplaatsing'), ('duplicate', 'dubbel betaald'), ('coordinator', 'door een coördinator'), ('dashboard', 'in het Mollie-dashboard')], max_length=20, verbose_name='aanleiding')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='toelichting')),
-                ('key', models.CharField(blank=True, editable=False, max_length=100, null=True, unique=True)),
-                ('mollie_refund_id', models.CharField(blank=True, max_length=40, verbose_name='Mollie-terugbetalingsnummer')),
-                ('last_error', models.CharField(blank=True, max_length=300, verbose_name='laatste foutmelding')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='pogingen')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='aangemaakt op')),
-                ('refunded_at', models.DateTimeField(blank=True, null=True, verbose_name='terugbetaald op')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='door')),
-                ('enrollment', models.ForeignKey(blank=True, help_text='De aanmelding waarvoor terugbetaald wordt, als het om één plaats gaat.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='booking.enrollment', verbose_name='aanmelding')),
-                ('payment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='booking.payment', verbose_name='betaling')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=8,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                        verbose_name="bedrag (euro)",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "wordt terugbetaald"),
+                            ("refunded", "terugbetaald"),
+                            ("failed", "mislukt"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "cause",
+                    models.CharField(
+                        choices=[
+                            ("cancelled", "afgemeld binnen de voorwaarden"),
+                            ("group_cancelled", "groep gaat niet door"),
+                            ("no_place", "betaald, maar geen plaats"),
+                            ("moved", "verschil na verplaatsing"),
+                            ("duplicate", "dubbel betaald"),
+                            ("coordinator", "door een coördinator"),
+                            ("dashboard", "in het Mollie-dashboard"),
+                        ],
+                        max_length=20,
+                        verbose_name="aanleiding",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="toelichting")),
+                ("key", models.CharField(blank=True, editable=False, max_length=100, null=True, unique=True)),
+                (
+                    "mollie_refund_id",
+                    models.CharField(blank=True, max_length=40, verbose_name="Mollie-terugbetalingsnummer"),
+                ),
+                ("last_error", models.CharField(blank=True, max_length=300, verbose_name="laatste foutmelding")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="pogingen")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="aangemaakt op")),
+                ("refunded_at", models.DateTimeField(blank=True, null=True, verbose_name="terugbetaald op")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="door",
+                    ),
+                ),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="De aanmelding waarvoor terugbetaald wordt, als het om één plaats gaat.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="refunds",
+                        to="booking.enrollment",
+                        verbose_name="aanmelding",
+                    ),
+                ),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="refunds",
+                        to="booking.payment",
+                        verbose_name="betaling",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'terugbetaling',
-                'verbose_name_plural': 'terugbetalingen',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "terugbetaling",
+                "verbose_name_plural": "terugbetalingen",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PaymentEvent',
+            name="PaymentEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='moment')),
-                ('from_status', models.CharField(blank=True, max_length=10, verbose_name='van')),
-                ('to_status', models.CharField(blank=True, max_length=10, verbose_name='naar')),
-                ('actor', models.CharField(choices=[('user', 'medewerker'), ('webhook', 'bericht van Mollie'), ('system', 'systeem'), ('participant', 'deelnemer')], max_length=12, verbose_name='door')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='toelichting')),
-                ('payment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='booking.payment', verbose_name='betaling')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='medewerker')),
-                ('refund', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='booking.refund', verbose_name='terugbetaling')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="moment")),
+                ("from_status", models.CharField(blank=True, max_length=10, verbose_name="van")),
+                ("to_status", models.CharField(blank=True, max_length=10, verbose_name="naar")),
+                (
+                    "actor",
+                    models.CharField(
+                        choices=[
+                            ("user", "medewerker"),
+                            ("webhook", "bericht van Mollie"),
+                            ("system", "systeem"),
+                            ("participant", "deelnemer"),
+                        ],
+                        max_length=12,
+                        verbose_name="door",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="toelichting")),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="booking.payment",
+                        verbose_name="betaling",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="medewerker",
+                    ),
+                ),
+                (
+                    "refund",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="booking.refund",
+                        verbose_name="terugbetaling",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'betaalgebeurtenis',
-                'verbose_name_plural': 'betaalgebeurtenissen',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "betaalgebeurtenis",
+                "verbose_name_plural": "betaalgebeurtenissen",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.UniqueConstraint(condition=models.Q(('mollie_id', ''), _negated=True), fields=('mollie_id',), name='booking_payment_mollie_id_once'),
+            model_name="payment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("mollie_id", ""), _negated=True),
+                fields=("mollie_id",),
+                name="booking_payment_mollie_id_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='booking_payment_amount_not_negative'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="booking_payment_amount_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='refund',
-            constraint=models.UniqueConstraint(condition=models.Q(('mollie_refund_id', ''), _negated=True), fields=('mollie_refund_id',), name='booking_refund_mollie_id_once'),
+            model_name="refund",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("mollie_refund_id", ""), _negated=True),
+                fields=("mollie_refund_id",),
+                name="booking_refund_mollie_id_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='refund',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='booking_refund_amount_positive'),
+            model_name="refund",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="booking_refund_amount_positive"
+            ),
         ),
     ]

@@ -34,7 +34,9 @@ class AccessLogEntry(models.Model):
         PRINT = "print", _("lijst afgedrukt")
         ATTENDANCE = "attendance", _("aanwezigheid geregistreerd")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("medewerker"), on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("medewerker"), on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(_("moment"), auto_now_add=True, db_index=True)
     participant = models.ForeignKey(
         "booking.Participant",
@@ -45,7 +47,9 @@ class AccessLogEntry(models.Model):
         help_text=_("Leeg als de deelnemer later is verwijderd."),
     )
     action = models.CharField(_("handeling"), max_length=20, choices=Action.choices)
-    where = models.CharField(_("waar"), max_length=200, help_text=_("Welk scherm of welke groep, zonder persoonsgegevens."))
+    where = models.CharField(
+        _("waar"), max_length=200, help_text=_("Welk scherm of welke groep, zonder persoonsgegevens.")
+    )
 
     class Meta:
         verbose_name = _("inzage in deelnemersgegevens")

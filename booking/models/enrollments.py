@@ -49,7 +49,9 @@ class Participant(models.Model):
     """Someone who signs up for a group. Only what the training needs: no BSN, no diagnosis."""
 
     first_name = models.CharField(_("voornaam"), max_length=100)
-    last_name = models.CharField(_("achternaam"), max_length=150, help_text=_("Met tussenvoegsel, bijvoorbeeld: van der Berg."))
+    last_name = models.CharField(
+        _("achternaam"), max_length=150, help_text=_("Met tussenvoegsel, bijvoorbeeld: van der Berg.")
+    )
     email = models.EmailField(_("e-mailadres"), db_index=True)
     phone = models.CharField(_("telefoonnummer"), max_length=20, blank=True)
     birth_year = models.PositiveSmallIntegerField(

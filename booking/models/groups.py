@@ -139,7 +139,9 @@ class TrainingGroup(models.Model):
             models.CheckConstraint(
                 condition=Q(min_participants__lte=F("capacity")),
                 name="booking_group_minimum_within_capacity",
-                violation_error_message=_("Het minimum aantal deelnemers kan niet groter zijn dan het aantal plaatsen."),
+                violation_error_message=_(
+                    "Het minimum aantal deelnemers kan niet groter zijn dan het aantal plaatsen."
+                ),
             ),
         ]
 

@@ -99,8 +99,10 @@ class Location(index.Indexed, models.Model):
                         found = geo.find_place(postcode)
                         if found is None:
                             errors["postcode"] = [
-                                _("Deze postcode kennen we niet, dus we kunnen de plek niet bepalen. "
-                                  "Vul de coördinaten zelf in.")
+                                _(
+                                    "Deze postcode kennen we niet, dus we kunnen de plek niet bepalen. "
+                                    "Vul de coördinaten zelf in."
+                                )
                             ]
                         else:
                             self.latitude, self.longitude = found.latitude, found.longitude

@@ -53,9 +53,7 @@ class Payment(models.Model):
         REFUND = "refund", _("geld terug gevraagd")
 
     party = models.UUIDField(_("aanmelding (samen)"), db_index=True)
-    enrollments = models.ManyToManyField(
-        "booking.Enrollment", verbose_name=_("aanmeldingen"), related_name="payments"
-    )
+    enrollments = models.ManyToManyField("booking.Enrollment", verbose_name=_("aanmeldingen"), related_name="payments")
     group = models.ForeignKey(
         "booking.TrainingGroup", verbose_name=_("groep"), on_delete=models.PROTECT, related_name="payments"
     )
@@ -70,7 +68,10 @@ class Payment(models.Model):
     mollie_mode = models.CharField(_("Mollie-modus"), max_length=10, blank=True, help_text=_("test of live"))
     checkout_url = models.URLField(_("betaalpagina"), max_length=500, blank=True)
     method = models.CharField(
-        _("betaalmethode"), max_length=40, blank=True, help_text=_("Bijvoorbeeld iDEAL, of contant bij de eerste bijeenkomst.")
+        _("betaalmethode"),
+        max_length=40,
+        blank=True,
+        help_text=_("Bijvoorbeeld iDEAL, of contant bij de eerste bijeenkomst."),
     )
     paid_at = models.DateTimeField(_("betaald op"), null=True, blank=True)
     exemption_reason = models.TextField(_("reden vrijstelling"), blank=True)
@@ -200,7 +201,12 @@ class PaymentEvent(models.Model):
     to_status = models.CharField(_("naar"), max_length=10, blank=True)
     actor = models.CharField(_("door"), max_length=12, choices=Actor.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("medewerker"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("medewerker"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     note = models.CharField(_("toelichting"), max_length=300, blank=True)
 

@@ -92,8 +92,12 @@ class Offer(models.Model):
         EXPIRED = "expired", _("verlopen")
         WITHDRAWN = "withdrawn", _("ingetrokken")
 
-    entry = models.ForeignKey(WaitlistEntry, verbose_name=_("wachtende"), on_delete=models.PROTECT, related_name="offers")
-    group = models.ForeignKey("booking.TrainingGroup", verbose_name=_("groep"), on_delete=models.PROTECT, related_name="offers")
+    entry = models.ForeignKey(
+        WaitlistEntry, verbose_name=_("wachtende"), on_delete=models.PROTECT, related_name="offers"
+    )
+    group = models.ForeignKey(
+        "booking.TrainingGroup", verbose_name=_("groep"), on_delete=models.PROTECT, related_name="offers"
+    )
     enrollment = models.OneToOneField(
         "booking.Enrollment", verbose_name=_("gereserveerde plaats"), on_delete=models.PROTECT, related_name="offer"
     )
@@ -151,7 +155,9 @@ class RegistrationStop(models.Model):
         help_text=_("Waarom kan aanmelden nu niet, en tot wanneer? Schrijf in eenvoudige taal."),
     )
     starts_at = models.DateTimeField(_("geldt vanaf"), default=timezone.now)
-    ends_at = models.DateTimeField(_("geldt tot"), null=True, blank=True, help_text=_("Leeg: tot de stop wordt opgeheven."))
+    ends_at = models.DateTimeField(
+        _("geldt tot"), null=True, blank=True, help_text=_("Leeg: tot de stop wordt opgeheven.")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )

@@ -66,5 +66,8 @@ def get_provider(name):
         raise LookupError(f"No payment provider {name!r}") from None
 
 
-from . import offline  # noqa: E402,F401  (registers the provider)
-from . import mollie, exempt  # noqa: E402,F401  (register the providers)
+from . import (  # noqa: E402,F401  (register the providers)
+    exempt,
+    mollie,
+    offline,  # noqa: E402,F401  (registers the provider)
+)

@@ -28,9 +28,7 @@ class ProviderChoiceFormField(forms.MultipleChoiceField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("choices", CHOICES)
-        kwargs.setdefault(
-            "error_messages", {"required": _("Kies minstens één manier van betalen.")}
-        )
+        kwargs.setdefault("error_messages", {"required": _("Kies minstens één manier van betalen.")})
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
@@ -56,7 +54,13 @@ class PaymentProvidersField(models.JSONField):
         kwargs.pop("form_class", None)
         kwargs.pop("encoder", None)
         kwargs.pop("decoder", None)
-        defaults.update({key: value for key, value in kwargs.items() if key in ("required", "label", "help_text", "initial", "disabled")})
+        defaults.update(
+            {
+                key: value
+                for key, value in kwargs.items()
+                if key in ("required", "label", "help_text", "initial", "disabled")
+            }
+        )
         return ProviderChoiceFormField(**defaults)
 
 

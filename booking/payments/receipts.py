@@ -72,7 +72,9 @@ def receipt_attachments(enrollment):
 
 
 def _references(payment):
-    return [enrollment.reference for enrollment in payment.enrollments.order_by("pk") if enrollment.party == payment.party]
+    return [
+        enrollment.reference for enrollment in payment.enrollments.order_by("pk") if enrollment.party == payment.party
+    ]
 
 
 class _Writer:
@@ -138,7 +140,9 @@ def receipt_pdf(payment):
         group = payment.group
         course = group.course
         location = group.location
-        enrollments = [e for e in payment.enrollments.select_related("participant").order_by("pk") if e.party == payment.party]
+        enrollments = [
+            e for e in payment.enrollments.select_related("participant").order_by("pk") if e.party == payment.party
+        ]
         sessions = list(Session.objects.filter(group=group, status=Session.Status.SCHEDULED).order_by("start", "pk"))
         refunds = list(payment.refunds.exclude(status=Refund.Status.FAILED).order_by("created_at", "pk"))
 
@@ -203,7 +207,11 @@ def receipt_pdf(payment):
         names = ", ".join(e.participant.full_name for e in enrollments)
         row("Deelnemer" if len(enrollments) == 1 else "Deelnemers", names)
         row("Training", course.title)
-        where = location.name if location.is_online else f"{location.name}, {location.address}, {location.postcode} {location.place}"
+        where = (
+            location.name
+            if location.is_online
+            else f"{location.name}, {location.address}, {location.postcode} {location.place}"
+        )
         row("Locatie", where)
         if sessions:
             first, last = sessions[0], sessions[-1]

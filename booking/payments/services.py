@@ -47,7 +47,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import services as booking_services
 from ..exceptions import BookingError
@@ -211,7 +212,9 @@ def record_offline_payment(enrollments):
 # --- applying a status ---------------------------------------------------------------------------
 
 
-def apply_status(payment, new_status, *, actor, user=None, paid_at=None, method="", mode="", note="", nowait=False, now=None):
+def apply_status(
+    payment, new_status, *, actor, user=None, paid_at=None, method="", mode="", note="", nowait=False, now=None
+):
     """Bring our payment to `new_status` when that is a valid step; returns (payment, changed).
 
     Under the payment's lock. The same status again, or a step backwards or
@@ -335,7 +338,12 @@ def start_online_payment(enrollments, *, gateway, redirect_url_for, webhook_url,
     except gateway.Refused as error:
         # A clear "no" from the provider: this attempt is over, the next one starts afresh.
         _note_error(payment, error)
-        apply_status(payment, Status.FAILED, actor=Actor.SYSTEM, note=_("Mollie weigerde de betaling: %(error)s") % {"error": error})
+        apply_status(
+            payment,
+            Status.FAILED,
+            actor=Actor.SYSTEM,
+            note=_("Mollie weigerde de betaling: %(error)s") % {"error": error},
+        )
         raise ProviderUnavailable() from error
     except gateway.Unreachable as error:
         _note_error(payment, error)
@@ -347,7 +355,9 @@ def start_online_payment(enrollments, *, gateway, redirect_url_for, webhook_url,
         locked.mollie_mode = answer.mode or ""
         locked.last_error = ""
         locked.save(update_fields=["mollie_id", "checkout_url", "mollie_mode", "last_error", "updated_at"])
-    payment, changed = apply_status(payment, answer.status, actor=Actor.PARTICIPANT, note=_("Betaling gestart bij Mollie"))
+    payment, changed = apply_status(
+        payment, answer.status, actor=Actor.PARTICIPANT, note=_("Betaling gestart bij Mollie")
+    )
     return payment
 
 
@@ -355,7 +365,9 @@ def _note_error(payment, error):
     text = str(error)[:300]
     with transaction.atomic():
         Payment.objects.filter(pk=payment.pk).update(last_error=text, updated_at=timezone.now())
-        log_event(payment, actor=Actor.SYSTEM, note=_("Mollie niet bereikbaar of gaf een fout: %(error)s") % {"error": text})
+        log_event(
+            payment, actor=Actor.SYSTEM, note=_("Mollie niet bereikbaar of gaf een fout: %(error)s") % {"error": text}
+        )
     logger.warning("Mollie request for payment %s failed: %s", payment.pk, text)
 
 
@@ -373,7 +385,9 @@ def sync_payment(payment, *, gateway, actor, nowait=False, now=None):
         return payment, False
     try:
         answer = gateway.fetch_payment(payment.mollie_id)
-        refunds = gateway.fetch_refunds(payment.mollie_id) if answer.amount_refunded or _has_pending_refunds(payment) else []
+        refunds = (
+            gateway.fetch_refunds(payment.mollie_id) if answer.amount_refunded or _has_pending_refunds(payment) else []
+        )
     except gateway.Unreachable as error:
         raise ProviderUnavailable() from error
     except gateway.Refused as error:
@@ -467,7 +481,9 @@ def mark_offline_paid(payment, *, by, method, paid_on=None, note=""):
     nothing. Returns the payment.
     """
     if payment.provider != Payment.Provider.OFFLINE:
-        raise PaymentRefused(_("Alleen een betaling bij de eerste bijeenkomst of per overboeking kunt u zelf op betaald zetten."))
+        raise PaymentRefused(
+            _("Alleen een betaling bij de eerste bijeenkomst of per overboeking kunt u zelf op betaald zetten.")
+        )
     now = timezone.now()
     paid_at = now
     if paid_on is not None:
@@ -479,12 +495,25 @@ def mark_offline_paid(payment, *, by, method, paid_on=None, note=""):
         if locked.status == Status.PAID:
             return locked
         if locked.status != Status.OPEN:
-            raise PaymentRefused(_("Deze betaling is %(status)s. Dan kunt u haar niet op betaald zetten.") % {"status": locked.get_status_display()})
-        live = [e for e in locked.enrollments.all() if e.status in (Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED)]
+            raise PaymentRefused(
+                _("Deze betaling is %(status)s. Dan kunt u haar niet op betaald zetten.")
+                % {"status": locked.get_status_display()}
+            )
+        live = [
+            e
+            for e in locked.enrollments.all()
+            if e.status in (Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED)
+        ]
         if not live:
             raise PaymentRefused(_("De aanmelding bij deze betaling is geannuleerd. Er is niets meer te betalen."))
         locked, changed = apply_status(
-            locked, Status.PAID, actor=Actor.USER, user=by, paid_at=paid_at, method=method, note=note or _("Ontvangen: %(method)s") % {"method": method}
+            locked,
+            Status.PAID,
+            actor=Actor.USER,
+            user=by,
+            paid_at=paid_at,
+            method=method,
+            note=note or _("Ontvangen: %(method)s") % {"method": method},
         )
         first = live[0]
         queue_email(
@@ -506,14 +535,18 @@ def waive(payment, *, by, reason):
     """
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Schrijf op waarom deze deelnemer de eigen bijdrage niet hoeft te betalen.")})
+        raise ValidationError(
+            {"reason": _("Schrijf op waarom deze deelnemer de eigen bijdrage niet hoeft te betalen.")}
+        )
     with transaction.atomic():
         locked = lock_payment(payment.pk)
         if locked.provider == Payment.Provider.EXEMPT:
             return locked
         if locked.provider != Payment.Provider.OFFLINE or locked.status != Status.OPEN:
             raise PaymentRefused(
-                _("Alleen een eigen bijdrage die nog open staat, kunt u kwijtschelden. Is er al betaald? Betaal dan terug.")
+                _(
+                    "Alleen een eigen bijdrage die nog open staat, kunt u kwijtschelden. Is er al betaald? Betaal dan terug."
+                )
             )
         apply_status(locked, Status.CANCELED, actor=Actor.USER, user=by, note=_("Vervangen door een vrijstelling"))
         exempt = Payment.objects.create(
@@ -532,7 +565,8 @@ def waive(payment, *, by, reason):
             actor=Actor.USER,
             user=by,
             to_status=Status.PAID,
-            note=_("Eigen bijdrage van %(amount)s kwijtgescholden: %(reason)s") % {"amount": euro(locked.amount), "reason": reason},
+            note=_("Eigen bijdrage van %(amount)s kwijtgescholden: %(reason)s")
+            % {"amount": euro(locked.amount), "reason": reason},
         )
     return exempt
 
@@ -564,7 +598,8 @@ def _create_refund(payment, amount, *, cause, actor, user=None, key=None, reason
         user=user,
         refund=refund,
         to_status=refund.status,
-        note=_("Terugbetaling van %(amount)s: %(cause)s") % {"amount": euro(amount), "cause": refund.get_cause_display()},
+        note=_("Terugbetaling van %(amount)s: %(cause)s")
+        % {"amount": euro(amount), "cause": refund.get_cause_display()},
     )
     _queue_refund_email(refund)
     if payment.provider == Payment.Provider.MOLLIE:
@@ -621,11 +656,12 @@ def refund_by_coordinator(payment, amount, *, by, reason=""):
             raise ValidationError({"amount": _("Het bedrag moet meer zijn dan € 0,00.")})
         if amount > left:
             raise ValidationError(
-                {"amount": _("U kunt hoogstens %(left)s terugbetalen. Dat is wat er nog over is van deze betaling.") % {"left": euro(left)}}
+                {
+                    "amount": _("U kunt hoogstens %(left)s terugbetalen. Dat is wat er nog over is van deze betaling.")
+                    % {"left": euro(left)}
+                }
             )
-        return _create_refund(
-            locked, amount, cause=Refund.Cause.COORDINATOR, actor=Actor.USER, user=by, reason=reason
-        )
+        return _create_refund(locked, amount, cause=Refund.Cause.COORDINATOR, actor=Actor.USER, user=by, reason=reason)
 
 
 def refund_for_cancellation(enrollments, *, within_terms, now=None):
@@ -655,7 +691,12 @@ def refund_for_group_cancellation(enrollments, *, now=None):
     offline payments are cancelled. Calling it again refunds nothing twice.
     """
     return _refund_cancelled(
-        enrollments, refund=True, cause=Refund.Cause.GROUP_CANCELLED, key_prefix="group", refused_note="", actor=Actor.SYSTEM
+        enrollments,
+        refund=True,
+        cause=Refund.Cause.GROUP_CANCELLED,
+        key_prefix="group",
+        refused_note="",
+        actor=Actor.SYSTEM,
     )
 
 
@@ -689,7 +730,11 @@ def _lower_open_payment(payment, enrollment, *, actor, refund):
     if not refund:
         log_event(payment, actor=actor, note=_("Afgemeld na de afmeldtermijn; de eigen bijdrage blijft open"))
         return
-    still = [e for e in payment.enrollments.all() if e.status in (Enrollment.Status.CONFIRMED, Enrollment.Status.HELD, Enrollment.Status.COMPLETED)]
+    still = [
+        e
+        for e in payment.enrollments.all()
+        if e.status in (Enrollment.Status.CONFIRMED, Enrollment.Status.HELD, Enrollment.Status.COMPLETED)
+    ]
     if not still:
         apply_status(payment, Status.CANCELED, actor=actor, note=_("Afgemeld: er is niets meer te betalen"))
         return
@@ -701,7 +746,8 @@ def _lower_open_payment(payment, enrollment, *, actor, refund):
         log_event(
             payment,
             actor=actor,
-            note=_("Eén plaats afgemeld: te betalen van %(old)s naar %(new)s") % {"old": euro(old_amount), "new": euro(payment.amount)},
+            note=_("Eén plaats afgemeld: te betalen van %(old)s naar %(new)s")
+            % {"old": euro(old_amount), "new": euro(payment.amount)},
         )
 
 
@@ -738,7 +784,12 @@ def send_refund(refund_id, *, gateway=None):
             current = Refund.objects.get(pk=refund.pk)
             current.last_error = str(error)[:300]
             current.save(update_fields=["last_error"])
-            _move_refund(current, Refund.Status.FAILED, actor=Actor.SYSTEM, note=_("Mollie weigerde: %(error)s") % {"error": error})
+            _move_refund(
+                current,
+                Refund.Status.FAILED,
+                actor=Actor.SYSTEM,
+                note=_("Mollie weigerde: %(error)s") % {"error": error},
+            )
         logger.warning("Mollie refused refund %s: %s", refund.pk, error)
         return False
     with transaction.atomic():
@@ -798,15 +849,15 @@ def move_to_group(payment, group, *, now=None):
     if group.course_id != payment.group.course_id:
         raise PaymentRefused(_("Kies een groep van dezelfde training."))
     if amount_for(group, 1) > payment.per_place:
-        raise PaymentRefused(_("Deze groep kost meer dan u heeft betaald. Kies een andere groep, of neem contact met ons op."))
+        raise PaymentRefused(
+            _("Deze groep kost meer dan u heeft betaald. Kies een andere groep, of neem contact met ons op.")
+        )
     with transaction.atomic():
         booking_services._lock_group(group.pk)
         locked = lock_payment(payment.pk)
         _refuse_unless_lost(locked)
         old = party_enrollments(locked.party)
-        people = [
-            {name: getattr(e.participant, name) for name in booking_services.PARTICIPANT_FIELDS} for e in old
-        ]
+        people = [{name: getattr(e.participant, name) for name in booking_services.PARTICIPANT_FIELDS} for e in old]
         new = booking_services.hold_places(group, people, consent_text_version=old[0].consent_text_version, now=now)
         locked.party = new[0].party
         locked.group = group
@@ -853,7 +904,13 @@ def waitlist_instead(payment, *, consent_text_version, now=None):
         locked.place = Payment.Place.WAITLIST
         locked.save(update_fields=["place", "updated_at"])
         log_event(locked, actor=Actor.PARTICIPANT, note=_("Op de wachtlijst gezet; het geld gaat terug"))
-        _create_refund(locked, locked.refundable_amount(), cause=Refund.Cause.NO_PLACE, actor=Actor.PARTICIPANT, key=f"noplace:payment:{locked.pk}")
+        _create_refund(
+            locked,
+            locked.refundable_amount(),
+            cause=Refund.Cause.NO_PLACE,
+            actor=Actor.PARTICIPANT,
+            key=f"noplace:payment:{locked.pk}",
+        )
     return locked
 
 
@@ -865,7 +922,13 @@ def refund_instead(payment, *, actor=Actor.PARTICIPANT, now=None):
         locked.place = Payment.Place.REFUND
         locked.save(update_fields=["place", "updated_at"])
         log_event(locked, actor=actor, note=_("Geld terug gevraagd"))
-        _create_refund(locked, locked.refundable_amount(), cause=Refund.Cause.NO_PLACE, actor=actor, key=f"noplace:payment:{locked.pk}")
+        _create_refund(
+            locked,
+            locked.refundable_amount(),
+            cause=Refund.Cause.NO_PLACE,
+            actor=actor,
+            key=f"noplace:payment:{locked.pk}",
+        )
     return locked
 
 
@@ -905,7 +968,9 @@ def run_periodic(now=None, *, gateway=None):
             created_at__lte=now - STALE_AFTER,
             created_at__gte=now - datetime.timedelta(days=60),
         ).exclude(mollie_refund_id="")
-        refunding = Payment.objects.filter(provider=Payment.Provider.MOLLIE, status=Status.PAID).filter(Exists(on_its_way))
+        refunding = Payment.objects.filter(provider=Payment.Provider.MOLLIE, status=Status.PAID).filter(
+            Exists(on_its_way)
+        )
         for payment in list(stale) + list(refunding):
             try:
                 sync_payment(payment, gateway=gateway, actor=Actor.SYSTEM, now=now)
@@ -913,7 +978,10 @@ def run_periodic(now=None, *, gateway=None):
                 break
             counts["payments_checked"] += 1
         for refund_id in Refund.objects.filter(
-            status=Refund.Status.PENDING, mollie_refund_id="", payment__provider=Payment.Provider.MOLLIE, attempts__lt=20
+            status=Refund.Status.PENDING,
+            mollie_refund_id="",
+            payment__provider=Payment.Provider.MOLLIE,
+            attempts__lt=20,
         ).values_list("pk", flat=True):
             counts["refunds_sent"] += send_refund(refund_id, gateway=gateway)
     for payment in Payment.objects.filter(

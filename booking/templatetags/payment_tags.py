@@ -36,7 +36,9 @@ def payment_panel(enrollment, token, where="manage", within=None):
     refunds = list(payment.refunds.exclude(status=Refund.Status.FAILED).order_by("created_at", "pk"))
     mine = [refund for refund in refunds if refund.enrollment_id in (None, enrollment.pk)]
     context.update(
-        paid=payment.status == Payment.Status.PAID and payment.provider != Payment.Provider.EXEMPT and payment.amount > 0,
+        paid=payment.status == Payment.Status.PAID
+        and payment.provider != Payment.Provider.EXEMPT
+        and payment.amount > 0,
         exempt=payment.provider == Payment.Provider.EXEMPT and payment.status == Payment.Status.PAID,
         offline_open=payment.provider == Payment.Provider.OFFLINE and payment.status == Payment.Status.OPEN,
         online_waiting=payment.provider == Payment.Provider.MOLLIE
@@ -45,9 +47,7 @@ def payment_panel(enrollment, token, where="manage", within=None):
         refunds=mine,
         share=min(payment.per_place, payment.refundable_amount()),
         method=mollie.method_label(payment.method) if payment.provider == Payment.Provider.MOLLIE else payment.method,
-        receipt_url=(
-            reverse("payments:receipt", kwargs={"token": token}) if receipts.has_receipt(payment) else ""
-        ),
+        receipt_url=(reverse("payments:receipt", kwargs={"token": token}) if receipts.has_receipt(payment) else ""),
         choice_url=(
             reverse("payments:choice", kwargs={"token": links.make_token(mollie.PAYMENT_LINK, payment.pk)})
             if payment.place == Payment.Place.LOST

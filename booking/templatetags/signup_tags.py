@@ -3,7 +3,8 @@
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -30,7 +31,7 @@ def session_when(session):
 
 @register.filter
 def places_text(count):
-    """ "nog 3 plekken", "nog 1 plek", or "vol". """
+    """ "nog 3 plekken", "nog 1 plek", or "vol"."""
     count = int(count or 0)
     if count <= 0:
         return _("vol")
@@ -39,7 +40,7 @@ def places_text(count):
 
 @register.filter
 def euro(amount):
-    """ "€ 35,00"; nothing to pay is said in words. """
+    """ "€ 35,00"; nothing to pay is said in words."""
     if not amount:
         return _("gratis")
     return "€\u00a0" + number_format(amount, 2, use_l10n=True)

@@ -15,7 +15,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -98,7 +99,9 @@ def payment_return(request, payment, token):
         if payment.place == Payment.Place.LOST:
             return redirect("payments:choice", token=token)
         enrollments = _enrollments(payment)
-        confirmed = enrollments and all(e.status in (Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED) for e in enrollments)
+        confirmed = enrollments and all(
+            e.status in (Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED) for e in enrollments
+        )
         state = SignupState(request, payment.group_id)
         if confirmed and set(state.held_ids) == {e.pk for e in enrollments}:
             # The same browser that signed up: the sign-up's own last step, with the calendar file.
@@ -220,7 +223,10 @@ class ChoiceForm(forms.Form):
     choice = forms.ChoiceField(
         label=gettext_lazy("Wat wilt u?"),
         widget=forms.RadioSelect,
-        error_messages={"required": gettext_lazy("Kies wat u wilt."), "invalid_choice": gettext_lazy("Kies wat u wilt.")},
+        error_messages={
+            "required": gettext_lazy("Kies wat u wilt."),
+            "invalid_choice": gettext_lazy("Kies wat u wilt."),
+        },
     )
     waitlist_consent = forms.BooleanField(
         label=gettext_lazy("Ik geef toestemming voor de wachtlijst"),

@@ -143,7 +143,9 @@ def cancelled(request, enrollment, token):
     context = _page_context(enrollment, token, timezone.now())
     context["terms"] = selfservice.cancellation_terms(enrollment, enrollment.cancelled_at)
     context["partner_cancelled"] = (
-        Enrollment.objects.filter(party=enrollment.party, status=Enrollment.Status.CANCELLED, cancelled_at=enrollment.cancelled_at)
+        Enrollment.objects.filter(
+            party=enrollment.party, status=Enrollment.Status.CANCELLED, cancelled_at=enrollment.cancelled_at
+        )
         .exclude(pk=enrollment.pk)
         .select_related("participant")
         .first()

@@ -11,7 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import trainers
 from ..access_log import Action, group_where, log_access
@@ -70,7 +71,9 @@ def group(request, group_id):
     group = _group(request, group_id)
     enrollments = trainers.participants(group)
     sessions = list(group.sessions.order_by("start", "pk"))
-    log_access(request.user, [e.participant for e in enrollments], Action.VIEW_LIST, group_where(group, "deelnemerslijst"))
+    log_access(
+        request.user, [e.participant for e in enrollments], Action.VIEW_LIST, group_where(group, "deelnemerslijst")
+    )
     return render(
         request,
         "booking/staff/group.html",
@@ -160,7 +163,9 @@ def print_list(request, group_id):
         (enrollment, [MARKS.get(marks.get((enrollment.pk, session.pk)), "") for session in sessions])
         for enrollment in enrollments
     ]
-    log_access(request.user, [e.participant_id for e in enrollments], Action.PRINT, group_where(group, "presentielijst"))
+    log_access(
+        request.user, [e.participant_id for e in enrollments], Action.PRINT, group_where(group, "presentielijst")
+    )
     return render(
         request,
         "booking/staff/print.html",

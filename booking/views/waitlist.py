@@ -211,7 +211,10 @@ def leave(request, entry, token):
     if request.method == "POST":
         if entry.status in waitlist.ACTIVE:
             waitlist.leave_waitlist(entry)
-            messages.success(request, _("U staat niet meer op de wachtlijst. U krijgt van ons geen e-mails meer over deze wachtlijst."))
+            messages.success(
+                request,
+                _("U staat niet meer op de wachtlijst. U krijgt van ons geen e-mails meer over deze wachtlijst."),
+            )
         return redirect(_status_path(entry))
     context = {
         "entry": entry,
@@ -271,7 +274,9 @@ def offer(request, token):
         "course": group.course,
         "location": group.location,
         "sessions": sessions,
-        "places_taken": TrainingGroup.objects.with_places_left(now).values_list("places_taken", flat=True).get(pk=group.pk),
+        "places_taken": TrainingGroup.objects.with_places_left(now)
+        .values_list("places_taken", flat=True)
+        .get(pk=group.pk),
         "choice": request.GET.get("keuze", ""),
         "consent_text": consent.TEXT,
         "status_path": _status_path(entry),

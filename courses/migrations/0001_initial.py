@@ -10,93 +10,349 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('booking', '0001_initial'),
-        ('wagtailcore', '0098_apitoken'),
-        ('wagtailimages', '0027_image_description'),
+        ("booking", "0001_initial"),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtailimages", "0027_image_description"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CourseIndexPage',
+            name="CourseIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.TextField(blank=True, max_length=500, verbose_name='introductie')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", models.TextField(blank=True, max_length=500, verbose_name="introductie")),
             ],
             options={
-                'verbose_name': 'overzicht trainingen',
+                "verbose_name": "overzicht trainingen",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True, verbose_name='naam')),
-                ('slug', models.SlugField(blank=True, max_length=80, unique=True, verbose_name='slug')),
-                ('description', models.CharField(blank=True, max_length=200, verbose_name='omschrijving')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=80, unique=True, verbose_name="naam")),
+                ("slug", models.SlugField(blank=True, max_length=80, unique=True, verbose_name="slug")),
+                ("description", models.CharField(blank=True, max_length=200, verbose_name="omschrijving")),
             ],
             options={
-                'verbose_name': 'thema',
-                'verbose_name_plural': "thema's",
-                'ordering': ['name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Trainer',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, verbose_name='naam')),
-                ('profession', models.CharField(help_text='Bijvoorbeeld: psychosociaal therapeut.', max_length=150, verbose_name='beroep')),
-                ('bio', models.TextField(blank=True, max_length=600, verbose_name='korte introductie')),
-                ('photo', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='foto')),
-                ('user', models.OneToOneField(blank=True, help_text='Het account waarmee deze trainer inlogt om de eigen groepen te zien.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='trainer', to=settings.AUTH_USER_MODEL, verbose_name='account')),
-            ],
-            options={
-                'verbose_name': 'trainer',
-                'verbose_name_plural': 'trainers',
-                'ordering': ['name'],
+                "verbose_name": "thema",
+                "verbose_name_plural": "thema's",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='CoursePage',
+            name="Trainer",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('summary', models.TextField(help_text='Eén of twee zinnen: wat is het en wat levert het op?', max_length=300, verbose_name='samenvatting')),
-                ('complaints', models.TextField(help_text='Klachten waarbij de training helpt. Eén per regel, bijvoorbeeld: piekeren.', verbose_name='helpt bij')),
-                ('learning_goals', models.TextField(help_text='Eén per regel.', verbose_name='wat u leert')),
-                ('audience', models.CharField(choices=[('adults', 'Volwassenen (18+)'), ('young_adults', 'Jongvolwassenen (18 tot 27 jaar)'), ('seniors', 'Ouderen (65+)')], default='adults', max_length=20, verbose_name='doelgroep')),
-                ('min_age', models.PositiveSmallIntegerField(default=18, validators=[django.core.validators.MinValueValidator(18), django.core.validators.MaxValueValidator(99)], verbose_name='minimumleeftijd')),
-                ('couples_welcome', models.BooleanField(default=False, help_text='Mogen twee partners zich samen aanmelden?', verbose_name='koppels welkom')),
-                ('session_count', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(52)], verbose_name='aantal bijeenkomsten')),
-                ('hours_per_session', models.DecimalField(decimal_places=1, max_digits=3, validators=[django.core.validators.MinValueValidator(Decimal('0.5')), django.core.validators.MaxValueValidator(Decimal('8'))], verbose_name='uren per bijeenkomst')),
-                ('frequency', models.CharField(choices=[('weekly', 'elke week'), ('biweekly', 'om de week'), ('every_3_weeks', 'elke 3 weken'), ('every_4_weeks', 'elke 4 weken')], default='weekly', max_length=20, verbose_name='hoe vaak')),
-                ('group_min', models.PositiveSmallIntegerField(default=5, validators=[django.core.validators.MinValueValidator(2)], verbose_name='kleinste groep')),
-                ('group_max', models.PositiveSmallIntegerField(default=10, validators=[django.core.validators.MinValueValidator(2), django.core.validators.MaxValueValidator(30)], verbose_name='grootste groep')),
-                ('delivery', models.CharField(choices=[('in_person', 'Op locatie'), ('online', 'Online'), ('blended', 'Op locatie en online (blended)')], default='in_person', max_length=20, verbose_name='vorm')),
-                ('has_homework', models.BooleanField(default=False, verbose_name='huiswerkopdrachten')),
-                ('has_group_chat', models.BooleanField(default=False, verbose_name='groepsapp met de deelnemers')),
-                ('has_reference_material', models.BooleanField(default=False, verbose_name='naslagmateriaal')),
-                ('has_online_module', models.BooleanField(default=False, verbose_name='online module')),
-                ('contribution', models.DecimalField(decimal_places=2, default=Decimal('35.00'), max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='eigen bijdrage (euro)')),
-                ('suitable_for', wagtail.fields.RichTextField(verbose_name='geschikt voor')),
-                ('not_suitable_for', wagtail.fields.RichTextField(verbose_name='niet geschikt voor')),
-                ('alternative_advice', wagtail.fields.RichTextField(help_text='Advies voor wie niet in deze groep past.', verbose_name='wat kunt u anders doen?')),
-                ('follow_up_text', models.CharField(blank=True, max_length=300, verbose_name='over het vervolg')),
-                ('body', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('image', 4), ('quote', 7), ('faq', 13), ('call_to_action', 16)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'Tekst', 'max_length': 120}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'Kop 2'), ('h3', 'Kop 3')], 'label': 'Niveau'}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'description': 'Gewone tekst met eventueel opsommingen en links.', 'features': ['bold', 'italic', 'link', 'document-link', 'ul', 'ol'], 'icon': 'pilcrow', 'label': 'Tekst', 'preview_value': '<p>In de groep oefent u met ontspanning en grenzen stellen.</p>', 'template': 'blocks/paragraph.html'}), 4: ('wagtail.images.blocks.ImageBlock', [], {'description': 'Een foto of illustratie met beschrijving.', 'label': 'Afbeelding', 'template': 'blocks/image.html'}), 5: ('wagtail.blocks.TextBlock', (), {'label': 'Citaat'}), 6: ('wagtail.blocks.CharBlock', (), {'label': 'Van wie', 'max_length': 120, 'required': False}), 7: ('wagtail.blocks.StructBlock', [[('text', 5), ('attribution', 6)]], {}), 8: ('wagtail.blocks.CharBlock', (), {'default': 'Veelgestelde vragen', 'label': 'Titel', 'required': False}), 9: ('wagtail.blocks.CharBlock', (), {'label': 'Vraag', 'max_length': 200}), 10: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ul', 'ol'], 'label': 'Antwoord'}), 11: ('wagtail.blocks.StructBlock', [[('question', 9), ('answer', 10)]], {}), 12: ('wagtail.blocks.ListBlock', (11,), {'label': 'Vragen', 'min_num': 1}), 13: ('wagtail.blocks.StructBlock', [[('title', 8), ('questions', 12)]], {}), 14: ('wagtail.blocks.CharBlock', (), {'label': 'Tekst op de knop', 'max_length': 80}), 15: ('wagtail.blocks.PageChooserBlock', (), {'label': 'Pagina'}), 16: ('wagtail.blocks.StructBlock', [[('text', 14), ('page', 15)]], {})}, verbose_name='meer informatie')),
-                ('follow_up_course', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='courses.coursepage', verbose_name='vervolgtraining')),
-                ('locations', modelcluster.fields.ParentalManyToManyField(blank=True, related_name='courses', to='booking.location', verbose_name='locaties')),
-                ('themes', modelcluster.fields.ParentalManyToManyField(related_name='courses', to='courses.theme', verbose_name="thema's")),
-                ('trainers', modelcluster.fields.ParentalManyToManyField(blank=True, related_name='courses', to='courses.trainer', verbose_name='trainers')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=150, verbose_name="naam")),
+                (
+                    "profession",
+                    models.CharField(
+                        help_text="Bijvoorbeeld: psychosociaal therapeut.", max_length=150, verbose_name="beroep"
+                    ),
+                ),
+                ("bio", models.TextField(blank=True, max_length=600, verbose_name="korte introductie")),
+                (
+                    "photo",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="foto",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="Het account waarmee deze trainer inlogt om de eigen groepen te zien.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="trainer",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'training',
-                'verbose_name_plural': 'trainingen',
+                "verbose_name": "trainer",
+                "verbose_name_plural": "trainers",
+                "ordering": ["name"],
             },
-            bases=('wagtailcore.page',),
+        ),
+        migrations.CreateModel(
+            name="CoursePage",
+            fields=[
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        help_text="Eén of twee zinnen: wat is het en wat levert het op?",
+                        max_length=300,
+                        verbose_name="samenvatting",
+                    ),
+                ),
+                (
+                    "complaints",
+                    models.TextField(
+                        help_text="Klachten waarbij de training helpt. Eén per regel, bijvoorbeeld: piekeren.",
+                        verbose_name="helpt bij",
+                    ),
+                ),
+                ("learning_goals", models.TextField(help_text="Eén per regel.", verbose_name="wat u leert")),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("adults", "Volwassenen (18+)"),
+                            ("young_adults", "Jongvolwassenen (18 tot 27 jaar)"),
+                            ("seniors", "Ouderen (65+)"),
+                        ],
+                        default="adults",
+                        max_length=20,
+                        verbose_name="doelgroep",
+                    ),
+                ),
+                (
+                    "min_age",
+                    models.PositiveSmallIntegerField(
+                        default=18,
+                        validators=[
+                            django.core.validators.MinValueValidator(18),
+                            django.core.validators.MaxValueValidator(99),
+                        ],
+                        verbose_name="minimumleeftijd",
+                    ),
+                ),
+                (
+                    "couples_welcome",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Mogen twee partners zich samen aanmelden?",
+                        verbose_name="koppels welkom",
+                    ),
+                ),
+                (
+                    "session_count",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(52),
+                        ],
+                        verbose_name="aantal bijeenkomsten",
+                    ),
+                ),
+                (
+                    "hours_per_session",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0.5")),
+                            django.core.validators.MaxValueValidator(Decimal("8")),
+                        ],
+                        verbose_name="uren per bijeenkomst",
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("weekly", "elke week"),
+                            ("biweekly", "om de week"),
+                            ("every_3_weeks", "elke 3 weken"),
+                            ("every_4_weeks", "elke 4 weken"),
+                        ],
+                        default="weekly",
+                        max_length=20,
+                        verbose_name="hoe vaak",
+                    ),
+                ),
+                (
+                    "group_min",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        validators=[django.core.validators.MinValueValidator(2)],
+                        verbose_name="kleinste groep",
+                    ),
+                ),
+                (
+                    "group_max",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        validators=[
+                            django.core.validators.MinValueValidator(2),
+                            django.core.validators.MaxValueValidator(30),
+                        ],
+                        verbose_name="grootste groep",
+                    ),
+                ),
+                (
+                    "delivery",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "Op locatie"),
+                            ("online", "Online"),
+                            ("blended", "Op locatie en online (blended)"),
+                        ],
+                        default="in_person",
+                        max_length=20,
+                        verbose_name="vorm",
+                    ),
+                ),
+                ("has_homework", models.BooleanField(default=False, verbose_name="huiswerkopdrachten")),
+                ("has_group_chat", models.BooleanField(default=False, verbose_name="groepsapp met de deelnemers")),
+                ("has_reference_material", models.BooleanField(default=False, verbose_name="naslagmateriaal")),
+                ("has_online_module", models.BooleanField(default=False, verbose_name="online module")),
+                (
+                    "contribution",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("35.00"),
+                        max_digits=6,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="eigen bijdrage (euro)",
+                    ),
+                ),
+                ("suitable_for", wagtail.fields.RichTextField(verbose_name="geschikt voor")),
+                ("not_suitable_for", wagtail.fields.RichTextField(verbose_name="niet geschikt voor")),
+                (
+                    "alternative_advice",
+                    wagtail.fields.RichTextField(
+                        help_text="Advies voor wie niet in deze groep past.", verbose_name="wat kunt u anders doen?"
+                    ),
+                ),
+                ("follow_up_text", models.CharField(blank=True, max_length=300, verbose_name="over het vervolg")),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("heading", 2),
+                            ("paragraph", 3),
+                            ("image", 4),
+                            ("quote", 7),
+                            ("faq", 13),
+                            ("call_to_action", 16),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: ("wagtail.blocks.CharBlock", (), {"label": "Tekst", "max_length": 120}),
+                            1: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {"choices": [("h2", "Kop 2"), ("h3", "Kop 3")], "label": "Niveau"},
+                            ),
+                            2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                            3: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "description": "Gewone tekst met eventueel opsommingen en links.",
+                                    "features": ["bold", "italic", "link", "document-link", "ul", "ol"],
+                                    "icon": "pilcrow",
+                                    "label": "Tekst",
+                                    "preview_value": "<p>In de groep oefent u met ontspanning en grenzen stellen.</p>",
+                                    "template": "blocks/paragraph.html",
+                                },
+                            ),
+                            4: (
+                                "wagtail.images.blocks.ImageBlock",
+                                [],
+                                {
+                                    "description": "Een foto of illustratie met beschrijving.",
+                                    "label": "Afbeelding",
+                                    "template": "blocks/image.html",
+                                },
+                            ),
+                            5: ("wagtail.blocks.TextBlock", (), {"label": "Citaat"}),
+                            6: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Van wie", "max_length": 120, "required": False},
+                            ),
+                            7: ("wagtail.blocks.StructBlock", [[("text", 5), ("attribution", 6)]], {}),
+                            8: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Veelgestelde vragen", "label": "Titel", "required": False},
+                            ),
+                            9: ("wagtail.blocks.CharBlock", (), {"label": "Vraag", "max_length": 200}),
+                            10: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["bold", "italic", "link", "ul", "ol"], "label": "Antwoord"},
+                            ),
+                            11: ("wagtail.blocks.StructBlock", [[("question", 9), ("answer", 10)]], {}),
+                            12: ("wagtail.blocks.ListBlock", (11,), {"label": "Vragen", "min_num": 1}),
+                            13: ("wagtail.blocks.StructBlock", [[("title", 8), ("questions", 12)]], {}),
+                            14: ("wagtail.blocks.CharBlock", (), {"label": "Tekst op de knop", "max_length": 80}),
+                            15: ("wagtail.blocks.PageChooserBlock", (), {"label": "Pagina"}),
+                            16: ("wagtail.blocks.StructBlock", [[("text", 14), ("page", 15)]], {}),
+                        },
+                        verbose_name="meer informatie",
+                    ),
+                ),
+                (
+                    "follow_up_course",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="courses.coursepage",
+                        verbose_name="vervolgtraining",
+                    ),
+                ),
+                (
+                    "locations",
+                    modelcluster.fields.ParentalManyToManyField(
+                        blank=True, related_name="courses", to="booking.location", verbose_name="locaties"
+                    ),
+                ),
+                (
+                    "themes",
+                    modelcluster.fields.ParentalManyToManyField(
+                        related_name="courses", to="courses.theme", verbose_name="thema's"
+                    ),
+                ),
+                (
+                    "trainers",
+                    modelcluster.fields.ParentalManyToManyField(
+                        blank=True, related_name="courses", to="courses.trainer", verbose_name="trainers"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "training",
+                "verbose_name_plural": "trainingen",
+            },
+            bases=("wagtailcore.page",),
         ),
     ]

@@ -7,37 +7,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0001_initial'),
+        ("courses", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='coursepage',
-            name='cancellation_days',
-            field=models.PositiveSmallIntegerField(default=7, help_text='Tot hoeveel dagen voor de eerste bijeenkomst kan iemand zich kosteloos afmelden?', validators=[django.core.validators.MaxValueValidator(60)], verbose_name='kosteloos afmelden tot (dagen voor de start)'),
+            model_name="coursepage",
+            name="cancellation_days",
+            field=models.PositiveSmallIntegerField(
+                default=7,
+                help_text="Tot hoeveel dagen voor de eerste bijeenkomst kan iemand zich kosteloos afmelden?",
+                validators=[django.core.validators.MaxValueValidator(60)],
+                verbose_name="kosteloos afmelden tot (dagen voor de start)",
+            ),
         ),
         migrations.AddField(
-            model_name='coursepage',
-            name='cancellation_terms',
-            field=models.TextField(blank=True, help_text='Wat gebeurt er als iemand zich later afmeldt? Leeg: een standaardtekst met het aantal dagen.', max_length=800, verbose_name='afmeldvoorwaarden'),
+            model_name="coursepage",
+            name="cancellation_terms",
+            field=models.TextField(
+                blank=True,
+                help_text="Wat gebeurt er als iemand zich later afmeldt? Leeg: een standaardtekst met het aantal dagen.",
+                max_length=800,
+                verbose_name="afmeldvoorwaarden",
+            ),
         ),
         migrations.CreateModel(
-            name='SuitabilityQuestion',
+            name="SuitabilityQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('question', models.CharField(help_text='Bijvoorbeeld: Bent u 18 jaar of ouder?', max_length=200, verbose_name='vraag')),
-                ('fitting_answer', models.CharField(choices=[('yes', 'ja'), ('no', 'nee')], default='yes', max_length=3, verbose_name='antwoord dat past')),
-                ('advice', models.TextField(help_text='Wat kan iemand doen als de groep niet past? Bijvoorbeeld: praat met uw huisarts of POH-GGZ.', max_length=600, verbose_name='advies bij het andere antwoord')),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='suitability_questions', to='courses.coursepage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "question",
+                    models.CharField(
+                        help_text="Bijvoorbeeld: Bent u 18 jaar of ouder?", max_length=200, verbose_name="vraag"
+                    ),
+                ),
+                (
+                    "fitting_answer",
+                    models.CharField(
+                        choices=[("yes", "ja"), ("no", "nee")],
+                        default="yes",
+                        max_length=3,
+                        verbose_name="antwoord dat past",
+                    ),
+                ),
+                (
+                    "advice",
+                    models.TextField(
+                        help_text="Wat kan iemand doen als de groep niet past? Bijvoorbeeld: praat met uw huisarts of POH-GGZ.",
+                        max_length=600,
+                        verbose_name="advies bij het andere antwoord",
+                    ),
+                ),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suitability_questions",
+                        to="courses.coursepage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'vraag bij aanmelden',
-                'verbose_name_plural': 'vragen bij aanmelden',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "vraag bij aanmelden",
+                "verbose_name_plural": "vragen bij aanmelden",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
     ]

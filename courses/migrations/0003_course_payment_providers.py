@@ -5,15 +5,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0002_suitability_questions_cancellation'),
+        ("courses", "0002_suitability_questions_cancellation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='coursepage',
-            name='payment_providers',
-            field=booking.payments.fields.PaymentProvidersField(default=booking.payments.fields.default_providers, help_text='Hoe kunnen deelnemers de eigen bijdrage betalen? Online betalen kan alleen als de Mollie-sleutel is ingesteld.', verbose_name='manieren van betalen'),
+            model_name="coursepage",
+            name="payment_providers",
+            field=booking.payments.fields.PaymentProvidersField(
+                default=booking.payments.fields.default_providers,
+                help_text="Hoe kunnen deelnemers de eigen bijdrage betalen? Online betalen kan alleen als de Mollie-sleutel is ingesteld.",
+                verbose_name="manieren van betalen",
+            ),
         ),
     ]

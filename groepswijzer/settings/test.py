@@ -1,7 +1,7 @@
 """Tests: fast hashing, in-memory email, and the same database choice as base."""
 
-from .dev import *  # noqa: F401,F403
 from .base import BASE_DIR, env
+from .dev import *  # noqa: F401,F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -60,7 +60,9 @@ def build_demo():
     course_index = ensure_page(
         home,
         pages.COURSE_INDEX["slug"],
-        lambda: CourseIndexPage(title=pages.COURSE_INDEX["title"], intro=pages.COURSE_INDEX["intro"], show_in_menus=True),
+        lambda: CourseIndexPage(
+            title=pages.COURSE_INDEX["title"], intro=pages.COURSE_INDEX["intro"], show_in_menus=True
+        ),
         tally,
         editor,
     )
@@ -240,9 +242,7 @@ def ensure_home(tally):
 def _welcome_page(root):
     """Wagtail's own 'Welcome to your new Wagtail site!' page, if it is still there."""
     welcome = (
-        Page.objects.child_of(root)
-        .filter(slug=HOME_SLUG, content_type=ContentType.objects.get_for_model(Page))
-        .first()
+        Page.objects.child_of(root).filter(slug=HOME_SLUG, content_type=ContentType.objects.get_for_model(Page)).first()
     )
     if welcome is not None and welcome.numchild:
         raise CommandError(
@@ -254,7 +254,9 @@ def _welcome_page(root):
 
 def _make_default_site(home, tally):
     """Serve ``home`` on the default site, at localhost:80."""
-    site = Site.objects.filter(is_default_site=True).first() or Site.objects.filter(hostname="localhost", port=80).first()
+    site = (
+        Site.objects.filter(is_default_site=True).first() or Site.objects.filter(hostname="localhost", port=80).first()
+    )
     wanted = {"hostname": "localhost", "port": 80, "is_default_site": True, "root_page_id": home.pk}
     if site is None:
         Site.objects.create(site_name="Groepswijzer", **wanted)

@@ -9,13 +9,9 @@ SEVERE_DEPRESSION = "u een ernstige depressie heeft"
 ADDICTION = "u op dit moment verslaafd bent aan alcohol, drugs of medicijnen"
 
 TALK_TO_GP = (
-    "<p>Praat met uw huisarts of POH-GGZ. Samen zoekt u hulp die wel past. "
-    "Dat kan ook hulp alleen voor u zijn.</p>"
+    "<p>Praat met uw huisarts of POH-GGZ. Samen zoekt u hulp die wel past. Dat kan ook hulp alleen voor u zijn.</p>"
 )
-URGENT_HELP = (
-    "<p>Heeft u nu direct hulp nodig? Bel uw huisarts of de huisartsenpost. "
-    "Bij levensgevaar belt u 112.</p>"
-)
+URGENT_HELP = "<p>Heeft u nu direct hulp nodig? Bel uw huisarts of de huisartsenpost. Bij levensgevaar belt u 112.</p>"
 
 MISSED_SESSION = (
     "Wat als ik een keer niet kan?",
@@ -46,11 +42,7 @@ COURSES = [
         ),
         "themes": ["stress-en-spanning", "piekeren", "zelfzorg-en-grenzen"],
         "complaints": (
-            "stress en spanning\n"
-            "onrust in uw hoofd\n"
-            "snel moe of prikkelbaar\n"
-            "piekeren\n"
-            "moeite met nee zeggen"
+            "stress en spanning\nonrust in uw hoofd\nsnel moe of prikkelbaar\npiekeren\nmoeite met nee zeggen"
         ),
         "learning_goals": (
             "merken wanneer de spanning oploopt\n"
@@ -71,14 +63,23 @@ COURSES = [
         "contribution": Decimal("35.00"),
         "trainers": ["marieke", "joelle"],
         "locations": [
-            "eindhoven-centrum", "helmond", "geldrop", "veldhoven", "valkenswaard", "deurne", "gemert", "budel",
+            "eindhoven-centrum",
+            "helmond",
+            "geldrop",
+            "veldhoven",
+            "valkenswaard",
+            "deurne",
+            "gemert",
+            "budel",
         ],
         "suitable_for": bullets(
             "u last heeft van lichte of matige stress of spanning",
             "u zelf aan de slag wilt, ook thuis tussen de bijeenkomsten",
             "u het fijn vindt om te leren van anderen in een groep",
         ),
-        "not_suitable_for": bullets(CRISIS, SEVERE_DEPRESSION, ADDICTION, "u niet bij alle vijf de bijeenkomsten kunt zijn"),
+        "not_suitable_for": bullets(
+            CRISIS, SEVERE_DEPRESSION, ADDICTION, "u niet bij alle vijf de bijeenkomsten kunt zijn"
+        ),
         "alternative_advice": TALK_TO_GP + URGENT_HELP,
         "follow_up": "communicatie-van-praten-naar-verbinding",
         "follow_up_text": (
@@ -114,17 +115,10 @@ COURSES = [
         "slug": "mindfulness",
         "title": "Mindfulness",
         "summary": (
-            "U leert met aandacht te leven, hier en nu. "
-            "Zo gaat u rustiger om met stress, zorgen en lastige gevoelens."
+            "U leert met aandacht te leven, hier en nu. Zo gaat u rustiger om met stress, zorgen en lastige gevoelens."
         ),
         "themes": ["stress-en-spanning", "piekeren", "somberheid"],
-        "complaints": (
-            "stress\n"
-            "piekeren\n"
-            "somberheid die steeds terugkomt\n"
-            "onrust\n"
-            "moeilijk kunnen ontspannen"
-        ),
+        "complaints": ("stress\npiekeren\nsomberheid die steeds terugkomt\nonrust\nmoeilijk kunnen ontspannen"),
         "learning_goals": (
             "uw aandacht richten op uw adem en uw lichaam\n"
             "merken wat er in u gebeurt, zonder meteen te oordelen\n"
@@ -269,12 +263,7 @@ COURSES = [
             "U leert uw gedachten te herkennen en ze minder ruimte te geven."
         ),
         "themes": ["piekeren", "stress-en-spanning", "somberheid"],
-        "complaints": (
-            "piekeren\n"
-            "slecht slapen door gedachten\n"
-            "onzeker over studie of werk\n"
-            "snel somber"
-        ),
+        "complaints": ("piekeren\nslecht slapen door gedachten\nonzeker over studie of werk\nsnel somber"),
         "learning_goals": (
             "merken wanneer u piekert\n"
             "een vaste piekertijd gebruiken\n"
@@ -329,12 +318,7 @@ COURSES = [
             "U leert wat goed is voor uw slaap en past dat stap voor stap toe."
         ),
         "themes": ["slaap", "stress-en-spanning", "piekeren"],
-        "complaints": (
-            "moeilijk in slaap komen\n"
-            "vaak wakker worden\n"
-            "te vroeg wakker\n"
-            "moe overdag"
-        ),
+        "complaints": ("moeilijk in slaap komen\nvaak wakker worden\nte vroeg wakker\nmoe overdag"),
         "learning_goals": (
             "een slaapdagboek bijhouden\n"
             "vaste tijden aanhouden voor slapen en opstaan\n"
@@ -465,11 +449,7 @@ COURSES = [
             "zodat het een gewoonte blijft."
         ),
         "themes": ["stress-en-spanning", "veerkracht"],
-        "complaints": (
-            "terugvallen in oude gewoontes\n"
-            "stress die weer toeneemt\n"
-            "moeite om zelf te blijven oefenen"
-        ),
+        "complaints": ("terugvallen in oude gewoontes\nstress die weer toeneemt\nmoeite om zelf te blijven oefenen"),
         "learning_goals": (
             "elke dag blijven oefenen, ook als het druk is\n"
             "op tijd merken dat u terugvalt\n"
@@ -491,7 +471,9 @@ COURSES = [
             "u de training Mindfulness heeft afgemaakt, bij ons of ergens anders",
             "u wilt blijven oefenen, maar merkt dat dat alleen lastig is",
         ),
-        "not_suitable_for": bullets("u nog geen training Mindfulness heeft gedaan. Begin dan met de training Mindfulness.", CRISIS, ADDICTION),
+        "not_suitable_for": bullets(
+            "u nog geen training Mindfulness heeft gedaan. Begin dan met de training Mindfulness.", CRISIS, ADDICTION
+        ),
         "alternative_advice": TALK_TO_GP + URGENT_HELP,
         "follow_up": None,
         "follow_up_text": "",
@@ -501,7 +483,10 @@ COURSES = [
                 "<p>Eens in de vier weken komt u samen. U oefent, u vertelt hoe het thuis gaat "
                 "en u krijgt nieuwe ideeën om vol te houden. Tussendoor kunt u elkaar steunen in de groepsapp.</p>"
             ),
-            quote("Alleen oefenen lukte me niet meer. Met de groep erbij lukt het weer bijna elke dag.", "Deelnemer, Veldhoven"),
+            quote(
+                "Alleen oefenen lukte me niet meer. Met de groep erbij lukt het weer bijna elke dag.",
+                "Deelnemer, Veldhoven",
+            ),
             faq(costs("20 euro"), MISSED_SESSION),
         ],
     },

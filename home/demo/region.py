@@ -83,8 +83,7 @@ TRAINERS = {
         "name": "Thijs van der Linden",
         "profession": "Systeemtherapeut",
         "bio": (
-            "Thijs helpt mensen om beter naar elkaar te luisteren. "
-            "Partners zijn in zijn groepen van harte welkom."
+            "Thijs helpt mensen om beter naar elkaar te luisteren. Partners zijn in zijn groepen van harte welkom."
         ),
     },
 }

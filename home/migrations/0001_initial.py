@@ -8,72 +8,287 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('courses', '0001_initial'),
-        ('wagtailcore', '0098_apitoken'),
+        ("courses", "0001_initial"),
+        ("wagtailcore", "0098_apitoken"),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OrganisationSettings',
+            name="OrganisationSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(default='Groepswijzer', max_length=200, verbose_name='naam organisatie')),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='regio')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mailadres')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='telefoonnummer')),
-                ('phone_hours', models.CharField(blank=True, help_text='Bijvoorbeeld: op werkdagen van 9.00 tot 12.00 uur.', max_length=100, verbose_name='bereikbaar')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='adres')),
-                ('crisis_text', models.CharField(blank=True, help_text='Korte tekst onderaan elke pagina: waar iemand heen kan bij acute nood.', max_length=300, verbose_name='tekst bij acute nood')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(default="Groepswijzer", max_length=200, verbose_name="naam organisatie")),
+                ("region", models.CharField(blank=True, max_length=100, verbose_name="regio")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mailadres")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="telefoonnummer")),
+                (
+                    "phone_hours",
+                    models.CharField(
+                        blank=True,
+                        help_text="Bijvoorbeeld: op werkdagen van 9.00 tot 12.00 uur.",
+                        max_length=100,
+                        verbose_name="bereikbaar",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="adres")),
+                (
+                    "crisis_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="Korte tekst onderaan elke pagina: waar iemand heen kan bij acute nood.",
+                        max_length=300,
+                        verbose_name="tekst bij acute nood",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisatie',
+                "verbose_name": "organisatie",
             },
         ),
         migrations.CreateModel(
-            name='StandardPage',
+            name="StandardPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.TextField(blank=True, max_length=500, verbose_name='introductie')),
-                ('body', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('image', 4), ('quote', 7), ('faq', 13), ('call_to_action', 16)], block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'Tekst', 'max_length': 120}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'Kop 2'), ('h3', 'Kop 3')], 'label': 'Niveau'}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'description': 'Gewone tekst met eventueel opsommingen en links.', 'features': ['bold', 'italic', 'link', 'document-link', 'ul', 'ol'], 'icon': 'pilcrow', 'label': 'Tekst', 'preview_value': '<p>In de groep oefent u met ontspanning en grenzen stellen.</p>', 'template': 'blocks/paragraph.html'}), 4: ('wagtail.images.blocks.ImageBlock', [], {'description': 'Een foto of illustratie met beschrijving.', 'label': 'Afbeelding', 'template': 'blocks/image.html'}), 5: ('wagtail.blocks.TextBlock', (), {'label': 'Citaat'}), 6: ('wagtail.blocks.CharBlock', (), {'label': 'Van wie', 'max_length': 120, 'required': False}), 7: ('wagtail.blocks.StructBlock', [[('text', 5), ('attribution', 6)]], {}), 8: ('wagtail.blocks.CharBlock', (), {'default': 'Veelgestelde vragen', 'label': 'Titel', 'required': False}), 9: ('wagtail.blocks.CharBlock', (), {'label': 'Vraag', 'max_length': 200}), 10: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ul', 'ol'], 'label': 'Antwoord'}), 11: ('wagtail.blocks.StructBlock', [[('question', 9), ('answer', 10)]], {}), 12: ('wagtail.blocks.ListBlock', (11,), {'label': 'Vragen', 'min_num': 1}), 13: ('wagtail.blocks.StructBlock', [[('title', 8), ('questions', 12)]], {}), 14: ('wagtail.blocks.CharBlock', (), {'label': 'Tekst op de knop', 'max_length': 80}), 15: ('wagtail.blocks.PageChooserBlock', (), {'label': 'Pagina'}), 16: ('wagtail.blocks.StructBlock', [[('text', 14), ('page', 15)]], {})}, verbose_name='inhoud')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", models.TextField(blank=True, max_length=500, verbose_name="introductie")),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("heading", 2),
+                            ("paragraph", 3),
+                            ("image", 4),
+                            ("quote", 7),
+                            ("faq", 13),
+                            ("call_to_action", 16),
+                        ],
+                        block_lookup={
+                            0: ("wagtail.blocks.CharBlock", (), {"label": "Tekst", "max_length": 120}),
+                            1: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {"choices": [("h2", "Kop 2"), ("h3", "Kop 3")], "label": "Niveau"},
+                            ),
+                            2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                            3: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "description": "Gewone tekst met eventueel opsommingen en links.",
+                                    "features": ["bold", "italic", "link", "document-link", "ul", "ol"],
+                                    "icon": "pilcrow",
+                                    "label": "Tekst",
+                                    "preview_value": "<p>In de groep oefent u met ontspanning en grenzen stellen.</p>",
+                                    "template": "blocks/paragraph.html",
+                                },
+                            ),
+                            4: (
+                                "wagtail.images.blocks.ImageBlock",
+                                [],
+                                {
+                                    "description": "Een foto of illustratie met beschrijving.",
+                                    "label": "Afbeelding",
+                                    "template": "blocks/image.html",
+                                },
+                            ),
+                            5: ("wagtail.blocks.TextBlock", (), {"label": "Citaat"}),
+                            6: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Van wie", "max_length": 120, "required": False},
+                            ),
+                            7: ("wagtail.blocks.StructBlock", [[("text", 5), ("attribution", 6)]], {}),
+                            8: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Veelgestelde vragen", "label": "Titel", "required": False},
+                            ),
+                            9: ("wagtail.blocks.CharBlock", (), {"label": "Vraag", "max_length": 200}),
+                            10: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["bold", "italic", "link", "ul", "ol"], "label": "Antwoord"},
+                            ),
+                            11: ("wagtail.blocks.StructBlock", [[("question", 9), ("answer", 10)]], {}),
+                            12: ("wagtail.blocks.ListBlock", (11,), {"label": "Vragen", "min_num": 1}),
+                            13: ("wagtail.blocks.StructBlock", [[("title", 8), ("questions", 12)]], {}),
+                            14: ("wagtail.blocks.CharBlock", (), {"label": "Tekst op de knop", "max_length": 80}),
+                            15: ("wagtail.blocks.PageChooserBlock", (), {"label": "Pagina"}),
+                            16: ("wagtail.blocks.StructBlock", [[("text", 14), ("page", 15)]], {}),
+                        },
+                        verbose_name="inhoud",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'standaardpagina',
+                "verbose_name": "standaardpagina",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.TextField(help_text='In twee zinnen: wat biedt deze site en voor wie?', max_length=400, verbose_name='introductie')),
-                ('search_title', models.CharField(default='Zoek een training bij u in de buurt', max_length=120, verbose_name='titel zoekblok')),
-                ('featured_title', models.CharField(default='Uitgelichte trainingen', max_length=120, verbose_name='titel uitgelichte trainingen')),
-                ('professionals_title', models.CharField(default='Voor professionals', max_length=120, verbose_name='titel voor professionals')),
-                ('professionals_text', models.TextField(max_length=500, verbose_name='tekst voor professionals')),
-                ('body', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('image', 4), ('quote', 7), ('faq', 13), ('call_to_action', 16)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'Tekst', 'max_length': 120}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'Kop 2'), ('h3', 'Kop 3')], 'label': 'Niveau'}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'description': 'Gewone tekst met eventueel opsommingen en links.', 'features': ['bold', 'italic', 'link', 'document-link', 'ul', 'ol'], 'icon': 'pilcrow', 'label': 'Tekst', 'preview_value': '<p>In de groep oefent u met ontspanning en grenzen stellen.</p>', 'template': 'blocks/paragraph.html'}), 4: ('wagtail.images.blocks.ImageBlock', [], {'description': 'Een foto of illustratie met beschrijving.', 'label': 'Afbeelding', 'template': 'blocks/image.html'}), 5: ('wagtail.blocks.TextBlock', (), {'label': 'Citaat'}), 6: ('wagtail.blocks.CharBlock', (), {'label': 'Van wie', 'max_length': 120, 'required': False}), 7: ('wagtail.blocks.StructBlock', [[('text', 5), ('attribution', 6)]], {}), 8: ('wagtail.blocks.CharBlock', (), {'default': 'Veelgestelde vragen', 'label': 'Titel', 'required': False}), 9: ('wagtail.blocks.CharBlock', (), {'label': 'Vraag', 'max_length': 200}), 10: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ul', 'ol'], 'label': 'Antwoord'}), 11: ('wagtail.blocks.StructBlock', [[('question', 9), ('answer', 10)]], {}), 12: ('wagtail.blocks.ListBlock', (11,), {'label': 'Vragen', 'min_num': 1}), 13: ('wagtail.blocks.StructBlock', [[('title', 8), ('questions', 12)]], {}), 14: ('wagtail.blocks.CharBlock', (), {'label': 'Tekst op de knop', 'max_length': 80}), 15: ('wagtail.blocks.PageChooserBlock', (), {'label': 'Pagina'}), 16: ('wagtail.blocks.StructBlock', [[('text', 14), ('page', 15)]], {})}, verbose_name='inhoud')),
-                ('professionals_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='pagina voor professionals')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "intro",
+                    models.TextField(
+                        help_text="In twee zinnen: wat biedt deze site en voor wie?",
+                        max_length=400,
+                        verbose_name="introductie",
+                    ),
+                ),
+                (
+                    "search_title",
+                    models.CharField(
+                        default="Zoek een training bij u in de buurt", max_length=120, verbose_name="titel zoekblok"
+                    ),
+                ),
+                (
+                    "featured_title",
+                    models.CharField(
+                        default="Uitgelichte trainingen", max_length=120, verbose_name="titel uitgelichte trainingen"
+                    ),
+                ),
+                (
+                    "professionals_title",
+                    models.CharField(
+                        default="Voor professionals", max_length=120, verbose_name="titel voor professionals"
+                    ),
+                ),
+                ("professionals_text", models.TextField(max_length=500, verbose_name="tekst voor professionals")),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("heading", 2),
+                            ("paragraph", 3),
+                            ("image", 4),
+                            ("quote", 7),
+                            ("faq", 13),
+                            ("call_to_action", 16),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: ("wagtail.blocks.CharBlock", (), {"label": "Tekst", "max_length": 120}),
+                            1: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {"choices": [("h2", "Kop 2"), ("h3", "Kop 3")], "label": "Niveau"},
+                            ),
+                            2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                            3: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "description": "Gewone tekst met eventueel opsommingen en links.",
+                                    "features": ["bold", "italic", "link", "document-link", "ul", "ol"],
+                                    "icon": "pilcrow",
+                                    "label": "Tekst",
+                                    "preview_value": "<p>In de groep oefent u met ontspanning en grenzen stellen.</p>",
+                                    "template": "blocks/paragraph.html",
+                                },
+                            ),
+                            4: (
+                                "wagtail.images.blocks.ImageBlock",
+                                [],
+                                {
+                                    "description": "Een foto of illustratie met beschrijving.",
+                                    "label": "Afbeelding",
+                                    "template": "blocks/image.html",
+                                },
+                            ),
+                            5: ("wagtail.blocks.TextBlock", (), {"label": "Citaat"}),
+                            6: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Van wie", "max_length": 120, "required": False},
+                            ),
+                            7: ("wagtail.blocks.StructBlock", [[("text", 5), ("attribution", 6)]], {}),
+                            8: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Veelgestelde vragen", "label": "Titel", "required": False},
+                            ),
+                            9: ("wagtail.blocks.CharBlock", (), {"label": "Vraag", "max_length": 200}),
+                            10: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["bold", "italic", "link", "ul", "ol"], "label": "Antwoord"},
+                            ),
+                            11: ("wagtail.blocks.StructBlock", [[("question", 9), ("answer", 10)]], {}),
+                            12: ("wagtail.blocks.ListBlock", (11,), {"label": "Vragen", "min_num": 1}),
+                            13: ("wagtail.blocks.StructBlock", [[("title", 8), ("questions", 12)]], {}),
+                            14: ("wagtail.blocks.CharBlock", (), {"label": "Tekst op de knop", "max_length": 80}),
+                            15: ("wagtail.blocks.PageChooserBlock", (), {"label": "Pagina"}),
+                            16: ("wagtail.blocks.StructBlock", [[("text", 14), ("page", 15)]], {}),
+                        },
+                        verbose_name="inhoud",
+                    ),
+                ),
+                (
+                    "professionals_page",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                        verbose_name="pagina voor professionals",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'startpagina',
+                "verbose_name": "startpagina",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='HomePageFeaturedCourse',
+            name="HomePageFeaturedCourse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='courses.coursepage', verbose_name='training')),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='featured_courses', to='home.homepage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="courses.coursepage",
+                        verbose_name="training",
+                    ),
+                ),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="featured_courses", to="home.homepage"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
     ]

@@ -49,8 +49,12 @@ def days_from_today(days, hour=19, minute=0):
 
 def planned_group(course, *, location=None, trainers=(), first_in_days=14, count=3, hour=19, **fields):
     """A group with `count` weekly sessions of two hours, the first `first_in_days` days from today."""
-    group = TrainingGroupFactory(course=course, location=location or LocationFactory(), trainers=list(trainers), **fields)
-    plan_sessions(group, first_start=days_from_today(first_in_days, hour), count=count, frequency="weekly", duration=TWO_HOURS)
+    group = TrainingGroupFactory(
+        course=course, location=location or LocationFactory(), trainers=list(trainers), **fields
+    )
+    plan_sessions(
+        group, first_start=days_from_today(first_in_days, hour), count=count, frequency="weekly", duration=TWO_HOURS
+    )
     group.forget_schedule()
     return group
 

@@ -83,7 +83,7 @@ def test_many_concurrent_signups_never_overbook_and_give_out_exactly_the_free_pl
     free = places_left(group, NOW)
     singles = [sign_up(group.pk, person(n)) for n in range(36)]
     couples = [sign_up(group.pk, person(100 + 2 * n), person(101 + 2 * n)) for n in range(24)]
-    jobs = [job for pair in zip(singles, couples) for job in pair] + singles[len(couples):]
+    jobs = [job for pair in zip(singles, couples) for job in pair] + singles[len(couples) :]
     seen = []
 
     def watch(done):

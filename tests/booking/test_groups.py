@@ -87,8 +87,8 @@ def test_places_for_many_groups_come_in_one_query(course, location, django_asser
     EnrollmentFactory(group=half, status="cancelled")
 
     with django_assert_num_queries(1):
-        groups = TrainingGroup.objects.with_places_left(NOW).with_first_start().filter(
-            pk__in=[roomy.pk, full.pk, half.pk]
+        groups = (
+            TrainingGroup.objects.with_places_left(NOW).with_first_start().filter(pk__in=[roomy.pk, full.pk, half.pk])
         )
         seen = {g.pk: (g.places_left, g.display_status_at(NOW)) for g in groups}
 

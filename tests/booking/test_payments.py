@@ -53,7 +53,9 @@ def course(course_index):
 
 @pytest.fixture
 def location():
-    return LocationFactory(name="Gezondheidscentrum De Linde", place="Eindhoven", address="Lindelaan 4", postcode="5611 AB")
+    return LocationFactory(
+        name="Gezondheidscentrum De Linde", place="Eindhoven", address="Lindelaan 4", postcode="5611 AB"
+    )
 
 
 @pytest.fixture
@@ -118,7 +120,9 @@ def test_a_course_that_only_offers_online_payment_still_works_without_a_key(grou
     assert [p.name for p in providers_for(group.course)] == ["offline"]
 
 
-def test_paying_at_the_first_session_leaves_an_open_payment_for_the_coordinator(client, group, django_capture_on_commit_callbacks):
+def test_paying_at_the_first_session_leaves_an_open_payment_for_the_coordinator(
+    client, group, django_capture_on_commit_callbacks
+):
     sign_up_until_payment(client, group)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url("payment", group), {"provider": "offline", "action": "next"})
@@ -177,7 +181,9 @@ def test_the_return_page_looks_at_mollie_itself_when_the_webhook_has_not_come(
     assert len(sent(mailoutbox, "Bevestiging")) == 1
 
 
-def test_still_pending_shows_a_page_that_looks_again_by_itself_and_can_be_stopped(client, group, mollie, django_capture_on_commit_callbacks):
+def test_still_pending_shows_a_page_that_looks_again_by_itself_and_can_be_stopped(
+    client, group, mollie, django_capture_on_commit_callbacks
+):
     sign_up_until_payment(client, group)
     choose_online(client, group, django_capture_on_commit_callbacks)
     payment = our_payment()
@@ -218,7 +224,9 @@ def test_failed_then_tried_again_and_paid(client, group, mollie, mailoutbox, dja
     assert len(sent(mailoutbox, "Bevestiging")) == 1
 
 
-def test_cancelled_at_the_checkout_offers_another_way_while_the_hold_lasts(client, group, mollie, django_capture_on_commit_callbacks):
+def test_cancelled_at_the_checkout_offers_another_way_while_the_hold_lasts(
+    client, group, mollie, django_capture_on_commit_callbacks
+):
     sign_up_until_payment(client, group)
     choose_online(client, group, django_capture_on_commit_callbacks)
     payment = our_payment()
@@ -229,7 +237,9 @@ def test_cancelled_at_the_checkout_offers_another_way_while_the_hold_lasts(clien
     assert url("payment", group) in page
 
 
-def test_five_paid_webhooks_give_one_confirmation_and_one_email(client, group, mollie, mailoutbox, django_capture_on_commit_callbacks):
+def test_five_paid_webhooks_give_one_confirmation_and_one_email(
+    client, group, mollie, mailoutbox, django_capture_on_commit_callbacks
+):
     sign_up_until_payment(client, group)
     choose_online(client, group, django_capture_on_commit_callbacks)
     payment = our_payment()
@@ -242,7 +252,9 @@ def test_five_paid_webhooks_give_one_confirmation_and_one_email(client, group, m
     assert Enrollment.objects.get().status == "confirmed"
 
 
-def test_a_canceled_status_after_paid_changes_nothing(client, group, mollie, mailoutbox, django_capture_on_commit_callbacks):
+def test_a_canceled_status_after_paid_changes_nothing(
+    client, group, mollie, mailoutbox, django_capture_on_commit_callbacks
+):
     sign_up_until_payment(client, group)
     choose_online(client, group, django_capture_on_commit_callbacks)
     payment = our_payment()
@@ -284,7 +296,9 @@ def test_a_webhook_is_never_trusted_on_its_own(client, group, mollie, django_cap
     assert Enrollment.objects.get().status == "held"
 
 
-def test_paying_twice_for_one_sign_up_refunds_the_second(client, group, mollie, mailoutbox, django_capture_on_commit_callbacks):
+def test_paying_twice_for_one_sign_up_refunds_the_second(
+    client, group, mollie, mailoutbox, django_capture_on_commit_callbacks
+):
     (held,) = sign_up_until_payment(client, group)
     choose_online(client, group, django_capture_on_commit_callbacks)
     first = our_payment()
@@ -319,7 +333,9 @@ def test_a_couple_pays_once_for_both_places(client, group, mollie, mailoutbox, d
 # --- Mollie down ---------------------------------------------------------------------------------
 
 
-def test_mollie_unreachable_keeps_the_hold_and_trying_again_works(client, group, mollie, django_capture_on_commit_callbacks):
+def test_mollie_unreachable_keeps_the_hold_and_trying_again_works(
+    client, group, mollie, django_capture_on_commit_callbacks
+):
     (held,) = sign_up_until_payment(client, group)
     mollie.go_down()
     response = choose_online(client, group, django_capture_on_commit_callbacks)
@@ -341,7 +357,9 @@ def test_mollie_unreachable_keeps_the_hold_and_trying_again_works(client, group,
     assert payment.status == "open"
 
 
-def test_mollie_answering_errors_is_said_kindly_and_the_webhook_asks_again_later(client, group, mollie, django_capture_on_commit_callbacks):
+def test_mollie_answering_errors_is_said_kindly_and_the_webhook_asks_again_later(
+    client, group, mollie, django_capture_on_commit_callbacks
+):
     sign_up_until_payment(client, group)
     mollie.answer_errors = True
     response = choose_online(client, group, django_capture_on_commit_callbacks)
@@ -402,7 +420,9 @@ def test_paid_after_the_hold_ran_out_on_a_full_group_is_kept_and_told_honestly(l
     assert "Op de wachtlijst, en mijn geld terug" in page and "Mijn geld terug" in page
 
 
-def test_after_a_lost_place_another_group_can_be_chosen(lost_place, client, course, location, mailoutbox, django_capture_on_commit_callbacks):
+def test_after_a_lost_place_another_group_can_be_chosen(
+    lost_place, client, course, location, mailoutbox, django_capture_on_commit_callbacks
+):
     other = planned_group(course, LocationFactory(name="Wijkcentrum 't Hofke", place="Eindhoven"), capacity=5, days=40)
     choice_path = reverse("payments:choice", kwargs={"token": links.make_token("payment", lost_place.pk)})
     page = text(client.get(choice_path))
@@ -422,7 +442,9 @@ def test_after_a_lost_place_another_group_can_be_chosen(lost_place, client, cour
     assert Refund.objects.count() == 0 and again.status_code == 200
 
 
-def test_after_a_lost_place_the_waiting_list_needs_consent_and_refunds(lost_place, client, mollie, django_capture_on_commit_callbacks):
+def test_after_a_lost_place_the_waiting_list_needs_consent_and_refunds(
+    lost_place, client, mollie, django_capture_on_commit_callbacks
+):
     choice_path = reverse("payments:choice", kwargs={"token": links.make_token("payment", lost_place.pk)})
     refused = client.post(choice_path, {"choice": "wachtlijst"})
     assert refused.status_code == 400
@@ -433,17 +455,24 @@ def test_after_a_lost_place_the_waiting_list_needs_consent_and_refunds(lost_plac
     assert WaitlistEntry.objects.get().participant.email == "sanne@example.nl"
     refund = Refund.objects.get()
     assert (refund.cause, refund.amount, refund.status) == ("no_place", Decimal("35.00"), "pending")
-    assert refund.mollie_refund_id and [r["amount"]["value"] for r in mollie.refunds_of(lost_place.mollie_id)] == ["35.00"]
+    assert refund.mollie_refund_id and [r["amount"]["value"] for r in mollie.refunds_of(lost_place.mollie_id)] == [
+        "35.00"
+    ]
     assert "U staat op de wachtlijst" in text(client.get(choice_path))
 
 
-def test_after_a_lost_place_the_money_can_simply_go_back(lost_place, client, mollie, mailoutbox, django_capture_on_commit_callbacks):
+def test_after_a_lost_place_the_money_can_simply_go_back(
+    lost_place, client, mollie, mailoutbox, django_capture_on_commit_callbacks
+):
     choice_path = reverse("payments:choice", kwargs={"token": links.make_token("payment", lost_place.pk)})
     with django_capture_on_commit_callbacks(execute=True):
         client.post(choice_path, {"choice": "geld-terug"})
     (email,) = sent(mailoutbox, "Terugbetaling")
     assert "35,00" in email.body
-    assert mollie.refunds_of(lost_place.mollie_id)[0]["metadata"] == {"refund": Refund.objects.get().pk, "payment": lost_place.pk}
+    assert mollie.refunds_of(lost_place.mollie_id)[0]["metadata"] == {
+        "refund": Refund.objects.get().pk,
+        "payment": lost_place.pk,
+    }
 
 
 def test_without_a_choice_the_money_goes_back_after_two_weeks(lost_place, mollie, django_capture_on_commit_callbacks):
@@ -475,7 +504,9 @@ def manage(enrollment):
     return reverse("selfservice:manage", kwargs={"token": links.make_token("enrollment", enrollment.pk)})
 
 
-def test_cancelling_within_the_terms_refunds_in_full(paid, client, mollie, mailoutbox, django_capture_on_commit_callbacks):
+def test_cancelling_within_the_terms_refunds_in_full(
+    paid, client, mollie, mailoutbox, django_capture_on_commit_callbacks
+):
     cancel_page = text(client.get(manage(paid) + "afmelden/"))
     assert "dan krijgt u € 35,00 terug" in cancel_page.replace("\xa0", " ")
     with django_capture_on_commit_callbacks(execute=True):
@@ -496,7 +527,9 @@ def refund_id_sent(refund):
     return refund.mollie_refund_id
 
 
-def test_cancelling_after_the_terms_refunds_nothing_and_says_so(paid, client, mollie, mailoutbox, django_capture_on_commit_callbacks):
+def test_cancelling_after_the_terms_refunds_nothing_and_says_so(
+    paid, client, mollie, mailoutbox, django_capture_on_commit_callbacks
+):
     late = selfservice.cancellation_deadline(paid) + datetime.timedelta(hours=1)
     with django_capture_on_commit_callbacks(execute=True):
         selfservice.cancel_by_participant(paid, now=late)
@@ -514,7 +547,9 @@ def test_the_cancel_page_says_before_cancelling_that_nothing_comes_back_after_th
 
     soon = timezone.now() + datetime.timedelta(days=2)
     for number, session in enumerate(Session.objects.filter(group=group).order_by("start")):
-        services.move_session(session, soon + datetime.timedelta(weeks=number), soon + datetime.timedelta(weeks=number, hours=2))
+        services.move_session(
+            session, soon + datetime.timedelta(weeks=number), soon + datetime.timedelta(weeks=number, hours=2)
+        )
     page = text(client.get(manage(paid) + "afmelden/"))
     assert "dan krijgt u dit bedrag niet terug" in page
 
@@ -550,12 +585,19 @@ def test_a_group_cancelled_by_the_organisation_refunds_everyone(
     assert Refund.objects.count() == 3
 
 
-def test_a_refund_made_in_the_mollie_dashboard_is_picked_up(paid, client, mollie, mailoutbox, django_capture_on_commit_callbacks):
+def test_a_refund_made_in_the_mollie_dashboard_is_picked_up(
+    paid, client, mollie, mailoutbox, django_capture_on_commit_callbacks
+):
     payment = paid.payments.get()
     refund_id = mollie.refund_from_dashboard(payment.mollie_id, "10.00", call_webhook=False)
     webhook(client, django_capture_on_commit_callbacks, payment.mollie_id)
     refund = Refund.objects.get()
-    assert (refund.cause, refund.amount, refund.status, refund.mollie_refund_id) == ("dashboard", Decimal("10.00"), "pending", refund_id)
+    assert (refund.cause, refund.amount, refund.status, refund.mollie_refund_id) == (
+        "dashboard",
+        Decimal("10.00"),
+        "pending",
+        refund_id,
+    )
     mollie.settle_refunds(payment.mollie_id)
     webhook(client, django_capture_on_commit_callbacks, payment.mollie_id)
     webhook(client, django_capture_on_commit_callbacks, payment.mollie_id)
@@ -582,7 +624,9 @@ def test_a_refund_that_could_not_be_sent_is_sent_by_the_periodic_run(paid, molli
     assert len(mollie.refunds_of(paid.payments.get().mollie_id)) == 1
 
 
-def test_a_refund_whose_answer_was_lost_is_matched_by_its_metadata_not_sent_twice(paid, mollie, client, django_capture_on_commit_callbacks):
+def test_a_refund_whose_answer_was_lost_is_matched_by_its_metadata_not_sent_twice(
+    paid, mollie, client, django_capture_on_commit_callbacks
+):
     payment = paid.payments.get()
     with django_capture_on_commit_callbacks(execute=False):
         refund = payments.refund_by_coordinator(payment, Decimal("5.00"), by=None)
@@ -671,7 +715,9 @@ def test_no_receipt_before_anything_is_paid(client, group, django_capture_on_com
     reason="SQLite serialises whole transactions; there is no row lock to find taken.",
 )
 @pytest.mark.django_db(transaction=True)
-def test_a_webhook_for_a_payment_that_is_locked_answers_503_so_mollie_tries_again(wagtail_roots, course_index, mollie, client):
+def test_a_webhook_for_a_payment_that_is_locked_answers_503_so_mollie_tries_again(
+    wagtail_roots, course_index, mollie, client
+):
     course = signup_course(course_index, questions=False)
     group = planned_group(course, LocationFactory(), capacity=5, days=30)
     enrollments = services.hold_places(group, [person(1)], consent_text_version="t")
@@ -746,7 +792,9 @@ def test_the_course_page_editor_offers_the_ways_to_pay_as_checkboxes(client, cou
     assert 'type="checkbox" name="payment_providers" value="mollie"' in page
 
 
-def test_choosing_online_again_reuses_an_open_payment_but_not_an_expired_one(client, group, mollie, django_capture_on_commit_callbacks):
+def test_choosing_online_again_reuses_an_open_payment_but_not_an_expired_one(
+    client, group, mollie, django_capture_on_commit_callbacks
+):
     sign_up_until_payment(client, group)
     choose_online(client, group, django_capture_on_commit_callbacks)
     first = our_payment()
@@ -760,7 +808,9 @@ def test_choosing_online_again_reuses_an_open_payment_but_not_an_expired_one(cli
     assert newest.pk != first.pk and third["Location"] == newest.checkout_url
 
 
-def test_a_refund_settled_at_mollie_without_a_webhook_is_seen_by_the_periodic_run(paid, mollie, django_capture_on_commit_callbacks):
+def test_a_refund_settled_at_mollie_without_a_webhook_is_seen_by_the_periodic_run(
+    paid, mollie, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         selfservice.cancel_by_participant(paid)
     refund = Refund.objects.get()

@@ -27,7 +27,9 @@ def course(course_index):
 
 @pytest.fixture
 def group(course):
-    return planned_group(course, LocationFactory(name="Gezondheidscentrum De Linde", place="Eindhoven"), capacity=10, days=30)
+    return planned_group(
+        course, LocationFactory(name="Gezondheidscentrum De Linde", place="Eindhoven"), capacity=10, days=30
+    )
 
 
 @pytest.fixture
@@ -62,7 +64,9 @@ def test_the_list_filters_by_status_course_and_way_of_paying_and_logs_the_look(c
     assert AccessLogEntry.objects.filter(user=staff, action="view_list", participant=enrollment.participant).exists()
 
 
-def test_marking_an_offline_payment_paid_sends_the_receipt(client, staff, group, mailoutbox, django_capture_on_commit_callbacks):
+def test_marking_an_offline_payment_paid_sends_the_receipt(
+    client, staff, group, mailoutbox, django_capture_on_commit_callbacks
+):
     payment, enrollment = offline_payment(group, first_name="Fatima", last_name="El Amrani", email="fatima@example.nl")
     inspect = text(client.get(inspect_url(payment)))
     assert "Betaling ontvangen" in inspect and "Kwijtschelden" in inspect
@@ -85,7 +89,9 @@ def test_marking_an_offline_payment_paid_sends_the_receipt(client, staff, group,
 
 def test_a_date_in_the_future_is_refused_at_the_form(client, staff, group):
     payment, _ = offline_payment(group)
-    response = client.post(reverse("betalingen_mark_paid", args=(payment.pk,)), {"method": "bankoverschrijving", "paid_on": "2099-01-01"})
+    response = client.post(
+        reverse("betalingen_mark_paid", args=(payment.pk,)), {"method": "bankoverschrijving", "paid_on": "2099-01-01"}
+    )
     assert response.status_code == 400
     assert "kan niet in de toekomst liggen" in text(response)
     payment.refresh_from_db()
@@ -101,7 +107,11 @@ def test_waiving_needs_a_reason_and_keeps_it(client, staff, group):
     payment.refresh_from_db()
     exempt = Payment.objects.get(provider="exempt")
     assert payment.status == "canceled"
-    assert (exempt.status, exempt.amount, exempt.exemption_reason) == ("paid", Decimal("0.00"), "Minimaal inkomen, afgesproken met POH")
+    assert (exempt.status, exempt.amount, exempt.exemption_reason) == (
+        "paid",
+        Decimal("0.00"),
+        "Minimaal inkomen, afgesproken met POH",
+    )
     assert list(exempt.enrollments.all()) == [enrollment]
     page = text(client.get(inspect_url(exempt)))
     assert "Minimaal inkomen" in page and "kwijtgescholden" in page
@@ -133,7 +143,19 @@ def test_a_partial_online_refund_goes_through_mollie_and_the_rest_stays_refundab
 ):
     from booking import services
 
-    enrollments = services.hold_places(group, [{"first_name": "Sanne", "last_name": "de Vries", "email": "sanne@example.nl", "birth_year": 1985, "postcode": "5611 AB"}], consent_text_version="t")
+    enrollments = services.hold_places(
+        group,
+        [
+            {
+                "first_name": "Sanne",
+                "last_name": "de Vries",
+                "email": "sanne@example.nl",
+                "birth_year": 1985,
+                "postcode": "5611 AB",
+            }
+        ],
+        consent_text_version="t",
+    )
     from booking.payments import mollie as mollie_module
 
     payment = payments.start_online_payment(
@@ -143,7 +165,10 @@ def test_a_partial_online_refund_goes_through_mollie_and_the_rest_stays_refundab
     with django_capture_on_commit_callbacks(execute=True):
         payments.sync_payment(payment, gateway=mollie_module.gateway(), actor="webhook")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("betalingen_refund", args=(payment.pk,)), {"amount": "17,50", "reason": "Twee bijeenkomsten gemist door ziekte"})
+        response = client.post(
+            reverse("betalingen_refund", args=(payment.pk,)),
+            {"amount": "17,50", "reason": "Twee bijeenkomsten gemist door ziekte"},
+        )
     assert response.status_code == 302
     assert [r["amount"]["value"] for r in mollie.refunds_of(payment.mollie_id)] == ["17.50"]
     payment.refresh_from_db()
@@ -174,7 +199,9 @@ def test_export_csv_and_xlsx_are_logged_and_safe_for_spreadsheets(client, staff,
     assert "Kenmerk" in body and enrollment.reference in body
     assert "'=HYPERLINK(1) Jansen" in body
     xlsx = client.get(LIST + "?export=xlsx")
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content) if xlsx.streaming else xlsx.content)).active
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(b"".join(xlsx.streaming_content) if xlsx.streaming else xlsx.content)
+    ).active
     assert sheet.cell(1, 1).value == "Kenmerk"
     assert sheet.cell(2, 1).value == enrollment.reference
     assert AccessLogEntry.objects.filter(user=staff, action="export", participant=enrollment.participant).count() == 2

@@ -235,7 +235,10 @@ def test_group_cancellation_withdraws_an_open_offer_and_keeps_the_person_waiting
     from booking import waitlist
 
     entry = waitlist.join_waitlist(
-        planned.course, person(5, email="wacht@example.nl"), consent_text_version="2027-01", now=NOW - datetime.timedelta(days=1)
+        planned.course,
+        person(5, email="wacht@example.nl"),
+        consent_text_version="2027-01",
+        now=NOW - datetime.timedelta(days=1),
     )
     offer = waitlist.offer_place(entry, planned, now=NOW)
     with django_capture_on_commit_callbacks(execute=True):
@@ -284,7 +287,9 @@ def test_reminders_go_out_once_when_the_periodic_run_runs_twice(
     assert "Lindelaan 4" in email.body and "Lift aanwezig." in email.body
     assert "/mijn-aanmelding/" in email.body
     second_session = Session.objects.get(group=planned, sequence=2)
-    assert OutgoingEmail.objects.filter(key=f"reminder:session:{Session.objects.get(group=planned, sequence=1).pk}:enrollment:{coming.pk}").exists()
+    assert OutgoingEmail.objects.filter(
+        key=f"reminder:session:{Session.objects.get(group=planned, sequence=1).pk}:enrollment:{coming.pk}"
+    ).exists()
 
     # The next session: 24 hours before, once.
     mailoutbox.clear()
@@ -370,7 +375,12 @@ def test_the_expire_holds_command_also_sends_the_emails(
 def test_the_run_periodic_command_prints_a_count_per_step(db, capsys):
     call_command("run_periodic")
     out = capsys.readouterr().out
-    for label in ("Verlopen reserveringen: 0", "Verlopen aanbiedingen: 0", "Herinneringen: 0", "'Wacht u nog?'-e-mails: 0"):
+    for label in (
+        "Verlopen reserveringen: 0",
+        "Verlopen aanbiedingen: 0",
+        "Herinneringen: 0",
+        "'Wacht u nog?'-e-mails: 0",
+    ):
         assert label in out
 
 
@@ -410,7 +420,11 @@ def test_email_that_failed_is_sent_by_the_periodic_retry_once(wagtail_roots, set
     mail.outbox = []
     with transaction.atomic():
         notifications.queue_email(
-            "cancellation", f"test-retry:{enrollment.pk}", participant=enrollment.participant, enrollment_id=enrollment.pk, within_terms=True
+            "cancellation",
+            f"test-retry:{enrollment.pk}",
+            participant=enrollment.participant,
+            enrollment_id=enrollment.pk,
+            within_terms=True,
         )
     row = OutgoingEmail.objects.get(key=f"test-retry:{enrollment.pk}")
     assert row.sent_at is None and row.last_error

@@ -104,7 +104,9 @@ def test_a_moved_session_is_marked_on_the_page(client, place, soon):
 def test_the_online_link_shows_only_once_the_place_is_confirmed(client, course):
     online = LocationFactory.build(name="Online", kind="online", address="", postcode="", place="")
     online.save()
-    group = planned_group(course, online, first_start=local_evening(20), online_meeting_url="https://meet.example.nl/mf")
+    group = planned_group(
+        course, online, first_start=local_evening(20), online_meeting_url="https://meet.example.nl/mf"
+    )
     (held,) = hold_places(group, [person(1)], consent_text_version="2027-01")
     page = client.get(manage_path(held)).content.decode()
     assert "https://meet.example.nl/mf" not in page
@@ -314,7 +316,9 @@ def test_trainer_feed_only_with_a_valid_token(client, course, linde):
 def test_dashboard_lists_the_users_enrollments_with_their_links(client, soon, course, linde):
     user = UserFactory(email="sanne@example.nl")
     by_account = place_in(soon, email="ander-adres@example.nl", user=user)
-    other_group = planned_group(course, LocationFactory(name="Wijkgebouw", postcode="5701 AB", place="Helmond"), first_start=local_evening(40))
+    other_group = planned_group(
+        course, LocationFactory(name="Wijkgebouw", postcode="5701 AB", place="Helmond"), first_start=local_evening(40)
+    )
     by_email = place_in(other_group, email="sanne@example.nl")
     someone_else = place_in(soon, email="iemand@example.nl")
 

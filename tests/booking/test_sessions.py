@@ -147,9 +147,7 @@ def test_add_session_refuses_a_time_when_this_group_already_meets(group):
     add_session(group, at(2027, 4, 6), at(2027, 4, 6, 21))
     with pytest.raises(ValidationError) as caught:
         add_session(group, at(2027, 4, 6, 20), at(2027, 4, 6, 22))
-    assert caught.value.messages == [
-        "Deze groep heeft op dinsdag 6 april 2027 van 19:00 tot 21:00 al een bijeenkomst."
-    ]
+    assert caught.value.messages == ["Deze groep heeft op dinsdag 6 april 2027 van 19:00 tot 21:00 al een bijeenkomst."]
 
 
 def test_add_session_refuses_an_end_before_the_start(group):

@@ -161,7 +161,9 @@ def test_a_couple_needs_two_places(client, course, location, django_capture_on_c
     assert not Participant.objects.filter(email="joost@example.nl").exists()
 
 
-def test_without_questions_the_sign_up_has_five_steps(client, course_index, location, django_capture_on_commit_callbacks):
+def test_without_questions_the_sign_up_has_five_steps(
+    client, course_index, location, django_capture_on_commit_callbacks
+):
     course = signup_course(course_index, questions=False, title="Beter slapen")
     group = planned_group(course, location)
     assert "Stap 1 van 5" in text(client.get(url("group", group)))
@@ -299,8 +301,14 @@ def test_bad_input_gets_a_dutch_message_at_the_field_and_keeps_what_was_typed(cl
 
 @pytest.mark.parametrize(
     "typed, tidy",
-    [("06-12345678", "06-12345678"), ("+31 6 12345678", "06-12345678"), ("040-1234567", "040-1234567"),
-     ("0031 40 123 4567", "040-1234567"), ("0497 123456", "0497-123456"), ("+31 (0)20 1234567", "020-1234567")],
+    [
+        ("06-12345678", "06-12345678"),
+        ("+31 6 12345678", "06-12345678"),
+        ("040-1234567", "040-1234567"),
+        ("0031 40 123 4567", "040-1234567"),
+        ("0497 123456", "0497-123456"),
+        ("+31 (0)20 1234567", "020-1234567"),
+    ],
 )
 def test_phone_numbers_are_accepted_the_usual_ways_and_tidied(client, group, typed, tidy):
     client.post(url("participant", group), SANNE | {"phone": typed, "action": "next"})
@@ -311,7 +319,9 @@ def test_partner_data_is_checked_only_when_signing_up_together(client, group):
     alone = SANNE | {k: "x" for k in PARTNER if k != "together"} | {"action": "next"}
     assert client.post(url("participant", group), alone)["Location"] == url("suitability", group)
 
-    together = SANNE | PARTNER | {"partner_email": "sanne.vdberg@example.nl", "partner_birth_year": "", "action": "next"}
+    together = (
+        SANNE | PARTNER | {"partner_email": "sanne.vdberg@example.nl", "partner_birth_year": "", "action": "next"}
+    )
     page = text(client.post(url("participant", group), together))
     assert "Vul voor uw partner een eigen e-mailadres in" in page
     assert "Geboortejaar van uw partner: Vul het geboortejaar in." in page
@@ -376,7 +386,9 @@ def test_every_question_needs_an_answer(client, group):
 
 def test_a_place_taken_while_the_form_was_open(client, course, location):
     group = planned_group(course, location, capacity=5, taken=4)
-    other = planned_group(course, LocationFactory(name="Wijkcentrum De Ontmoeting", place="Helmond", postcode="5701 AA"), days=35)
+    other = planned_group(
+        course, LocationFactory(name="Wijkcentrum De Ontmoeting", place="Helmond", postcode="5701 AA"), days=35
+    )
     walk_to_consent(client, group)
     assert client.get(url("consent", group)).status_code == 200
     EnrollmentFactory(group=group)  # someone else was quicker
@@ -413,8 +425,12 @@ def test_a_group_that_is_not_open_refuses_politely(client, course, location, sta
 
 def test_a_registration_stop_shows_its_message_and_the_alternatives(client, course, location):
     group = planned_group(course, location)
-    elsewhere = planned_group(course, LocationFactory(name="Huisartsenpraktijk De Molenwiek", place="Geldrop", postcode="5664 AA"))
-    RegistrationStop.objects.create(location=location, message="Deze locatie gaat verbouwen. Aanmelden kan weer in het voorjaar.")
+    elsewhere = planned_group(
+        course, LocationFactory(name="Huisartsenpraktijk De Molenwiek", place="Geldrop", postcode="5664 AA")
+    )
+    RegistrationStop.objects.create(
+        location=location, message="Deze locatie gaat verbouwen. Aanmelden kan weer in het voorjaar."
+    )
 
     page = text(client.get(url("group", group)))
     assert "Deze locatie gaat verbouwen" in page
@@ -429,7 +445,12 @@ def test_a_registration_stop_shows_its_message_and_the_alternatives(client, cour
 def test_a_stop_that_ended_no_longer_counts(client, course, location):
     group = planned_group(course, location)
     now = timezone.now()
-    RegistrationStop.objects.create(course=course, message="Even niet.", starts_at=now - datetime.timedelta(days=9), ends_at=now - datetime.timedelta(days=1))
+    RegistrationStop.objects.create(
+        course=course,
+        message="Even niet.",
+        starts_at=now - datetime.timedelta(days=9),
+        ends_at=now - datetime.timedelta(days=1),
+    )
     RegistrationStop.objects.create(course=course, message="Straks niet.", starts_at=now + datetime.timedelta(days=1))
     assert url("participant", group) in text(client.get(url("group", group)))
 
@@ -450,7 +471,9 @@ def test_a_hold_that_ran_out_and_lost_its_place_says_so(client, course, location
     assert not Enrollment.objects.filter(status="confirmed", participant__email="sanne.vdberg@example.nl").exists()
 
 
-def test_a_hold_that_ran_out_is_still_confirmed_while_the_place_is_free(client, group, mailoutbox, django_capture_on_commit_callbacks):
+def test_a_hold_that_ran_out_is_still_confirmed_while_the_place_is_free(
+    client, group, mailoutbox, django_capture_on_commit_callbacks
+):
     walk_to_consent(client, group)
     hold(client, group)
     Enrollment.objects.filter(status="held").update(hold_expires_at=timezone.now() - datetime.timedelta(minutes=1))

@@ -70,7 +70,9 @@ def test_groups_are_sorted_by_distance_from_the_postcode(client, course, region)
     assert "De locatie het dichtst bij 5751 AB (Deurne) staat bovenaan" in page
 
 
-@pytest.mark.parametrize("typed, message", [("abcd", "geen geldige postcode"), ("1004 AB", "kennen we niet"), ("9" * 200, "te lang")])
+@pytest.mark.parametrize(
+    "typed, message", [("abcd", "geen geldige postcode"), ("1004 AB", "kennen we niet"), ("9" * 200, "te lang")]
+)
 def test_a_bad_postcode_gets_a_message_at_the_field_not_a_500(client, course, region, typed, message):
     planned_group(course, region["eindhoven"], days=10)
     planned_group(course, region["deurne"], days=30)
@@ -98,7 +100,9 @@ def test_all_groups_full_leads_to_the_waiting_list(client, course, region):
 def test_a_stop_at_one_location_shows_its_message_and_where_there_is_room(client, course, region):
     stopped = planned_group(course, region["helmond"], days=10)
     elsewhere = planned_group(course, region["deurne"], days=20)
-    RegistrationStop.objects.create(location=region["helmond"], message="De praktijk verhuist. Aanmelden kan weer in maart.")
+    RegistrationStop.objects.create(
+        location=region["helmond"], message="De praktijk verhuist. Aanmelden kan weer in maart."
+    )
 
     page = text(client.get(course.url))
     assert "De praktijk verhuist. Aanmelden kan weer in maart." in page
@@ -141,7 +145,9 @@ def test_active_stop_knows_course_location_and_time(course, region):
     assert active_stop(course, region["helmond"], now + datetime.timedelta(hours=2)) is None
 
 
-def test_course_page_queries_do_not_grow_with_the_number_of_groups(client, course, region, django_assert_max_num_queries):
+def test_course_page_queries_do_not_grow_with_the_number_of_groups(
+    client, course, region, django_assert_max_num_queries
+):
     planned_group(course, region["eindhoven"], days=10, taken=2)
     client.get(course.url)  # warm caches (site root, settings)
     with django_assert_max_num_queries(60) as few:
@@ -204,7 +210,7 @@ def test_course_index_filters_stay_in_the_url_and_the_form(client, catalogue):
     page = text(client.get(catalogue.url, {"free_places": "on", "starts_within": "8"}))
     assert re.search(r'<input[^>]*name="free_places"[^>]*checked', page)
     assert '<option value="8" selected>' in page
-    assert "<details class=\"more-filters\" open>" in page
+    assert '<details class="more-filters" open>' in page
 
 
 def test_a_bad_weeks_value_gets_a_message_not_a_500(client, catalogue):

@@ -19,7 +19,9 @@ def test_one_record_per_participant_in_one_query(django_assert_num_queries, grou
     assert written == 4
     entries = AccessLogEntry.objects.all()
     assert sorted(e.participant_id for e in entries) == sorted(p.pk for p in people)
-    assert {(e.user_id, e.action, e.where) for e in entries} == {(user.pk, "view_list", f"groep {group.pk}: deelnemerslijst")}
+    assert {(e.user_id, e.action, e.where) for e in entries} == {
+        (user.pk, "view_list", f"groep {group.pk}: deelnemerslijst")
+    }
 
 
 def test_each_participant_once_given_as_objects_ids_or_a_values_list():

@@ -120,7 +120,9 @@ def test_more_places_in_an_open_group_go_to_the_waiting_list(admin_client, cours
     group = planned_group(course, location=location, first_in_days=30, capacity=1)
     participant_in(group)
     WaitlistEntryFactory(course=course, participant__email="wacht@example.nl")
-    response = admin_client.post(f"/admin/groepen/edit/{group.pk}/", group_form(course, location, capacity=2, min_participants=1), follow=True)
+    response = admin_client.post(
+        f"/admin/groepen/edit/{group.pk}/", group_form(course, location, capacity=2, min_participants=1), follow=True
+    )
     assert "1 plaats is aangeboden aan iemand op de wachtlijst." in response.content.decode()
     assert Offer.objects.get().group == group
 
@@ -154,7 +156,9 @@ def plan_form(first, *, count=5, frequency="weekly", duration=120):
 
 def test_plan_form_plans_all_sessions(admin_client, group):
     first = days_from_today(21)
-    response = admin_client.post(sessions_url(group), plan_form(first, count=4, frequency="biweekly", duration=90), follow=True)
+    response = admin_client.post(
+        sessions_url(group), plan_form(first, count=4, frequency="biweekly", duration=90), follow=True
+    )
     assert "4 bijeenkomsten zijn gepland." in response.content.decode()
     starts = [local_time(s.start) for s in group.sessions.order_by("start")]
     assert [(s - starts[0]).days for s in starts] == [0, 14, 28, 42]
@@ -192,7 +196,9 @@ def test_a_single_session_is_added_and_an_end_before_the_start_is_explained(admi
     assert not group.sessions.exists()
 
     response = admin_client.post(
-        sessions_url(group), {"add-date": day, "add-start_time": "19:00", "add-end_time": "21:00", "add-submit": "1"}, follow=True
+        sessions_url(group),
+        {"add-date": day, "add-start_time": "19:00", "add-end_time": "21:00", "add-submit": "1"},
+        follow=True,
     )
     assert "is toegevoegd" in response.content.decode()
     assert local_time(group.sessions.get().start).hour == 19

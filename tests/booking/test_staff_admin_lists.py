@@ -29,7 +29,9 @@ def admin_client(client, ilse):
 def groups(course, location):
     """Two groups of the course with people in them, and one of another course."""
     first = planned_group(course, location=location, first_in_days=14)
-    participant_in(first, first_name="Joëlle", last_name="van der Meer-IJzerman", email="joelle@example.nl", phone="06-12345678")
+    participant_in(
+        first, first_name="Joëlle", last_name="van der Meer-IJzerman", email="joelle@example.nl", phone="06-12345678"
+    )
     participant_in(first, first_name="Daan", last_name="=HYPERLINK(1)", email="daan@example.nl")
     second = planned_group(course, location=LocationFactory(name="De Peel", place="Deurne"), first_in_days=40, hour=10)
     participant_in(second, first_name="Fleur", last_name="de Wit", email="fleur@example.nl", status="held")
@@ -129,7 +131,10 @@ def test_xlsx_export_has_the_rows_and_is_logged(admin_client, groups):
     assert by_first_name["Bram"]["Training"] == "Beter slapen"
     assert by_first_name["Joëlle"]["Eerste bijeenkomst"].hour == 19  # Dutch clock, not UTC
     assert by_first_name["Daan"]["Achternaam"] == "=HYPERLINK(1)"  # text in a text cell, not a formula
-    assert AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT, where="aanmeldingen: export (xlsx)").count() == 4
+    assert (
+        AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT, where="aanmeldingen: export (xlsx)").count()
+        == 4
+    )
 
 
 # --- the waiting list ----------------------------------------------------------------------------
@@ -141,7 +146,9 @@ def waiting(course):
     first = WaitlistEntryFactory(course=course, participant__first_name="Anna", participant__last_name="Eerst")
     second = WaitlistEntryFactory(course=course, participant__first_name="Bas", participant__last_name="Tweede")
     WaitlistEntryFactory(course=course, participant__first_name="Carla", participant__last_name="Derde")
-    WaitlistEntryFactory(course=course, participant__first_name="Dirk", participant__last_name="Vertrokken", status="left")
+    WaitlistEntryFactory(
+        course=course, participant__first_name="Dirk", participant__last_name="Vertrokken", status="left"
+    )
     return first, second
 
 
@@ -191,7 +198,9 @@ def test_moving_someone_needs_a_reason_which_is_kept_and_shown(admin_client, ils
     assert not WaitlistMove.objects.exists()
 
     response = admin_client.post(
-        url, {"move-new_position": "1", "move-reason": "Huisarts belde: klachten nemen toe.", "move-submit": "1"}, follow=True
+        url,
+        {"move-new_position": "1", "move-reason": "Huisarts belde: klachten nemen toe.", "move-submit": "1"},
+        follow=True,
     )
 
     html = response.content.decode()
@@ -222,7 +231,13 @@ def test_opening_a_person_on_the_list_is_logged(admin_client, waiting):
 
 
 def stop_form(**fields):
-    data = {"course": "", "location": "", "message": "Tot de zomer is de groep vol.", "starts_at": "2027-05-01 09:00", "ends_at": ""}
+    data = {
+        "course": "",
+        "location": "",
+        "message": "Tot de zomer is de groep vol.",
+        "starts_at": "2027-05-01 09:00",
+        "ends_at": "",
+    }
     data.update(fields)
     return data
 

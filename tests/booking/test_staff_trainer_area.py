@@ -26,8 +26,12 @@ def sven():
 @pytest.fixture
 def own_group(course, marieke):
     trainer, _user = marieke
-    group = planned_group(course, location=LocationFactory(name="De Kastanje", place="Eindhoven"), trainers=[trainer], first_in_days=-8)
-    participant_in(group, first_name="Joëlle", last_name="van der Meer-IJzerman", email="joelle@example.nl", phone="06-12345678")
+    group = planned_group(
+        course, location=LocationFactory(name="De Kastanje", place="Eindhoven"), trainers=[trainer], first_in_days=-8
+    )
+    participant_in(
+        group, first_name="Joëlle", last_name="van der Meer-IJzerman", email="joelle@example.nl", phone="06-12345678"
+    )
     participant_in(group, first_name="Daan", last_name="Bakker", email="daan@example.nl")
     participant_in(group, status="held", first_name="Nog", last_name="Niet Betaald", email="hold@example.nl")
     participant_in(group, status="cancelled", first_name="Al", last_name="Afgemeld", email="weg@example.nl")
@@ -177,7 +181,9 @@ def test_attendance_is_saved_and_shown_again(client, marieke, own_group):
     joelle, daan = [e for e in own_group.enrollments.filter(status="confirmed").order_by("participant__last_name")]
     url = f"/medewerkers/groep/{own_group.pk}/bijeenkomst/{session.pk}/aanwezigheid/"
 
-    response = client.post(url, {f"deelnemer_{joelle.pk}": "present", f"deelnemer_{daan.pk}": "absent_notified"}, follow=True)
+    response = client.post(
+        url, {f"deelnemer_{joelle.pk}": "present", f"deelnemer_{daan.pk}": "absent_notified"}, follow=True
+    )
 
     assert "De aanwezigheid is opgeslagen." in response.content.decode()
     assert Attendance.objects.get(session=session, enrollment=joelle).status == "present"
@@ -205,7 +211,8 @@ def test_an_unknown_attendance_choice_is_refused_at_the_field_and_nothing_is_sav
     session = own_group.sessions.order_by("start").first()
     daan = own_group.enrollments.get(participant__last_name="Bakker")
     response = client.post(
-        f"/medewerkers/groep/{own_group.pk}/bijeenkomst/{session.pk}/aanwezigheid/", {f"deelnemer_{daan.pk}": "misschien"}
+        f"/medewerkers/groep/{own_group.pk}/bijeenkomst/{session.pk}/aanwezigheid/",
+        {f"deelnemer_{daan.pk}": "misschien"},
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -231,15 +238,22 @@ def test_printable_list_shows_participants_by_sessions_with_marks(client, mariek
     first, second, third = own_group.sessions.order_by("start")
     cancel_session(third)
     joelle = own_group.enrollments.get(participant__first_name="Joëlle")
-    client.post(f"/medewerkers/groep/{own_group.pk}/bijeenkomst/{first.pk}/aanwezigheid/", {f"deelnemer_{joelle.pk}": "present"})
-    client.post(f"/medewerkers/groep/{own_group.pk}/bijeenkomst/{second.pk}/aanwezigheid/", {f"deelnemer_{joelle.pk}": "absent"})
+    client.post(
+        f"/medewerkers/groep/{own_group.pk}/bijeenkomst/{first.pk}/aanwezigheid/", {f"deelnemer_{joelle.pk}": "present"}
+    )
+    client.post(
+        f"/medewerkers/groep/{own_group.pk}/bijeenkomst/{second.pk}/aanwezigheid/", {f"deelnemer_{joelle.pk}": "absent"}
+    )
 
     response = client.get(f"/medewerkers/groep/{own_group.pk}/presentielijst/")
     html = response.content.decode()
 
     assert "Presentielijst" in html and "@media print" not in html  # print styles live in the stylesheet
     row = re.search(r"<tr>\s*<th scope=\"row\">Joëlle van der Meer-IJzerman</th>(.*?)</tr>", html, re.DOTALL).group(1)
-    assert re.findall(r'<td class="attendance-grid__cell">(.*?)</td>', row) == ["A", "X"]  # the cancelled session has no column
+    assert re.findall(r'<td class="attendance-grid__cell">(.*?)</td>', row) == [
+        "A",
+        "X",
+    ]  # the cancelled session has no column
     assert "A = aanwezig" in html
     printed = AccessLogEntry.objects.filter(user=user, action=AccessLogEntry.Action.PRINT)
     assert printed.count() == 2 and {e.where for e in printed} == {f"groep {own_group.pk}: presentielijst"}

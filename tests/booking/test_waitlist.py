@@ -69,7 +69,9 @@ def sent_to(mailoutbox, address):
 # --- joining, position and order -----------------------------------------------------------------
 
 
-def test_joining_puts_someone_at_the_end_and_emails_their_personal_link(course, full_group, run_after_commit, mailoutbox):
+def test_joining_puts_someone_at_the_end_and_emails_their_personal_link(
+    course, full_group, run_after_commit, mailoutbox
+):
     waiting(course, 2)
     entry = run_after_commit(
         waitlist.join_waitlist,
@@ -101,12 +103,18 @@ def test_joining_checks_the_person_like_the_sign_up_does(course):
     assert not WaitlistEntry.objects.exists()
 
 
-def test_the_same_email_cannot_join_the_same_list_twice_and_the_message_does_not_show_it(course, run_after_commit, mailoutbox):
+def test_the_same_email_cannot_join_the_same_list_twice_and_the_message_does_not_show_it(
+    course, run_after_commit, mailoutbox
+):
     first = run_after_commit(waitlist.join_waitlist, course, person(1), consent_text_version="2027-01", now=NOW)
 
     with pytest.raises(waitlist.AlreadyOnWaitlist) as refusal:
         run_after_commit(
-            waitlist.join_waitlist, course, person(1, email="Deelnemer1@Example.nl"), consent_text_version="2027-01", now=NOW
+            waitlist.join_waitlist,
+            course,
+            person(1, email="Deelnemer1@Example.nl"),
+            consent_text_version="2027-01",
+            now=NOW,
         )
 
     assert "deelnemer1@example.nl" not in str(refusal.value.message).lower()
@@ -159,7 +167,10 @@ def test_moving_changes_the_order_and_keeps_the_reason(course):
     assert order == [d.pk, a.pk, c.pk, b.pk]
     move = WaitlistMove.objects.get(entry=d)
     assert (move.from_position, move.to_position, move.moved_by, move.reason) == (
-        4, 1, coordinator, "Verwezen met spoed door de POH-GGZ"
+        4,
+        1,
+        coordinator,
+        "Verwezen met spoed door de POH-GGZ",
     )
     assert WaitlistMove.objects.get(entry=b).to_position == 4
 

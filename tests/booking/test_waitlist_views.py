@@ -74,12 +74,12 @@ def test_the_join_page_asks_for_the_person_the_wishes_and_consent(client, live_c
     assert "Avond (begint om 17.00 uur of later)" in page
 
 
-def test_joining_shows_the_position_and_sends_the_link(client, live_course, location, django_capture_on_commit_callbacks, mailoutbox):
+def test_joining_shows_the_position_and_sends_the_link(
+    client, live_course, location, django_capture_on_commit_callbacks, mailoutbox
+):
     WaitlistEntryFactory(course=live_course)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            join_url(live_course), form_data(preferred_locations=[str(location.pk)]), follow=True
-        )
+        response = client.post(join_url(live_course), form_data(preferred_locations=[str(location.pk)]), follow=True)
 
     page = text(response)
     assert "U staat op plaats 2" in page
@@ -126,7 +126,9 @@ def test_asking_for_distances_sorts_the_locations_and_keeps_the_form(client, cou
     assert 'value="Joost"' in response.content.decode()
 
 
-def test_joining_twice_is_refused_kindly_without_showing_the_address(client, live_course, django_capture_on_commit_callbacks):
+def test_joining_twice_is_refused_kindly_without_showing_the_address(
+    client, live_course, django_capture_on_commit_callbacks
+):
     WaitlistEntryFactory(course=live_course, participant__email="fatma@example.nl")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(join_url(live_course), form_data())

@@ -37,7 +37,14 @@ def test_key_pages_have_no_serious_accessibility_violations(page, phone_page, de
     from resources.models import FactsheetPage
 
     factsheet = FactsheetPage.objects.live().filter(audience="everyone").first()
-    paths = ["/", "/trainingen/", "/trainingen/?postcode=5611", "/trainingen/mentaal-fit/", factsheet.url, "/account/login/"]
+    paths = [
+        "/",
+        "/trainingen/",
+        "/trainingen/?postcode=5611",
+        "/trainingen/mentaal-fit/",
+        factsheet.url,
+        "/account/login/",
+    ]
     for browser_page in (page, phone_page):
         for path in paths:
             browser_page.goto(demo_site + path)

@@ -25,7 +25,9 @@ def _group(capacity=6):
     from tests.factories import LocationFactory
 
     course = CoursePage.objects.get(slug="mentaal-fit")
-    location = LocationFactory(name="Wijkcentrum De Kroon", postcode="5611 AB", place="Eindhoven", address="Kroonstraat 2")
+    location = LocationFactory(
+        name="Wijkcentrum De Kroon", postcode="5611 AB", place="Eindhoven", address="Kroonstraat 2"
+    )
     return planned_group(course, location, days=50, hour=19, capacity=capacity)
 
 

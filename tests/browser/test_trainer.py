@@ -45,7 +45,11 @@ def test_trainer_registers_attendance_and_every_page_is_accessible(chromium, dem
     from booking.models import Attendance
 
     group, session = trainer_group_with_participants()
-    first = group.enrollments.filter(status="confirmed").order_by("participant__last_name", "participant__first_name").first()
+    first = (
+        group.enrollments.filter(status="confirmed")
+        .order_by("participant__last_name", "participant__first_name")
+        .first()
+    )
     context = chromium.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)

@@ -19,7 +19,11 @@ def full_group_for(course):
 
     location = course.locations.order_by("pk").first()
     group = planned_group(
-        course, location, capacity=2, min_participants=1, on=timezone.localdate() + datetime.timedelta(days=33),
+        course,
+        location,
+        capacity=2,
+        min_participants=1,
+        on=timezone.localdate() + datetime.timedelta(days=33),
         at=datetime.time(7, 15),
     )
     EnrollmentFactory.create_batch(2, group=group)

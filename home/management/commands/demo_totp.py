@@ -13,7 +13,9 @@ class Command(BaseCommand):
     help = "Toont de huidige 6-cijferige code voor de tweestapsinlog van een demo-account."
 
     def add_arguments(self, parser):
-        parser.add_argument("email", help="Het e-mailadres van het demo-account, bijvoorbeeld coordinator@groepswijzer.example.")
+        parser.add_argument(
+            "email", help="Het e-mailadres van het demo-account, bijvoorbeeld coordinator@groepswijzer.example."
+        )
 
     def handle(self, *args, email, **options):
         refuse_unless_demo_allowed()
@@ -22,9 +24,7 @@ class Command(BaseCommand):
             raise CommandError(f"Geen account met e-mailadres {email}. / No account with this email address.")
         authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
         if authenticator is None:
-            raise CommandError(
-                f"{user.email} heeft geen tweestapsinlog. / This account has no two-step login."
-            )
+            raise CommandError(f"{user.email} heeft geen tweestapsinlog. / This account has no two-step login.")
         # Only the public demo secret: this command must never reveal a code of a real account.
         if decrypt(authenticator.data["secret"]) != DEMO_TOTP_SECRET:
             raise CommandError(
@@ -32,4 +32,6 @@ class Command(BaseCommand):
             )
         code, seconds_left = current_totp_code(DEMO_TOTP_SECRET)
         self.stdout.write(code)
-        self.stderr.write(f"Nog {seconds_left} seconden geldig; elke code werkt maar één keer. / Valid for {seconds_left} s, once.")
+        self.stderr.write(
+            f"Nog {seconds_left} seconden geldig; elke code werkt maar één keer. / Valid for {seconds_left} s, once."
+        )

@@ -29,9 +29,11 @@ class Command(BaseCommand):
             out.write(self.style.SUCCESS(f"Demo-inhoud geladen / demo content loaded ({seconds:.1f} s)."))
             out.write(f"  Nieuw / created: {made}")
         else:
-            out.write(self.style.SUCCESS(
-                "De demo-inhoud stond er al; er is niets veranderd. / The demo content was already there; nothing changed."
-            ))
+            out.write(
+                self.style.SUCCESS(
+                    "De demo-inhoud stond er al; er is niets veranderd. / The demo content was already there; nothing changed."
+                )
+            )
         counts = demo_counts()
         out.write(
             f"  Nu / now: {counts['pages']} pagina's (waarvan {counts['courses']} trainingen), "
