@@ -2,7 +2,7 @@ from allauth.account.views import SignupView
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from booking.selfservice import dashboard_items
+from booking.selfservice.personal import dashboard_items
 
 from . import roles, services
 from .forms import ProfessionalSignupForm

@@ -24,6 +24,13 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from booking.payments import online
+from booking.payments.gateway import configured_gateway
+from booking.services.errors import BookingError, GroupFull
+from booking.services.places import cancel_enrollment, confirm_enrollment, hold_places
+from booking.services.planning import plan_sessions
+from courses.models import CourseIndexPage, CoursePage
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -121,8 +128,6 @@ def build_groups(args):
     from wagtail.models import Page
 
     from booking.models import Location, TrainingGroup
-    from booking.services import plan_sessions
-    from courses.models import CourseIndexPage, CoursePage
     from home.models import HomePage
 
     home = Page.get_first_root_node().add_child(
@@ -240,9 +245,8 @@ def pay_online(enrollments, fake, gateway, tally):
     from django.db import OperationalError
 
     from booking.models import Payment
-    from booking.payments import services as payments
 
-    payment = payments.start_online_payment(
+    payment = online.start_online_payment(
         enrollments,
         gateway=gateway,
         redirect_url_for=lambda p: "http://bench.invalid/betalen/terug/",
@@ -253,7 +257,7 @@ def pay_online(enrollments, fake, gateway, tally):
     for _ in range(2):
         while True:
             try:
-                payment, changed = payments.sync_payment(payment, gateway=gateway, actor="webhook", nowait=True)
+                payment, changed = online.sync_payment(payment, gateway=gateway, actor="webhook", nowait=True)
             except OperationalError:
                 tally.add(busy=1)
                 time.sleep(0.01)
@@ -267,17 +271,13 @@ def pay_online(enrollments, fake, gateway, tally):
 def worker(index, args, group_pks, clock, tally, emails, fake=None):
     from django.db import connections
 
-    from booking.exceptions import BookingError, GroupFull
     from booking.models import TrainingGroup
-    from booking.services import cancel_enrollment, confirm_enrollment, hold_places
 
     rng = random.Random(args.seed + index)
     latencies, errors, mine, payment_latencies = [], [], [], []
     gateway = None
     if fake is not None:
-        from booking.payments import mollie
-
-        gateway = mollie.gateway()  # one per thread: the HTTP session is not shared
+        gateway = configured_gateway()  # one per thread: the HTTP session is not shared
     try:
         groups = {group.pk: group for group in TrainingGroup.objects.select_related("course").filter(pk__in=group_pks)}
         clock.wait_for_start()

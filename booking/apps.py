@@ -6,4 +6,9 @@ class BookingConfig(AppConfig):
     verbose_name = "Planning en aanmelding"
 
     def ready(self):
-        from . import emails  # noqa: F401  (registers the email builders)
+        # Each journey registers the builders of its emails (``services.notifications.email_kind``).
+        from .payments import emails as payment_emails  # noqa: F401
+        from .selfservice import emails as selfservice_emails  # noqa: F401
+        from .signup import emails as signup_emails  # noqa: F401
+        from .staff import emails as staff_emails  # noqa: F401
+        from .waitlist import emails as waitlist_emails  # noqa: F401

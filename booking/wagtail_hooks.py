@@ -1,15 +1,17 @@
-"""The coordinators' "Planning" menu in the Wagtail admin: groups, enrollments, waiting list, stops, access log."""
+"""The coordinators' "Planning" menu in the Wagtail admin: groups, enrollments, waiting list, stops, payments, access log."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail_modeladmin.options import modeladmin_register
 
-from .admin_access_log import AccessLogViewSet
-from .admin_enrollments import EnrollmentAdmin
-from .admin_groups import GroupViewSet
-from .admin_stops import RegistrationStopViewSet
-from .admin_waitlist import WaitlistViewSet
+from booking.payments.admin import PaymentAdmin
+from booking.payments.admin import admin_urls as payment_admin_urls
+from booking.staff.access_log import AccessLogViewSet
+from booking.staff.enrollments import EnrollmentAdmin
+from booking.staff.groups import GroupViewSet
+from booking.staff.stops import RegistrationStopViewSet
+from booking.waitlist.admin import WaitlistViewSet
 
 PLANNING_MENU_HOOK = "register_planning_menu_item"
 
@@ -48,4 +50,14 @@ def register_planning_log_actions(actions):
     actions.register_action("booking.group.cancel", _("Groep afgezegd"), _("Groep afgezegd"))
 
 
-from . import wagtail_hooks_payments  # noqa: E402,F401  (payments in the admin)
+modeladmin_register(PaymentAdmin)
+
+
+@hooks.register(PLANNING_MENU_HOOK)
+def payments_menu_item():
+    return PaymentAdmin().get_menu_item(order=6)
+
+
+@hooks.register("register_admin_urls")
+def payment_action_urls():
+    return payment_admin_urls()

@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from .models import CoursePage
+from booking.models import TrainingGroup
 
 
 @dataclass
 class CourseResult:
-    course: CoursePage
+    course: object  # a CoursePage
     nearest: object = None  # booking.Location
     distance_km: float | None = None
     online: bool = False
@@ -32,13 +32,9 @@ def courses_with_groups(*, free_places=False, weeks=None, now=None):
     `weeks`: a group, open or planned, whose first session starts within that
     many weeks. Given both, one and the same group must meet both.
     """
-    from booking.models import TrainingGroup
-    from booking.stops import group_stopped_q
-
     now = now or timezone.now()
     if free_places:
-        groups = TrainingGroup.objects.open_for_signup(now).with_places_left(now).filter(places_left__gt=0)
-        groups = groups.exclude(group_stopped_q(now))
+        groups = TrainingGroup.objects.bookable(now)
     else:
         groups = TrainingGroup.objects.with_first_start().filter(
             status__in=[TrainingGroup.Status.OPEN, TrainingGroup.Status.PLANNED], first_start__gt=now
@@ -48,22 +44,15 @@ def courses_with_groups(*, free_places=False, weeks=None, now=None):
     return groups.order_by().values("course_id")
 
 
-def find_courses(index_page, form):
-    """Trainings under ``index_page`` that match the valid parts of ``form``.
+def find_courses(courses, form):
+    """The trainings of `courses` (live course pages) that match the valid parts of ``form``.
 
     Invalid fields are ignored (the form shows their errors), so a typo in the
     postcode never hides the whole catalogue. With a known postcode, each
     training shows its nearest location and trainings are ordered nearest
     first; online-only trainings come after those with a location in reach.
     """
-    courses = (
-        CoursePage.objects.child_of(index_page)
-        .live()
-        .public()
-        .specific()
-        .prefetch_related("themes", "locations")
-        .order_by("title")
-    )
+    courses = courses.prefetch_related("themes", "locations").order_by("title")
     total = courses.count()
     data = {}
     if form.is_bound:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking import geo
 
-from .models import Audience, Delivery, Theme
+from .catalogue import Audience, Delivery, Theme
 
 DISTANCE_CHOICES = [
     ("", _("Elke afstand")),
@@ -41,7 +41,49 @@ class PostcodeField(forms.CharField):
         return None
 
 
-class CourseFilterForm(forms.Form):
+class PostcodeAreaForm(forms.Form):
+    """A form with a postcode that decides distances: `place` is its PC4 area, or None.
+
+    The one place where a typed postcode becomes an area: a postcode we do
+    not know gets a Dutch message at the field, and the rest of the form
+    still works.
+    """
+
+    error_css_class = "has-error"
+
+    def clean(self):
+        cleaned = super().clean()
+        postcode = cleaned.get("postcode")
+        cleaned["place"] = None
+        if postcode:
+            place = geo.find_place(postcode)
+            if place is None:
+                self.add_error(
+                    "postcode",
+                    _("Postcode %(postcode)s kennen we niet. Probeer de postcode van een plaats in de buurt.")
+                    % {"postcode": postcode},
+                )
+            cleaned["place"] = place
+        return cleaned
+
+    @property
+    def place(self):
+        if not self.is_bound or not self.is_valid():
+            return None
+        return self.cleaned_data.get("place")
+
+
+class GroupPostcodeForm(PostcodeAreaForm):
+    """On the course page: a postcode to list the nearest location first. GET, so the sorted page has a URL."""
+
+    postcode = PostcodeField(label=_("Uw postcode"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "groep_%s")
+        super().__init__(*args, **kwargs)
+
+
+class CourseFilterForm(PostcodeAreaForm):
     """The course finder. GET only, so every search has a URL that can be shared."""
 
     postcode = PostcodeField(label=_("Uw postcode"), required=False, help_text=_("Bijvoorbeeld 5611 AB of 5611."))
@@ -67,22 +109,9 @@ class CourseFilterForm(forms.Form):
         error_messages={"invalid_choice": _("Kies 4, 8 of 12 weken, of 'maakt niet uit'.")},
     )
 
-    error_css_class = "has-error"
-
     def clean(self):
         cleaned = super().clean()
-        postcode = cleaned.get("postcode")
-        cleaned["place"] = None
-        if postcode:
-            place = geo.find_place(postcode)
-            if place is None:
-                self.add_error(
-                    "postcode",
-                    _("Postcode %(postcode)s kennen we niet. Probeer de postcode van een plaats in de buurt.")
-                    % {"postcode": postcode},
-                )
-            cleaned["place"] = place
-        if cleaned.get("distance") and not postcode and "postcode" not in self.errors:
+        if cleaned.get("distance") and not cleaned.get("postcode") and "postcode" not in self.errors:
             self.add_error("postcode", _("Vul uw postcode in om op afstand te zoeken."))
         return cleaned
 

@@ -1,11 +1,16 @@
+"""Courses app models: the finder (CourseIndexPage), one page per training (CoursePage), its questions.
+
+The catalogue's vocabulary (themes, trainers, audiences, delivery) lives in ``courses.catalogue``.
+"""
+
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -13,66 +18,16 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from booking.payments.fields import PaymentProvidersField
+from booking.models import Frequency
+from booking.models.fields import PaymentProvidersField
+from booking.services import availability
 from home.blocks import BodyBlock
 
+from .catalogue import Audience, Delivery, Theme, Trainer
+from .finder import find_courses
+from .forms import CourseFilterForm, GroupPostcodeForm
 
-class Theme(models.Model):
-    """What a training is about: stress, mood, communication, resilience…"""
-
-    name = models.CharField(_("naam"), max_length=80, unique=True)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
-    description = models.CharField(_("omschrijving"), max_length=200, blank=True)
-
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
-
-    class Meta:
-        verbose_name = _("thema")
-        verbose_name_plural = _("thema's")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.name)
-        super().save(*args, **kwargs)
-
-
-class Trainer(models.Model):
-    """A person who leads groups. Shown on course pages by name and profession only."""
-
-    name = models.CharField(_("naam"), max_length=150)
-    profession = models.CharField(_("beroep"), max_length=150, help_text=_("Bijvoorbeeld: psychosociaal therapeut."))
-    bio = models.TextField(_("korte introductie"), max_length=600, blank=True)
-    photo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("foto"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    user = models.OneToOneField(
-        "accounts.User",
-        verbose_name=_("account"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="trainer",
-        help_text=_("Het account waarmee deze trainer inlogt om de eigen groepen te zien."),
-    )
-
-    panels = [FieldPanel("name"), FieldPanel("profession"), FieldPanel("bio"), FieldPanel("photo"), FieldPanel("user")]
-
-    class Meta:
-        verbose_name = _("trainer")
-        verbose_name_plural = _("trainers")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
+__all__ = ["Audience", "CourseIndexPage", "CoursePage", "Delivery", "SuitabilityQuestion", "Theme", "Trainer"]
 
 
 class CourseIndexPage(Page):
@@ -87,33 +42,12 @@ class CourseIndexPage(Page):
         verbose_name = _("overzicht trainingen")
 
     def get_context(self, request, *args, **kwargs):
-        from .finder import find_courses
-        from .forms import CourseFilterForm
-
         context = super().get_context(request, *args, **kwargs)
         form = CourseFilterForm(request.GET or None)
+        courses = CoursePage.objects.child_of(self).live().public().specific()
         context["filter_form"] = form
-        context["search"] = find_courses(self, form)
+        context["search"] = find_courses(courses, form)
         return context
-
-
-class Audience(models.TextChoices):
-    ADULTS = "adults", _("Volwassenen (18+)")
-    YOUNG_ADULTS = "young_adults", _("Jongvolwassenen (18 tot 27 jaar)")
-    SENIORS = "seniors", _("Ouderen (65+)")
-
-
-class Delivery(models.TextChoices):
-    IN_PERSON = "in_person", _("Op locatie")
-    ONLINE = "online", _("Online")
-    BLENDED = "blended", _("Op locatie en online (blended)")
-
-
-class Frequency(models.TextChoices):
-    WEEKLY = "weekly", _("elke week")
-    BIWEEKLY = "biweekly", _("om de week")
-    THREE_WEEKS = "every_3_weeks", _("elke 3 weken")
-    FOUR_WEEKS = "every_4_weeks", _("elke 4 weken")
 
 
 class CoursePage(Page):
@@ -309,10 +243,27 @@ class CoursePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["course_locations"] = sorted(self.locations.all(), key=lambda loc: (loc.is_online, loc.place, loc.name))
         context["course_index"] = self.get_parent().specific
-        from booking.views.signup import course_page_context
-
-        context.update(course_page_context(self, request))
+        context.update(self.groups_context(request))
         return context
+
+    def groups_context(self, request):
+        """The groups, per location, nearest first when the visitor gave a postcode (for this page and step 1).
+
+        The postcode comes as GET, so a sorted list has a URL.
+        """
+        form = GroupPostcodeForm(request.GET if "postcode" in request.GET else None)
+        if self.pk is None:
+            # A preview of a page that was never saved has no groups (and no waiting list) yet.
+            return {
+                "group_search_form": form,
+                "group_listing": availability.GroupListing(course=self),
+                "waitlist_url": None,
+            }
+        return {
+            "group_search_form": form,
+            "group_listing": availability.group_listing(self, place=form.place),
+            "waitlist_url": reverse("waitlist:join", kwargs={"course_id": self.pk}),
+        }
 
 
 class SuitabilityQuestion(Orderable):

@@ -3,8 +3,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from booking.models import Location
-
-from .models import Theme, Trainer
+from courses.models import Theme, Trainer
 
 
 class ThemeViewSet(SnippetViewSet):

@@ -24,12 +24,12 @@ urlpatterns = [
     path("zoeken/", home_views.search, name="search"),
     path("account/", include("allauth.urls")),
     path("mijn-account/", include("accounts.urls")),
-    path("aanmelden/", include("booking.urls_signup")),
-    path("wachtlijst/", include("booking.urls_waitlist")),
-    path("mijn-aanmelding/", include("booking.urls_selfservice")),
-    path("medewerkers/", include("booking.urls_staff")),
-    path("agenda/", include("booking.urls_feeds")),
-    path("betalen/", include("booking.urls_payments")),
+    path("aanmelden/", include("booking.signup.urls")),
+    path("wachtlijst/", include("booking.waitlist.urls")),
+    path("mijn-aanmelding/", include("booking.selfservice.urls")),
+    path("medewerkers/", include("booking.staff.urls")),
+    path("agenda/", include("booking.staff.feed_urls")),
+    path("betalen/", include("booking.payments.urls")),
 ]
 
 if settings.DEBUG:

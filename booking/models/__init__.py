@@ -1,16 +1,22 @@
 """Booking models, one module per part of the domain; import them from here."""
 
-from .attendance import AccessLogEntry, Attendance, OutgoingEmail
-from .enrollments import Enrollment, Participant, takes_a_place
-from .groups import Session, SignupClosedReason, TrainingGroup
+from booking.models.enrollments import Enrollment, Participant, takes_a_place
+
+from .access_log import AccessLogEntry
+from .attendance import Attendance
+from .emails import OutgoingEmail
+from .groups import WEEKS_BETWEEN, Frequency, Session, SignupClosedReason, TrainingGroup
 from .locations import Location
 from .payments import Payment, PaymentEvent, Refund
-from .waitlist import Offer, PartOfDay, RegistrationStop, WaitlistEntry, WaitlistMove
+from .stops import RegistrationStop
+from .waitlist import Offer, PartOfDay, WaitlistEntry, WaitlistMove
 
 __all__ = [
+    "WEEKS_BETWEEN",
     "AccessLogEntry",
     "Attendance",
     "Enrollment",
+    "Frequency",
     "Location",
     "Offer",
     "OutgoingEmail",

@@ -16,7 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import geo
+from booking import geo
+
+from ..clock import local_year
 
 ADULT_AGE = 18
 # No 0/O, 1/I/L: a reference is read aloud on the phone and typed over from paper.
@@ -28,9 +30,21 @@ def new_reference():
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
-def is_old_enough(birth_year, min_age, year):
-    """Age is judged by year of birth only: whoever turns `min_age` this year may join."""
-    return year - birth_year >= min_age
+def age_refusal(birth_year, *, now, min_age=ADULT_AGE):
+    """Why someone born in `birth_year` cannot join a training for `min_age` and older at `now`, or None.
+
+    The one age rule, used by the model, the sign-up, the waiting list and
+    every form. Age is judged by year of birth only, on the Dutch calendar:
+    whoever turns `min_age` this year may join. Every training is for adults,
+    so `min_age` is never below 18. A year in the future is a typing error.
+    """
+    min_age = max(min_age or ADULT_AGE, ADULT_AGE)
+    year = local_year(now)
+    if birth_year > year:
+        return _("Vul het jaar in waarin u geboren bent, bijvoorbeeld 1980.")
+    if year - birth_year < min_age:
+        return _("Deze training is voor mensen van %(age)s jaar en ouder.") % {"age": min_age}
+    return None
 
 
 def takes_a_place(now, prefix=""):
@@ -100,12 +114,6 @@ class Participant(models.Model):
                 self.postcode = str(geo.parse_postcode(self.postcode))
             except ValidationError as error:
                 errors["postcode"] = error.messages
-        if self.birth_year:
-            year = timezone.localdate().year
-            if self.birth_year > year:
-                errors["birth_year"] = [_("Vul uw geboortejaar in, bijvoorbeeld 1980.")]
-            elif not is_old_enough(self.birth_year, ADULT_AGE, year):
-                errors["birth_year"] = [_("U moet 18 jaar of ouder zijn om mee te doen aan een groepstraining.")]
         if self.gp_letter_consent and not self.gp_practice:
             errors["gp_practice"] = [_("Vul de naam van uw huisartsenpraktijk in. Dan kunnen wij de brief sturen.")]
         if errors:
@@ -121,6 +129,10 @@ class Enrollment(models.Model):
         COMPLETED = "completed", _("afgerond")
         CANCELLED = "cancelled", _("geannuleerd")
         EXPIRED = "expired", _("verlopen")
+
+    # A place that is going on (held or confirmed), and one whose dates stay in the calendar.
+    ACTIVE = (Status.HELD, Status.CONFIRMED)
+    KEEPS_DATES = (Status.HELD, Status.CONFIRMED, Status.COMPLETED)
 
     group = models.ForeignKey(
         "booking.TrainingGroup", verbose_name=_("groep"), on_delete=models.PROTECT, related_name="enrollments"
@@ -158,6 +170,12 @@ class Enrollment(models.Model):
 
     def __str__(self):
         return f"{self.reference}: {self.participant} ({self.get_status_display()})"
+
+    def state_at(self, now=None):
+        """The status as it is at `now`: a hold whose time ran out is "expired", whether or not the sweep ran."""
+        if self.status == self.Status.HELD and not self.is_live_hold(now):
+            return self.Status.EXPIRED
+        return self.Status(self.status)
 
     def is_live_hold(self, now=None):
         """A hold that still keeps its place."""

@@ -7,14 +7,31 @@ derived from its enrollments, so the two can never disagree.
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Min, OuterRef, Q, Subquery
+from django.db.models import ExpressionWrapper, F, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from .enrollments import Enrollment, takes_a_place
+from booking.models.enrollments import Enrollment, takes_a_place
+
+from .stops import RegistrationStop
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", _("elke week")
+    BIWEEKLY = "biweekly", _("om de week")
+    THREE_WEEKS = "every_3_weeks", _("elke 3 weken")
+    FOUR_WEEKS = "every_4_weeks", _("elke 4 weken")
+
+
+WEEKS_BETWEEN = {
+    Frequency.WEEKLY: 1,
+    Frequency.BIWEEKLY: 2,
+    Frequency.THREE_WEEKS: 3,
+    Frequency.FOUR_WEEKS: 4,
+}
 
 
 class SignupClosedReason(models.TextChoices):
@@ -56,15 +73,40 @@ class TrainingGroupQuerySet(models.QuerySet):
         )
         return self.annotate(first_start=Subquery(first, output_field=models.DateTimeField()))
 
+    @staticmethod
+    def _open_for_signup_q(now):
+        """On querysets with `first_start`: signing up is open (the SQL side of `signup_closed_reason`)."""
+        return (
+            Q(status=TrainingGroup.Status.OPEN)
+            & (Q(signup_deadline__isnull=True) | Q(signup_deadline__gt=now))
+            & (Q(first_start__isnull=True) | Q(first_start__gt=now))
+        )
+
     def open_for_signup(self, now=None):
         """Groups someone may sign up for at `now`, full or not (the same rule as `signup_closed_reason`)."""
         now = now or timezone.now()
+        return self.with_first_start().filter(self._open_for_signup_q(now))
+
+    def with_bookable(self, now=None):
+        """Annotate `places_left`, `first_start` and `bookable`: whether someone can sign up for the group at `now`.
+
+        The one definition of "bookable", used by the finder, the course page,
+        the sign-up, alternatives, the waiting list and its offers: signing up
+        is open (status open, the deadline and the first session still ahead),
+        no registration stop is in force for the course, the location or both,
+        and at least one place is left.
+        """
+        now = now or timezone.now()
+        rule = self._open_for_signup_q(now) & Q(places_left__gt=0) & ~RegistrationStop.covers_group_q(now)
         return (
-            self.with_first_start()
-            .filter(status=TrainingGroup.Status.OPEN)
-            .filter(Q(signup_deadline__isnull=True) | Q(signup_deadline__gt=now))
-            .filter(Q(first_start__isnull=True) | Q(first_start__gt=now))
+            self.with_places_left(now)
+            .with_first_start()
+            .annotate(bookable=ExpressionWrapper(rule, output_field=models.BooleanField()))
         )
+
+    def bookable(self, now=None):
+        """The groups someone can sign up for at `now` (see `with_bookable`), with their places left."""
+        return self.with_bookable(now).filter(bookable=True)
 
 
 class TrainingGroup(models.Model):

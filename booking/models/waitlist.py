@@ -7,7 +7,8 @@ enrollment whose hold runs until the offer expires, so the one capacity rule
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Count, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,37 @@ class PartOfDay(models.TextChoices):
 def new_rank():
     # Later joiners stand further back; moves by hand put a rank between two others.
     return timezone.now().timestamp()
+
+
+class WaitlistEntryQuerySet(models.QuerySet):
+    def active(self):
+        """People who are on the list: waiting, or with an open offer."""
+        return self.filter(status__in=WaitlistEntry.ACTIVE)
+
+    def with_position(self):
+        """Annotate `position`: 1 for the first person on the course's list, and so on; None when not on it.
+
+        The one definition of a place in line, used by the person's own page,
+        the expected wait, the office's listing and moves by hand. Only active
+        entries (waiting, or with an open offer) count, in the order of `rank`
+        (ties by id). One subquery, so a listing of many entries is one query.
+        """
+        ahead = (
+            WaitlistEntry.objects.filter(course=OuterRef("course"), status__in=WaitlistEntry.ACTIVE)
+            .filter(Q(rank__lt=OuterRef("rank")) | Q(rank=OuterRef("rank"), pk__lt=OuterRef("pk")))
+            .order_by()
+            .values("course")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        counted = Coalesce(Subquery(ahead, output_field=models.IntegerField()), 0) + 1
+        return self.annotate(
+            position=Case(
+                When(status__in=WaitlistEntry.ACTIVE, then=counted),
+                default=None,
+                output_field=models.IntegerField(),
+            )
+        )
 
 
 class WaitlistEntry(models.Model):
@@ -55,6 +87,10 @@ class WaitlistEntry(models.Model):
     check_sent_at = models.DateTimeField(_("laatste 'wacht u nog?'-mail"), null=True, blank=True)
     check_answered_at = models.DateTimeField(_("laatste antwoord op 'wacht u nog?'"), null=True, blank=True)
 
+    ACTIVE = (Status.WAITING, Status.OFFERED)
+
+    objects = WaitlistEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("plek op de wachtlijst")
         verbose_name_plural = _("wachtlijst")
@@ -65,7 +101,7 @@ class WaitlistEntry(models.Model):
 
     @property
     def is_active(self):
-        return self.status in (self.Status.WAITING, self.Status.OFFERED)
+        return self.status in self.ACTIVE
 
 
 class WaitlistMove(models.Model):
@@ -126,64 +162,3 @@ class Offer(models.Model):
 
     def __str__(self):
         return f"{self.entry} → {self.group}"
-
-
-class RegistrationStop(models.Model):
-    """Aanmeldstop: registration closed for a course, a location, or one course at one location."""
-
-    course = models.ForeignKey(
-        "courses.CoursePage",
-        verbose_name=_("training"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="registration_stops",
-        help_text=_("Leeg: voor alle trainingen op de locatie."),
-    )
-    location = models.ForeignKey(
-        "booking.Location",
-        verbose_name=_("locatie"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="registration_stops",
-        help_text=_("Leeg: voor de training op alle locaties."),
-    )
-    message = models.TextField(
-        _("bericht voor bezoekers"),
-        max_length=600,
-        help_text=_("Waarom kan aanmelden nu niet, en tot wanneer? Schrijf in eenvoudige taal."),
-    )
-    starts_at = models.DateTimeField(_("geldt vanaf"), default=timezone.now)
-    ends_at = models.DateTimeField(
-        _("geldt tot"), null=True, blank=True, help_text=_("Leeg: tot de stop wordt opgeheven.")
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("aanmeldstop")
-        verbose_name_plural = _("aanmeldstops")
-        ordering = ["-starts_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(course__isnull=False) | Q(location__isnull=False),
-                name="booking_stop_has_course_or_location",
-                violation_error_message=_("Kies een training, een locatie, of allebei."),
-            ),
-            models.CheckConstraint(
-                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
-                name="booking_stop_ends_after_start",
-                violation_error_message=_("Het einde van de aanmeldstop moet na het begin liggen."),
-            ),
-        ]
-
-    def __str__(self):
-        parts = [str(part) for part in (self.course and self.course.title, self.location) if part]
-        return _("Aanmeldstop: %(what)s") % {"what": ", ".join(parts)}
-
-    @classmethod
-    def active_q(cls, now):
-        return Q(starts_at__lte=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))

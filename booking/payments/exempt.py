@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from . import PaymentProvider, register
+from booking.payments.providers import PaymentProvider, register
 
 
 @register

@@ -3,7 +3,9 @@
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from . import PaymentProvider, register
+from booking.payments.providers import PaymentProvider, register
+from booking.services.money import record_offline_payment
+from booking.services.places import confirm_party
 
 
 @register
@@ -19,12 +21,8 @@ class OfflineProvider(PaymentProvider):
     def start(self, request, enrollments):
         from django.db import transaction
 
-        from booking.signup import confirm_signup
-
-        from .services import record_offline_payment
-
         with transaction.atomic():
-            confirm_signup(enrollments[0].party, payment=self.name)
+            confirm_party(enrollments[0].party, payment=self.name)
             # An open payment the coordinator marks paid when the money is in.
             record_offline_payment(enrollments)
         return redirect("signup:done", group_id=enrollments[0].group_id)

@@ -21,8 +21,12 @@ from pathlib import Path
 from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.text import slugify
+from fpdf import FPDF
 
-from ..models import Payment, Refund, Session
+from booking.models import Payment, Refund, Session
+from booking.payments.gateway import method_label
+from booking.payments.lifecycle import payment_for_enrollment
+from home.organisation import OrganisationSettings
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
@@ -63,7 +67,6 @@ class ReceiptAttachment:
 
 def receipt_attachments(enrollment):
     """[(filename, bytes, "application/pdf")] for a confirmation email: the receipt when the place was paid for."""
-    from .services import payment_for_enrollment
 
     payment = payment_for_enrollment(enrollment)
     if not has_receipt(payment):
@@ -121,7 +124,6 @@ def _local_date(value):
 
 
 def _method(payment):
-    from .mollie import method_label
 
     if payment.provider == Payment.Provider.MOLLIE:
         method = method_label(payment.method) or "online"
@@ -131,10 +133,6 @@ def _method(payment):
 
 def receipt_pdf(payment):
     """The receipt of a paid payment as PDF bytes."""
-    from fpdf import FPDF
-
-    from home.models import OrganisationSettings
-
     with translation.override("nl"):
         organisation = OrganisationSettings.load()
         group = payment.group

@@ -7,9 +7,10 @@ cancelling now means for the money) or "cancelled" (what happens with it).
 from django import template
 from django.urls import reverse
 
-from booking import links
 from booking.models import Payment, Refund
-from booking.payments import mollie, receipts, services
+from booking.payments import gateway, lifecycle, receipts
+from booking.services import links
+from booking.services.money import euro
 
 register = template.Library()
 
@@ -17,7 +18,7 @@ register = template.Library()
 @register.filter
 def money(amount):
     """ "€ 35,00", also for nothing ("€ 0,00"): for amounts that are sums, not prices."""
-    return services.euro(amount or 0)
+    return euro(amount or 0)
 
 
 @register.filter
@@ -29,7 +30,7 @@ def status_label(code):
 
 @register.inclusion_tag("booking/payments/includes/panel.html")
 def payment_panel(enrollment, token, where="manage", within=None):
-    payment = services.payment_for_enrollment(enrollment)
+    payment = lifecycle.payment_for_enrollment(enrollment)
     context = {"where": where, "payment": payment, "within": within, "enrollment": enrollment}
     if payment is None:
         return context
@@ -46,10 +47,10 @@ def payment_panel(enrollment, token, where="manage", within=None):
         lost=payment.status == Payment.Status.PAID and payment.place == Payment.Place.LOST,
         refunds=mine,
         share=min(payment.per_place, payment.refundable_amount()),
-        method=mollie.method_label(payment.method) if payment.provider == Payment.Provider.MOLLIE else payment.method,
+        method=gateway.method_label(payment.method) if payment.provider == Payment.Provider.MOLLIE else payment.method,
         receipt_url=(reverse("payments:receipt", kwargs={"token": token}) if receipts.has_receipt(payment) else ""),
         choice_url=(
-            reverse("payments:choice", kwargs={"token": links.make_token(mollie.PAYMENT_LINK, payment.pk)})
+            reverse("payments:choice", kwargs={"token": links.make_token(links.PAYMENT_LINK, payment.pk)})
             if payment.place == Payment.Place.LOST
             else ""
         ),

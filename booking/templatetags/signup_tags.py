@@ -2,9 +2,11 @@
 
 from django import template
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from booking.services import money
 
 register = template.Library()
 
@@ -43,4 +45,4 @@ def euro(amount):
     """ "€ 35,00"; nothing to pay is said in words."""
     if not amount:
         return _("gratis")
-    return "€\u00a0" + number_format(amount, 2, use_l10n=True)
+    return money.euro(amount)

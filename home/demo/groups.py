@@ -8,9 +8,10 @@ import datetime
 
 from django.utils import timezone
 
-from booking import consent, services
+from booking.clock import LOCAL_TZ
 from booking.models import Attendance, Enrollment, Participant, RegistrationStop, TrainingGroup, WaitlistEntry
-from booking.services import LOCAL_TZ
+from booking.services import consent, places, planning
+from courses.models import SuitabilityQuestion
 
 # Suitability questions every demo course asks at sign-up.
 QUESTIONS = [
@@ -102,7 +103,6 @@ STOPPED_GROUP = "com-woensel"
 
 def add_questions(page):
     """Suitability questions for a course page that is being created (no revision of their own)."""
-    from courses.models import SuitabilityQuestion
 
     page.suitability_questions = [
         SuitabilityQuestion(question=question, fitting_answer=answer, advice=advice, sort_order=number)
@@ -145,9 +145,9 @@ def ensure_groups(course_pages, locations, trainers, tally):
         group = TrainingGroup.objects.create(
             course=course, location=locations[location_key], status=TrainingGroup.Status.OPEN
         )
-        services.set_trainers(group, list(course.trainers.all()))
+        planning.set_trainers(group, list(course.trainers.all()))
         first = _first_start(today, weeks, weekday, clock)
-        services.plan_sessions(group, first_start=first)
+        planning.plan_sessions(group, first_start=first)
         if weeks > 0:
             group.signup_deadline = first - datetime.timedelta(days=2)
         group.save()
@@ -169,8 +169,8 @@ def ensure_groups(course_pages, locations, trainers, tally):
                     confirmed_at=first - datetime.timedelta(days=20),
                 )
             else:
-                held = services.hold_places(group, [data], consent_text_version=consent.VERSION, now=now)
-                services.confirm_enrollment(held[0], now=now)
+                held = places.hold_places(group, [data], consent_text_version=consent.VERSION, now=now)
+                places.confirm_enrollment(held[0], now=now)
             tally.add("enrollments")
         if status != "open":
             group.status = status

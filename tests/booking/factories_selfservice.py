@@ -2,8 +2,8 @@
 
 import datetime
 
-from booking.links import make_token
-from booking.services import plan_sessions
+from booking.services.links import make_token
+from booking.services.planning import plan_sessions
 from tests.booking.factories import (
     AMSTERDAM,
     EnrollmentFactory,

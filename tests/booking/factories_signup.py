@@ -7,7 +7,7 @@ import datetime
 
 from django.utils import timezone
 
-from booking.services import plan_sessions
+from booking.services.planning import plan_sessions
 from courses.models import SuitabilityQuestion
 from tests.booking.factories import AMSTERDAM, EnrollmentFactory, TrainingGroupFactory
 from tests.factories import CoursePageFactory, LocationFactory

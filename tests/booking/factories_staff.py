@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.permissions import ensure_role_groups
-from booking.services import LOCAL_TZ, plan_sessions
+from booking.clock import LOCAL_TZ
+from booking.services.planning import plan_sessions
 from tests.booking.factories import EnrollmentFactory, ParticipantFactory, TrainingGroupFactory
 from tests.factories import LocationFactory, TrainerFactory, UserFactory
 

@@ -6,7 +6,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from booking.models import PartOfDay, WaitlistEntry
-from booking.services import plan_sessions
+from booking.services.planning import plan_sessions
 from tests.booking.factories import (
     AMSTERDAM,
     NOW,

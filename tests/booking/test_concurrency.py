@@ -11,9 +11,10 @@ from collections import Counter
 import pytest
 from django.db import connections
 
-from booking.exceptions import AlreadyEnrolled, GroupFull
 from booking.models import Enrollment, Participant, TrainingGroup
-from booking.services import hold_places, places_left
+from booking.services.availability import places_left
+from booking.services.errors import AlreadyEnrolled, GroupFull
+from booking.services.places import hold_places
 from tests.booking.factories import NOW, EnrollmentFactory, TrainingGroupFactory, person
 
 # Real threads need committed data: these tests are transactional, with the

@@ -7,7 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from booking.models import SignupClosedReason, TrainingGroup
-from booking.services import cancel_enrollment, plan_sessions
+from booking.services import planning
+from booking.services.places import cancel_enrollment
+from booking.services.planning import plan_sessions
 from tests.booking.factories import AMSTERDAM, NOW, EnrollmentFactory, TrainingGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,26 +134,25 @@ def test_groups_start_and_complete_with_time_and_places_complete_with_them(db):
 
     from django.utils import timezone
 
-    from booking import services
     from booking.models import Enrollment, TrainingGroup
     from tests.booking.factories import EnrollmentFactory
 
     enrollment = EnrollmentFactory(status=Enrollment.Status.CONFIRMED)
     group = enrollment.group
     if not group.sessions.exists():
-        services.plan_sessions(group, first_start=timezone.now() + datetime.timedelta(days=7), count=2)
+        planning.plan_sessions(group, first_start=timezone.now() + datetime.timedelta(days=7), count=2)
     TrainingGroup.objects.filter(pk=group.pk).update(status=TrainingGroup.Status.OPEN)
     sessions = list(group.sessions.order_by("start"))
     before = sessions[0].start - datetime.timedelta(minutes=1)
 
-    assert services.advance_group_statuses(before) == (0, 0)
-    assert services.advance_group_statuses(sessions[0].start) == (1, 0)
+    assert planning.advance_group_statuses(before) == (0, 0)
+    assert planning.advance_group_statuses(sessions[0].start) == (1, 0)
     group.refresh_from_db()
     assert group.status == TrainingGroup.Status.RUNNING
 
     after = sessions[-1].end
-    assert services.advance_group_statuses(after) == (0, 1)
-    assert services.advance_group_statuses(after) == (0, 0)
+    assert planning.advance_group_statuses(after) == (0, 1)
+    assert planning.advance_group_statuses(after) == (0, 0)
     group.refresh_from_db()
     enrollment.refresh_from_db()
     assert group.status == TrainingGroup.Status.COMPLETED

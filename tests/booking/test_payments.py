@@ -16,11 +16,16 @@ from django.db import connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from booking import links, selfservice, services
+from booking import periodic
 from booking.models import Enrollment, OutgoingEmail, Payment, PaymentEvent, Refund, WaitlistEntry
-from booking.payments import mollie as mollie_module
-from booking.payments import providers_for, receipts
-from booking.payments import services as payments
+from booking.payments import coordinator, lifecycle, online, receipts
+from booking.payments import periodic as payment_periodic
+from booking.payments.gateway import configured_gateway
+from booking.payments.providers import providers_for
+from booking.selfservice import cancellation
+from booking.services import links, money, places, planning
+from booking.staff import actions as staff_actions
+from courses.models import CoursePage
 from tests.booking.factories import EnrollmentFactory, person
 from tests.booking.factories_signup import planned_group, signup_course
 from tests.booking.test_signup import fitting_answers, text, url
@@ -175,7 +180,7 @@ def test_the_return_page_looks_at_mollie_itself_when_the_webhook_has_not_come(
     mollie.set_status(payment.mollie_id, "paid")
     other_browser = type(client)()
     with django_capture_on_commit_callbacks(execute=True):
-        page = other_browser.get(mollie_module.return_path(payment))
+        page = other_browser.get(links.payment_return_path(payment))
     assert "Uw betaling is gelukt" in text(page)
     assert "Uw plaats in de groep Mentaal Fit is zeker" in text(page)
     assert len(sent(mailoutbox, "Bevestiging")) == 1
@@ -188,14 +193,14 @@ def test_still_pending_shows_a_page_that_looks_again_by_itself_and_can_be_stoppe
     choose_online(client, group, django_capture_on_commit_callbacks)
     payment = our_payment()
     mollie.set_status(payment.mollie_id, "pending")
-    page = client.get(mollie_module.return_path(payment))
+    page = client.get(links.payment_return_path(payment))
     assert page.status_code == 200
     assert "We wachten op uw betaling" in text(page)
     assert page["Refresh"].startswith("5; url=")
     assert "Stop met vanzelf opnieuw kijken" in text(page)
-    quiet = client.get(mollie_module.return_path(payment) + "?stil=1")
+    quiet = client.get(links.payment_return_path(payment) + "?stil=1")
     assert "Refresh" not in quiet
-    tired = client.get(mollie_module.return_path(payment) + "?keer=36")
+    tired = client.get(links.payment_return_path(payment) + "?keer=36")
     assert "Refresh" not in tired and "langer dan normaal" in text(tired)
 
 
@@ -208,7 +213,7 @@ def test_failed_then_tried_again_and_paid(client, group, mollie, mailoutbox, dja
     first.refresh_from_db()
     assert first.status == "failed"
 
-    page = client.get(mollie_module.return_path(first))
+    page = client.get(links.payment_return_path(first))
     assert "De betaling is niet gelukt" in text(page)
     assert "Probeer opnieuw te betalen" in text(page)
     assert Enrollment.objects.get().status == "held"
@@ -231,7 +236,7 @@ def test_cancelled_at_the_checkout_offers_another_way_while_the_hold_lasts(
     choose_online(client, group, django_capture_on_commit_callbacks)
     payment = our_payment()
     mollie.set_status(payment.mollie_id, "canceled")
-    page = text(client.get(mollie_module.return_path(payment)))
+    page = text(client.get(links.payment_return_path(payment)))
     assert "U heeft de betaling afgebroken" in page
     assert "Kies een andere manier van betalen" in page
     assert url("payment", group) in page
@@ -377,9 +382,9 @@ def test_mollie_answering_errors_is_said_kindly_and_the_webhook_asks_again_later
 
 
 def test_the_same_idempotency_key_gives_back_the_same_mollie_payment(group, mollie):
-    enrollments = services.hold_places(group, [person(1)], consent_text_version="t")
-    gateway = mollie_module.gateway()
-    payment = payments.create_payment(enrollments, provider="mollie")
+    enrollments = places.hold_places(group, [person(1)], consent_text_version="t")
+    gateway = configured_gateway()
+    payment = money.create_payment(enrollments, provider="mollie")
     first = gateway.create_payment(payment, redirect_url="http://testserver/x/", webhook_url="")
     second = gateway.create_payment(payment, redirect_url="http://testserver/x/", webhook_url="")
     assert first.id == second.id
@@ -414,7 +419,7 @@ def test_paid_after_the_hold_ran_out_on_a_full_group_is_kept_and_told_honestly(l
     assert not sent(mailoutbox, "Bevestiging")
     # The return page leads to the choice.
     choice_path = reverse("payments:choice", kwargs={"token": links.make_token("payment", lost_place.pk)})
-    assert client.get(mollie_module.return_path(lost_place))["Location"].startswith("/betalen/keuze/")
+    assert client.get(links.payment_return_path(lost_place))["Location"].startswith("/betalen/keuze/")
     page = text(client.get(choice_path))
     assert "Uw betaling is binnen, maar de plaats was al weg" in page
     assert "Op de wachtlijst, en mijn geld terug" in page and "Mijn geld terug" in page
@@ -477,10 +482,10 @@ def test_after_a_lost_place_the_money_can_simply_go_back(
 
 def test_without_a_choice_the_money_goes_back_after_two_weeks(lost_place, mollie, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        counts = payments.run_periodic(timezone.now() + datetime.timedelta(days=13))
+        counts = payment_periodic.run_periodic(timezone.now() + datetime.timedelta(days=13))
     assert counts["no_place_refunded"] == 0
     with django_capture_on_commit_callbacks(execute=True):
-        counts = payments.run_periodic(timezone.now() + datetime.timedelta(days=15))
+        counts = payment_periodic.run_periodic(timezone.now() + datetime.timedelta(days=15))
     assert counts["no_place_refunded"] == 1
     assert Refund.objects.get().amount == Decimal("35.00")
 
@@ -530,9 +535,9 @@ def refund_id_sent(refund):
 def test_cancelling_after_the_terms_refunds_nothing_and_says_so(
     paid, client, mollie, mailoutbox, django_capture_on_commit_callbacks
 ):
-    late = selfservice.cancellation_deadline(paid) + datetime.timedelta(hours=1)
+    late = cancellation.cancellation_deadline(paid) + datetime.timedelta(hours=1)
     with django_capture_on_commit_callbacks(execute=True):
-        selfservice.cancel_by_participant(paid, now=late)
+        cancellation.cancel_by_participant(paid, now=late)
     assert Refund.objects.count() == 0
     assert mollie.refunds_of(paid.payments.get().mollie_id) == []
     assert PaymentEvent.objects.filter(note__contains="geen terugbetaling").exists()
@@ -547,7 +552,7 @@ def test_the_cancel_page_says_before_cancelling_that_nothing_comes_back_after_th
 
     soon = timezone.now() + datetime.timedelta(days=2)
     for number, session in enumerate(Session.objects.filter(group=group).order_by("start")):
-        services.move_session(
+        planning.move_session(
             session, soon + datetime.timedelta(weeks=number), soon + datetime.timedelta(weeks=number, hours=2)
         )
     page = text(client.get(manage(paid) + "afmelden/"))
@@ -569,11 +574,11 @@ def test_a_group_cancelled_by_the_organisation_refunds_everyone(
     mollie.set_status(single.mollie_id, "paid")
     webhook(client, django_capture_on_commit_callbacks, single.mollie_id)
     offline = EnrollmentFactory(group=group)
-    payments.record_offline_payment([offline])
+    money.record_offline_payment([offline])
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        selfservice.cancel_group(group, reason="Te weinig aanmeldingen")
+        staff_actions.cancel_group(group, reason="Te weinig aanmeldingen")
     assert sorted(Refund.objects.values_list("amount", flat=True)) == [Decimal("35.00")] * 3
     assert sorted(r["amount"]["value"] for r in mollie.refunds_of(couple.mollie_id)) == ["35.00", "35.00"]
     assert [r["amount"]["value"] for r in mollie.refunds_of(single.mollie_id)] == ["35.00"]
@@ -581,7 +586,7 @@ def test_a_group_cancelled_by_the_organisation_refunds_everyone(
     assert len(sent(mailoutbox, "Terugbetaling")) == 3
     # Again: nothing twice.
     with django_capture_on_commit_callbacks(execute=True):
-        selfservice.cancel_group(group, reason="Te weinig aanmeldingen")
+        staff_actions.cancel_group(group, reason="Te weinig aanmeldingen")
     assert Refund.objects.count() == 3
 
 
@@ -612,12 +617,12 @@ def test_a_refund_made_in_the_mollie_dashboard_is_picked_up(
 def test_a_refund_that_could_not_be_sent_is_sent_by_the_periodic_run(paid, mollie, django_capture_on_commit_callbacks):
     mollie.go_down()
     with django_capture_on_commit_callbacks(execute=True):
-        selfservice.cancel_by_participant(paid)
+        cancellation.cancel_by_participant(paid)
     refund = Refund.objects.get()
     assert refund.status == "pending" and not refund.mollie_refund_id and refund.last_error
     mollie.come_back()
     with django_capture_on_commit_callbacks(execute=True):
-        counts = selfservice.run_periodic()
+        counts = periodic.run_periodic()
     assert counts["refunds_sent"] == 1
     refund.refresh_from_db()
     assert refund.mollie_refund_id
@@ -629,10 +634,10 @@ def test_a_refund_whose_answer_was_lost_is_matched_by_its_metadata_not_sent_twic
 ):
     payment = paid.payments.get()
     with django_capture_on_commit_callbacks(execute=False):
-        refund = payments.refund_by_coordinator(payment, Decimal("5.00"), by=None)
-    gateway = mollie_module.gateway()
+        refund = coordinator.refund_by_coordinator(payment, Decimal("5.00"), by=None)
+    gateway = configured_gateway()
     gateway.create_refund(refund)  # reached Mollie, but our side never heard back
-    assert payments.send_refund(refund.pk, gateway=gateway)  # same idempotency key: the same refund
+    assert lifecycle.send_refund(refund.pk, gateway=gateway)  # same idempotency key: the same refund
     assert len(mollie.refunds_of(payment.mollie_id)) == 1
     webhook(client, django_capture_on_commit_callbacks, payment.mollie_id)
     assert Refund.objects.count() == 1
@@ -720,9 +725,9 @@ def test_a_webhook_for_a_payment_that_is_locked_answers_503_so_mollie_tries_agai
 ):
     course = signup_course(course_index, questions=False)
     group = planned_group(course, LocationFactory(), capacity=5, days=30)
-    enrollments = services.hold_places(group, [person(1)], consent_text_version="t")
-    payment = payments.start_online_payment(
-        enrollments, gateway=mollie_module.gateway(), redirect_url_for=lambda p: "http://testserver/x/", webhook_url=""
+    enrollments = places.hold_places(group, [person(1)], consent_text_version="t")
+    payment = online.start_online_payment(
+        enrollments, gateway=configured_gateway(), redirect_url_for=lambda p: "http://testserver/x/", webhook_url=""
     )
     mollie.set_status(payment.mollie_id, "paid")
     locked, release = threading.Event(), threading.Event()
@@ -752,10 +757,10 @@ def test_a_refund_mollie_refuses_is_marked_failed_not_tried_forever(paid, mollie
     payment = paid.payments.get()
     mollie.refund_from_dashboard(payment.mollie_id, "35.00", call_webhook=False)  # all of it went back already
     with django_capture_on_commit_callbacks(execute=True):
-        refund = payments.refund_by_coordinator(payment, Decimal("10.00"), by=None)
+        refund = coordinator.refund_by_coordinator(payment, Decimal("10.00"), by=None)
     refund.refresh_from_db()
     assert refund.status == "failed" and "higher than the amount remaining" in refund.last_error
-    assert payments.run_periodic()["refunds_sent"] == 0
+    assert payment_periodic.run_periodic()["refunds_sent"] == 0
 
 
 def test_choosing_to_pay_later_and_then_paying_online_after_all_leaves_nothing_open(
@@ -778,7 +783,6 @@ def test_the_course_page_editor_offers_the_ways_to_pay_as_checkboxes(client, cou
     from django.core.exceptions import ValidationError as FormError
 
     from accounts import roles
-    from courses.models import CoursePage
     from tests.booking.factories_staff import staff_user
 
     field = CoursePage._meta.get_field("payment_providers").formfield()
@@ -812,10 +816,10 @@ def test_a_refund_settled_at_mollie_without_a_webhook_is_seen_by_the_periodic_ru
     paid, mollie, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        selfservice.cancel_by_participant(paid)
+        cancellation.cancel_by_participant(paid)
     refund = Refund.objects.get()
     assert refund.status == "pending" and refund.mollie_refund_id
     mollie.settle_refunds()
-    payments.run_periodic(timezone.now() + datetime.timedelta(minutes=11))
+    payment_periodic.run_periodic(timezone.now() + datetime.timedelta(minutes=11))
     refund.refresh_from_db()
     assert refund.status == "refunded"

@@ -8,7 +8,10 @@ import pytest
 from django.urls import reverse
 
 from booking.models import AccessLogEntry, Payment, PaymentEvent, Refund
-from booking.payments import services as payments
+from booking.payments import online
+from booking.payments.coordinator import mark_offline_paid
+from booking.payments.gateway import configured_gateway
+from booking.services import money, places
 from tests.booking.factories import EnrollmentFactory, ParticipantFactory
 from tests.booking.factories_signup import planned_group, signup_course
 from tests.booking.factories_staff import coordinator, staff_user
@@ -41,7 +44,7 @@ def staff(client):
 
 def offline_payment(group, **participant):
     enrollment = EnrollmentFactory(group=group, participant=ParticipantFactory(**participant))
-    return payments.record_offline_payment([enrollment]), enrollment
+    return money.record_offline_payment([enrollment]), enrollment
 
 
 def inspect_url(payment):
@@ -52,7 +55,7 @@ def test_the_list_filters_by_status_course_and_way_of_paying_and_logs_the_look(c
     open_one, enrollment = offline_payment(group, first_name="Fatima", last_name="El Amrani")
     other_course = signup_course(course_index, title="Mindfulness", slug="mindfulness", questions=False)
     other, _ = offline_payment(planned_group(other_course, days=40), first_name="Kees", last_name="de Boer")
-    payments.mark_offline_paid(other, by=staff, method="bankoverschrijving")
+    mark_offline_paid(other, by=staff, method="bankoverschrijving")
 
     page = text(client.get(LIST))
     assert "Fatima El Amrani" in page and "Kees de Boer" in page
@@ -129,7 +132,7 @@ def test_waiving_needs_a_reason_and_keeps_it(client, staff, group):
 )
 def test_a_partial_refund_amount_is_checked_in_dutch(client, staff, group, typed, message):
     payment, _ = offline_payment(group)
-    payments.mark_offline_paid(payment, by=staff, method="bankoverschrijving")
+    mark_offline_paid(payment, by=staff, method="bankoverschrijving")
     response = client.post(reverse("betalingen_refund", args=(payment.pk,)), {"amount": typed, "reason": ""})
     assert response.status_code == 400
     page = text(response).replace("\xa0", " ")
@@ -141,9 +144,8 @@ def test_a_partial_refund_amount_is_checked_in_dutch(client, staff, group, typed
 def test_a_partial_online_refund_goes_through_mollie_and_the_rest_stays_refundable(
     client, staff, group, mollie, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from booking import services
 
-    enrollments = services.hold_places(
+    enrollments = places.hold_places(
         group,
         [
             {
@@ -156,14 +158,13 @@ def test_a_partial_online_refund_goes_through_mollie_and_the_rest_stays_refundab
         ],
         consent_text_version="t",
     )
-    from booking.payments import mollie as mollie_module
 
-    payment = payments.start_online_payment(
-        enrollments, gateway=mollie_module.gateway(), redirect_url_for=lambda p: "http://testserver/x/", webhook_url=""
+    payment = online.start_online_payment(
+        enrollments, gateway=configured_gateway(), redirect_url_for=lambda p: "http://testserver/x/", webhook_url=""
     )
     mollie.set_status(payment.mollie_id, "paid")
     with django_capture_on_commit_callbacks(execute=True):
-        payments.sync_payment(payment, gateway=mollie_module.gateway(), actor="webhook")
+        online.sync_payment(payment, gateway=configured_gateway(), actor="webhook")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("betalingen_refund", args=(payment.pk,)),
@@ -181,7 +182,7 @@ def test_a_partial_online_refund_goes_through_mollie_and_the_rest_stays_refundab
 
 def test_an_offline_refund_is_marked_done_by_hand(client, staff, group):
     payment, _ = offline_payment(group)
-    payments.mark_offline_paid(payment, by=staff, method="bankoverschrijving")
+    mark_offline_paid(payment, by=staff, method="bankoverschrijving")
     client.post(reverse("betalingen_refund", args=(payment.pk,)), {"amount": "35", "reason": ""})
     refund = Refund.objects.get()
     assert refund.status == "pending"

@@ -8,16 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from booking.exceptions import AlreadyEnrolled, EnrollmentNotActive, GroupFull, HoldExpired, SignupClosed
 from booking.models import Enrollment, Participant, SignupClosedReason, TrainingGroup
-from booking.services import (
-    cancel_enrollment,
-    confirm_enrollment,
-    expire_holds,
-    hold_places,
-    places_left,
-    plan_sessions,
-)
+from booking.services.availability import places_left
+from booking.services.errors import AlreadyEnrolled, EnrollmentNotActive, GroupFull, HoldExpired, SignupClosed
+from booking.services.places import cancel_enrollment, confirm_enrollment, expire_holds, hold_places
+from booking.services.planning import plan_sessions
 from tests.booking.factories import NOW, EnrollmentFactory, TrainingGroupFactory, person
 from tests.factories import CoursePageFactory
 
@@ -171,9 +166,7 @@ def test_participant_must_be_old_enough_for_the_course(location):
 def test_participant_must_be_an_adult(group):
     with pytest.raises(ValidationError) as caught:
         hold(group, person(1, birth_year=timezone.localdate().year - 16))
-    assert caught.value.message_dict["birth_year"] == [
-        "U moet 18 jaar of ouder zijn om mee te doen aan een groepstraining."
-    ]
+    assert caught.value.message_dict["birth_year"] == ["Deze training is voor mensen van 18 jaar en ouder."]
 
 
 def test_gp_letter_needs_the_practice_and_records_when_consent_was_given(group):

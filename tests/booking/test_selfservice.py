@@ -6,8 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from booking import notifications, selfservice
-from booking.exceptions import EnrollmentNotActive
+from booking import periodic
 from booking.models import (
     Enrollment,
     Offer,
@@ -16,7 +15,14 @@ from booking.models import (
     TrainingGroup,
     WaitlistEntry,
 )
-from booking.services import cancel_session, hold_places
+from booking.selfservice import cancellation, personal, reminders
+from booking.services import links, notifications
+from booking.services.errors import EnrollmentNotActive
+from booking.services.places import confirm_enrollment, hold_places
+from booking.services.planning import cancel_session
+from booking.staff import actions as staff_actions
+from booking.waitlist import entries as waitlist
+from booking.waitlist import offers as waitlist_offers
 from tests.booking.factories import NOW, person
 from tests.booking.factories_selfservice import at, emails_to, place_in, planned_group
 from tests.factories import CoursePageFactory, LocationFactory
@@ -49,40 +55,40 @@ def planned(course, eindhoven):
 def test_deadline_is_the_course_days_before_the_first_session_on_the_dutch_clock(planned):
     enrollment = place_in(planned)
     assert planned.course.cancellation_days == 7
-    assert selfservice.cancellation_deadline(enrollment) == at(2027, 3, 30)
+    assert cancellation.cancellation_deadline(enrollment) == at(2027, 3, 30)
 
 
 def test_deadline_counts_calendar_days_across_the_clock_change(course, eindhoven):
     # Summer time starts on 28 March 2027; 7 days before 2 April 19:00 is still 19:00 on the clock.
     group = planned_group(course, eindhoven, first_start=at(2027, 4, 2))
-    assert selfservice.cancellation_deadline(place_in(group)) == at(2027, 3, 26)
+    assert cancellation.cancellation_deadline(place_in(group)) == at(2027, 3, 26)
 
 
 def test_standard_terms_name_the_days_and_the_course_text_wins(planned):
     course = planned.course
-    assert selfservice.cancellation_terms_text(course) == (
+    assert cancellation.cancellation_terms_text(course) == (
         "Afmelden kost niets tot 7 dagen voor de eerste bijeenkomst. "
         "Meldt u zich later af? Dan krijgt u de eigen bijdrage niet terug."
     )
     course.cancellation_days = 1
-    assert "tot 1 dag voor" in selfservice.cancellation_terms_text(course)
+    assert "tot 1 dag voor" in cancellation.cancellation_terms_text(course)
     course.cancellation_terms = "Later afmelden? Dan betaalt u 10 euro administratiekosten."
-    assert selfservice.cancellation_terms_text(course) == "Later afmelden? Dan betaalt u 10 euro administratiekosten."
+    assert cancellation.cancellation_terms_text(course) == "Later afmelden? Dan betaalt u 10 euro administratiekosten."
 
 
 def test_cancelling_is_free_until_the_deadline_and_not_after(planned):
     enrollment = place_in(planned)
-    assert selfservice.is_within_cancellation_terms(enrollment, at(2027, 3, 30, 18, 59))
-    assert not selfservice.is_within_cancellation_terms(enrollment, at(2027, 3, 30, 19, 0))
+    assert cancellation.is_within_cancellation_terms(enrollment, at(2027, 3, 30, 18, 59))
+    assert not cancellation.is_within_cancellation_terms(enrollment, at(2027, 3, 30, 19, 0))
 
 
 def test_a_hold_can_always_be_given_up_for_free(planned):
     (held,) = hold_places(planned, [person(1)], consent_text_version="2027-01", now=at(2027, 4, 1))
-    assert selfservice.is_within_cancellation_terms(held, at(2027, 4, 1, 19, 5))
+    assert cancellation.is_within_cancellation_terms(held, at(2027, 4, 1, 19, 5))
 
 
 def test_without_planned_sessions_cancelling_is_free(group):
-    assert selfservice.cancellation_terms(place_in(group), NOW).within
+    assert cancellation.cancellation_terms(place_in(group), NOW).within
 
 
 # --- cancelling through the personal link --------------------------------------------------------
@@ -93,7 +99,7 @@ def test_cancelling_in_time_frees_the_place_and_says_it_costs_nothing(
 ):
     enrollment = place_in(planned, email="fleur@example.nl")
     with django_capture_on_commit_callbacks(execute=True):
-        cancelled, terms = selfservice.cancel_by_participant(enrollment, now=NOW)
+        cancelled, terms = cancellation.cancel_by_participant(enrollment, now=NOW)
 
     assert [e.pk for e in cancelled] == [enrollment.pk]
     assert terms.within
@@ -102,14 +108,14 @@ def test_cancelling_in_time_frees_the_place_and_says_it_costs_nothing(
     (email,) = emails_to(mailoutbox, "fleur@example.nl")
     assert "U bent afgemeld voor Mentaal Fit" in email.subject
     assert "U heeft zich op tijd afgemeld. Afmelden kost u niets." in email.body
-    assert selfservice.manage_url(enrollment).split("/mijn-aanmelding/")[0] in email.body
+    assert links.manage_url(enrollment).split("/mijn-aanmelding/")[0] in email.body
     assert "/mijn-aanmelding/" in email.body
 
 
 def test_cancelling_after_the_deadline_applies_the_terms(planned, mailoutbox, django_capture_on_commit_callbacks):
     enrollment = place_in(planned, email="fleur@example.nl")
     with django_capture_on_commit_callbacks(execute=True):
-        _, terms = selfservice.cancel_by_participant(enrollment, now=at(2027, 4, 2, 10, 0))
+        _, terms = cancellation.cancel_by_participant(enrollment, now=at(2027, 4, 2, 10, 0))
 
     assert not terms.within
     (email,) = emails_to(mailoutbox, "fleur@example.nl")
@@ -126,19 +132,18 @@ def test_a_partner_cancels_only_their_own_place_unless_they_choose_both(
         consent_text_version="2027-01",
         now=NOW,
     )
-    from booking.services import confirm_enrollment
 
     confirm_enrollment(me.party, now=NOW)
     with django_capture_on_commit_callbacks(execute=True):
-        selfservice.cancel_by_participant(me, now=NOW)
+        cancellation.cancel_by_participant(me, now=NOW)
     partner.refresh_from_db()
     assert partner.status == "confirmed"
-    assert selfservice.partner_of(partner, NOW) is None
+    assert personal.partner_of(partner, NOW) is None
 
     # Annelies then chooses to cancel both; only her own place was still active.
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        cancelled, _ = selfservice.cancel_by_participant(partner, with_partner=True, now=NOW + MINUTE)
+        cancelled, _ = cancellation.cancel_by_participant(partner, with_partner=True, now=NOW + MINUTE)
     assert [e.pk for e in cancelled] == [partner.pk]
     assert len(mailoutbox) == 1
 
@@ -153,7 +158,7 @@ def test_choosing_both_cancels_the_partner_and_tells_them_who_did_it(
         now=NOW,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        cancelled, _ = selfservice.cancel_by_participant(me, with_partner=True, now=NOW)
+        cancelled, _ = cancellation.cancel_by_participant(me, with_partner=True, now=NOW)
 
     assert {e.pk for e in cancelled} == {me.pk, partner.pk}
     (to_partner,) = emails_to(mailoutbox, "deelnemer2@example.nl")
@@ -166,16 +171,16 @@ def test_cancelling_twice_is_refused_kindly_and_sends_nothing_more(
 ):
     enrollment = place_in(planned)
     with django_capture_on_commit_callbacks(execute=True):
-        selfservice.cancel_by_participant(enrollment, now=NOW)
+        cancellation.cancel_by_participant(enrollment, now=NOW)
     with pytest.raises(EnrollmentNotActive) as refused:
-        selfservice.cancel_by_participant(enrollment, now=NOW + MINUTE)
+        cancellation.cancel_by_participant(enrollment, now=NOW + MINUTE)
     assert str(refused.value) == "U bent al afgemeld voor deze groep."
     assert len(mailoutbox) == 1
 
 
 def test_after_the_last_session_cancelling_is_not_possible(planned):
     enrollment = place_in(planned)
-    assert selfservice.cancel_refusal(enrollment, at(2027, 4, 21)) == (
+    assert cancellation.cancel_refusal(enrollment, at(2027, 4, 21)) == (
         "De laatste bijeenkomst van deze groep is voorbij. Afmelden kan niet meer."
     )
 
@@ -202,7 +207,7 @@ def test_group_cancellation_emails_everyone_once_with_the_alternatives_nearest_f
     planned_group(CoursePageFactory(title="Mindfulness"), helmond, first_start=at(2027, 4, 11))
 
     with django_capture_on_commit_callbacks(execute=True):
-        cancelled = selfservice.cancel_group(group, reason="Er waren te weinig aanmeldingen.", now=NOW)
+        cancelled = staff_actions.cancel_group(group, reason="Er waren te weinig aanmeldingen.", now=NOW)
 
     group.refresh_from_db()
     assert group.status == "cancelled"
@@ -225,14 +230,13 @@ def test_group_cancellation_emails_everyone_once_with_the_alternatives_nearest_f
     # Cancelling again changes nothing and sends nothing.
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert selfservice.cancel_group(group, now=NOW + MINUTE) == []
+        assert staff_actions.cancel_group(group, now=NOW + MINUTE) == []
     assert mailoutbox == []
 
 
 def test_group_cancellation_withdraws_an_open_offer_and_keeps_the_person_waiting(
     planned, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from booking import waitlist
 
     entry = waitlist.join_waitlist(
         planned.course,
@@ -240,9 +244,9 @@ def test_group_cancellation_withdraws_an_open_offer_and_keeps_the_person_waiting
         consent_text_version="2027-01",
         now=NOW - datetime.timedelta(days=1),
     )
-    offer = waitlist.offer_place(entry, planned, now=NOW)
+    offer = waitlist_offers.offer_place(entry, planned, now=NOW)
     with django_capture_on_commit_callbacks(execute=True):
-        selfservice.cancel_group(planned, now=NOW + MINUTE)
+        staff_actions.cancel_group(planned, now=NOW + MINUTE)
     offer.refresh_from_db()
     entry.refresh_from_db()
     assert offer.status == Offer.Status.WITHDRAWN
@@ -257,7 +261,7 @@ def test_without_alternatives_the_email_points_to_the_waiting_list(
 ):
     enrollment = place_in(planned)
     with django_capture_on_commit_callbacks(execute=True):
-        selfservice.cancel_group(planned, now=NOW)
+        staff_actions.cancel_group(planned, now=NOW)
     (email,) = mailoutbox
     assert "Op dit moment is er geen andere groep van deze training met plaats." in email.body
     assert f"/wachtlijst/{planned.course.pk}/" in email.body
@@ -276,9 +280,9 @@ def test_reminders_go_out_once_when_the_periodic_run_runs_twice(
 
     three_days_before = FIRST - datetime.timedelta(days=3)
     with django_capture_on_commit_callbacks(execute=True):
-        assert selfservice.run_periodic(three_days_before - MINUTE)["reminders"] == 0
-        first = selfservice.run_periodic(three_days_before)
-        second = selfservice.run_periodic(three_days_before + MINUTE)
+        assert periodic.run_periodic(three_days_before - MINUTE)["reminders"] == 0
+        first = periodic.run_periodic(three_days_before)
+        second = periodic.run_periodic(three_days_before + MINUTE)
     assert (first["reminders"], second["reminders"]) == (1, 0)
     (email,) = mailoutbox
     assert email.to == ["coming@example.nl"]
@@ -295,9 +299,9 @@ def test_reminders_go_out_once_when_the_periodic_run_runs_twice(
     mailoutbox.clear()
     day_before = second_session.start - datetime.timedelta(hours=24)
     with django_capture_on_commit_callbacks(execute=True):
-        assert selfservice.send_reminders(day_before - MINUTE) == 0
-        assert selfservice.send_reminders(day_before) == 1
-        assert selfservice.send_reminders(day_before + datetime.timedelta(hours=1)) == 0
+        assert reminders.send_reminders(day_before - MINUTE) == 0
+        assert reminders.send_reminders(day_before) == 1
+        assert reminders.send_reminders(day_before + datetime.timedelta(hours=1)) == 0
     (email,) = mailoutbox
     assert "bijeenkomst 2 van de training Mentaal Fit" in email.body
 
@@ -309,11 +313,11 @@ def test_no_reminder_for_a_cancelled_session_or_a_cancelled_group(
     cancel_session(Session.objects.get(group=planned, sequence=2))
     other = planned_group(course, LocationFactory(), first_start=FIRST)
     place_in(other)
-    selfservice.cancel_group(other, now=NOW)
+    staff_actions.cancel_group(other, now=NOW)
     mailoutbox.clear()
     second_start = at(2027, 4, 13)
     with django_capture_on_commit_callbacks(execute=True):
-        assert selfservice.send_reminders(second_start - datetime.timedelta(hours=2)) == 0
+        assert reminders.send_reminders(second_start - datetime.timedelta(hours=2)) == 0
 
 
 def test_the_online_link_is_in_the_reminder_of_online_groups_only(
@@ -324,7 +328,7 @@ def test_the_online_link_is_in_the_reminder_of_online_groups_only(
     group = planned_group(course, online, first_start=FIRST, online_meeting_url="https://meet.example.nl/mentaal-fit")
     place_in(group, email="online@example.nl")
     with django_capture_on_commit_callbacks(execute=True):
-        selfservice.send_reminders(FIRST - datetime.timedelta(days=2))
+        reminders.send_reminders(FIRST - datetime.timedelta(days=2))
     (email,) = mailoutbox
     assert "https://meet.example.nl/mentaal-fit" in email.body
     assert "camera en microfoon" in email.body
@@ -335,7 +339,7 @@ def test_an_email_task_that_runs_twice_sends_one_email(planned, mailoutbox, djan
     with django_capture_on_commit_callbacks(execute=False):
         row = notifications.queue_email(
             "reminder_first",
-            selfservice.reminder_key(Session.objects.get(group=planned, sequence=1), enrollment),
+            reminders.reminder_key(Session.objects.get(group=planned, sequence=1), enrollment),
             participant=enrollment.participant,
             session_id=Session.objects.get(group=planned, sequence=1).pk,
             enrollment_id=enrollment.pk,
@@ -349,8 +353,8 @@ def test_an_expired_hold_gets_one_email_with_a_way_back(planned, mailoutbox, dja
     (held,) = hold_places(planned, [person(1, email="laat@example.nl")], consent_text_version="2027-01", now=NOW)
     later = NOW + datetime.timedelta(minutes=16)
     with django_capture_on_commit_callbacks(execute=True):
-        first = selfservice.run_periodic(later)
-        second = selfservice.run_periodic(later + MINUTE)
+        first = periodic.run_periodic(later)
+        second = periodic.run_periodic(later + MINUTE)
     assert (first["expired_holds"], first["hold_expired_emails"]) == (1, 1)
     assert (second["expired_holds"], second["hold_expired_emails"]) == (0, 0)
     held.refresh_from_db()
@@ -392,14 +396,13 @@ def test_send_reminders_command(planned, mailoutbox, capsys):
 def test_an_expired_waiting_list_offer_gets_no_hold_expired_email(
     planned, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from booking import waitlist
 
     entry = waitlist.join_waitlist(planned.course, person(5), consent_text_version="2027-01", now=NOW)
     with django_capture_on_commit_callbacks(execute=True):
-        offer = waitlist.offer_place(entry, planned, now=NOW)
+        offer = waitlist_offers.offer_place(entry, planned, now=NOW)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        counts = selfservice.run_periodic(offer.expires_at + MINUTE)
+        counts = periodic.run_periodic(offer.expires_at + MINUTE)
     assert counts["hold_expired_emails"] == 0
     assert counts["expired_offers"] == 1
     assert [message.subject for message in mailoutbox if "reservering" in message.subject] == []
@@ -411,7 +414,6 @@ def test_email_that_failed_is_sent_by_the_periodic_retry_once(wagtail_roots, set
     from django.core import mail
     from django.db import transaction
 
-    from booking import notifications
     from booking.models import OutgoingEmail
     from tests.booking.factories import EnrollmentFactory
 

@@ -8,10 +8,12 @@ from django.core.cache import cache
 from django.utils import timezone
 from icalendar import Calendar
 
-from booking import links
 from booking.models import Enrollment, Session
-from booking.selfservice import trainer_feed_url
-from booking.services import cancel_session, hold_places, move_session
+from booking.services import links
+from booking.services.links import trainer_feed_url
+from booking.services.places import hold_places
+from booking.services.planning import cancel_session, move_session
+from booking.waitlist import entries as waitlist
 from tests.booking.factories import person
 from tests.booking.factories_selfservice import (
     TWO_HOURS,
@@ -258,7 +260,6 @@ def test_new_link_form_answers_the_same_for_known_and_unknown_addresses(
 
 
 def test_new_link_email_lists_waiting_list_places_too(client, place, mailoutbox, django_capture_on_commit_callbacks):
-    from booking import waitlist
     from tests.factories import CoursePageFactory
 
     waitlist.join_waitlist(

@@ -6,9 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from schedule.models import Calendar, Event
 
-from booking.models import Location, Session, TrainingGroup
-from booking.services import add_session, cancel_session, move_session, plan_sessions, set_trainers
-from courses.models import Frequency
+from booking.models import Frequency, Location, Session, TrainingGroup
+from booking.services.planning import add_session, cancel_session, move_session, plan_sessions, set_trainers
 from tests.booking.factories import AMSTERDAM, TrainingGroupFactory
 from tests.factories import CoursePageFactory, LocationFactory, TrainerFactory
 

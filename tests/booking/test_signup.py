@@ -8,8 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from booking import consent
 from booking.models import Enrollment, OutgoingEmail, Participant, RegistrationStop, TrainingGroup
+from booking.services import consent
+from booking.signup.emails import confirmation
+from booking.signup.state import SESSION_KEY
+from courses.models import CoursePage
 from tests.booking.factories import EnrollmentFactory, ParticipantFactory
 from tests.booking.factories_signup import planned_group, signup_course
 from tests.factories import LocationFactory, UserFactory
@@ -206,8 +209,6 @@ def test_confirmation_email_goes_once_with_a_calendar_whose_uids_stay_the_same(
     assert len(events) == 5
     uids = [str(event["UID"]) for event in events]
     assert len(set(uids)) == 5
-
-    from booking.emails.signup import confirmation
 
     rebuilt = confirmation(enrollment_id=Enrollment.objects.get(participant__email="sanne.vdberg@example.nl").pk)
     assert [str(e["UID"]) for e in Calendar.from_ical(rebuilt.attachments[0][1]).walk("VEVENT")] == uids
@@ -489,7 +490,6 @@ def test_an_unknown_or_unpublished_group_is_not_found(client, group):
 
 
 def test_the_consent_form_sent_twice_holds_the_places_once(client, group):
-    from booking.signup_state import SESSION_KEY
 
     walk_to_consent(client, group)
     client.get(url("consent", group))
@@ -505,8 +505,6 @@ def test_the_consent_form_sent_twice_holds_the_places_once(client, group):
 
 
 def test_a_preview_of_an_unsaved_course_page_has_no_groups(rf, course):
-    from booking.views.signup import course_page_context
-    from courses.models import CoursePage
 
-    context = course_page_context(CoursePage(title="Nieuw"), rf.get("/"))
+    context = CoursePage(title="Nieuw").groups_context(rf.get("/"))
     assert context["group_listing"].rows == []

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking.models import RegistrationStop, TrainingGroup
-from booking.stops import active_stop
+from booking.services.stops import active_stop
 from tests.booking.factories_signup import planned_group, signup_course
 from tests.factories import CoursePageFactory, LocationFactory
 

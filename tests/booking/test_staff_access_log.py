@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from booking.access_log import Action, group_where, log_access
 from booking.models import AccessLogEntry, Participant
+from booking.services.access_log import Action, group_where, log_access
 from tests.booking.factories import ParticipantFactory
 from tests.booking.factories_staff import coordinator
 

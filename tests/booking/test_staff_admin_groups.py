@@ -5,8 +5,8 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from booking.clock import local_time
 from booking.models import Enrollment, Offer, Session, TrainingGroup
-from booking.services import local_time
 from tests.booking.factories import TrainingGroupFactory
 from tests.booking.factories_staff import (
     coordinator,

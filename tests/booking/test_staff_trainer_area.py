@@ -6,7 +6,7 @@ import pytest
 
 from accounts import roles
 from booking.models import AccessLogEntry, Attendance, Session
-from booking.services import cancel_session
+from booking.services.planning import cancel_session
 from tests.booking.factories_staff import coordinator, participant_in, planned_group, staff_user, trainer_account
 from tests.factories import LocationFactory, UserFactory
 

@@ -8,8 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from booking import waitlist
-from booking.exceptions import GroupFull, SignupClosed
 from booking.models import (
     Enrollment,
     Offer,
@@ -19,7 +17,14 @@ from booking.models import (
     WaitlistEntry,
     WaitlistMove,
 )
-from booking.services import cancel_enrollment, expire_holds, hold_places, places_left
+from booking.services import errors
+from booking.services.availability import places_left
+from booking.services.errors import GroupFull, SignupClosed
+from booking.services.offers import offer_freed_places
+from booking.services.places import cancel_enrollment, expire_holds, hold_places
+from booking.waitlist import checks, estimate
+from booking.waitlist import entries as waitlist
+from booking.waitlist import offers as waitlist_offers
 from tests.booking.factories import NOW, EnrollmentFactory, TrainingGroupFactory, person
 from tests.booking.factories_waitlist import WaitlistEntryFactory, planned_group
 from tests.factories import LocationFactory, UserFactory
@@ -108,7 +113,7 @@ def test_the_same_email_cannot_join_the_same_list_twice_and_the_message_does_not
 ):
     first = run_after_commit(waitlist.join_waitlist, course, person(1), consent_text_version="2027-01", now=NOW)
 
-    with pytest.raises(waitlist.AlreadyOnWaitlist) as refusal:
+    with pytest.raises(errors.AlreadyOnWaitlist) as refusal:
         run_after_commit(
             waitlist.join_waitlist,
             course,
@@ -121,7 +126,7 @@ def test_the_same_email_cannot_join_the_same_list_twice_and_the_message_does_not
     assert WaitlistEntry.objects.count() == 1
     # The owner of the address gets their own link again, once a day at most.
     assert len(mailoutbox) == 2 and all(message.to == ["deelnemer1@example.nl"] for message in mailoutbox)
-    with pytest.raises(waitlist.AlreadyOnWaitlist):
+    with pytest.raises(errors.AlreadyOnWaitlist):
         run_after_commit(waitlist.join_waitlist, course, person(1), consent_text_version="2027-01", now=NOW)
     assert len(mailoutbox) == 2
     # After leaving, joining again is fine.
@@ -195,26 +200,26 @@ def test_expected_wait_counts_the_places_in_coming_groups_ahead_of_this_person(c
     EnrollmentFactory.create_batch(2, group=later)  # a planned group: all its places count
     entries = waiting(course, 4)
 
-    first = waitlist.expected_wait(entries[0], now=NOW)
+    first = estimate.expected_wait(entries[0], now=NOW)
     assert first.weeks == 3
     assert str(first).startswith("We verwachten dat u over ongeveer 3 weken kunt beginnen")
-    assert waitlist.expected_wait(entries[3], now=NOW).weeks == 9
-    assert waitlist.expected_wait(entries[3], now=NOW).group == later
+    assert estimate.expected_wait(entries[3], now=NOW).weeks == 9
+    assert estimate.expected_wait(entries[3], now=NOW).group == later
 
 
 def test_expected_wait_says_so_when_we_cannot_tell(course, full_group):
     entry = waiting(course, 1)[0]
-    estimate = waitlist.expected_wait(entry, now=NOW)
-    assert estimate.weeks is None
-    assert "We weten nog niet hoe lang u moet wachten" in str(estimate)
+    wait = estimate.expected_wait(entry, now=NOW)
+    assert wait.weeks is None
+    assert "We weten nog niet hoe lang u moet wachten" in str(wait)
 
 
 def test_expected_wait_only_counts_groups_that_fit_the_wishes(course, location):
     planned_group(course, location, capacity=5, min_participants=1, at=datetime.time(10, 0))
     morning = WaitlistEntryFactory(course=course, part_of_day=PartOfDay.MORNING)
     evening = WaitlistEntryFactory(course=course, part_of_day=PartOfDay.EVENING)
-    assert waitlist.expected_wait(morning, now=NOW).weeks == 2
-    assert waitlist.expected_wait(evening, now=NOW).weeks is None
+    assert estimate.expected_wait(morning, now=NOW).weeks == 2
+    assert estimate.expected_wait(evening, now=NOW).weeks is None
 
 
 # --- offers of freed places ----------------------------------------------------------------------
@@ -269,8 +274,8 @@ def test_never_more_offers_than_free_places(course, full_group, run_after_commit
     for enrollment in list(full_group.enrollments.all()[:2]):
         run_after_commit(cancel_enrollment, enrollment, now=NOW)
     # Asking again, as the admin or the sweep would, gives nothing more.
-    assert waitlist.offer_freed_places(full_group, now=NOW) == []
-    assert run_after_commit(waitlist.offer_all_free_places, NOW) == []
+    assert offer_freed_places(full_group, now=NOW) == []
+    assert run_after_commit(waitlist_offers.offer_all_free_places, NOW) == []
     assert open_offers(full_group).count() == 2
     assert places_left(full_group, NOW) == 0
 
@@ -279,7 +284,7 @@ def test_a_new_open_group_is_offered_to_fitting_people_in_order(course, location
     entries = waiting(course, 3)
     group = planned_group(course, location, capacity=2, min_participants=1)
 
-    offers = waitlist.offer_freed_places(group, now=NOW)
+    offers = offer_freed_places(group, now=NOW)
 
     assert [offer.entry for offer in offers] == entries[:2]
 
@@ -290,7 +295,7 @@ def test_preferred_locations_decide_who_gets_the_place(course, full_group):
     here_or_elsewhere = WaitlistEntryFactory(course=course, preferred_locations=[elsewhere, full_group.location])
     full_group.enrollments.first().delete()
 
-    (offer,) = waitlist.offer_freed_places(full_group, now=NOW)
+    (offer,) = offer_freed_places(full_group, now=NOW)
     assert offer.entry == here_or_elsewhere and status_of(only_elsewhere) == "waiting"
 
 
@@ -310,31 +315,31 @@ def test_part_of_day_follows_the_first_session(course, location, clock, fitting)
             WaitlistEntryFactory(course=course, part_of_day=part)
     wanted = WaitlistEntryFactory(course=course, part_of_day=fitting)
 
-    (offer,) = waitlist.offer_freed_places(group, now=NOW)
+    (offer,) = offer_freed_places(group, now=NOW)
     assert offer.entry == wanted
 
 
 def test_nobody_fitting_means_no_offer(course, full_group):
     WaitlistEntryFactory(course=course, part_of_day=PartOfDay.MORNING)
     full_group.enrollments.first().delete()
-    assert waitlist.offer_freed_places(full_group, now=NOW) == []
+    assert offer_freed_places(full_group, now=NOW) == []
 
 
 def test_no_offers_behind_a_registration_stop_or_for_a_closed_group(course, full_group):
     waiting(course, 1)
     full_group.enrollments.first().delete()
     stop = RegistrationStop.objects.create(course=course, message="Even geen nieuwe deelnemers.", starts_at=NOW - DAY)
-    assert waitlist.offer_freed_places(full_group, now=NOW) == []
+    assert offer_freed_places(full_group, now=NOW) == []
 
     stop.ends_at = NOW - HOUR
     stop.save()
     full_group.status = "closed"
     full_group.save()
-    assert waitlist.offer_freed_places(full_group, now=NOW) == []
+    assert offer_freed_places(full_group, now=NOW) == []
 
     full_group.status = "open"
     full_group.save()
-    assert len(waitlist.offer_freed_places(full_group, now=NOW)) == 1
+    assert len(offer_freed_places(full_group, now=NOW)) == 1
 
 
 def test_someone_who_already_has_a_place_in_the_course_is_passed_over(course, full_group):
@@ -342,7 +347,7 @@ def test_someone_who_already_has_a_place_in_the_course_is_passed_over(course, fu
     EnrollmentFactory(group=TrainingGroupFactory(course=course), participant__email=has_place.participant.email)
     full_group.enrollments.first().delete()
 
-    (offer,) = waitlist.offer_freed_places(full_group, now=NOW)
+    (offer,) = offer_freed_places(full_group, now=NOW)
     assert offer.entry == other
 
 
@@ -361,7 +366,7 @@ def test_accepting_confirms_the_place_and_takes_the_person_off_the_list(offered,
     offer, (first, second, _third) = offered
     mailoutbox.clear()
 
-    run_after_commit(waitlist.accept_offer, offer, NOW + HOUR, consent_text_version="2027-02")
+    run_after_commit(waitlist_offers.accept_offer, offer, NOW + HOUR, consent_text_version="2027-02")
 
     offer.refresh_from_db()
     assert offer.status == Offer.Status.ACCEPTED and offer.decided_at == NOW + HOUR
@@ -375,14 +380,14 @@ def test_accepting_confirms_the_place_and_takes_the_person_off_the_list(offered,
 
     assert Payment.objects.get(party=offer.enrollment.party).status == Payment.Status.OPEN
     # Accepting again changes and sends nothing.
-    run_after_commit(waitlist.accept_offer, offer, NOW + 2 * HOUR)
+    run_after_commit(waitlist_offers.accept_offer, offer, NOW + 2 * HOUR)
     assert len(mailoutbox) == 1
 
 
 def test_declining_passes_the_place_to_the_next_person_at_once(offered, run_after_commit, mailoutbox):
     offer, (first, second, _third) = offered
 
-    run_after_commit(waitlist.decline_offer, offer, NOW + HOUR)
+    run_after_commit(waitlist_offers.decline_offer, offer, NOW + HOUR)
 
     offer.refresh_from_db()
     assert offer.status == Offer.Status.DECLINED and offer.enrollment.status == Enrollment.Status.CANCELLED
@@ -390,17 +395,17 @@ def test_declining_passes_the_place_to_the_next_person_at_once(offered, run_afte
     next_offer = open_offers(offer.group).get()
     assert next_offer.entry == second
     assert len(sent_to(mailoutbox, second.participant.email)) == 1
-    with pytest.raises(waitlist.OfferAnswered):
-        waitlist.accept_offer(offer, NOW + HOUR)
+    with pytest.raises(errors.OfferAnswered):
+        waitlist_offers.accept_offer(offer, NOW + HOUR)
 
 
 def test_a_declined_group_is_not_offered_to_the_same_person_again(offered, run_after_commit):
     offer, (_first, _second, third) = offered
-    run_after_commit(waitlist.decline_offer, offer, NOW + HOUR)
-    run_after_commit(waitlist.decline_offer, open_offers(offer.group).get(), NOW + HOUR)
+    run_after_commit(waitlist_offers.decline_offer, offer, NOW + HOUR)
+    run_after_commit(waitlist_offers.decline_offer, open_offers(offer.group).get(), NOW + HOUR)
 
     assert open_offers(offer.group).get().entry == third
-    run_after_commit(waitlist.decline_offer, open_offers(offer.group).get(), NOW + HOUR)
+    run_after_commit(waitlist_offers.decline_offer, open_offers(offer.group).get(), NOW + HOUR)
     assert not open_offers(offer.group).exists()
     assert places_left(offer.group, NOW + HOUR) == 1
 
@@ -409,8 +414,8 @@ def test_an_offer_nobody_answers_expires_and_passes_on_with_one_email(offered, r
     offer, (first, second, _third) = offered
     later = NOW + 49 * HOUR
 
-    expired = run_after_commit(waitlist.expire_offers, later)
-    again = run_after_commit(waitlist.expire_offers, later)
+    expired = run_after_commit(waitlist_offers.expire_offers, later)
+    again = run_after_commit(waitlist_offers.expire_offers, later)
 
     assert [o.pk for o in expired] == [offer.pk] and again == []
     offer.refresh_from_db()
@@ -423,8 +428,8 @@ def test_an_offer_nobody_answers_expires_and_passes_on_with_one_email(offered, r
 
 def test_accepting_too_late_is_refused_and_the_place_passes_on(offered, run_after_commit):
     offer, (_first, second, _third) = offered
-    with pytest.raises(waitlist.OfferExpired):
-        run_after_commit(waitlist.accept_offer, offer, NOW + 48 * HOUR)
+    with pytest.raises(errors.OfferExpired):
+        run_after_commit(waitlist_offers.accept_offer, offer, NOW + 48 * HOUR)
     offer.refresh_from_db()
     assert offer.status == Offer.Status.EXPIRED
     assert open_offers(offer.group).get().entry == second
@@ -434,14 +439,14 @@ def test_an_offer_by_hand_keeps_who_made_it(course, full_group, run_after_commit
     first, second = waiting(course, 2)
     coordinator = UserFactory()
     with pytest.raises(GroupFull):
-        waitlist.offer_place(second, full_group, by=coordinator, now=NOW)
+        waitlist_offers.offer_place(second, full_group, by=coordinator, now=NOW)
 
     full_group.enrollments.first().delete()
-    offer = waitlist.offer_place(second, full_group, by=coordinator, now=NOW)
+    offer = waitlist_offers.offer_place(second, full_group, by=coordinator, now=NOW)
 
     assert offer.offered_by == coordinator and offer.entry == second and status_of(first) == "waiting"
-    with pytest.raises(waitlist.NotOnWaitlist):
-        waitlist.offer_place(second, full_group, by=coordinator, now=NOW)
+    with pytest.raises(errors.NotOnWaitlist):
+        waitlist_offers.offer_place(second, full_group, by=coordinator, now=NOW)
 
 
 def test_an_offer_by_hand_needs_an_open_group(course, full_group):
@@ -450,7 +455,7 @@ def test_an_offer_by_hand_needs_an_open_group(course, full_group):
     full_group.status = "closed"
     full_group.save()
     with pytest.raises(SignupClosed):
-        waitlist.offer_place(entry, full_group, now=NOW)
+        waitlist_offers.offer_place(entry, full_group, now=NOW)
 
 
 def test_leaving_with_an_open_offer_gives_the_place_to_the_next(offered, run_after_commit):
@@ -469,17 +474,17 @@ def test_the_monthly_check_goes_once_and_silence_removes_after_14_days(course, r
     old = WaitlistEntryFactory(course=course, joined=NOW - 31 * DAY)
     new = WaitlistEntryFactory(course=course, joined=NOW - 5 * DAY)
 
-    asked = run_after_commit(waitlist.send_waitlist_checks, NOW)
+    asked = run_after_commit(checks.send_waitlist_checks, NOW)
     assert [entry.pk for entry in asked] == [old.pk]
-    assert run_after_commit(waitlist.send_waitlist_checks, NOW + DAY) == []
+    assert run_after_commit(checks.send_waitlist_checks, NOW + DAY) == []
     (check,) = mailoutbox
     assert "Ja, ik wil blijven wachten" in check.body and "Nee, haal mij van de lijst" in check.body
     assert "/wachtlijst/blijven/" in check.body and "/wachtlijst/afmelden/" in check.body
 
-    assert run_after_commit(waitlist.remove_unanswered, NOW + 13 * DAY) == []
-    removed = run_after_commit(waitlist.remove_unanswered, NOW + 14 * DAY)
+    assert run_after_commit(checks.remove_unanswered, NOW + 13 * DAY) == []
+    removed = run_after_commit(checks.remove_unanswered, NOW + 14 * DAY)
     assert [entry.pk for entry in removed] == [old.pk] and status_of(old) == "removed"
-    assert run_after_commit(waitlist.remove_unanswered, NOW + 15 * DAY) == []
+    assert run_after_commit(checks.remove_unanswered, NOW + 15 * DAY) == []
     removal = mailoutbox[-1]
     assert "niet meer op de wachtlijst" in removal.subject and f"/wachtlijst/{course.pk}/" in removal.body
     assert len(mailoutbox) == 2 and status_of(new) == "waiting"
@@ -487,19 +492,19 @@ def test_the_monthly_check_goes_once_and_silence_removes_after_14_days(course, r
 
 def test_answering_stay_keeps_the_place_and_the_next_check_comes_a_month_later(course, run_after_commit, mailoutbox):
     entry = WaitlistEntryFactory(course=course, joined=NOW - 30 * DAY)
-    run_after_commit(waitlist.send_waitlist_checks, NOW)
+    run_after_commit(checks.send_waitlist_checks, NOW)
 
     waitlist.stay_on_waitlist(entry, NOW + 3 * DAY)
 
-    assert run_after_commit(waitlist.remove_unanswered, NOW + 20 * DAY) == []
-    assert run_after_commit(waitlist.send_waitlist_checks, NOW + 32 * DAY) == []
-    assert len(run_after_commit(waitlist.send_waitlist_checks, NOW + 33 * DAY)) == 1
+    assert run_after_commit(checks.remove_unanswered, NOW + 20 * DAY) == []
+    assert run_after_commit(checks.send_waitlist_checks, NOW + 32 * DAY) == []
+    assert len(run_after_commit(checks.send_waitlist_checks, NOW + 33 * DAY)) == 1
     assert len(mailoutbox) == 2 and status_of(entry) == "waiting"
 
 
 def test_stay_after_removal_says_why(course):
     entry = WaitlistEntryFactory(course=course, status=WaitlistEntry.Status.REMOVED)
-    with pytest.raises(waitlist.NotOnWaitlist) as refusal:
+    with pytest.raises(errors.NotOnWaitlist) as refusal:
         waitlist.stay_on_waitlist(entry, NOW)
     assert "geen antwoord" in str(refusal.value.message)
 

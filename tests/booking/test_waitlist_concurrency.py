@@ -8,9 +8,10 @@ from collections import Counter
 
 import pytest
 
-from booking import waitlist
 from booking.models import Enrollment, Offer, TrainingGroup, WaitlistEntry
-from booking.services import cancel_enrollment, hold_places
+from booking.services.offers import offer_freed_places
+from booking.services.places import cancel_enrollment, hold_places
+from booking.waitlist import offers as waitlist_offers
 from tests.booking.factories import NOW, EnrollmentFactory, person
 from tests.booking.factories_waitlist import WaitlistEntryFactory, planned_group
 from tests.booking.test_concurrency import run_together
@@ -28,7 +29,7 @@ def cancel(enrollment_pk):
 
 
 def offer_places(group_pk):
-    return lambda: waitlist.offer_freed_places(TrainingGroup.objects.get(pk=group_pk), now=NOW)
+    return lambda: offer_freed_places(TrainingGroup.objects.get(pk=group_pk), now=NOW)
 
 
 def sign_up(group_pk, number):
@@ -76,10 +77,12 @@ def test_two_groups_offering_at_once_never_offer_one_person_twice(course, locati
 def test_concurrent_declines_pass_each_place_on_once(course, location):
     group = planned_group(course, location, capacity=3, min_participants=1)
     entries = [WaitlistEntryFactory(course=course) for _ in range(6)]
-    first_offers = waitlist.offer_freed_places(group, now=NOW)
+    first_offers = offer_freed_places(group, now=NOW)
     assert len(first_offers) == 3
 
-    outcomes = run_together([lambda offer=offer: waitlist.decline_offer(offer, now=NOW) for offer in first_offers])
+    outcomes = run_together(
+        [lambda offer=offer: waitlist_offers.decline_offer(offer, now=NOW) for offer in first_offers]
+    )
 
     assert all(isinstance(outcome, Offer) for outcome in outcomes), outcomes
     offers = Offer.objects.filter(group=group, status=Offer.Status.OPEN)

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from booking import links, waitlist
 from booking.models import Offer, WaitlistEntry
-from booking.services import cancel_enrollment
+from booking.services import links
+from booking.services.places import cancel_enrollment
+from booking.waitlist import checks
 from tests.booking.factories import EnrollmentFactory
 from tests.booking.factories_waitlist import WaitlistEntryFactory, planned_group
 from tests.factories import LocationFactory
@@ -245,7 +246,7 @@ def test_an_offer_past_its_time_says_so_without_buttons(client, offered):
 
 def test_the_check_links_show_one_button_and_only_a_post_answers(client, live_course):
     entry = WaitlistEntryFactory(course=live_course, joined=timezone.now() - 40 * DAY)
-    waitlist.send_waitlist_checks()
+    checks.send_waitlist_checks()
     stay = reverse("waitlist:stay", kwargs={"token": links.make_token("waitlist", entry.pk)})
     leave = reverse("waitlist:leave", kwargs={"token": links.make_token("waitlist", entry.pk)})
 

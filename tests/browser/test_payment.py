@@ -9,6 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from booking.models import Refund
+from booking.services import links
+from courses.models import CoursePage
 from tests.browser.conftest import serious_violations
 
 
@@ -20,7 +23,6 @@ def paying_site(demo_site, mollie, settings):
 
 
 def _group(capacity=6):
-    from courses.models import CoursePage
     from tests.booking.factories_signup import planned_group
     from tests.factories import LocationFactory
 
@@ -102,9 +104,7 @@ def test_a_cancelled_checkout_can_be_tried_again_and_paid(page, phone_page, payi
 def test_waiting_and_lost_place_pages_are_accessible(page, paying_site, mollie):
     from django.utils import timezone
 
-    from booking import links
     from booking.models import Enrollment, Payment
-    from booking.payments import services
     from tests.booking.factories import EnrollmentFactory
 
     group = _group(capacity=1)
@@ -131,4 +131,4 @@ def test_waiting_and_lost_place_pages_are_accessible(page, paying_site, mollie):
     page.get_by_role("button", name="Bevestig mijn keuze").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("U krijgt uw geld terug")
     _accessible(page, "lost place: money back")
-    assert services.Refund.objects.get().amount == payment.amount
+    assert Refund.objects.get().amount == payment.amount

@@ -7,12 +7,12 @@ import re
 
 from playwright.sync_api import expect
 
+from courses.models import CoursePage
 from tests.browser.conftest import serious_violations
 
 
 def _group_for(course_slug, *, location_name, postcode, place, capacity=6):
     """A group of its own at a location of its own, so the demo's planning cannot clash with it."""
-    from courses.models import CoursePage
     from tests.booking.factories_signup import planned_group
     from tests.factories import LocationFactory
 

@@ -9,6 +9,10 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from booking.services import links
+from booking.services.places import cancel_enrollment
+from booking.waitlist import checks
+from courses.models import CoursePage
 from tests.browser.conftest import serious_violations
 
 
@@ -31,7 +35,6 @@ def full_group_for(course):
 
 
 def test_a_patient_joins_the_waiting_list_from_a_course_page_with_a_full_group(page, demo_site):
-    from courses.models import CoursePage
 
     course = CoursePage.objects.live().get(slug="mentaal-fit")
     _group, location = full_group_for(course)
@@ -71,9 +74,6 @@ def test_a_patient_joins_the_waiting_list_from_a_course_page_with_a_full_group(p
 
 
 def test_the_offer_and_check_pages_are_accessible_on_a_phone(phone_page, demo_site):
-    from booking import links, waitlist
-    from booking.services import cancel_enrollment
-    from courses.models import CoursePage
     from tests.booking.factories_waitlist import WaitlistEntryFactory
 
     course = CoursePage.objects.live().get(slug="mentaal-fit")
@@ -81,7 +81,7 @@ def test_the_offer_and_check_pages_are_accessible_on_a_phone(phone_page, demo_si
     entry = WaitlistEntryFactory(course=course, joined=timezone.now() - datetime.timedelta(days=40))
     cancel_enrollment(group.enrollments.first())
     offer = entry.offers.get()
-    waitlist.send_waitlist_checks()
+    checks.send_waitlist_checks()
 
     pages = {
         "offer": f"/wachtlijst/aanbod/{links.make_token('offer', offer.pk)}/",

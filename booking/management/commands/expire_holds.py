@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from booking.selfservice import expire_holds_and_notify
+from booking.services.places import expire_holds_and_notify
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from booking import waitlist
+from booking.waitlist import offers as waitlist_offers
 
 
 class Command(BaseCommand):
@@ -12,6 +12,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        expired = waitlist.expire_offers()
-        offered = waitlist.offer_all_free_places()
+        expired = waitlist_offers.expire_offers()
+        offered = waitlist_offers.offer_all_free_places()
         self.stdout.write(f"Verlopen aanbiedingen: {len(expired)}. Nieuwe aanbiedingen: {len(offered)}.")

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from booking.selfservice import run_periodic
+from booking.periodic import run_periodic
 
 LABELS = {
     "expired_holds": "Verlopen reserveringen",

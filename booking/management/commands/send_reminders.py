@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from booking.selfservice import send_reminders
+from booking.selfservice.reminders import send_reminders
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from booking import waitlist
+from booking.waitlist import checks
 
 
 class Command(BaseCommand):
@@ -12,6 +12,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        removed = waitlist.remove_unanswered()
-        asked = waitlist.send_waitlist_checks()
+        removed = checks.remove_unanswered()
+        asked = checks.send_waitlist_checks()
         self.stdout.write(f"Van de wachtlijst gehaald: {len(removed)}. 'Wacht u nog?'-mails: {len(asked)}.")

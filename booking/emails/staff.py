@@ -1,1 +1,0 @@
-"""Email builders for this area (see booking.notifications.email_kind)."""

@@ -1,0 +1,188 @@
+"""Paying online: starting a payment at the provider, and bringing ours in line with what it says.
+
+The provider is always asked; what a webhook or a browser says is never taken
+as the truth. A Mollie request never runs inside a transaction: the status is
+fetched first, then applied under the lock, so a slow or absent Mollie never
+keeps a lock.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from booking.models import Enrollment, Payment, Refund
+from booking.payments.lifecycle import (
+    Actor,
+    Status,
+    apply_status,
+    latest_payment,
+    move_refund,
+    party_enrollments,
+    queue_refund_email,
+)
+from booking.services.errors import PaymentRefused, ProviderUnavailable
+from booking.services.locks import lock_payment
+from booking.services.money import create_payment, euro, log_event
+
+logger = logging.getLogger(__name__)
+
+
+def start_online_payment(enrollments, *, gateway, redirect_url_for, webhook_url, now=None):
+    """Start (or pick up) paying one sign-up online; returns our Payment with its checkout URL.
+
+    * Already paid: the paid payment is returned (the caller shows the result).
+    * An open or pending attempt: that one is returned, so nobody pays twice.
+    * An attempt whose creation may or may not have reached the provider
+      (the connection broke): tried again with the same idempotency key, so
+      the provider gives back the same payment instead of a second one.
+    * Otherwise a new attempt.
+
+    The places must still be held: a hold that ran out is refused (the caller
+    shows the alternatives). When the provider cannot be reached or answers
+    with an error, ProviderUnavailable is raised; the hold and everything
+    typed are kept, and trying again is possible.
+    """
+    now = now or timezone.now()
+    enrollments = list(enrollments)
+    party = enrollments[0].party
+    fresh = party_enrollments(party)
+    statuses = {enrollment.status for enrollment in fresh}
+    latest = latest_payment(party, Payment.Provider.MOLLIE)
+    if latest is not None and latest.status == Status.PAID:
+        return latest
+    if statuses == {Enrollment.Status.CONFIRMED}:
+        raise PaymentRefused(_("Uw plaats is al bevestigd. U hoeft niet meer te betalen."))
+    if not fresh or any(not enrollment.is_live_hold(now) for enrollment in fresh):
+        raise PaymentRefused(_("Uw reservering is verlopen. Daarom kunt u nu niet meer betalen voor deze plaats."))
+    if latest is not None and latest.status in (Status.OPEN, Status.PENDING) and latest.mollie_id:
+        # Still going at Mollie? Then that one, so nobody pays twice. Its checkout may have expired meanwhile.
+        latest, changed = sync_payment(latest, gateway=gateway, actor=Actor.PARTICIPANT, now=now)
+        if latest.status in (Status.OPEN, Status.PENDING, Status.PAID):
+            return latest
+    if latest is not None and latest.status == Status.CREATED:
+        payment = latest
+    else:
+        payment = create_payment(fresh, provider=Payment.Provider.MOLLIE)
+    try:
+        answer = gateway.create_payment(payment, redirect_url=redirect_url_for(payment), webhook_url=webhook_url)
+    except gateway.Refused as error:
+        # A clear "no" from the provider: this attempt is over, the next one starts afresh.
+        _note_error(payment, error)
+        apply_status(
+            payment,
+            Status.FAILED,
+            actor=Actor.SYSTEM,
+            note=_("Mollie weigerde de betaling: %(error)s") % {"error": error},
+        )
+        raise ProviderUnavailable() from error
+    except gateway.Unreachable as error:
+        _note_error(payment, error)
+        raise ProviderUnavailable() from error
+    with transaction.atomic():
+        locked = lock_payment(payment.pk)
+        locked.mollie_id = answer.id
+        locked.checkout_url = answer.checkout_url or ""
+        locked.mollie_mode = answer.mode or ""
+        locked.last_error = ""
+        locked.save(update_fields=["mollie_id", "checkout_url", "mollie_mode", "last_error", "updated_at"])
+    payment, changed = apply_status(
+        payment, answer.status, actor=Actor.PARTICIPANT, note=_("Betaling gestart bij Mollie")
+    )
+    return payment
+
+
+def _note_error(payment, error):
+    text = str(error)[:300]
+    with transaction.atomic():
+        Payment.objects.filter(pk=payment.pk).update(last_error=text, updated_at=timezone.now())
+        log_event(
+            payment, actor=Actor.SYSTEM, note=_("Mollie niet bereikbaar of gaf een fout: %(error)s") % {"error": text}
+        )
+    logger.warning("Mollie request for payment %s failed: %s", payment.pk, text)
+
+
+def sync_payment(payment, *, gateway, actor, nowait=False, now=None):
+    """Fetch the payment's state from the provider, then apply it under the lock; returns (payment, changed).
+
+    The provider is always asked; what a webhook or a browser says is never
+    taken as the truth. The status is applied by `apply_status`; refunds the
+    provider knows of are brought in line by `_apply_provider_refunds`
+    (refunds made in the Mollie dashboard are recorded here). Raises
+    ProviderUnavailable when the provider cannot be asked.
+    """
+    now = now or timezone.now()
+    if not payment.mollie_id:
+        return payment, False
+    try:
+        answer = gateway.fetch_payment(payment.mollie_id)
+        refunds = (
+            gateway.fetch_refunds(payment.mollie_id) if answer.amount_refunded or _has_pending_refunds(payment) else []
+        )
+    except gateway.Unreachable as error:
+        raise ProviderUnavailable() from error
+    except gateway.Refused as error:
+        raise ProviderUnavailable() from error
+    with transaction.atomic():
+        payment, changed = apply_status(
+            payment,
+            answer.status,
+            actor=actor,
+            paid_at=answer.paid_at,
+            method=answer.method or "",
+            mode=answer.mode or "",
+            nowait=nowait,
+            now=now,
+        )
+        refunds_changed = _apply_provider_refunds(payment, refunds, actor=actor, nowait=nowait, now=now)
+    return payment, changed or refunds_changed
+
+
+def _has_pending_refunds(payment):
+    return payment.refunds.filter(status=Refund.Status.PENDING).exists()
+
+
+def _apply_provider_refunds(payment, refunds, *, actor, nowait=False, now=None):
+    """Bring our refunds in line with the provider's list; returns whether anything changed.
+
+    A refund we asked for is found by its provider id, or by our id in its
+    metadata (when the answer to our request was lost). One we do not know was
+    made in the provider's dashboard: it is recorded as such. Statuses only
+    move forward (pending -> refunded or failed).
+    """
+    if not refunds:
+        return False
+    changed = False
+    with transaction.atomic():
+        locked = lock_payment(payment.pk, nowait=nowait)
+        for answer in refunds:
+            ours = Refund.objects.filter(payment=locked, mollie_refund_id=answer.id).first()
+            if ours is None and answer.our_id:
+                ours = Refund.objects.filter(payment=locked, pk=answer.our_id, mollie_refund_id="").first()
+                if ours is not None:
+                    ours.mollie_refund_id = answer.id
+                    ours.save(update_fields=["mollie_refund_id"])
+            if ours is None:
+                ours = Refund.objects.create(
+                    payment=locked,
+                    amount=answer.amount,
+                    status=answer.status,
+                    cause=Refund.Cause.DASHBOARD,
+                    reason=(answer.description or "")[:300],
+                    mollie_refund_id=answer.id,
+                    refunded_at=(now or timezone.now()) if answer.status == Refund.Status.REFUNDED else None,
+                )
+                log_event(
+                    locked,
+                    actor=actor,
+                    refund=ours,
+                    to_status=ours.status,
+                    note=_("Terugbetaling van %(amount)s gevonden die in het Mollie-dashboard is gedaan")
+                    % {"amount": euro(answer.amount)},
+                )
+                queue_refund_email(ours)
+                changed = True
+                continue
+            changed |= move_refund(ours, answer.status, actor=actor, now=now)
+    return changed

@@ -1,0 +1,70 @@
+"""Reminders before the first session and before each later one, each sent once."""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from booking.models import Enrollment, OutgoingEmail, Session, TrainingGroup
+from booking.services.notifications import queue_email
+
+
+def reminder_key(session, enrollment):
+    return f"reminder:session:{session.pk}:enrollment:{enrollment.pk}"
+
+
+def send_reminders(now=None):
+    """Queue the reminders that are due at `now`. Returns how many were queued.
+
+    Confirmed participants get an email `GROEPSWIJZER_FIRST_REMINDER_DAYS`
+    before the first session (what to bring, where, the online link), and
+    `GROEPSWIJZER_SESSION_REMINDER_HOURS` before each later session. Only
+    for scheduled sessions that have not started, of groups that are not
+    cancelled or completed. Each reminder has its own key, so running this
+    again (or at the same time) never sends one twice; a run that comes late
+    still sends what is due before the session starts.
+    """
+    now = now or timezone.now()
+    first_window = datetime.timedelta(days=settings.GROEPSWIJZER_FIRST_REMINDER_DAYS)
+    session_window = datetime.timedelta(hours=settings.GROEPSWIJZER_SESSION_REMINDER_HOURS)
+    coming = list(
+        Session.objects.filter(
+            status=Session.Status.SCHEDULED, start__gt=now, start__lte=now + max(first_window, session_window)
+        )
+        .exclude(group__status__in=[TrainingGroup.Status.CANCELLED, TrainingGroup.Status.COMPLETED])
+        .order_by("start", "pk")
+    )
+    first_of_group = {}
+    for group_id, session_id in (
+        Session.objects.filter(group_id__in={s.group_id for s in coming}, status=Session.Status.SCHEDULED)
+        .order_by("group_id", "start", "pk")
+        .values_list("group_id", "pk")
+    ):
+        first_of_group.setdefault(group_id, session_id)
+
+    queued = 0
+    for session in coming:
+        is_first = first_of_group.get(session.group_id) == session.pk
+        if session.start - (first_window if is_first else session_window) > now:
+            continue
+        enrollments = list(
+            Enrollment.objects.filter(group_id=session.group_id, status=Enrollment.Status.CONFIRMED).select_related(
+                "participant"
+            )
+        )
+        keys = {enrollment.pk: reminder_key(session, enrollment) for enrollment in enrollments}
+        sent_before = set(OutgoingEmail.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+        with transaction.atomic():
+            for enrollment in enrollments:
+                if keys[enrollment.pk] in sent_before:
+                    continue
+                row = queue_email(
+                    "reminder_first" if is_first else "reminder_session",
+                    keys[enrollment.pk],
+                    participant=enrollment.participant,
+                    session_id=session.pk,
+                    enrollment_id=enrollment.pk,
+                )
+                queued += row is not None
+    return queued

@@ -1,0 +1,268 @@
+"""Availability: which groups someone can book now, and how the course page and the sign-up list them.
+
+"Bookable" has one definition, ``TrainingGroup.objects.bookable(now)`` (with
+``with_bookable`` to mark groups in a list): open for sign-up, no registration
+stop, a place left. Everything here that says whether someone can sign up
+reads it from there: the listing's rows, the alternatives, the finder and the
+waiting list.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from booking import geo
+
+from ..models import Session, TrainingGroup
+from . import stops
+
+MAX_ALTERNATIVES = 5
+
+# The groups a visitor can still look forward to. Running, completed and
+# cancelled groups are not shown; closed ones neither (their sign-up is over).
+LISTED_STATUSES = (TrainingGroup.Status.OPEN, TrainingGroup.Status.PLANNED)
+
+
+@dataclass
+class GroupRow:
+    """One group as the course page and the sign-up show it, with everything decided at `now`."""
+
+    group: TrainingGroup
+    sessions: list
+    places_left: int
+    status: str  # a TrainingGroup.DisplayStatus
+    stop: object = None  # the RegistrationStop that closes it, if any
+    bookable: bool = False  # from TrainingGroup.objects.with_bookable: someone can sign up now
+    distance_km: float | None = None  # from the visitor's postcode, when known
+
+    @property
+    def location(self):
+        return self.group.location
+
+    @property
+    def first_start(self):
+        return self.group.first_start
+
+    @property
+    def can_sign_up(self):
+        """Open, with a free place, the deadline and first session still ahead, and no stop (the bookable rule)."""
+        return self.bookable
+
+
+@dataclass
+class LocationGroups:
+    """The groups of one course at one location."""
+
+    location: object
+    groups: list = field(default_factory=list)
+    distance_km: float | None = None
+    stop: object = None
+    elsewhere: list = field(default_factory=list)  # for a stopped location: other locations with open groups
+
+    @property
+    def open_groups(self):
+        return [row for row in self.groups if row.can_sign_up]
+
+
+@dataclass
+class GroupListing:
+    course: object
+    locations: list = field(default_factory=list)
+    place: object = None  # geo.Place of the visitor's postcode, when given
+    course_stop: object = None  # a stop for the whole course
+
+    @property
+    def rows(self):
+        return [row for location in self.locations for row in location.groups]
+
+    @property
+    def open_rows(self):
+        return [row for row in self.rows if row.can_sign_up]
+
+    @property
+    def any_open(self):
+        return bool(self.open_rows)
+
+    @property
+    def stopped_locations(self):
+        return [location for location in self.locations if location.stop is not None]
+
+
+@dataclass
+class Refusal:
+    """Why a sign-up for a group cannot start now, in words for the visitor."""
+
+    code: str  # "stop", "full", or a SignupClosedReason value
+    message: str
+    stop: object = None
+
+
+def _scheduled_sessions():
+    return Prefetch(
+        "sessions",
+        queryset=Session.objects.filter(status=Session.Status.SCHEDULED).order_by("start", "pk"),
+        to_attr="scheduled_sessions",
+    )
+
+
+def upcoming_groups(course, now=None):
+    """The course's open and planned groups whose first session is still ahead (or not planned yet).
+
+    Places left and the first start are counted in the same query as the
+    groups; the scheduled sessions come in one more query for all groups
+    (as `scheduled_sessions`), so the number of queries does not grow with
+    the number of groups.
+    """
+    now = now or timezone.now()
+    return (
+        TrainingGroup.objects.filter(course=course, status__in=LISTED_STATUSES)
+        .with_bookable(now)
+        .filter(Q(first_start__isnull=True) | Q(first_start__gt=now))
+        .select_related("location", "course")
+        .prefetch_related(_scheduled_sessions())
+    )
+
+
+def row_for(group, *, now, stop=None, distance_km=None):
+    """A GroupRow for a group fetched with `TrainingGroup.objects.with_bookable(now)`."""
+    sessions = getattr(group, "scheduled_sessions", None)
+    if sessions is None:
+        sessions = list(group.sessions.filter(status=Session.Status.SCHEDULED).order_by("start", "pk"))
+    return GroupRow(
+        group=group,
+        sessions=sessions,
+        places_left=group.current_places_left(now),
+        status=group.display_status_at(now),
+        stop=stop,
+        bookable=group.bookable,
+        distance_km=distance_km,
+    )
+
+
+def group_listing(course, *, place=None, now=None):
+    """The course's upcoming groups per location, for the course page and the first sign-up step.
+
+    With `place` (a geo.Place from the visitor's postcode) the nearest
+    location comes first and online locations after those with a distance;
+    without it, the location with the earliest start comes first. Within a
+    location, groups are in date order, groups without dates last. Each
+    location carries the registration stop that closes it, if any.
+    """
+    now = now or timezone.now()
+    active = stops.active_stops(course, now)
+    by_location = {}
+    for group in upcoming_groups(course, now):
+        location = group.location
+        if location.pk not in by_location:
+            by_location[location.pk] = LocationGroups(
+                location=location,
+                distance_km=location.distance_to(place) if place else None,
+                stop=stops.stop_for(active, course, location),
+            )
+        entry = by_location[location.pk]
+        entry.groups.append(row_for(group, now=now, stop=entry.stop, distance_km=entry.distance_km))
+
+    for entry in by_location.values():
+        entry.groups.sort(key=lambda row: (row.first_start is None, row.first_start or now, row.group.pk))
+
+    def soonest(entry):
+        # Groups are in date order already, and groups without dates last.
+        first = entry.groups[0].first_start
+        return (first is None, first or now, entry.location.name)
+
+    locations = sorted(by_location.values(), key=soonest)
+    if place:
+        far = float("inf")
+        locations.sort(key=lambda entry: entry.distance_km if entry.distance_km is not None else far)
+    for entry in locations:
+        if entry.stop is not None:
+            entry.elsewhere = [other for other in locations if other is not entry and other.open_groups]
+    return GroupListing(
+        course=course, locations=locations, place=place, course_stop=stops.stop_for(active, course, None)
+    )
+
+
+def refusal_for(row, now=None):
+    """Why nobody can start signing up for this group now, or None when they can.
+
+    A registration stop comes first (its message explains), then the
+    group's own reason (not open yet, deadline passed, started, cancelled),
+    then a full group.
+    """
+    if row.stop is not None:
+        return Refusal(code="stop", message=row.stop.message, stop=row.stop)
+    reason = row.group.signup_closed_reason(now)
+    if reason is not None:
+        return Refusal(code=str(reason.value), message=reason.label)
+    if row.places_left <= 0:
+        return Refusal(code="full", message=_("Deze groep is vol. Er is geen plaats meer vrij."))
+    return None
+
+
+def group_row(group_id, now=None):
+    """The GroupRow of one group (its stop included), or TrainingGroup.DoesNotExist. Three queries."""
+    now = now or timezone.now()
+    group = (
+        TrainingGroup.objects.with_bookable(now)
+        .select_related("location", "course")
+        .prefetch_related(_scheduled_sessions())
+        .get(pk=group_id)
+    )
+    stop = stops.active_stop(group.course, group.location, now)
+    return row_for(group, now=now, stop=stop)
+
+
+def alternatives(course, *, wanted=1, exclude_group=None, place=None, now=None, limit=None):
+    """Other groups of the course someone can sign up for now, with room for `wanted` people.
+
+    Only bookable groups (``TrainingGroup.objects.bookable``). With `place` (the
+    person's postcode area) the nearest come first, online groups and groups
+    whose distance is unknown after those nearby; otherwise the soonest. Used
+    by the sign-up when a group is full, the payment that lost its place, and
+    the email about a cancelled group.
+    """
+    now = now or timezone.now()
+    groups = (
+        TrainingGroup.objects.bookable(now)
+        .filter(course=course, places_left__gte=wanted)
+        .select_related("location", "course")
+        .prefetch_related(_scheduled_sessions())
+    )
+    if exclude_group is not None:
+        groups = groups.exclude(pk=exclude_group.pk)
+    rows = [
+        row_for(group, now=now, distance_km=group.location.distance_to(place) if place else None) for group in groups
+    ]
+    far = float("inf")
+    rows.sort(
+        key=lambda row: (
+            row.distance_km is None,
+            row.distance_km if row.distance_km is not None else far,
+            row.first_start or now,
+            row.group.pk,
+        )
+    )
+    return rows[:limit] if limit else rows
+
+
+def alternatives_for(enrollment, now=None, limit=MAX_ALTERNATIVES):
+    """Other bookable groups of the enrollment's course, nearest to the participant's postcode first."""
+    return alternatives(
+        enrollment.group.course,
+        exclude_group=enrollment.group,
+        place=geo.find_place(enrollment.participant.postcode),
+        now=now,
+        limit=limit,
+    )
+
+
+def places_left(group, now=None):
+    """Free places at `now`: the capacity minus confirmed enrollments and holds that have not run out.
+
+    Never below 0, also when a coordinator made the group smaller than the
+    number of people in it. For lists of groups use
+    `TrainingGroup.objects.with_places_left(now)`: one query for all of them.
+    """
+    return TrainingGroup.objects.with_places_left(now).values_list("places_left", flat=True).get(pk=group.pk)

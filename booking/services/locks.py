@@ -1,0 +1,73 @@
+"""Row locks, the one way every change to places, waiting lists, plans and payments is serialised.
+
+The lock order, for every transaction that takes more than one lock, so that
+two transactions never wait for each other in a circle:
+
+    course (its waiting list)  ->  location  ->  trainers (by id)  ->  group  ->  payment
+
+A caller takes the locks it needs from left to right and never goes back.
+Availability is read only after the lock that guards it: a count made
+before the lock decides nothing in anyone's favour.
+
+On PostgreSQL each lock is a ``SELECT ... FOR UPDATE`` on the row. On SQLite
+the ``IMMEDIATE`` transaction mode (see the settings) already makes every
+writer wait at ``BEGIN``, so the lock statements change nothing there and the
+busy timeout lets writers queue. Every function here refuses to run outside
+a transaction: a lock taken in autocommit mode would be released at once.
+"""
+
+from django.db import transaction
+
+from ..models import Location, Payment, TrainingGroup
+
+
+def _require_transaction():
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Take booking locks inside transaction.atomic(); outside one they hold nothing.")
+
+
+def course_model():
+    """The course page model, as the groups know it (booking does not import the pages that show it)."""
+    return TrainingGroup._meta.get_field("course").related_model
+
+
+def trainer_model():
+    return TrainingGroup._meta.get_field("trainers").related_model
+
+
+def lock_course(course_id):
+    """Lock the course's row, which stands for its waiting list: whoever changes the list holds it first."""
+    _require_transaction()
+    list(course_model().objects.select_for_update(of=("self",)).filter(pk=course_id).values_list("pk", flat=True))
+
+
+def lock_group(group_id):
+    """Lock one group's row and return it fresh (its places are counted only after this)."""
+    _require_transaction()
+    return TrainingGroup.objects.select_for_update(of=("self",)).get(pk=group_id)
+
+
+def lock_for_planning(group, trainer_ids=()):
+    """Lock what a plan can clash on: the location, the trainers (the group's and `trainer_ids`), then the group."""
+    _require_transaction()
+    list(Location.objects.select_for_update().filter(pk=group.location_id).values_list("pk", flat=True))
+    ids = set(trainer_ids) | set(group.trainers.values_list("pk", flat=True))
+    trainers = trainer_model().objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    list(trainers.values_list("pk", flat=True))
+    return lock_group(group.pk)
+
+
+def lock_payment(payment_id, *, nowait=False):
+    """Lock the payment's group, then the payment's row, and return the payment fresh.
+
+    With `nowait` a payment locked by someone else raises at once (on
+    PostgreSQL; SQLite serialises whole transactions instead), so the webhook
+    can answer 503 and let Mollie try again.
+    """
+    _require_transaction()
+    group_id = Payment.objects.values_list("group_id", flat=True).get(pk=payment_id)
+    lock_group(group_id)
+    locked = Payment.objects.select_for_update(nowait=nowait, of=("self",)).get(pk=payment_id)
+    if locked.group_id != group_id:  # moved to another group while we waited
+        lock_group(locked.group_id)
+    return locked

@@ -1,0 +1,159 @@
+"""Emails that go out once, after the transaction that caused them has committed.
+
+Each email has a key (for example ``confirmation:enrollment:12``). Queueing the
+same key twice does nothing; the delivery task locks the row and sends only
+when it was not sent before, so a task that runs twice sends one email.
+
+Email contents are built at delivery time by a builder registered per kind,
+from ids stored with the email, so no message text (and no personal data
+beyond the address) is kept in the database.
+"""
+
+import datetime
+import functools
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django_tasks import task
+
+from home.organisation import OrganisationSettings
+
+from ..models import OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+BUILDERS = {}
+
+
+def email_kind(kind):
+    """Register a builder: ``builder(**params) -> Email`` for emails of this kind.
+
+    The builder always runs in the site's language and time zone, whatever
+    the request that queued the email used (a worker has no request at all).
+    """
+
+    def register(builder):
+        @functools.wraps(builder)
+        def build(**params):
+            with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
+                return builder(**params)
+
+        BUILDERS[kind] = build
+        return builder
+
+    return register
+
+
+class Email:
+    """What a builder returns: rendered from ``templates/emails/<template>.txt`` (and ``.html`` when present)."""
+
+    def __init__(self, *, to, subject, template, context, attachments=()):
+        self.to = to
+        self.subject = subject
+        self.template = template
+        self.context = context
+        self.attachments = list(attachments)  # (filename, content, mimetype)
+
+    def message(self):
+        context = {
+            "organisation": OrganisationSettings.load(),
+            "site_url": settings.WAGTAILADMIN_BASE_URL,
+            **self.context,
+        }
+        with translation.override(settings.LANGUAGE_CODE):
+            text = render_to_string(f"emails/{self.template}.txt", context)
+            try:
+                html = render_to_string(f"emails/{self.template}.html", context)
+            except TemplateDoesNotExist:  # a plain-text email is fine
+                html = None
+        message = EmailMultiAlternatives(
+            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{self.subject}",
+            body=text,
+            to=[self.to],
+        )
+        if html:
+            message.attach_alternative(html, "text/html")
+        for filename, content, mimetype in self.attachments:
+            message.attach(filename, content, mimetype)
+        return message
+
+
+def queue_email(kind, key, *, participant=None, **params):
+    """Queue one email of `kind`; the same `key` is only ever sent once. Returns the row or None.
+
+    Call it inside the transaction that makes the email true (a confirmed
+    place, an offer): if that transaction rolls back, so does the email.
+    """
+    if kind not in BUILDERS:
+        raise LookupError(f"No email builder for {kind!r}")
+    email = BUILDERS[kind](**params)
+    row, created = OutgoingEmail.objects.get_or_create(
+        key=key,
+        defaults={
+            "kind": kind,
+            "to": email.to,
+            "subject": email.subject[:200],
+            "participant": participant,
+            "params": params,
+        },
+    )
+    if not created:
+        return None
+    transaction.on_commit(lambda: _enqueue(row.pk))
+    return row
+
+
+def _enqueue(email_id):
+    deliver_email.enqueue(email_id)
+
+
+def deliver(email_id):
+    """Send one queued email unless it was sent already. Safe to call any number of times.
+
+    The row is claimed in a short transaction (the attempt counter goes up only
+    for the caller that saw its old value), the email is sent outside any
+    transaction, and the row is then marked sent. So a task that runs twice,
+    or at the same time, sends one email, and no database lock is held while
+    the mail server is talking.
+    """
+    row = OutgoingEmail.objects.filter(pk=email_id, sent_at__isnull=True).first()
+    if row is None:
+        return False
+    claimed = OutgoingEmail.objects.filter(pk=row.pk, sent_at__isnull=True, attempts=row.attempts).update(
+        attempts=F("attempts") + 1, last_error=""
+    )
+    if not claimed:
+        return False  # someone else is sending it, or just did
+    try:
+        BUILDERS[row.kind](**row.params).message().send()
+    except Exception as error:
+        OutgoingEmail.objects.filter(pk=row.pk).update(last_error=str(error)[:300] or error.__class__.__name__)
+        logger.exception("Email %s could not be sent", row.key)
+        return False
+    OutgoingEmail.objects.filter(pk=row.pk).update(sent_at=timezone.now())
+    return True
+
+
+def retry_unsent(now=None):
+    """Send what failed before (SMTP down, say), and what no worker picked up. For the periodic run."""
+    now = now or timezone.now()
+    stale = now - datetime.timedelta(minutes=5)
+    waiting = OutgoingEmail.objects.filter(sent_at__isnull=True, attempts__lt=10).filter(
+        ~Q(last_error="") | Q(attempts=0, created_at__lt=stale)
+    )
+    sent = 0
+    for email_id in waiting.values_list("pk", flat=True):
+        sent += deliver(email_id)
+    return sent
+
+
+@task()
+def deliver_email(email_id):
+    """The background task that sends one queued email (a worker in production, at once in development)."""
+    return deliver(email_id)

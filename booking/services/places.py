@@ -1,0 +1,279 @@
+"""Places: holding, confirming, cancelling and expiring them. The capacity rule lives here.
+
+How places stay correct under any number of simultaneous sign-ups:
+
+* Capacity is computed from enrollments every time (confirmed, plus holds that
+  have not run out: ``takes_a_place``), never kept in a counter.
+* Whatever can be checked without the lock (the form data, and a first look
+  at the places) is checked before the transaction starts; a full group then
+  refuses without making anyone wait. Then, inside ``transaction.atomic()``,
+  the group's row is locked once (``locks.lock_group``), and only after that
+  are places counted again and the decision made.
+* A freed place goes to the waiting list first (``offers.offer_freed_places``,
+  after the commit).
+* Nothing is ever deleted: cancelled and expired enrollments stay on record.
+"""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import Enrollment, Offer, SignupClosedReason, TrainingGroup, takes_a_place
+from .availability import places_left
+from .errors import AlreadyEnrolled, EnrollmentNotActive, GroupFull, HoldExpired, SignupClosed
+from .locks import lock_group
+from .notifications import queue_email
+from .offers import offer_freed_places
+from .participants import validate_participants
+
+DEFAULT_HOLD_MINUTES = 15
+
+
+def hold_duration():
+    return datetime.timedelta(minutes=getattr(settings, "GROEPSWIJZER_HOLD_MINUTES", DEFAULT_HOLD_MINUTES))
+
+
+def _offer_freed_places_after_commit(group_ids, now):
+    """Once freed places are saved, they go to the waiting list first (``offers.offer_freed_places``).
+
+    `robust`: a failure there is logged and does not undo or hide what was
+    already saved; the periodic sweep offers the place later.
+    """
+    for group_id in set(group_ids):
+        transaction.on_commit(lambda group_id=group_id: offer_freed_places(group_id, now=now), robust=True)
+
+
+def _refuse_if_already_enrolled(group, emails, now, *, ignore=()):
+    """One email address, one place per group: a confirmed one or a hold that has not run out."""
+    taken = (
+        Enrollment.objects.filter(group=group, participant__email__in=emails)
+        .filter(takes_a_place(now))
+        .exclude(pk__in=ignore)
+        .values_list("participant__email", flat=True)
+        .first()
+    )
+    if taken:
+        raise AlreadyEnrolled(taken)
+
+
+def _refuse_unless_open(group, now):
+    reason = group.signup_closed_reason(now)
+    if reason is not None:
+        raise SignupClosed(reason)
+
+
+def _refuse_unless_room(left, wanted):
+    if left < wanted:
+        raise GroupFull(places_left=left, wanted=wanted)
+
+
+def hold_places(group, participants_data, *, consent_text_version, now=None, party=None):
+    """Hold a place for each participant while they pay; returns the new held enrollments.
+
+    `participants_data` is one or two dicts of Participant fields: two only
+    when the course welcomes couples, and a couple gets two places together or
+    none at all. Refused with a BookingError when signing up is closed
+    (SignupClosed), when an email address already has a place in the group
+    (AlreadyEnrolled), or when there are not enough places left (GroupFull).
+    A hold counts as a taken place until `GROEPSWIJZER_HOLD_MINUTES` have
+    passed, then stops counting by itself. `party` is the UUID the new
+    enrollments share (a new one when left out).
+    """
+    if not consent_text_version:
+        raise ValueError("A sign-up needs the version of the consent text the participant agreed to.")
+    now = now or timezone.now()
+    participants = validate_participants(participants_data, course=group.course, now=now)
+    emails = [participant.email for participant in participants]
+    # A first look without the lock, in one query: a closed or full group says no at once, without
+    # making everyone else wait. It decides nothing in favour; that happens under the lock below.
+    first_look = TrainingGroup.objects.with_places_left(now).with_first_start().get(pk=group.pk)
+    _refuse_unless_open(first_look, now)
+    _refuse_unless_room(first_look.places_left, len(participants))
+
+    with transaction.atomic():
+        locked = lock_group(group.pk)
+        _refuse_unless_open(locked, now)
+        _refuse_if_already_enrolled(locked, emails, now)
+        _refuse_unless_room(places_left(locked, now), len(participants))
+        party = party or uuid.uuid4()  # a sign-up may choose its own, to recognise a repeated submit
+        expires = now + hold_duration()
+        enrollments = []
+        for participant in participants:
+            participant.save()
+            # The reference has 31^8 possible values; a clash would only make this one sign-up fail.
+            enrollments.append(
+                Enrollment.objects.create(
+                    group=locked,
+                    participant=participant,
+                    status=Enrollment.Status.HELD,
+                    hold_expires_at=expires,
+                    party=party,
+                    consent_text_version=consent_text_version,
+                    consent_at=now,
+                )
+            )
+    return enrollments
+
+
+def _select(enrollment_or_party):
+    """(group id, filter) for one Enrollment, or for every enrollment of a party (its UUID)."""
+    if isinstance(enrollment_or_party, Enrollment):
+        return enrollment_or_party.group_id, Q(pk=enrollment_or_party.pk)
+    party = uuid.UUID(str(enrollment_or_party))
+    group_id = Enrollment.objects.filter(party=party).values_list("group_id", flat=True).first()
+    if group_id is None:
+        raise Enrollment.DoesNotExist(f"No enrollments for party {party}.")
+    return group_id, Q(party=party)
+
+
+def _refreshed(enrollment_or_party, selection):
+    if isinstance(enrollment_or_party, Enrollment):
+        enrollment_or_party.refresh_from_db()
+    return list(Enrollment.objects.filter(selection).select_related("participant"))
+
+
+def confirm_enrollment(enrollment_or_party, *, now=None):
+    """Confirm a hold: after payment, or when a coordinator accepts the sign-up. Returns the enrollments.
+
+    Pass an Enrollment to confirm that one, or a party UUID to confirm everyone
+    who signed up together. Confirming twice changes nothing (a payment
+    message may arrive more than once). A hold that has run out is confirmed
+    only when its places are still free and the email address has no other
+    place in the group; else HoldExpired, and nothing changes. A cancelled
+    group or a cancelled enrollment cannot be confirmed.
+    """
+    now = now or timezone.now()
+    group_id, selection = _select(enrollment_or_party)
+    with transaction.atomic():
+        group = lock_group(group_id)
+        enrollments = list(Enrollment.objects.filter(selection).select_related("participant"))
+        pending = [e for e in enrollments if e.status in (Enrollment.Status.HELD, Enrollment.Status.EXPIRED)]
+        if not pending:
+            if any(e.status in (Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED) for e in enrollments):
+                return _refreshed(enrollment_or_party, selection)
+            raise EnrollmentNotActive()
+        if group.status == TrainingGroup.Status.CANCELLED:
+            raise SignupClosed(SignupClosedReason.CANCELLED)
+        lapsed = [e for e in pending if not e.is_live_hold(now)]
+        if lapsed:
+            _refuse_if_already_enrolled(
+                group, [e.participant.email for e in lapsed], now, ignore=[e.pk for e in pending]
+            )
+            if places_left(group, now) < len(lapsed):
+                raise HoldExpired()
+        Enrollment.objects.filter(pk__in=[e.pk for e in pending]).update(
+            status=Enrollment.Status.CONFIRMED, confirmed_at=now
+        )
+    return _refreshed(enrollment_or_party, selection)
+
+
+def cancel_enrollment(enrollment_or_party, *, now=None):
+    """Cancel a hold or a confirmed place, which frees it at once. Returns the enrollments.
+
+    Pass an Enrollment to cancel that one, or a party UUID to cancel everyone
+    who signed up together. Cancelling twice changes nothing; an expired hold
+    stays expired. A completed enrollment cannot be cancelled
+    (EnrollmentNotActive), and then nothing changes.
+    """
+    now = now or timezone.now()
+    group_id, selection = _select(enrollment_or_party)
+    with transaction.atomic():
+        lock_group(group_id)
+        enrollments = list(Enrollment.objects.filter(selection))
+        if any(e.status == Enrollment.Status.COMPLETED for e in enrollments):
+            raise EnrollmentNotActive()
+        active = [e.pk for e in enrollments if e.status in (Enrollment.Status.HELD, Enrollment.Status.CONFIRMED)]
+        Enrollment.objects.filter(pk__in=active).update(status=Enrollment.Status.CANCELLED, cancelled_at=now)
+        if active:
+            _offer_freed_places_after_commit([group_id], now)
+    return _refreshed(enrollment_or_party, selection)
+
+
+def expire_holds(now=None):
+    """Mark holds that ran out as expired, and return them (for messages to the people concerned).
+
+    Safe to run as often as wanted: a second run finds nothing. Places do not
+    depend on it, because a hold stops counting at its expiry time anyway.
+    Each group is done in its own short transaction under the group's lock,
+    so a late payment confirming a hold and this sweep never both win.
+    """
+    now = now or timezone.now()
+    lapsed = Enrollment.objects.filter(status=Enrollment.Status.HELD, hold_expires_at__lte=now)
+    expired = []
+    for group_id in lapsed.order_by().values_list("group_id", flat=True).distinct():
+        with transaction.atomic():
+            lock_group(group_id)
+            ids = list(lapsed.filter(group_id=group_id).values_list("pk", flat=True))
+            Enrollment.objects.filter(pk__in=ids).update(status=Enrollment.Status.EXPIRED)
+            expired.extend(ids)
+            _offer_freed_places_after_commit([group_id], now)
+    return list(Enrollment.objects.filter(pk__in=expired).select_related("participant", "group"))
+
+
+def notify_expired_holds(enrollments):
+    """Email each person whose hold ran out: "uw reservering is verlopen", with a way back. Returns the count.
+
+    Pass what `expire_holds` returned. A hold that belonged to a
+    waiting-list offer is left out (the waiting list sends its own message),
+    and so is a hold that was confirmed after all. One email per enrollment,
+    however often this runs.
+    """
+    enrollments = list(enrollments)
+    offered = set(
+        Offer.objects.filter(enrollment_id__in=[e.pk for e in enrollments]).values_list("enrollment_id", flat=True)
+    )
+    current = dict(Enrollment.objects.filter(pk__in=[e.pk for e in enrollments]).values_list("pk", "status"))
+    queued = 0
+    for enrollment in enrollments:
+        if enrollment.pk in offered or current.get(enrollment.pk) != Enrollment.Status.EXPIRED:
+            continue
+        with transaction.atomic():
+            row = queue_email(
+                "hold_expired",
+                f"hold_expired:enrollment:{enrollment.pk}",
+                participant=enrollment.participant,
+                enrollment_id=enrollment.pk,
+            )
+        queued += row is not None
+    return queued
+
+
+def expire_holds_and_notify(now=None):
+    """Sweep expired holds and tell the people concerned. Returns (expired enrollments, emails queued).
+
+    `expire_holds` passes the freed places on to the waiting list.
+    """
+    expired = expire_holds(now or timezone.now())
+    return expired, notify_expired_holds(expired)
+
+
+def confirm_party(party, *, payment="", now=None):
+    """Confirm everyone of one sign-up (a party UUID) and queue one confirmation email per person.
+
+    The one way a place becomes confirmed for the participant: after an online
+    payment, on choosing to pay later, on accepting a waiting-list offer, or by
+    the office.
+
+    Both happen in one transaction: when confirming fails (the hold ran out
+    and its place is gone: HoldExpired), no email is queued; when it
+    succeeds, each email goes out once after the commit, also when this is
+    called again (a repeated payment message). `payment` names the payment
+    provider, so the email can say how the contribution is paid.
+    """
+    with transaction.atomic():
+        enrollments = confirm_enrollment(party, now=now)
+        for enrollment in enrollments:
+            if enrollment.status != enrollment.Status.CONFIRMED:
+                continue
+            queue_email(
+                "confirmation",
+                f"confirmation:enrollment:{enrollment.pk}",
+                participant=enrollment.participant,
+                enrollment_id=enrollment.pk,
+                payment=payment,
+            )
+    return enrollments

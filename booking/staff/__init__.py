@@ -1,0 +1,1 @@
+"""The office and the trainers: planning admin, listings and exports, the access log, the trainer area."""

@@ -1,0 +1,243 @@
+"""The enrollments listing for coordinators: filter, search, look at one, export to CSV or Excel.
+
+Read only: a place is taken through the sign-up (which keeps the capacity
+rule) and cancelled through the services, never by editing a row here.
+Every listing page, detail page and export is recorded in the access log.
+"""
+
+from django.contrib.admin import SimpleListFilter, display
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail_modeladmin.options import ModelAdmin
+from wagtail_modeladmin.views import IndexView, InspectView
+
+from booking.models import Attendance, Enrollment, Location, Session, TrainingGroup
+from booking.services.access_log import Action, group_where, log_access
+from booking.staff.export import ReadOnlyPermissionHelper, SafeSpreadsheetExportMixin
+from courses.models import CoursePage
+
+BASE_URL_PATH = "aanmeldingen"
+# Spreadsheet programs run a cell that starts with one of these as a formula; a name never should.
+
+
+def enrollments_url(**filters):
+    """The enrollments listing, filtered: enrollments_url(group=12)."""
+    url = reverse(f"{BASE_URL_PATH}_modeladmin_index")
+    return f"{url}?{urlencode(filters)}" if filters else url
+
+
+def naive_local(value):
+    """A datetime on the Dutch clock without time zone, as spreadsheets expect; None stays None."""
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+class CourseFilter(SimpleListFilter):
+    title = gettext_lazy("training")
+    parameter_name = "course"
+
+    def lookups(self, request, model_admin):
+        return [(str(pk), title) for pk, title in CoursePage.objects.order_by("title").values_list("pk", "title")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(group__course_id=int(value)) if value and value.isdigit() else queryset
+
+
+class LocationFilter(SimpleListFilter):
+    title = gettext_lazy("locatie")
+    parameter_name = "location"
+
+    def lookups(self, request, model_admin):
+        return [(str(location.pk), str(location)) for location in Location.objects.all()]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(group__location_id=int(value)) if value and value.isdigit() else queryset
+
+
+class GroupFilter(SimpleListFilter):
+    """Filter on one group, named by course, place and first date; the names are read in one query."""
+
+    title = gettext_lazy("groep")
+    parameter_name = "group"
+
+    def lookups(self, request, model_admin):
+        groups = (
+            TrainingGroup.objects.with_first_start()
+            .select_related("course", "location")
+            .order_by("course__title", "first_start", "pk")
+        )
+        return [(str(group.pk), str(group)) for group in groups]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(group_id=int(value)) if value and value.isdigit() else queryset
+
+
+class EnrollmentPermissionHelper(ReadOnlyPermissionHelper):
+    """Coordinators may list, look at and export enrollments; nobody adds, edits or deletes them here."""
+
+    view_permission = "booking.view_enrollment"
+
+
+class EnrollmentIndexView(SafeSpreadsheetExportMixin, IndexView):
+    export_headings = {
+        "reference": gettext_lazy("Kenmerk"),
+        "first_name": gettext_lazy("Voornaam"),
+        "last_name": gettext_lazy("Achternaam"),
+        "email": gettext_lazy("E-mailadres"),
+        "phone": gettext_lazy("Telefoonnummer"),
+        "course_title": gettext_lazy("Training"),
+        "location_name": gettext_lazy("Locatie"),
+        "group_number": gettext_lazy("Groepsnummer"),
+        "first_session_at": gettext_lazy("Eerste bijeenkomst"),
+        "status_label": gettext_lazy("Status"),
+        "created_on": gettext_lazy("Aangemeld op"),
+    }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        shown = [enrollment.participant_id for enrollment in context["object_list"]]
+        log_access(self.request.user, shown, Action.VIEW_LIST, "aanmeldingen: overzicht")
+        return context
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        # Recorded before the file is made: whoever downloads it has seen every row.
+        participant_ids = list(queryset.values_list("participant_id", flat=True))
+        log_access(self.request.user, participant_ids, Action.EXPORT, f"aanmeldingen: export ({spreadsheet_format})")
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
+
+class EnrollmentInspectView(InspectView):
+    """One enrollment with the participant's details, their attendance, and who signed up together."""
+
+    def get_page_title(self):
+        return _("Aanmelding")
+
+    def get_page_subtitle(self):
+        return f"{self.instance.reference}, {self.instance.participant.full_name}"
+
+    def get_context_data(self, **kwargs):
+        enrollment = self.instance
+        participant = enrollment.participant
+        log_access(self.request.user, [participant], Action.VIEW, group_where(enrollment.group, "aanmelding bekeken"))
+        attendance = list(
+            Attendance.objects.filter(enrollment=enrollment).select_related("session").order_by("session__start")
+        )
+        partners = list(
+            Enrollment.objects.filter(party=enrollment.party).exclude(pk=enrollment.pk).select_related("participant")
+        )
+        return super().get_context_data(
+            enrollment=enrollment,
+            participant=participant,
+            group=enrollment.group,
+            attendance=attendance,
+            partners=partners,
+            **kwargs,
+        )
+
+
+class EnrollmentAdmin(ModelAdmin):
+    model = Enrollment
+    menu_label = gettext_lazy("Aanmeldingen")
+    menu_icon = "list-ul"
+    base_url_path = BASE_URL_PATH
+    add_to_admin_menu = False  # shown in the Planning menu (see wagtail_hooks)
+    permission_helper_class = EnrollmentPermissionHelper
+    index_view_class = EnrollmentIndexView
+    inspect_view_class = EnrollmentInspectView
+    inspect_view_enabled = True
+    inspect_template_name = "booking/admin/enrollment_inspect.html"
+    index_view_extra_css = ["css/booking_admin.css"]
+    history_view_enabled = False
+    list_display = ("reference", "participant_name", "course_title", "place", "first_session", "status", "created")
+    list_filter = (CourseFilter, LocationFilter, GroupFilter, "status")
+    search_fields = ("reference", "participant__first_name", "participant__last_name", "participant__email")
+    list_export = (
+        "reference",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "course_title",
+        "location_name",
+        "group_number",
+        "first_session_at",
+        "status_label",
+        "created_on",
+    )
+    export_filename = "aanmeldingen"
+    list_per_page = 50
+    ordering = ("-created_at",)
+    empty_value_display = ""
+
+    def get_queryset(self, request):
+        first_session = (
+            Session.objects.filter(group=OuterRef("group"), status=Session.Status.SCHEDULED)
+            .order_by("start")
+            .values("start")[:1]
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("participant", "group__course", "group__location")
+            .annotate(first_session_start=Subquery(first_session))
+        )
+
+    # --- columns of the listing --------------------------------------------------------------
+
+    @display(description=gettext_lazy("deelnemer"), ordering="participant__last_name")
+    def participant_name(self, obj):
+        return obj.participant.full_name
+
+    @display(description=gettext_lazy("training"), ordering="group__course__title")
+    def course_title(self, obj):
+        return obj.group.course.title
+
+    @display(description=gettext_lazy("plaats"), ordering="group__location__place")
+    def place(self, obj):
+        location = obj.group.location
+        return location.place or location.name
+
+    @display(description=gettext_lazy("eerste bijeenkomst"), ordering="first_session_start")
+    def first_session(self, obj):
+        start = obj.first_session_start
+        return date_format(timezone.localtime(start), "j-n-Y H:i") if start else _("nog niet gepland")
+
+    @display(description=gettext_lazy("aangemeld op"), ordering="created_at")
+    def created(self, obj):
+        return date_format(timezone.localtime(obj.created_at), "j-n-Y")
+
+    # --- columns of the export ---------------------------------------------------------------
+
+    def first_name(self, obj):
+        return obj.participant.first_name
+
+    def last_name(self, obj):
+        return obj.participant.last_name
+
+    def email(self, obj):
+        return obj.participant.email
+
+    def phone(self, obj):
+        return obj.participant.phone
+
+    def location_name(self, obj):
+        return str(obj.group.location)
+
+    def group_number(self, obj):
+        return obj.group_id
+
+    def first_session_at(self, obj):
+        return naive_local(obj.first_session_start)
+
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    def created_on(self, obj):
+        return naive_local(obj.created_at)

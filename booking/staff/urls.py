@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", views.my_groups, name="my_groups"),
+    path("groep/<int:group_id>/", views.group, name="group"),
+    path("groep/<int:group_id>/bijeenkomst/<int:session_id>/aanwezigheid/", views.attendance, name="attendance"),
+    path("groep/<int:group_id>/presentielijst/", views.print_list, name="print"),
+]

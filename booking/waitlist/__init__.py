@@ -1,0 +1,1 @@
+"""The waiting list journey: joining, the order of the list, answering offers, the monthly check."""

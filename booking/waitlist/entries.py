@@ -1,0 +1,282 @@
+"""The waiting list: joining, the order of the list, staying and leaving.
+
+Offers of freed places are made by ``services.offers``; answering them is
+``waitlist.offers``; the monthly check is ``waitlist.checks``; the expected
+wait is ``waitlist.estimate``. The rules of the whole package, each stated
+again on the function that applies it:
+
+* There is one list per course, not per group. It is in the order of
+  `WaitlistEntry.rank`: the moment of joining, unless a coordinator moved
+  someone (with a reason, which is kept). People who are waiting, or who have
+  an open offer, have a position: 1, 2, 3 …
+* A free place in a group where signing up is open, and no registration stop
+  applies, goes to the first waiting person whose wishes fit the group (the
+  location, the part of the day) and who did not already turn down, or let
+  expire, an offer for that same group.
+* An offer keeps its place with a held enrollment until the offer expires
+  (`GROEPSWIJZER_OFFER_HOURS`, 48 hours), so the one capacity rule
+  (`takes_a_place`) counts an offered place as taken. Yes confirms the place.
+  No, or no answer in time, gives the place to the next person at once; the
+  person keeps their position on the list.
+* Places come free when someone cancels or a hold runs out (``places``
+  calls ``offers.offer_freed_places`` after those are saved), when a group opens or is
+  added (the admin calls it), and in the periodic sweep, which catches up
+  whatever was missed.
+* Every month (`GROEPSWIJZER_WAITLIST_CHECK_DAYS`) everyone who is waiting
+  is asked whether they still want to wait. Whoever does not answer within
+  `GROEPSWIJZER_WAITLIST_ANSWER_DAYS` is taken off the list, and told so.
+
+Locks, always in this order so that two transactions never wait for each
+other in a circle: the course (one waiting list), then the group
+(`locks.lock_group`, its places). Every change to a list's entries or
+offers holds the course's lock, so two groups of one course can never offer
+the same person a place at the same time.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from booking import clock
+from booking.models import (
+    Offer,
+    PartOfDay,
+    TrainingGroup,
+    WaitlistEntry,
+    WaitlistMove,
+)
+from booking.services import locks, participants
+from booking.services.errors import AlreadyOnWaitlist, NotOnWaitlist
+from booking.services.locks import lock_course
+from booking.services.notifications import queue_email
+from booking.waitlist.offers import decline_locked, locked_offer
+
+ACTIVE = WaitlistEntry.ACTIVE
+DEFAULT_CHECK_DAYS = 30
+DEFAULT_ANSWER_DAYS = 14
+
+
+# --- settings and small rules --------------------------------------------------------------------
+
+
+def check_interval():
+    return datetime.timedelta(days=getattr(settings, "GROEPSWIJZER_WAITLIST_CHECK_DAYS", DEFAULT_CHECK_DAYS))
+
+
+def answer_time():
+    return datetime.timedelta(days=getattr(settings, "GROEPSWIJZER_WAITLIST_ANSWER_DAYS", DEFAULT_ANSWER_DAYS))
+
+
+def check_pending(entry):
+    """A "still waiting?" email was sent and not answered yet."""
+    return entry.check_sent_at is not None and (
+        entry.check_answered_at is None or entry.check_answered_at < entry.check_sent_at
+    )
+
+
+def answer_due(entry):
+    """The last moment to answer the pending "still waiting?" email, or None."""
+    return entry.check_sent_at + answer_time() if check_pending(entry) else None
+
+
+# --- joining and the order of the list -----------------------------------------------------------
+
+
+def join_waitlist(
+    course, participant_data, *, preferred_locations=(), part_of_day=PartOfDay.ANY, consent_text_version, now=None
+):
+    """Put someone on the course's waiting list, at the end. Returns the new WaitlistEntry.
+
+    The person's data is checked by the same rules as a sign-up (name, email,
+    year of birth and the course's minimum age, postcode), with Dutch messages
+    per field in a ValidationError. One email address has at most one place on
+    a course's list: a second try is refused (AlreadyOnWaitlist, a message
+    that does not repeat the address) and the first entry's personal link is
+    sent again to that address, at most once a day. Preferred locations must
+    be among the course's locations; none means any location is fine. The
+    consent text version and time are stored. An email with the personal link
+    to the list goes out after saving.
+    """
+    if not consent_text_version:
+        raise ValueError("Joining the waiting list needs the version of the consent text agreed to.")
+    now = now or timezone.now()
+    (participant,) = participants.validate_participants([participant_data], course=course, now=now)
+    part_of_day = PartOfDay(part_of_day or PartOfDay.ANY)
+    locations = list(preferred_locations)
+    allowed = set(waitlist_locations(course).values_list("pk", flat=True))
+    if any(location.pk not in allowed for location in locations):
+        raise ValidationError({"preferred_locations": _("Kies alleen locaties waar deze training wordt gegeven.")})
+
+    with transaction.atomic():
+        lock_course(course.pk)
+        existing = (
+            WaitlistEntry.objects.filter(course=course, status__in=ACTIVE, participant__email=participant.email)
+            .select_related("participant")
+            .first()
+        )
+        if existing is None:
+            participant.save()
+            highest = WaitlistEntry.objects.filter(course=course).aggregate(highest=Max("rank"))["highest"]
+            rank = now.timestamp() if highest is None else max(now.timestamp(), highest + 1)
+            entry = WaitlistEntry.objects.create(
+                course=course,
+                participant=participant,
+                part_of_day=part_of_day,
+                rank=rank,
+                consent_text_version=consent_text_version,
+                consent_at=now,
+            )
+            WaitlistEntry.objects.filter(pk=entry.pk).update(joined_at=now)
+            entry.joined_at = now
+            if locations:
+                entry.preferred_locations.set(locations)
+            queue_email(
+                "waitlist_joined", f"waitlist_joined:entry:{entry.pk}", participant=participant, entry_id=entry.pk
+            )
+            return entry
+        day = clock.local_time(now).date().isoformat()
+        queue_email(
+            "waitlist_joined",
+            f"waitlist_joined:entry:{existing.pk}:again:{day}",
+            participant=existing.participant,
+            entry_id=existing.pk,
+        )
+    raise AlreadyOnWaitlist()
+
+
+def waitlist_locations(course):
+    """Locations someone can choose on the course's list: the course's own, and those of its coming groups."""
+    from booking.models import Location
+
+    upcoming = TrainingGroup.objects.filter(
+        course=course, status__in=[TrainingGroup.Status.PLANNED, TrainingGroup.Status.OPEN, TrainingGroup.Status.CLOSED]
+    )
+    return Location.objects.filter(Q(courses=course) | Q(groups__in=upcoming)).distinct()
+
+
+def active_entries(course):
+    """The course's list as it stands: waiting people and people with an open offer, in order."""
+    return WaitlistEntry.objects.filter(course=course, status__in=ACTIVE).order_by("rank", "pk")
+
+
+def position(entry):
+    """1 for the first person on the list, and so on, counting only active entries (waiting or offered).
+
+    None when the person is no longer on the list.
+    """
+    return WaitlistEntry.objects.with_position().values_list("position", flat=True).get(pk=entry.pk)
+
+
+def move_entry(entry, new_position, *, by, reason):
+    """A coordinator puts someone at another position on the list; the reason is required and kept.
+
+    The new position is counted like `position` (1 is first) and kept within
+    the list. The person's rank becomes a value between their new neighbours,
+    so nobody else's rank changes (unless ranks have come too close together,
+    then the list is numbered again in its current order). Each move is kept
+    as a WaitlistMove: who, when, from where to where, and why.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Schrijf op waarom u deze persoon verplaatst. Dat wordt bewaard.")})
+    if by is None:
+        raise ValueError("A move needs the coordinator who made it.")
+    with transaction.atomic():
+        lock_course(entry.course_id)
+        order = list(active_entries(entry.course_id))
+        current = next((other for other in order if other.pk == entry.pk), None)
+        if current is None:
+            raise NotOnWaitlist()
+        from_position = order.index(current) + 1
+        others = [other for other in order if other.pk != entry.pk]
+        to_position = min(max(int(new_position), 1), len(order))
+        rank = _rank_between(others, to_position - 1)
+        if rank is None:
+            for number, other in enumerate(others, start=1):
+                WaitlistEntry.objects.filter(pk=other.pk).update(rank=float(number))
+                other.rank = float(number)
+            rank = _rank_between(others, to_position - 1)
+        WaitlistEntry.objects.filter(pk=current.pk).update(rank=rank)
+        WaitlistMove.objects.create(
+            entry=current, moved_by=by, from_position=from_position, to_position=to_position, reason=reason[:300]
+        )
+    entry.rank = rank
+    return entry
+
+
+def _rank_between(others, index):
+    """A rank that puts someone at `index` among `others` (in order), or None when there is no room left."""
+    before = others[index - 1].rank if index > 0 else None
+    after = others[index].rank if index < len(others) else None
+    if before is None and after is None:
+        return timezone.now().timestamp()
+    if before is None:
+        return after - 1
+    if after is None:
+        return before + 1
+    middle = (before + after) / 2
+    return middle if before < middle < after else None
+
+
+# --- the expected wait ---------------------------------------------------------------------------
+
+
+# --- offers --------------------------------------------------------------------------------------
+
+
+# --- staying, leaving, and the monthly check -----------------------------------------------------
+
+
+def stay_on_waitlist(entry, now=None):
+    """The person answers "yes, I want to keep waiting": the answer is noted and the place on the list kept.
+
+    Answering again changes only the time of the answer. Someone no longer on
+    the list gets NotOnWaitlist, with a message that says why.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        lock_course(entry.course_id)
+        current = WaitlistEntry.objects.get(pk=entry.pk)
+        if current.status not in ACTIVE:
+            raise NotOnWaitlist(gone_message(current))
+        WaitlistEntry.objects.filter(pk=current.pk).update(check_answered_at=now)
+    entry.refresh_from_db()
+    return entry
+
+
+def leave_waitlist(entry, now=None):
+    """The person takes themselves off the list. Returns the entry.
+
+    An open offer is declined with it, so its place goes to the next person
+    at once. Leaving twice changes nothing; someone who was placed or removed
+    stays so.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        lock_course(entry.course_id)
+        current = WaitlistEntry.objects.get(pk=entry.pk)
+        if current.status in ACTIVE:
+            open_offer = current.offers.filter(status=Offer.Status.OPEN).first()
+            if open_offer is not None:
+                locks.lock_group(open_offer.group_id)
+                decline_locked(locked_offer(open_offer), now)
+            WaitlistEntry.objects.filter(pk=current.pk).update(status=WaitlistEntry.Status.LEFT, left_at=now)
+    entry.refresh_from_db()
+    return entry
+
+
+def gone_message(entry):
+    """Why someone is not on the list any more, for the person themselves."""
+    if entry.status == WaitlistEntry.Status.PLACED:
+        return _("U heeft al een plaats in een groep van deze training. U staat daarom niet meer op de wachtlijst.")
+    if entry.status == WaitlistEntry.Status.REMOVED:
+        return _(
+            "U bent van de wachtlijst gehaald, omdat wij geen antwoord kregen op onze vraag of u nog wilde wachten. "
+            "Wilt u toch een plaats? Meld u dan opnieuw aan voor de wachtlijst."
+        )
+    return _("U heeft zich van de wachtlijst afgemeld. Wilt u toch een plaats? Meld u dan opnieuw aan.")

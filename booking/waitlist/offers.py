@@ -1,0 +1,197 @@
+"""Answers to offers: yes confirms the place, no or no answer passes it on; offers by hand; the catch-up sweep.
+
+The offers themselves are made by ``services.offers`` (the capacity rule's
+claim on freed places). Locks: the course, then the group.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from booking.models import Enrollment, Offer, TrainingGroup, WaitlistEntry, takes_a_place
+from booking.services import availability, places
+from booking.services.errors import BookingError, GroupFull, NotOnWaitlist, OfferAnswered, OfferExpired, SignupClosed
+from booking.services.locks import lock_course, lock_group
+from booking.services.money import record_offline_payment
+from booking.services.offers import expire_offer, make_offer, offer_freed_places
+
+
+def offer_place(entry, group, *, by=None, now=None):
+    """A coordinator offers a place in `group` to one person by hand, out of the list's order. Returns the Offer.
+
+    The same rules as an automatic offer, except order and wishes (that is
+    the coordinator's choice): the person is waiting on this course's list
+    (NotOnWaitlist otherwise), signing up for the group is open and no
+    registration stop applies (SignupClosed), there is a free place
+    (GroupFull), and the person has no place in the group yet. The offer
+    holds the place for `GROEPSWIJZER_OFFER_HOURS`, the email goes out, and
+    `offered_by` keeps who made it.
+    """
+    now = now or timezone.now()
+    if entry.course_id != group.course_id:
+        raise ValidationError(_("Deze groep hoort bij een andere training dan de wachtlijst van deze persoon."))
+    with transaction.atomic():
+        lock_course(entry.course_id)
+        lock_group(group.pk)
+        # Why the group is not bookable, if it is not (the one rule, with its reason).
+        row = availability.group_row(group.pk, now)
+        refusal = availability.refusal_for(row, now)
+        if refusal is not None and refusal.code == "stop":
+            raise BookingError(_("Voor deze groep geldt een aanmeldstop. Er kan nu geen plaats worden aangeboden."))
+        if refusal is not None and refusal.code != "full":
+            raise SignupClosed(row.group.signup_closed_reason(now))
+        locked = row.group
+        current = WaitlistEntry.objects.select_related("participant").get(pk=entry.pk)
+        if current.status != WaitlistEntry.Status.WAITING:
+            raise NotOnWaitlist(_("Deze persoon wacht niet (meer) op de wachtlijst, of heeft al een aanbod."))
+        if (
+            Enrollment.objects.filter(group=locked, participant__email=current.participant.email)
+            .filter(takes_a_place(now))
+            .exists()
+        ):
+            raise BookingError(_("Deze persoon heeft al een plaats in deze groep."))
+        if row.places_left < 1:
+            raise GroupFull(places_left=row.places_left, wanted=1)
+        offer = make_offer(locked, current, now, by=by)
+    entry.status = current.status
+    return offer
+
+
+def locked_offer(offer):
+    return Offer.objects.select_for_update(of=("self",)).select_related("entry__participant", "group").get(pk=offer.pk)
+
+
+def accept_offer(offer, now=None, *, consent_text_version=None):
+    """The person says yes: the held place is confirmed and they leave the list as placed. Returns the Offer.
+
+    Accepting twice changes nothing. An offer that was declined raises
+    OfferAnswered; one whose time ran out raises OfferExpired (and, if the
+    sweep had not done so yet, is expired now and its place passed on). The
+    place is confirmed by ``places.confirm_party`` (with the sign-up's own
+    confirmation email); the consent given on the offer page
+    (`consent_text_version`) is stored with it.
+    """
+    now = now or timezone.now()
+    course_id = Offer.objects.values_list("group__course_id", flat=True).get(pk=offer.pk)
+    ran_out = False
+    with transaction.atomic():
+        lock_course(course_id)
+        lock_group(offer.group_id)
+        current = locked_offer(offer)
+        if current.status == Offer.Status.ACCEPTED:
+            return current
+        if current.status == Offer.Status.EXPIRED:
+            raise OfferExpired()
+        if current.status != Offer.Status.OPEN:
+            raise OfferAnswered()
+        if current.expires_at <= now:
+            expire_offer(current, now)
+            ran_out = True
+        else:
+            if consent_text_version:
+                Enrollment.objects.filter(pk=current.enrollment_id).update(
+                    consent_text_version=consent_text_version, consent_at=now
+                )
+            # The same confirmation (and email) as any sign-up's; a place from the waiting list is paid at
+            # the first session: an open offline payment the coordinator can mark paid or waive.
+            places.confirm_party(current.enrollment.party, payment="offline", now=now)
+            record_offline_payment([current.enrollment])
+            Offer.objects.filter(pk=current.pk).update(status=Offer.Status.ACCEPTED, decided_at=now)
+            WaitlistEntry.objects.filter(pk=current.entry_id).update(status=WaitlistEntry.Status.PLACED, left_at=now)
+    if ran_out:
+        raise OfferExpired()
+    current.refresh_from_db()
+    return current
+
+
+def decline_offer(offer, now=None):
+    """The person says no: the held place is cancelled and goes to the next fitting person at once.
+
+    The person stays on the list, at their old position, and counts as having
+    answered the monthly check. This group is not offered to them again.
+    Declining twice changes nothing; an accepted offer raises OfferAnswered,
+    an expired one OfferExpired. Returns the Offer.
+    """
+    now = now or timezone.now()
+    course_id = Offer.objects.values_list("group__course_id", flat=True).get(pk=offer.pk)
+    with transaction.atomic():
+        lock_course(course_id)
+        lock_group(offer.group_id)
+        current = locked_offer(offer)
+        if current.status == Offer.Status.DECLINED:
+            return current
+        _refuse_unless_open(current)
+        decline_locked(current, now)
+        WaitlistEntry.objects.filter(pk=current.entry_id, status=WaitlistEntry.Status.WAITING).update(
+            check_answered_at=now
+        )
+    current.refresh_from_db()
+    return current
+
+
+def _refuse_unless_open(offer):
+    if offer.status == Offer.Status.EXPIRED:
+        raise OfferExpired()
+    if offer.status != Offer.Status.OPEN:
+        raise OfferAnswered()
+
+
+def decline_locked(offer, now):
+    # cancel_enrollment passes the freed place on to the next person once this is saved.
+    places.cancel_enrollment(offer.enrollment, now=now)
+    Offer.objects.filter(pk=offer.pk).update(status=Offer.Status.DECLINED, decided_at=now)
+    offer.status = Offer.Status.DECLINED
+    WaitlistEntry.objects.filter(pk=offer.entry_id, status=WaitlistEntry.Status.OFFERED).update(
+        status=WaitlistEntry.Status.WAITING
+    )
+
+
+def expire_offers(now=None):
+    """Offers nobody answered in time become expired, and their places pass on. Returns the expired offers.
+
+    For each open offer past its expiry: the offer is expired, its held
+    enrollment is marked expired, the person goes back to waiting at their
+    old position and gets an email ("aanbod verlopen"), and once that is
+    saved the place is offered to the next fitting person. Each offer in its
+    own short transaction under the course's and group's locks. Safe to run
+    as often as wanted: a second run finds nothing and sends nothing.
+    """
+    now = now or timezone.now()
+    due = Offer.objects.filter(status=Offer.Status.OPEN, expires_at__lte=now).order_by("expires_at", "pk")
+    expired = []
+    for offer_id, group_id, course_id in due.values_list("pk", "group_id", "group__course_id"):
+        with transaction.atomic():
+            lock_course(course_id)
+            lock_group(group_id)
+            current = (
+                Offer.objects.select_for_update(of=("self",))
+                .select_related("entry__participant", "group")
+                .filter(pk=offer_id, status=Offer.Status.OPEN, expires_at__lte=now)
+                .first()
+            )
+            if current is None:
+                continue
+            expire_offer(current, now)
+            expired.append(current)
+    return expired
+
+
+def offer_all_free_places(now=None):
+    """The sweep's catch-up: offer free places in every open group of every course that has people waiting.
+
+    Nothing depends on it running; it only makes sure that a place that came
+    free while an offer could not be made (an error, a stop that ended) still
+    reaches the list. Returns the new offers.
+    """
+    now = now or timezone.now()
+    courses = WaitlistEntry.objects.filter(status=WaitlistEntry.Status.WAITING).values("course_id")
+    groups = (
+        TrainingGroup.objects.open_for_signup(now)
+        .with_places_left(now)
+        .filter(course_id__in=courses, places_left__gt=0)
+    )
+    offers = []
+    for group_id in groups.order_by("first_start", "pk").values_list("pk", flat=True):
+        offers.extend(offer_freed_places(group_id, now=now))
+    return offers
