@@ -159,7 +159,7 @@ def build_groups(args):
             kind=Location.Kind.HEALTH_CENTRE,
             address="Dorpsstraat 1",
             postcode="5611 AB",
-            place="Eindhoven",
+            town="Eindhoven",
             latitude=51.44,
             longitude=5.47,
         )
@@ -264,8 +264,8 @@ def pay_online(enrollments, fake, gateway, tally):
                 continue
             break
         tally.add(webhooks=1, webhooks_changed=int(changed))
-    tally.add(paid=1, no_place=int(payment.place == Payment.Place.LOST))
-    return payment.place != Payment.Place.LOST
+    tally.add(paid=1, no_place=int(payment.placement == Payment.Placement.LOST))
+    return payment.placement != Payment.Placement.LOST
 
 
 def worker(index, args, group_pks, clock, tally, emails, fake=None):
@@ -385,12 +385,12 @@ def payment_check():
 
     paid = Payment.objects.filter(status="paid", provider="mollie")
     unconfirmed = 0
-    for payment in paid.exclude(place=Payment.Place.LOST).prefetch_related("enrollments"):
+    for payment in paid.exclude(placement=Payment.Placement.LOST).prefetch_related("enrollments"):
         mine = [e for e in payment.enrollments.all() if e.party == payment.party]
         unconfirmed += sum(e.status not in (Enrollment.Status.CONFIRMED, Enrollment.Status.CANCELLED) for e in mine)
     emails = OutgoingEmail.objects.filter(kind="confirmation").count()
     confirmed_by_payment = (
-        Enrollment.objects.filter(payments__in=paid.exclude(place=Payment.Place.LOST)).distinct().count()
+        Enrollment.objects.filter(payments__in=paid.exclude(placement=Payment.Placement.LOST)).distinct().count()
     )
     return {"unconfirmed": unconfirmed, "emails": emails, "confirmed_by_payment": confirmed_by_payment}
 

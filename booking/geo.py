@@ -34,7 +34,9 @@ class Postcode:
 
 
 @dataclass(frozen=True)
-class Place:
+class PostcodeArea:
+    """A four-digit postcode area (PC4) and its centroid: where distances are measured from."""
+
     pc4: str
     name: str
     latitude: float
@@ -69,18 +71,18 @@ def parse_postcode(value):
 
 
 @lru_cache(maxsize=1)
-def _places():
+def _areas():
     with DATA_FILE.open(newline="", encoding="utf-8") as handle:
         return {
-            row["pc4"]: Place(row["pc4"], row["place"], float(row["latitude"]), float(row["longitude"]))
+            row["pc4"]: PostcodeArea(row["pc4"], row["place"], float(row["latitude"]), float(row["longitude"]))
             for row in csv.DictReader(handle)
         }
 
 
-def find_place(postcode):
+def find_area(postcode):
     """The centroid of a postcode's PC4 area, or None when the area is unknown."""
     digits = postcode.digits if isinstance(postcode, Postcode) else str(postcode)[:4]
-    return _places().get(digits)
+    return _areas().get(digits)
 
 
 def distance_km(lat1, lon1, lat2, lon2):

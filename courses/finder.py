@@ -19,7 +19,7 @@ class CourseResult:
 @dataclass
 class CourseSearch:
     results: list = field(default_factory=list)
-    place: object = None  # geo.Place for the postcode, when given
+    area: object = None  # geo.PostcodeArea for the postcode, when given
     filtered: bool = False
     total: int = 0
 
@@ -70,27 +70,27 @@ def find_courses(courses, form):
         wanted = courses_with_groups(free_places=bool(data.get("free_places")), weeks=data.get("starts_within"))
         courses = courses.filter(pk__in=wanted)
 
-    place = data.get("place") if "postcode" not in form.errors else None
-    max_km = int(data["distance"]) if data.get("distance") and place else None
+    area = data.get("area") if "postcode" not in form.errors else None
+    max_km = int(data["distance"]) if data.get("distance") and area else None
 
     results = []
     for course in courses:
         result = CourseResult(course=course)
         locations = list(course.locations.all())
         result.online = any(loc.is_online for loc in locations)
-        if place:
-            measured = [(loc.distance_to(place), loc) for loc in locations if loc.distance_to(place) is not None]
+        if area:
+            measured = [(loc.distance_to(area), loc) for loc in locations if loc.distance_to(area) is not None]
             if measured:
                 result.distance_km, result.nearest = min(measured, key=lambda pair: pair[0])
         if max_km is not None and not result.online and (result.distance_km is None or result.distance_km > max_km):
             continue
         results.append(result)
 
-    if place:
+    if area:
         far = float("inf")
         results.sort(key=lambda r: (r.distance_km if r.distance_km is not None else far, r.course.title))
     filtered = any(
         data.get(name)
         for name in ("theme", "audience", "delivery", "couples", "distance", "postcode", "free_places", "starts_within")
     )
-    return CourseSearch(results=results, place=place, filtered=filtered, total=total)
+    return CourseSearch(results=results, area=area, filtered=filtered, total=total)

@@ -42,7 +42,7 @@ class PostcodeField(forms.CharField):
 
 
 class PostcodeAreaForm(forms.Form):
-    """A form with a postcode that decides distances: `place` is its PC4 area, or None.
+    """A form with a postcode that decides distances: `area` is its PC4 area, or None.
 
     The one place where a typed postcode becomes an area: a postcode we do
     not know gets a Dutch message at the field, and the rest of the form
@@ -54,23 +54,23 @@ class PostcodeAreaForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         postcode = cleaned.get("postcode")
-        cleaned["place"] = None
+        cleaned["area"] = None
         if postcode:
-            place = geo.find_place(postcode)
-            if place is None:
+            area = geo.find_area(postcode)
+            if area is None:
                 self.add_error(
                     "postcode",
                     _("Postcode %(postcode)s kennen we niet. Probeer de postcode van een plaats in de buurt.")
                     % {"postcode": postcode},
                 )
-            cleaned["place"] = place
+            cleaned["area"] = area
         return cleaned
 
     @property
-    def place(self):
+    def area(self):
         if not self.is_bound or not self.is_valid():
             return None
-        return self.cleaned_data.get("place")
+        return self.cleaned_data.get("area")
 
 
 class GroupPostcodeForm(PostcodeAreaForm):

@@ -241,7 +241,7 @@ class CoursePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["course_locations"] = sorted(self.locations.all(), key=lambda loc: (loc.is_online, loc.place, loc.name))
+        context["course_locations"] = sorted(self.locations.all(), key=lambda loc: (loc.is_online, loc.town, loc.name))
         context["course_index"] = self.get_parent().specific
         context.update(self.groups_context(request))
         return context
@@ -261,7 +261,7 @@ class CoursePage(Page):
             }
         return {
             "group_search_form": form,
-            "group_listing": availability.group_listing(self, place=form.place),
+            "group_listing": availability.group_listing(self, area=form.area),
             "waitlist_url": reverse("waitlist:join", kwargs={"course_id": self.pk}),
         }
 

@@ -23,9 +23,9 @@ class TrainerViewSet(SnippetViewSet):
 class LocationViewSet(SnippetViewSet):
     model = Location
     icon = "site"
-    list_display = ["name", "kind", "place", "postcode"]
-    list_filter = ["kind", "place"]
-    search_fields = ["name", "place"]
+    list_display = ["name", "kind", "town", "postcode"]
+    list_filter = ["kind", "town"]
+    search_fields = ["name", "town"]
 
 
 class TrainingDataGroup(SnippetViewSetGroup):

@@ -98,7 +98,7 @@ class LocationFactory(DjangoModelFactory):
     kind = Location.Kind.HEALTH_CENTRE
     address = "Dorpsstraat 1"
     postcode = "5611 AB"
-    place = "Eindhoven"
+    town = "Eindhoven"
 
     class Meta:
         model = Location

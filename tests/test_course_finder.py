@@ -8,10 +8,10 @@ from tests import factories
 
 @pytest.fixture
 def region(course_index):
-    eindhoven = factories.LocationFactory(name="GC Woensel", postcode="5611 AB", place="Eindhoven")
-    helmond = factories.LocationFactory(name="HAP De Braak", postcode="5701 AA", place="Helmond")
-    deurne = factories.LocationFactory(name="Wijkhuis Deurne", postcode="5751 AB", place="Deurne")
-    online = factories.LocationFactory(name="Online", kind="online", address="", postcode="", place="")
+    eindhoven = factories.LocationFactory(name="GC Woensel", postcode="5611 AB", town="Eindhoven")
+    helmond = factories.LocationFactory(name="HAP De Braak", postcode="5701 AA", town="Helmond")
+    deurne = factories.LocationFactory(name="Wijkhuis Deurne", postcode="5751 AB", town="Deurne")
+    online = factories.LocationFactory(name="Online", kind="online", address="", postcode="", town="")
     stress = factories.ThemeFactory(name="Stress en spanning")
     sleep = factories.ThemeFactory(name="Slaap")
     return {
@@ -45,7 +45,7 @@ def test_nearest_location_comes_first_with_its_distance(client, region, course_i
     response = client.get(course_index.url, {"postcode": "5751 ab"})  # Deurne
     assert titles(response) == ["Mentaal Fit", "Mindfulness", "Beter slapen"]
     first = response.context["search"].results[0]
-    assert first.nearest.place == "Deurne"
+    assert first.nearest.town == "Deurne"
     assert first.distance_km < 2
     assert "Deurne" in response.content.decode()
 
@@ -113,7 +113,7 @@ def test_course_index_queries_do_not_grow_with_the_number_of_trainings(
     client.get(course_index.url, {"postcode": "5611"})  # warm caches (site root, settings)
     with django_assert_max_num_queries(40) as few:
         client.get(course_index.url, {"postcode": "5611"})
-    location = factories.LocationFactory(place="Geldrop", postcode="5664 AA")
+    location = factories.LocationFactory(town="Geldrop", postcode="5664 AA")
     theme = factories.ThemeFactory(name="Veerkracht")
     for number in range(12):
         factories.CoursePageFactory(parent=course_index, title=f"Extra {number}", themes=[theme], locations=[location])

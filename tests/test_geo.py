@@ -32,12 +32,12 @@ def test_bad_postcodes_get_a_dutch_message(typed, message_part):
 
 
 def test_known_postcode_area_has_a_place():
-    place = geo.find_place(geo.parse_postcode("5611 AB"))
+    place = geo.find_area(geo.parse_postcode("5611 AB"))
     assert place.name == "Eindhoven"
 
 
 def test_distance_between_eindhoven_and_helmond_is_about_13_km():
-    eindhoven = geo.find_place("5611")
-    helmond = geo.find_place("5701")
+    eindhoven = geo.find_area("5611")
+    helmond = geo.find_area("5701")
     km = geo.distance_km(eindhoven.latitude, eindhoven.longitude, helmond.latitude, helmond.longitude)
     assert 10 < km < 16

@@ -10,7 +10,7 @@ def make(**fields):
         "kind": "gezondheidscentrum",
         "address": "Kerkstraat 3",
         "postcode": "5701ab",
-        "place": "Helmond",
+        "town": "Helmond",
     }
     values.update(fields)
     return Location(**values)
@@ -50,6 +50,6 @@ def test_bad_location_input_gets_a_message_at_the_field(fields, field, message):
 
 @pytest.mark.django_db
 def test_online_location_needs_no_address():
-    location = make(name="Online", kind="online", address="", postcode="", place="")
+    location = make(name="Online", kind="online", address="", postcode="", town="")
     location.full_clean()
     assert location.latitude is None

@@ -134,7 +134,7 @@ class PageTreeTests(WagtailPageTestCase):
 
 class CoursePageContentTests(WagtailPageTestCase):
     def test_course_page_shows_the_facts_people_look_for(self):
-        location = factories.LocationFactory(name="Gezondheidscentrum Woensel", place="Eindhoven")
+        location = factories.LocationFactory(name="Gezondheidscentrum Woensel", town="Eindhoven")
         trainer = factories.TrainerFactory(name="Marieke van den Heuvel")
         course = factories.CoursePageFactory(
             title="Mindfulness",

@@ -188,7 +188,7 @@ class TrainingGroup(models.Model):
         ]
 
     def __str__(self):
-        where = self.location.place or self.location.name
+        where = self.location.town or self.location.name
         first = self.first_start
         when = date_format(timezone.localtime(first), "j F Y") if first else _("nog geen datum")
         return f"{self.course.title}, {where}, {when}"

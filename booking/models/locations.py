@@ -22,7 +22,8 @@ class Location(index.Indexed, models.Model):
     postcode = models.CharField(
         _("postcode"), max_length=7, blank=True, help_text=_("Bijvoorbeeld 5611 AB. Niet nodig voor online.")
     )
-    place = models.CharField(_("plaats"), max_length=100, blank=True)
+    # The town ("plaats"); the column keeps its first name.
+    town = models.CharField(_("plaats"), max_length=100, blank=True, db_column="place")
     accessibility_notes = models.TextField(
         _("toegankelijkheid"),
         blank=True,
@@ -38,7 +39,7 @@ class Location(index.Indexed, models.Model):
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("kind")]),
         MultiFieldPanel(
-            [FieldPanel("address"), FieldRowPanel([FieldPanel("postcode"), FieldPanel("place")])],
+            [FieldPanel("address"), FieldRowPanel([FieldPanel("postcode"), FieldPanel("town")])],
             heading=_("Adres"),
         ),
         FieldPanel("accessibility_notes"),
@@ -50,7 +51,7 @@ class Location(index.Indexed, models.Model):
 
     search_fields = [
         index.SearchField("name"),
-        index.SearchField("place"),
+        index.SearchField("town"),
         index.AutocompleteField("name"),
         index.FilterField("kind"),
     ]
@@ -58,10 +59,10 @@ class Location(index.Indexed, models.Model):
     class Meta:
         verbose_name = _("locatie")
         verbose_name_plural = _("locaties")
-        ordering = ["place", "name"]
+        ordering = ["town", "name"]
 
     def __str__(self):
-        return f"{self.name}, {self.place}" if self.place else self.name
+        return f"{self.name}, {self.town}" if self.town else self.name
 
     @property
     def is_online(self):
@@ -82,8 +83,8 @@ class Location(index.Indexed, models.Model):
         else:
             if not self.address:
                 errors["address"] = [_("Vul het adres in.")]
-            if not self.place:
-                errors["place"] = [_("Vul de plaats in.")]
+            if not self.town:
+                errors["town"] = [_("Vul de plaats in.")]
             try:
                 postcode = geo.parse_postcode(self.postcode)
             except ValidationError as error:
@@ -96,7 +97,7 @@ class Location(index.Indexed, models.Model):
                     if (self.latitude is None) != (self.longitude is None):
                         errors["latitude"] = [_("Vul beide coördinaten in, of laat beide leeg.")]
                     elif self.latitude is None:
-                        found = geo.find_place(postcode)
+                        found = geo.find_area(postcode)
                         if found is None:
                             errors["postcode"] = [
                                 _(
@@ -109,8 +110,8 @@ class Location(index.Indexed, models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def distance_to(self, place):
-        """Kilometres from a geo.Place, or None for online or unplaced locations."""
-        if self.is_online or not self.has_coordinates or place is None:
+    def distance_to(self, area):
+        """Kilometres from a geo.PostcodeArea, or None for online or unplaced locations."""
+        if self.is_online or not self.has_coordinates or area is None:
             return None
-        return geo.distance_km(place.latitude, place.longitude, self.latitude, self.longitude)
+        return geo.distance_km(area.latitude, area.longitude, self.latitude, self.longitude)

@@ -43,7 +43,7 @@ class Payment(models.Model):
         EXPIRED = "expired", _("verlopen")
         CANCELED = "canceled", _("geannuleerd")
 
-    class Place(models.TextChoices):
+    class Placement(models.TextChoices):
         """What became of the places this payment was for, when that is not simply "confirmed"."""
 
         CONFIRMED = "", _("plaats bevestigd of nog niet aan de orde")
@@ -63,7 +63,10 @@ class Payment(models.Model):
     )
     provider = models.CharField(_("manier van betalen"), max_length=10, choices=Provider.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CREATED, db_index=True)
-    place = models.CharField(_("plaats"), max_length=10, choices=Place.choices, default=Place.CONFIRMED, blank=True)
+    # What became of the places (the column keeps its first name).
+    placement = models.CharField(
+        _("plaats"), max_length=10, choices=Placement.choices, default=Placement.CONFIRMED, blank=True, db_column="place"
+    )
     mollie_id = models.CharField(_("Mollie-betalingsnummer"), max_length=40, blank=True)
     mollie_mode = models.CharField(_("Mollie-modus"), max_length=10, blank=True, help_text=_("test of live"))
     checkout_url = models.URLField(_("betaalpagina"), max_length=500, blank=True)

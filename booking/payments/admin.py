@@ -85,7 +85,7 @@ class RefundFilter(SimpleListFilter):
         if value == "any":
             return queryset.filter(refunds__isnull=False).distinct()
         if value == "lost":
-            return queryset.filter(place=Payment.Place.LOST)
+            return queryset.filter(placement=Payment.Placement.LOST)
         return queryset
 
 

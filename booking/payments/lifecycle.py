@@ -172,8 +172,8 @@ def _after_paid(payment, *, actor, user, now):
         with transaction.atomic():
             confirm_party(payment.party, payment=payment.provider, now=now)
     except BookingError as refusal:
-        payment.place = Payment.Place.LOST
-        payment.save(update_fields=["place", "updated_at"])
+        payment.placement = Payment.Placement.LOST
+        payment.save(update_fields=["placement", "updated_at"])
         log_event(
             payment,
             actor=actor,

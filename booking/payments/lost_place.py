@@ -38,7 +38,7 @@ def alternatives(payment, now=None):
 
 
 def _refuse_unless_lost(payment):
-    if payment.status != Status.PAID or payment.place != Payment.Place.LOST:
+    if payment.status != Status.PAID or payment.placement != Payment.Placement.LOST:
         raise PaymentRefused(_("U heeft hierover al een keuze gemaakt."))
 
 
@@ -67,8 +67,8 @@ def move_to_group(payment, group, *, now=None):
         new = hold_places(group, people, consent_text_version=old[0].consent_text_version, now=now)
         locked.party = new[0].party
         locked.group = group
-        locked.place = Payment.Place.MOVED
-        locked.save(update_fields=["party", "group", "place", "updated_at"])
+        locked.placement = Payment.Placement.MOVED
+        locked.save(update_fields=["party", "group", "placement", "updated_at"])
         locked.enrollments.add(*new)
         log_event(locked, actor=Actor.PARTICIPANT, note=_("Verplaatst naar groep %(group)s") % {"group": group.pk})
         confirm_party(locked.party, payment=locked.provider, now=now)
@@ -106,8 +106,8 @@ def waitlist_instead(payment, *, consent_text_version, now=None):
     with transaction.atomic():
         locked = lock_payment(payment.pk)
         _refuse_unless_lost(locked)
-        locked.place = Payment.Place.WAITLIST
-        locked.save(update_fields=["place", "updated_at"])
+        locked.placement = Payment.Placement.WAITLIST
+        locked.save(update_fields=["placement", "updated_at"])
         log_event(locked, actor=Actor.PARTICIPANT, note=_("Op de wachtlijst gezet; het geld gaat terug"))
         create_refund(
             locked,
@@ -124,8 +124,8 @@ def refund_instead(payment, *, actor=Actor.PARTICIPANT, now=None):
     with transaction.atomic():
         locked = lock_payment(payment.pk)
         _refuse_unless_lost(locked)
-        locked.place = Payment.Place.REFUND
-        locked.save(update_fields=["place", "updated_at"])
+        locked.placement = Payment.Placement.REFUND
+        locked.save(update_fields=["placement", "updated_at"])
         log_event(locked, actor=actor, note=_("Geld terug gevraagd"))
         create_refund(
             locked,

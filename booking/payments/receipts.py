@@ -148,7 +148,7 @@ def receipt_pdf(payment):
         pdf.set_margins(20, 20, 20)
         pdf.set_auto_page_break(True, margin=20)
         texts = [organisation.name, organisation.region, organisation.address, organisation.email, organisation.phone]
-        texts += [course.title, location.name, location.address, location.place, payment.method]
+        texts += [course.title, location.name, location.address, location.town, payment.method]
         texts += [e.participant.full_name for e in enrollments]
         writer = _Writer(pdf, texts)
         pdf.set_title(writer.text(f"Betaalbewijs {course.title}"))
@@ -208,7 +208,7 @@ def receipt_pdf(payment):
         where = (
             location.name
             if location.is_online
-            else f"{location.name}, {location.address}, {location.postcode} {location.place}"
+            else f"{location.name}, {location.address}, {location.postcode} {location.town}"
         )
         row("Locatie", where)
         if sessions:

@@ -82,7 +82,7 @@ def payment_return(request, payment, token):
     payment.refresh_from_db()
 
     if payment.status == Payment.Status.PAID:
-        if payment.place == Payment.Place.LOST:
+        if payment.placement == Payment.Placement.LOST:
             return redirect("payments:choice", token=token)
         enrollments = _enrollments(payment)
         confirmed = enrollments and all(
@@ -245,7 +245,7 @@ class ChoiceForm(forms.Form):
 def choice(request, payment, token):
     """Paid, but the place was gone: another group of the course, the waiting list, or the money back."""
     now = timezone.now()
-    if payment.status != Payment.Status.PAID or payment.place != Payment.Place.LOST:
+    if payment.status != Payment.Status.PAID or payment.placement != Payment.Placement.LOST:
         return _choice_outcome(request, payment, token)
     rows = lost_place.alternatives(payment, now)
     for row in rows:

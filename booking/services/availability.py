@@ -70,7 +70,7 @@ class LocationGroups:
 class GroupListing:
     course: object
     locations: list = field(default_factory=list)
-    place: object = None  # geo.Place of the visitor's postcode, when given
+    area: object = None  # geo.PostcodeArea of the visitor's postcode, when given
     course_stop: object = None  # a stop for the whole course
 
     @property
@@ -141,10 +141,10 @@ def row_for(group, *, now, stop=None, distance_km=None):
     )
 
 
-def group_listing(course, *, place=None, now=None):
+def group_listing(course, *, area=None, now=None):
     """The course's upcoming groups per location, for the course page and the first sign-up step.
 
-    With `place` (a geo.Place from the visitor's postcode) the nearest
+    With `area` (a geo.PostcodeArea from the visitor's postcode) the nearest
     location comes first and online locations after those with a distance;
     without it, the location with the earliest start comes first. Within a
     location, groups are in date order, groups without dates last. Each
@@ -158,7 +158,7 @@ def group_listing(course, *, place=None, now=None):
         if location.pk not in by_location:
             by_location[location.pk] = LocationGroups(
                 location=location,
-                distance_km=location.distance_to(place) if place else None,
+                distance_km=location.distance_to(area) if area else None,
                 stop=stops.stop_for(active, course, location),
             )
         entry = by_location[location.pk]
@@ -173,14 +173,14 @@ def group_listing(course, *, place=None, now=None):
         return (first is None, first or now, entry.location.name)
 
     locations = sorted(by_location.values(), key=soonest)
-    if place:
+    if area:
         far = float("inf")
         locations.sort(key=lambda entry: entry.distance_km if entry.distance_km is not None else far)
     for entry in locations:
         if entry.stop is not None:
             entry.elsewhere = [other for other in locations if other is not entry and other.open_groups]
     return GroupListing(
-        course=course, locations=locations, place=place, course_stop=stops.stop_for(active, course, None)
+        course=course, locations=locations, area=area, course_stop=stops.stop_for(active, course, None)
     )
 
 
@@ -214,10 +214,10 @@ def group_row(group_id, now=None):
     return row_for(group, now=now, stop=stop)
 
 
-def alternatives(course, *, wanted=1, exclude_group=None, place=None, now=None, limit=None):
+def alternatives(course, *, wanted=1, exclude_group=None, area=None, now=None, limit=None):
     """Other groups of the course someone can sign up for now, with room for `wanted` people.
 
-    Only bookable groups (``TrainingGroup.objects.bookable``). With `place` (the
+    Only bookable groups (``TrainingGroup.objects.bookable``). With `area` (the
     person's postcode area) the nearest come first, online groups and groups
     whose distance is unknown after those nearby; otherwise the soonest. Used
     by the sign-up when a group is full, the payment that lost its place, and
@@ -233,7 +233,7 @@ def alternatives(course, *, wanted=1, exclude_group=None, place=None, now=None, 
     if exclude_group is not None:
         groups = groups.exclude(pk=exclude_group.pk)
     rows = [
-        row_for(group, now=now, distance_km=group.location.distance_to(place) if place else None) for group in groups
+        row_for(group, now=now, distance_km=group.location.distance_to(area) if area else None) for group in groups
     ]
     far = float("inf")
     rows.sort(
@@ -252,7 +252,7 @@ def alternatives_for(enrollment, now=None, limit=MAX_ALTERNATIVES):
     return alternatives(
         enrollment.group.course,
         exclude_group=enrollment.group,
-        place=geo.find_place(enrollment.participant.postcode),
+        area=geo.find_area(enrollment.participant.postcode),
         now=now,
         limit=limit,
     )

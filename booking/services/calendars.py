@@ -45,7 +45,7 @@ def _event(session, *, description="", url=""):
             "location",
             ", ".join(
                 part
-                for part in (location.name, location.address, f"{location.postcode} {location.place}".strip())
+                for part in (location.name, location.address, f"{location.postcode} {location.town}".strip())
                 if part
             ),
         )

@@ -38,7 +38,7 @@ def group_cancelled(enrollment_id, reason="", offered=False):
     if offer is not None:
         # Their own link is the one to their place on the waiting list.
         context["manage_url"] = links.waitlist_status_url(offer.entry)
-    where = group.location.place or group.location.name
+    where = group.location.town or group.location.name
     return Email(
         to=enrollment.participant.email,
         subject=_("De groep %(course)s in %(place)s gaat niet door") % {"course": group.course.title, "place": where},

@@ -155,7 +155,7 @@ class EnrollmentAdmin(ModelAdmin):
     inspect_template_name = "booking/admin/enrollment_inspect.html"
     index_view_extra_css = ["css/booking_admin.css"]
     history_view_enabled = False
-    list_display = ("reference", "participant_name", "course_title", "place", "first_session", "status", "created")
+    list_display = ("reference", "participant_name", "course_title", "town", "first_session", "status", "created")
     list_filter = (CourseFilter, LocationFilter, GroupFilter, "status")
     search_fields = ("reference", "participant__first_name", "participant__last_name", "participant__email")
     list_export = (
@@ -199,10 +199,10 @@ class EnrollmentAdmin(ModelAdmin):
     def course_title(self, obj):
         return obj.group.course.title
 
-    @display(description=gettext_lazy("plaats"), ordering="group__location__place")
-    def place(self, obj):
+    @display(description=gettext_lazy("plaats"), ordering="group__location__town")
+    def town(self, obj):
         location = obj.group.location
-        return location.place or location.name
+        return location.town or location.name
 
     @display(description=gettext_lazy("eerste bijeenkomst"), ordering="first_session_start")
     def first_session(self, obj):

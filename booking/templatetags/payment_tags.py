@@ -44,14 +44,14 @@ def payment_panel(enrollment, token, where="manage", within=None):
         offline_open=payment.provider == Payment.Provider.OFFLINE and payment.status == Payment.Status.OPEN,
         online_waiting=payment.provider == Payment.Provider.MOLLIE
         and payment.status in (Payment.Status.CREATED, Payment.Status.OPEN, Payment.Status.PENDING),
-        lost=payment.status == Payment.Status.PAID and payment.place == Payment.Place.LOST,
+        lost=payment.status == Payment.Status.PAID and payment.placement == Payment.Placement.LOST,
         refunds=mine,
         share=min(payment.per_place, payment.refundable_amount()),
         method=gateway.method_label(payment.method) if payment.provider == Payment.Provider.MOLLIE else payment.method,
         receipt_url=(reverse("payments:receipt", kwargs={"token": token}) if receipts.has_receipt(payment) else ""),
         choice_url=(
             reverse("payments:choice", kwargs={"token": links.make_token(links.PAYMENT_LINK, payment.pk)})
-            if payment.place == Payment.Place.LOST
+            if payment.placement == Payment.Placement.LOST
             else ""
         ),
     )

@@ -60,7 +60,7 @@ def with_position(queryset):
 
 def preferences_text(entry):
     """ "Eindhoven, Best · avond": the preferred locations (or any) and the part of the day."""
-    locations = [location.place or location.name for location in entry.preferred_locations.all()]
+    locations = [location.town or location.name for location in entry.preferred_locations.all()]
     where = ", ".join(locations) if locations else _("elke locatie")
     return f"{where} · {entry.get_part_of_day_display()}"
 

@@ -37,7 +37,7 @@ class WaitEstimate:
                 )
             )
         start = local_time(self.starts)
-        where = self.group.location.place or self.group.location.name
+        where = self.group.location.town or self.group.location.name
         return ngettext(
             "We verwachten dat u over ongeveer %(weeks)d week kunt beginnen, in de groep in %(place)s "
             "die op %(date)s start. Het kan sneller gaan als iemand zich afmeldt.",

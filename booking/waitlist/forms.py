@@ -21,10 +21,10 @@ PART_OF_DAY_LABELS = {
 }
 
 
-def place_for(postcode_text):
+def area_for(postcode_text):
     """The PC4 area of what someone typed as postcode, or None when it is empty, wrong or unknown."""
     try:
-        return geo.find_place(geo.parse_postcode(postcode_text))
+        return geo.find_area(geo.parse_postcode(postcode_text))
     except ValidationError:
         return None
 
@@ -37,11 +37,11 @@ def describe_distance(km):
     return str(_("%(km)s km") % {"km": round(km)})
 
 
-def locations_by_distance(locations, place):
-    """Nearest first when the place is known (online last); else by town and name. Returns (location, km) pairs."""
-    pairs = [(location, location.distance_to(place)) for location in locations]
-    if place is None:
-        return sorted(pairs, key=lambda pair: (pair[0].is_online, pair[0].place, pair[0].name))
+def locations_by_distance(locations, area):
+    """Nearest first when the area is known (online last); else by town and name. Returns (location, km) pairs."""
+    pairs = [(location, location.distance_to(area)) for location in locations]
+    if area is None:
+        return sorted(pairs, key=lambda pair: (pair[0].is_online, pair[0].town, pair[0].name))
     return sorted(pairs, key=lambda pair: (pair[1] is None, pair[1] or 0, pair[0].name))
 
 
@@ -59,8 +59,8 @@ class WaitlistForm(ParticipantsForm):
         )
 
         postcode_text = self.data.get("postcode") if self.is_bound else self.initial.get("postcode")
-        self.place = place_for(postcode_text)
-        self.location_rows = locations_by_distance(locations, self.place)
+        self.area = area_for(postcode_text)
+        self.location_rows = locations_by_distance(locations, self.area)
         self._locations = {str(location.pk): location for location, km in self.location_rows}
         self.fields["preferred_locations"] = forms.MultipleChoiceField(
             label=_("Op welke locaties kunt u meedoen?"),
@@ -95,7 +95,7 @@ class WaitlistForm(ParticipantsForm):
 
     @property
     def shows_distances(self):
-        return self.place is not None
+        return self.area is not None
 
     def clean_preferred_locations(self):
         return [self._locations[value] for value in self.cleaned_data.get("preferred_locations", [])]

@@ -150,7 +150,7 @@ def ensure_locations(tally):
     """Locations are validated like in the admin, so their coordinates come from the postcode."""
     locations = {}
     for key, data in region.LOCATIONS.items():
-        location = Location.objects.filter(name=data["name"], place=data["place"]).first()
+        location = Location.objects.filter(name=data["name"], town=data["town"]).first()
         if location is None:
             location = Location(**data)
             location.full_clean()

@@ -100,7 +100,7 @@ LOCATIONS = {
         "kind": HEALTH_CENTRE,
         "address": "Kastanjelaan 42",
         "postcode": "5611 KL",
-        "place": "Eindhoven",
+        "town": "Eindhoven",
         "accessibility_notes": (
             "Lift aanwezig. De groepsruimte is op de eerste verdieping. "
             "U loopt in 5 minuten vanaf station Eindhoven Centraal."
@@ -111,7 +111,7 @@ LOCATIONS = {
         "kind": COMMUNITY,
         "address": "Plataanstraat 8",
         "postcode": "5622 BR",
-        "place": "Eindhoven",
+        "town": "Eindhoven",
         "accessibility_notes": "Alles is op de begane grond. Gratis parkeren voor de deur. Bushalte om de hoek.",
     },
     "helmond": {
@@ -119,7 +119,7 @@ LOCATIONS = {
         "kind": HEALTH_CENTRE,
         "address": "Ankerstraat 15",
         "postcode": "5701 PA",
-        "place": "Helmond",
+        "town": "Helmond",
         "accessibility_notes": "Lift en invalidentoilet aanwezig. Betaald parkeren in de garage naast het gebouw.",
     },
     "geldrop": {
@@ -127,7 +127,7 @@ LOCATIONS = {
         "kind": GP_PRACTICE,
         "address": "Molenwiekstraat 3",
         "postcode": "5663 GW",
-        "place": "Geldrop",
+        "town": "Geldrop",
         "accessibility_notes": "Groepsruimte op de begane grond. Bij de ingang is een drempel; er ligt een oprijplaat.",
     },
     "nuenen": {
@@ -135,7 +135,7 @@ LOCATIONS = {
         "kind": HEALTH_CENTRE,
         "address": "Weverspad 21",
         "postcode": "5671 CT",
-        "place": "Nuenen",
+        "town": "Nuenen",
         "accessibility_notes": "Lift aanwezig. Twee invalidenparkeerplaatsen bij de hoofdingang.",
     },
     "veldhoven": {
@@ -143,7 +143,7 @@ LOCATIONS = {
         "kind": HEALTH_CENTRE,
         "address": "Kempenlaan 60",
         "postcode": "5503 HK",
-        "place": "Veldhoven",
+        "town": "Veldhoven",
         "accessibility_notes": "Alles op de begane grond. Ringleiding in de groepsruimte.",
     },
     "best": {
@@ -151,7 +151,7 @@ LOCATIONS = {
         "kind": GP_PRACTICE,
         "address": "Kwadrantweg 5",
         "postcode": "5684 ET",
-        "place": "Best",
+        "town": "Best",
         "accessibility_notes": "De groepsruimte is op de eerste verdieping, met lift. Fietsenstalling aan de achterkant.",
     },
     "valkenswaard": {
@@ -159,7 +159,7 @@ LOCATIONS = {
         "kind": HEALTH_CENTRE,
         "address": "Dommelkade 12",
         "postcode": "5552 MV",
-        "place": "Valkenswaard",
+        "town": "Valkenswaard",
         "accessibility_notes": "Lift en invalidentoilet aanwezig. Gratis parkeren op het plein.",
     },
     "waalre": {
@@ -167,7 +167,7 @@ LOCATIONS = {
         "kind": GP_PRACTICE,
         "address": "Looiersweg 4",
         "postcode": "5582 GJ",
-        "place": "Waalre",
+        "town": "Waalre",
         "accessibility_notes": "Groepsruimte op de begane grond. Beperkt parkeren; kom liever met de fiets of de bus.",
     },
     "son-en-breugel": {
@@ -175,7 +175,7 @@ LOCATIONS = {
         "kind": COMMUNITY,
         "address": "Ekkerstraat 2",
         "postcode": "5691 NB",
-        "place": "Son en Breugel",
+        "town": "Son en Breugel",
         "accessibility_notes": "Alles op de begane grond. Invalidentoilet aanwezig.",
     },
     "deurne": {
@@ -183,7 +183,7 @@ LOCATIONS = {
         "kind": HEALTH_CENTRE,
         "address": "Peelstraat 30",
         "postcode": "5751 RT",
-        "place": "Deurne",
+        "town": "Deurne",
         "accessibility_notes": "Lift aanwezig. Gratis parkeren achter het gebouw.",
     },
     "asten": {
@@ -191,7 +191,7 @@ LOCATIONS = {
         "kind": GP_PRACTICE,
         "address": "Beiaardplein 7",
         "postcode": "5721 HW",
-        "place": "Asten",
+        "town": "Asten",
         "accessibility_notes": "Groepsruimte op de eerste verdieping, zonder lift. Vraag naar een andere ruimte als trappen lastig zijn.",
     },
     "someren": {
@@ -199,7 +199,7 @@ LOCATIONS = {
         "kind": COMMUNITY,
         "address": "Zwanenstraat 14",
         "postcode": "5711 CN",
-        "place": "Someren",
+        "town": "Someren",
         "accessibility_notes": "Alles op de begane grond. Ringleiding aanwezig.",
     },
     "gemert": {
@@ -207,7 +207,7 @@ LOCATIONS = {
         "kind": HEALTH_CENTRE,
         "address": "Ridderstraat 9",
         "postcode": "5421 KE",
-        "place": "Gemert",
+        "town": "Gemert",
         "accessibility_notes": "Lift en invalidentoilet aanwezig. Parkeren op het plein aan de overkant.",
     },
     "mierlo": {
@@ -215,7 +215,7 @@ LOCATIONS = {
         "kind": GP_PRACTICE,
         "address": "Heihoefstraat 11",
         "postcode": "5731 BT",
-        "place": "Mierlo",
+        "town": "Mierlo",
         "accessibility_notes": "Groepsruimte op de begane grond. Rolstoel aanwezig bij de balie.",
     },
     "leende": {
@@ -223,7 +223,7 @@ LOCATIONS = {
         "kind": GP_PRACTICE,
         "address": "Heikestraat 5",
         "postcode": "5595 CE",
-        "place": "Leende",
+        "town": "Leende",
         "accessibility_notes": "Alles op de begane grond. Gratis parkeren voor de deur.",
     },
     "budel": {
@@ -231,7 +231,7 @@ LOCATIONS = {
         "kind": HEALTH_CENTRE,
         "address": "Zinkweg 18",
         "postcode": "6021 AZ",
-        "place": "Budel",
+        "town": "Budel",
         "accessibility_notes": "Lift aanwezig. Automatische deuren bij de ingang.",
     },
     "bergeijk": {
@@ -239,7 +239,7 @@ LOCATIONS = {
         "kind": COMMUNITY,
         "address": "Hofstraat 3",
         "postcode": "5571 EK",
-        "place": "Bergeijk",
+        "town": "Bergeijk",
         "accessibility_notes": "Alles op de begane grond. Invalidenparkeerplaats bij de ingang.",
     },
     "eersel": {
@@ -247,7 +247,7 @@ LOCATIONS = {
         "kind": HEALTH_CENTRE,
         "address": "Brinklaan 6",
         "postcode": "5521 LN",
-        "place": "Eersel",
+        "town": "Eersel",
         "accessibility_notes": "Lift en invalidentoilet aanwezig. Fietsenstalling voor de deur.",
     },
     "oirschot": {
@@ -255,7 +255,7 @@ LOCATIONS = {
         "kind": GP_PRACTICE,
         "address": "Torenstraat 22",
         "postcode": "5688 AD",
-        "place": "Oirschot",
+        "town": "Oirschot",
         "accessibility_notes": "Groepsruimte op de begane grond. Smalle gang; met een scootmobiel kunt u via de zij-ingang.",
     },
     "online": {
@@ -263,7 +263,7 @@ LOCATIONS = {
         "kind": ONLINE,
         "address": "",
         "postcode": "",
-        "place": "",
+        "town": "",
         "accessibility_notes": (
             "U doet mee vanuit huis, met een computer, tablet of telefoon met camera. "
             "Voor de eerste bijeenkomst krijgt u uitleg en kunt u de verbinding testen."

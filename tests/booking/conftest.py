@@ -11,7 +11,7 @@ def course(db):
 
 @pytest.fixture
 def location(db):
-    return LocationFactory(name="Gezondheidscentrum De Linde", place="Eindhoven")
+    return LocationFactory(name="Gezondheidscentrum De Linde", town="Eindhoven")
 
 
 @pytest.fixture

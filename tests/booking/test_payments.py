@@ -59,7 +59,7 @@ def course(course_index):
 @pytest.fixture
 def location():
     return LocationFactory(
-        name="Gezondheidscentrum De Linde", place="Eindhoven", address="Lindelaan 4", postcode="5611 AB"
+        name="Gezondheidscentrum De Linde", town="Eindhoven", address="Lindelaan 4", postcode="5611 AB"
     )
 
 
@@ -410,7 +410,7 @@ def lost_place(client, course, location, mollie, mailoutbox, django_capture_on_c
 
 
 def test_paid_after_the_hold_ran_out_on_a_full_group_is_kept_and_told_honestly(lost_place, mailoutbox, client):
-    assert (lost_place.status, lost_place.place) == ("paid", "lost")
+    assert (lost_place.status, lost_place.placement) == ("paid", "lost")
     assert Enrollment.objects.filter(participant__email="sanne@example.nl").get().status == "held"
     (email,) = sent(mailoutbox, "maar de plaats was al weg")
     assert "Uw geld is niet kwijt" in email.body
@@ -428,7 +428,7 @@ def test_paid_after_the_hold_ran_out_on_a_full_group_is_kept_and_told_honestly(l
 def test_after_a_lost_place_another_group_can_be_chosen(
     lost_place, client, course, location, mailoutbox, django_capture_on_commit_callbacks
 ):
-    other = planned_group(course, LocationFactory(name="Wijkcentrum 't Hofke", place="Eindhoven"), capacity=5, days=40)
+    other = planned_group(course, LocationFactory(name="Wijkcentrum 't Hofke", town="Eindhoven"), capacity=5, days=40)
     choice_path = reverse("payments:choice", kwargs={"token": links.make_token("payment", lost_place.pk)})
     page = text(client.get(choice_path))
     assert "Een plaats in de groep bij Wijkcentrum &#x27;t Hofke" in page or "Wijkcentrum 't Hofke" in page
@@ -441,7 +441,7 @@ def test_after_a_lost_place_another_group_can_be_chosen(
     (email,) = sent(mailoutbox, "Bevestiging")
     assert any(name.endswith(".pdf") for name, content, mimetype in email.attachments)
     lost_place.refresh_from_db()
-    assert (lost_place.place, lost_place.group_id) == ("moved", other.pk)
+    assert (lost_place.placement, lost_place.group_id) == ("moved", other.pk)
     # Choosing twice changes nothing.
     again = client.post(choice_path, {"choice": "geld-terug"})
     assert Refund.objects.count() == 0 and again.status_code == 200

@@ -31,7 +31,7 @@ def course(course_index):
 @pytest.fixture
 def group(course):
     return planned_group(
-        course, LocationFactory(name="Gezondheidscentrum De Linde", place="Eindhoven"), capacity=10, days=30
+        course, LocationFactory(name="Gezondheidscentrum De Linde", town="Eindhoven"), capacity=10, days=30
     )
 
 

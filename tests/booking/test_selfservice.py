@@ -39,7 +39,7 @@ def eindhoven(db):
         name="Gezondheidscentrum De Linde",
         address="Lindelaan 4",
         postcode="5611 AB",
-        place="Eindhoven",
+        town="Eindhoven",
         accessibility_notes="Lift aanwezig.",
     )
 
@@ -196,9 +196,9 @@ def test_group_cancellation_emails_everyone_once_with_the_alternatives_nearest_f
     (held,) = hold_places(group, [person(9)], consent_text_version="2027-01", now=NOW)
     place_in(group, status="cancelled", email="al-weg@example.nl")
 
-    geldrop = LocationFactory(name="Huisartsenpraktijk Geldrop", postcode="5664 AB", place="Geldrop")
-    den_bosch = LocationFactory(name="Wijkgebouw De Hoven", postcode="5211 AB", place="'s-Hertogenbosch")
-    helmond = LocationFactory(name="Gezondheidscentrum Helmond", postcode="5701 AB", place="Helmond")
+    geldrop = LocationFactory(name="Huisartsenpraktijk Geldrop", postcode="5664 AB", town="Geldrop")
+    den_bosch = LocationFactory(name="Wijkgebouw De Hoven", postcode="5211 AB", town="'s-Hertogenbosch")
+    helmond = LocationFactory(name="Gezondheidscentrum Helmond", postcode="5701 AB", town="Helmond")
     planned_group(course, den_bosch, first_start=at(2027, 4, 7))
     planned_group(course, geldrop, first_start=at(2027, 4, 8))
     full = planned_group(course, helmond, first_start=at(2027, 4, 9), capacity=1, min_participants=1)
@@ -323,7 +323,7 @@ def test_no_reminder_for_a_cancelled_session_or_a_cancelled_group(
 def test_the_online_link_is_in_the_reminder_of_online_groups_only(
     course, mailoutbox, django_capture_on_commit_callbacks
 ):
-    online = LocationFactory.build(name="Online", kind="online", address="", postcode="", place="")
+    online = LocationFactory.build(name="Online", kind="online", address="", postcode="", town="")
     online.save()
     group = planned_group(course, online, first_start=FIRST, online_meeting_url="https://meet.example.nl/mentaal-fit")
     place_in(group, email="online@example.nl")

@@ -46,7 +46,7 @@ def linde(db):
         name="Gezondheidscentrum De Linde",
         address="Lindelaan 4",
         postcode="5611 AB",
-        place="Eindhoven",
+        town="Eindhoven",
         accessibility_notes="Lift aanwezig, invalidenparkeerplaats voor de deur.",
     )
 
@@ -104,7 +104,7 @@ def test_a_moved_session_is_marked_on_the_page(client, place, soon):
 
 
 def test_the_online_link_shows_only_once_the_place_is_confirmed(client, course):
-    online = LocationFactory.build(name="Online", kind="online", address="", postcode="", place="")
+    online = LocationFactory.build(name="Online", kind="online", address="", postcode="", town="")
     online.save()
     group = planned_group(
         course, online, first_start=local_evening(20), online_meeting_url="https://meet.example.nl/mf"
@@ -318,7 +318,7 @@ def test_dashboard_lists_the_users_enrollments_with_their_links(client, soon, co
     user = UserFactory(email="sanne@example.nl")
     by_account = place_in(soon, email="ander-adres@example.nl", user=user)
     other_group = planned_group(
-        course, LocationFactory(name="Wijkgebouw", postcode="5701 AB", place="Helmond"), first_start=local_evening(40)
+        course, LocationFactory(name="Wijkgebouw", postcode="5701 AB", town="Helmond"), first_start=local_evening(40)
     )
     by_email = place_in(other_group, email="sanne@example.nl")
     someone_else = place_in(soon, email="iemand@example.nl")

@@ -90,7 +90,7 @@ def test_plan_refused_when_location_double_booked_names_the_clash(group, other_c
 
 
 def test_plan_refused_when_trainer_double_booked_names_the_clash(group, other_course, trainer):
-    elsewhere = LocationFactory(name="Wijkcentrum 't Hofke", place="Helmond", postcode="5701 AA")
+    elsewhere = LocationFactory(name="Wijkcentrum 't Hofke", town="Helmond", postcode="5701 AA")
     other = TrainingGroupFactory(course=other_course, location=elsewhere, trainers=[trainer])
     plan_sessions(other, first_start=at(2027, 4, 6), count=1, duration=HOURS_2)
     group.trainers.set([trainer, TrainerFactory()])
@@ -119,7 +119,7 @@ def test_a_cancelled_group_no_longer_blocks_the_location(group, other_course, lo
 
 
 def test_online_groups_may_meet_at_the_same_time(course, other_course):
-    online = LocationFactory(name="Online", kind=Location.Kind.ONLINE, address="", postcode="", place="")
+    online = LocationFactory(name="Online", kind=Location.Kind.ONLINE, address="", postcode="", town="")
     first = TrainingGroupFactory(course=course, location=online)
     second = TrainingGroupFactory(course=other_course, location=online)
     plan_sessions(first, first_start=at(2027, 4, 6), count=2)
@@ -202,7 +202,7 @@ def test_each_location_has_one_calendar_for_all_its_groups(group, other_course, 
 
 
 def test_a_trainer_who_is_elsewhere_at_a_session_time_cannot_join_the_group(group, other_course, trainer):
-    elsewhere = LocationFactory(place="Helmond", postcode="5701 AA")
+    elsewhere = LocationFactory(town="Helmond", postcode="5701 AA")
     other = TrainingGroupFactory(course=other_course, location=elsewhere, trainers=[trainer])
     plan_sessions(other, first_start=at(2027, 4, 13, 20), count=1)
     plan_sessions(group, first_start=at(2027, 4, 6), count=3)

@@ -48,7 +48,7 @@ def course(course_index):
 
 @pytest.fixture
 def location():
-    return LocationFactory(name="Gezondheidscentrum De Linde", place="Eindhoven")
+    return LocationFactory(name="Gezondheidscentrum De Linde", town="Eindhoven")
 
 
 @pytest.fixture
@@ -388,7 +388,7 @@ def test_every_question_needs_an_answer(client, group):
 def test_a_place_taken_while_the_form_was_open(client, course, location):
     group = planned_group(course, location, capacity=5, taken=4)
     other = planned_group(
-        course, LocationFactory(name="Wijkcentrum De Ontmoeting", place="Helmond", postcode="5701 AA"), days=35
+        course, LocationFactory(name="Wijkcentrum De Ontmoeting", town="Helmond", postcode="5701 AA"), days=35
     )
     walk_to_consent(client, group)
     assert client.get(url("consent", group)).status_code == 200
@@ -427,7 +427,7 @@ def test_a_group_that_is_not_open_refuses_politely(client, course, location, sta
 def test_a_registration_stop_shows_its_message_and_the_alternatives(client, course, location):
     group = planned_group(course, location)
     elsewhere = planned_group(
-        course, LocationFactory(name="Huisartsenpraktijk De Molenwiek", place="Geldrop", postcode="5664 AA")
+        course, LocationFactory(name="Huisartsenpraktijk De Molenwiek", town="Geldrop", postcode="5664 AA")
     )
     RegistrationStop.objects.create(
         location=location, message="Deze locatie gaat verbouwen. Aanmelden kan weer in het voorjaar."

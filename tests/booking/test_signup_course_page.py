@@ -22,9 +22,9 @@ def text(response):
 @pytest.fixture
 def region():
     return {
-        "eindhoven": LocationFactory(name="GC Woensel", postcode="5611 AB", place="Eindhoven", address="Kruisstraat 1"),
-        "helmond": LocationFactory(name="HAP De Braak", postcode="5701 AA", place="Helmond", address="Braakweg 2"),
-        "deurne": LocationFactory(name="Wijkhuis Deurne", postcode="5751 AB", place="Deurne", address="Markt 3"),
+        "eindhoven": LocationFactory(name="GC Woensel", postcode="5611 AB", town="Eindhoven", address="Kruisstraat 1"),
+        "helmond": LocationFactory(name="HAP De Braak", postcode="5701 AA", town="Helmond", address="Braakweg 2"),
+        "deurne": LocationFactory(name="Wijkhuis Deurne", postcode="5751 AB", town="Deurne", address="Markt 3"),
     }
 
 

@@ -33,7 +33,7 @@ def groups(course, location):
         first, first_name="Joëlle", last_name="van der Meer-IJzerman", email="joelle@example.nl", phone="06-12345678"
     )
     participant_in(first, first_name="Daan", last_name="=HYPERLINK(1)", email="daan@example.nl")
-    second = planned_group(course, location=LocationFactory(name="De Peel", place="Deurne"), first_in_days=40, hour=10)
+    second = planned_group(course, location=LocationFactory(name="De Peel", town="Deurne"), first_in_days=40, hour=10)
     participant_in(second, first_name="Fleur", last_name="de Wit", email="fleur@example.nl", status="held")
     other = planned_group(CoursePageFactory(title="Beter slapen"), first_in_days=21, hour=13)
     participant_in(other, first_name="Bram", last_name="Hendriks", email="bram@example.nl")

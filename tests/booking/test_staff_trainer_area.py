@@ -27,7 +27,7 @@ def sven():
 def own_group(course, marieke):
     trainer, _user = marieke
     group = planned_group(
-        course, location=LocationFactory(name="De Kastanje", place="Eindhoven"), trainers=[trainer], first_in_days=-8
+        course, location=LocationFactory(name="De Kastanje", town="Eindhoven"), trainers=[trainer], first_in_days=-8
     )
     participant_in(
         group, first_name="Joëlle", last_name="van der Meer-IJzerman", email="joelle@example.nl", phone="06-12345678"

@@ -290,7 +290,7 @@ def test_a_new_open_group_is_offered_to_fitting_people_in_order(course, location
 
 
 def test_preferred_locations_decide_who_gets_the_place(course, full_group):
-    elsewhere = LocationFactory(name="Wijkgebouw 't Hofke", place="Geldrop")
+    elsewhere = LocationFactory(name="Wijkgebouw 't Hofke", town="Geldrop")
     only_elsewhere = WaitlistEntryFactory(course=course, preferred_locations=[elsewhere])
     here_or_elsewhere = WaitlistEntryFactory(course=course, preferred_locations=[elsewhere, full_group.location])
     full_group.enrollments.first().delete()

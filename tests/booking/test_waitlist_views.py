@@ -112,8 +112,8 @@ def test_wrong_input_gets_messages_at_the_fields_and_keeps_what_was_typed(client
 
 
 def test_asking_for_distances_sorts_the_locations_and_keeps_the_form(client, course):
-    near = LocationFactory(name="Huisartsenpraktijk Centrum", postcode="5611 AB", place="Eindhoven")
-    far = LocationFactory(name="Wijkgebouw Noord", postcode="9711 AB", place="Groningen")
+    near = LocationFactory(name="Huisartsenpraktijk Centrum", postcode="5611 AB", town="Eindhoven")
+    far = LocationFactory(name="Wijkgebouw Noord", postcode="9711 AB", town="Groningen")
     course.locations.add(far, near)
     course.save_revision().publish()
 

@@ -28,7 +28,7 @@ def _group(capacity=6):
 
     course = CoursePage.objects.get(slug="mentaal-fit")
     location = LocationFactory(
-        name="Wijkcentrum De Kroon", postcode="5611 AB", place="Eindhoven", address="Kroonstraat 2"
+        name="Wijkcentrum De Kroon", postcode="5611 AB", town="Eindhoven", address="Kroonstraat 2"
     )
     return planned_group(course, location, days=50, hour=19, capacity=capacity)
 

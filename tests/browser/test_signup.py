@@ -17,7 +17,7 @@ def _group_for(course_slug, *, location_name, postcode, place, capacity=6):
     from tests.factories import LocationFactory
 
     course = CoursePage.objects.get(slug=course_slug)
-    location = LocationFactory(name=location_name, postcode=postcode, place=place, address="Bakenstraat 4")
+    location = LocationFactory(name=location_name, postcode=postcode, town=place, address="Bakenstraat 4")
     return planned_group(course, location, days=45, hour=19, capacity=capacity)
 
 
