@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run install install-test migrate demo test test-fast bench clean messages totp
+.PHONY: run install install-test migrate demo test test-fast lint format bench clean messages totp
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,17 @@ test: install-test
 
 test-fast: install-test
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+## make lint: ruff (style, imports at the top) and import-linter (layers, no cycles)
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+## make format: tidy the code the way make lint wants it
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 ## make messages: update the English catalogue and compile all (needs GNU gettext)
 messages: install

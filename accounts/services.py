@@ -1,5 +1,6 @@
 """Rules for professional access. One place grants and withdraws the role."""
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -55,6 +56,4 @@ def can_see_professional_content(user):
 
 
 def has_mfa(user):
-    from allauth.mfa.models import Authenticator
-
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

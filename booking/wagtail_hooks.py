@@ -5,13 +5,13 @@ from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail_modeladmin.options import modeladmin_register
 
-from booking.payments.admin import PaymentAdmin
-from booking.payments.admin import admin_urls as payment_admin_urls
 from booking.staff.access_log import AccessLogViewSet
 from booking.staff.enrollments import EnrollmentAdmin
 from booking.staff.groups import GroupViewSet
+from booking.staff.payments import PaymentAdmin
+from booking.staff.payments import admin_urls as payment_admin_urls
 from booking.staff.stops import RegistrationStopViewSet
-from booking.waitlist.admin import WaitlistViewSet
+from booking.staff.waitlist import WaitlistViewSet
 
 PLANNING_MENU_HOOK = "register_planning_menu_item"
 

@@ -8,21 +8,12 @@ logged-in person without access gets a page that explains how to get it.
 from django.contrib.auth.views import redirect_to_login
 from django.template.response import TemplateResponse
 
+from accounts.models import ProfessionalProfile
 from accounts.services import can_see_professional_content
 
 
 def can_open_professional_content(user):
     return can_see_professional_content(user)
-
-
-def is_professional_document(document):
-    """A document is professional when a toolkit or a professional-only factsheet uses it."""
-    from .models import FactsheetPage, ToolkitDocument
-
-    return (
-        ToolkitDocument.objects.filter(document=document).exists()
-        or FactsheetPage.objects.filter(pdf=document, audience=FactsheetPage.Audience.PROFESSIONALS).exists()
-    )
 
 
 def deny_response(request, obj=None):
@@ -31,8 +22,6 @@ def deny_response(request, obj=None):
         return None
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    from accounts.models import ProfessionalProfile
-
     profile = ProfessionalProfile.objects.filter(user=request.user).first()
     return TemplateResponse(
         request,

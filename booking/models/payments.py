@@ -65,7 +65,12 @@ class Payment(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CREATED, db_index=True)
     # What became of the places (the column keeps its first name).
     placement = models.CharField(
-        _("plaats"), max_length=10, choices=Placement.choices, default=Placement.CONFIRMED, blank=True, db_column="place"
+        _("plaats"),
+        max_length=10,
+        choices=Placement.choices,
+        default=Placement.CONFIRMED,
+        blank=True,
+        db_column="place",
     )
     mollie_id = models.CharField(_("Mollie-betalingsnummer"), max_length=40, blank=True)
     mollie_mode = models.CharField(_("Mollie-modus"), max_length=10, blank=True, help_text=_("test of live"))

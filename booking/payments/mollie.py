@@ -15,6 +15,7 @@ Settings (environment): MOLLIE_API_KEY (test_… or live_…), MOLLIE_PROFILE_ID
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.payments import online
@@ -73,8 +74,6 @@ def start_checkout(request, enrollments):
 
 def render_unavailable(request, enrollments, message=None):
     """Mollie could not be reached: the hold stays, everything typed stays, and trying again is one click."""
-    from django.utils import timezone
-
     group = enrollments[0].group
     hold_until = min((e.hold_expires_at for e in enrollments if e.hold_expires_at), default=None)
     providers = [provider for provider in _other_providers(group.course)]

@@ -1,5 +1,6 @@
 """Pay at the first session: the places are confirmed now; the trainer receives the contribution."""
 
+from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
@@ -19,8 +20,6 @@ class OfflineProvider(PaymentProvider):
     confirmation_note = _("U betaalt de eigen bijdrage bij de eerste bijeenkomst.")
 
     def start(self, request, enrollments):
-        from django.db import transaction
-
         with transaction.atomic():
             confirm_party(enrollments[0].party, payment=self.name)
             # An open payment the coordinator marks paid when the money is in.

@@ -67,7 +67,9 @@ def run_periodic(now=None, *, gateway=None):
         ).values_list("pk", flat=True):
             counts["refunds_sent"] += send_refund(refund_id, gateway=gateway)
     for payment in Payment.objects.filter(
-        status=Status.PAID, placement=Payment.Placement.LOST, paid_at__lte=now - datetime.timedelta(days=NO_PLACE_REFUND_DAYS)
+        status=Status.PAID,
+        placement=Payment.Placement.LOST,
+        paid_at__lte=now - datetime.timedelta(days=NO_PLACE_REFUND_DAYS),
     ):
         try:
             refund_instead(payment, actor=Actor.SYSTEM, now=now)

@@ -18,6 +18,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
@@ -158,8 +159,6 @@ def items_for_user(user, now=None):
     Theirs are the participants linked to their account, and those signed up
     with one of their verified email addresses.
     """
-    from allauth.account.models import EmailAddress
-
     now = now or timezone.now()
     verified = list(EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True))
     participants = Participant.objects.filter(user=user)

@@ -179,9 +179,7 @@ def group_listing(course, *, area=None, now=None):
     for entry in locations:
         if entry.stop is not None:
             entry.elsewhere = [other for other in locations if other is not entry and other.open_groups]
-    return GroupListing(
-        course=course, locations=locations, area=area, course_stop=stops.stop_for(active, course, None)
-    )
+    return GroupListing(course=course, locations=locations, area=area, course_stop=stops.stop_for(active, course, None))
 
 
 def refusal_for(row, now=None):
@@ -232,9 +230,7 @@ def alternatives(course, *, wanted=1, exclude_group=None, area=None, now=None, l
     )
     if exclude_group is not None:
         groups = groups.exclude(pk=exclude_group.pk)
-    rows = [
-        row_for(group, now=now, distance_km=group.location.distance_to(area) if area else None) for group in groups
-    ]
+    rows = [row_for(group, now=now, distance_km=group.location.distance_to(area) if area else None) for group in groups]
     far = float("inf")
     rows.sort(
         key=lambda row: (

@@ -14,19 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from booking.forms import PARTNER_PREFIX, ParticipantsForm
 from booking.models import Enrollment, TrainingGroup
 from booking.payments.providers import get_provider, providers_for
 from booking.services import availability, links, places
 from booking.services import consent as consent_text
 from booking.services.errors import AlreadyEnrolled, BookingError, GroupFull, SignupClosed
 from booking.signup import flow as signup
-from booking.signup.forms import (
-    PARTNER_PREFIX,
-    ConsentForm,
-    ParticipantsForm,
-    PaymentChoiceForm,
-    SuitabilityForm,
-)
+from booking.signup.forms import ConsentForm, PaymentChoiceForm, SuitabilityForm
 from booking.signup.state import SignupState, fingerprint, raw_values, tidy_values
 from courses.models import CoursePage
 

@@ -44,6 +44,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking import clock
 from booking.models import (
+    Location,
     Offer,
     PartOfDay,
     TrainingGroup,
@@ -151,8 +152,6 @@ def join_waitlist(
 
 def waitlist_locations(course):
     """Locations someone can choose on the course's list: the course's own, and those of its coming groups."""
-    from booking.models import Location
-
     upcoming = TrainingGroup.objects.filter(
         course=course, status__in=[TrainingGroup.Status.PLANNED, TrainingGroup.Status.OPEN, TrainingGroup.Status.CLOSED]
     )

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from booking import geo
+from booking.forms import PARTNER_PREFIX, PERSON_FIELDS, ParticipantsForm
 from booking.models import PartOfDay
 from booking.services import consent
-from booking.signup.forms import PARTNER_PREFIX, PERSON_FIELDS, ParticipantsForm
 
 PART_OF_DAY_LABELS = {
     PartOfDay.ANY: _("Maakt niet uit"),

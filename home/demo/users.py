@@ -8,8 +8,13 @@ app. That is also why demo data may never be loaded on a real site.
 import time
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 
 from accounts import roles, services
 from accounts.models import ProfessionalProfile
@@ -98,11 +103,6 @@ def ensure_demo_accounts(tally):
     Returns the users by email. Group membership is added when missing, so a
     demo account always has its role, also after the groups were recreated.
     """
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP
-    from django.contrib.auth.models import Group
-
     User = get_user_model()
     # Hashing is slow on purpose; one hash serves every account that is created now.
     password_hash = None
@@ -147,9 +147,6 @@ def ensure_demo_accounts(tally):
 
 def current_totp_code(secret, at=None):
     """The code an authenticator app shows now for ``secret``, and the seconds it stays valid."""
-    from allauth.mfa import app_settings
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
     now = time.time() if at is None else at
     period = app_settings.TOTP_PERIOD
     code = format_hotp_value(hotp_value(secret, int(now) // period))
