@@ -1,4 +1,4 @@
-"""The coordinators' "Planning" menu in the Wagtail admin: groups, enrollments, waiting list, stops, payments, access log."""
+"""The coordinators' "Planning" menu in the admin: groups, enrollments, waiting list, stops, payments, access log."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks

@@ -95,7 +95,8 @@ def waive(payment, *, by, reason):
         if locked.provider != Payment.Provider.OFFLINE or locked.status != Status.OPEN:
             raise PaymentRefused(
                 _(
-                    "Alleen een eigen bijdrage die nog open staat, kunt u kwijtschelden. Is er al betaald? Betaal dan terug."
+                    "Alleen een eigen bijdrage die nog open staat, kunt u kwijtschelden. Is er al betaald? Betaal dan "
+                    "terug."
                 )
             )
         apply_status(locked, Status.CANCELED, actor=Actor.USER, user=by, note=_("Vervangen door een vrijstelling"))

@@ -66,7 +66,7 @@ def repeating_slots(first_start, *, count, weeks_between, duration):
         day = first.date() + datetime.timedelta(weeks=weeks_between * number)
         start = datetime.datetime.combine(day, clock, tzinfo=LOCAL_TZ)
         # The length is real elapsed time, even on the night the clocks change.
-        end = (start.astimezone(datetime.timezone.utc) + duration).astimezone(LOCAL_TZ)
+        end = (start.astimezone(datetime.UTC) + duration).astimezone(LOCAL_TZ)
         slots.append((start, end))
     return slots
 

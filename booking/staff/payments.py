@@ -28,9 +28,8 @@ from booking.services import money
 from booking.services.access_log import Action, group_where, log_access
 from booking.services.errors import BookingError
 from booking.services.money import euro
-from booking.staff.enrollments import naive_local
 from booking.staff.export import ReadOnlyPermissionHelper, SafeSpreadsheetExportMixin
-from courses.models import CoursePage
+from booking.staff.listing import CourseFilter, naive_local
 
 BASE_URL_PATH = "betalingen"
 VIEW_PERMISSION = "booking.view_payment"
@@ -50,18 +49,6 @@ def _participant_ids(payment):
 
 
 # --- listing -------------------------------------------------------------------------------------
-
-
-class CourseFilter(SimpleListFilter):
-    title = gettext_lazy("training")
-    parameter_name = "course"
-
-    def lookups(self, request, model_admin):
-        return [(str(pk), title) for pk, title in CoursePage.objects.order_by("title").values_list("pk", "title")]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        return queryset.filter(group__course_id=int(value)) if value and value.isdigit() else queryset
 
 
 class RefundFilter(SimpleListFilter):
@@ -489,10 +476,12 @@ class RefundView(PaymentActionMixin, TemplateView):
     def explanation(self):
         if self.payment.provider == Payment.Provider.MOLLIE:
             return _(
-                "Het geld gaat via Mollie terug naar de rekening waarmee de deelnemer betaalde. De deelnemer krijgt een e-mail."
+                "Het geld gaat via Mollie terug naar de rekening waarmee de deelnemer betaalde. De deelnemer krijgt "
+                "een e-mail."
             )
         return _(
-            "De deelnemer betaalde niet online. Maak het bedrag zelf over en zet de terugbetaling daarna op gedaan. De deelnemer krijgt een e-mail."
+            "De deelnemer betaalde niet online. Maak het bedrag zelf over en zet de terugbetaling daarna op gedaan. "
+            "De deelnemer krijgt een e-mail."
         )
 
     def act(self, form):
