@@ -22,6 +22,8 @@ say. Sessions of groups at one location never overlap (online locations
 excepted), as the planning rules require; groups have no trainers, so
 trainers cannot clash either. Rows are inserted in batches with
 `bulk_create`, in one transaction: a run that fails leaves nothing behind.
+Then the tables are analyzed, so that queries are planned with the real
+numbers (autovacuum would do that in production, after a while).
 """
 
 import csv
@@ -34,7 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import reset_queries, transaction
+from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from schedule.models import Event
 
@@ -51,6 +53,7 @@ from booking.models import (
     TrainingGroup,
     WaitlistEntry,
 )
+from booking.models.enrollments import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from booking.services import LOCAL_TZ, WEEKS_BETWEEN, calendar_for_location, repeating_slots
 from courses.models import CoursePage, Delivery
 
@@ -92,7 +95,7 @@ ANCHORS = [
 CAPACITIES = [(10, 50), (12, 30), (15, 15), (20, 5)]
 KINDS = [(Location.Kind.HEALTH_CENTRE, 40), (Location.Kind.GP_PRACTICE, 40), (Location.Kind.COMMUNITY, 20)]
 LETTERS = "ABCDEFGHJKLMNPRSTVWXZ"
-UNUSED_LETTER_PAIRS = {"SA", "SD", "SS"}
+REFERENCE_SHUFFLE = 48_271_003  # not a multiple of 31
 
 FIRST_NAMES = [
     "Anouk", "Bram", "Chaimae", "Daan", "Eline", "Fleur", "Gijs", "Hanna", "Ilse", "Joris", "Kevin", "Lieke",
@@ -214,6 +217,12 @@ class PlannedEntry:
 
 
 class Generator:
+    """Plans the whole set in memory first (locations, groups and their places, waiting lists), then writes it.
+
+    Every random choice comes from one seeded generator, in a fixed order, so
+    the same seed plans the same set.
+    """
+
     def __init__(self, *, factor, seed, now, say):
         self.rng = random.Random(seed)
         self.now = now
@@ -247,20 +256,22 @@ class Generator:
     def letter_pair(self):
         while True:
             pair = self.rng.choice(LETTERS) + self.rng.choice(LETTERS)
-            if pair not in UNUSED_LETTER_PAIRS:
+            if pair not in geo.UNUSED_LETTER_PAIRS:
                 return pair
 
     def new_reference(self):
-        """A unique enrollment reference, the same for the same seed: a shuffle of the numbers 0 … 31^8 - 1."""
-        alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-        space = len(alphabet) ** 8
+        """A unique enrollment reference, the same each run: the n-th of a shuffle of all possible references.
+
+        Multiplying by a number that shares no factor with 31 shuffles 0 … 31^8 - 1 without repeats.
+        """
+        base = len(REFERENCE_ALPHABET)
         while True:
             self.reference_number += 1
-            number = (self.reference_number * 48_271_003 + 7_919) % space
+            number = (self.reference_number * REFERENCE_SHUFFLE + 7_919) % base**REFERENCE_LENGTH
             letters = []
-            for _ in range(8):
-                number, digit = divmod(number, len(alphabet))
-                letters.append(alphabet[digit])
+            for _ in range(REFERENCE_LENGTH):
+                number, digit = divmod(number, base)
+                letters.append(REFERENCE_ALPHABET[digit])
             reference = "".join(letters)
             if reference not in self.references:
                 self.references.add(reference)
@@ -692,9 +703,8 @@ class Generator:
             self.write_payments(parties)
             self.note("participants", len(new_participants))
             self.note("enrollments", len(enrollments))
-            if (start // GROUPS_PER_CHUNK) % 10 == 9:
+            if (start // GROUPS_PER_CHUNK) % 10 == 9 or start + GROUPS_PER_CHUNK >= len(self.groups):
                 self.report("enrollments")
-        self.report("enrollments")
 
     def places_of(self, group):
         """(kind, unsaved Enrollment) for every place in the group, in the order they were signed up."""
@@ -916,4 +926,12 @@ def generate(*, factor, seed=1, now=None, say=lambda line: None):
         generator.write_waitlist()
         generator.write_places()
         generator.write_stops(courses)
+    refresh_statistics()
+    say(f"  tables analyzed ({time.monotonic() - generator.started:.1f} s)")
     return generator.made
+
+
+def refresh_statistics():
+    """Let the query planner know the new numbers, as autovacuum would in production (and SQLite never does)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
