@@ -156,6 +156,8 @@ def report(scale, work, planned, steps, totals, changes, result, state):
         print(f"a day's changes, applied before '+1 day': {done} ({format_ms(changes.get('ms'))})")
     if result.stopped and state["current"] is None:
         print(f"stopped while applying the day's changes: {result.stopped}")
+    if result.stopped:
+        print("the runs after a stopped one are left out: what it left undone would count in theirs")
 
 
 def main():

@@ -436,9 +436,13 @@ class Generator:
         return max(min(group.course.group_min, group.capacity), group.capacity - short)
 
     def plan_live_holds(self):
-        for group in self.groups:
-            if group.open_for_signup(self.now) and group.free > 0 and self.rng.random() < LIVE_HOLD_SHARE:
+        """Someone is paying right now in some open groups; in at least one, however small the set."""
+        room = [group for group in self.groups if group.open_for_signup(self.now) and group.free > 0]
+        for group in room:
+            if self.rng.random() < LIVE_HOLD_SHARE:
                 group.live_holds = min(group.free, self.rng.choice([1, 1, 2]))
+        if room and not any(group.live_holds for group in room):
+            room[0].live_holds = 1
 
     def plan_waitlist(self, courses):
         """Waiting lists per course; offers hold free places; the others wait where nothing is free.
