@@ -11,14 +11,10 @@ from booking.models import (
     AccessLogEntry,
     Enrollment,
     Location,
-    Offer,
     OutgoingEmail,
     Participant,
     Payment,
-    Session,
     TrainingGroup,
-    WaitlistEntry,
-    takes_a_place,
 )
 from booking.payments import mollie
 from booking.payments import services as payment_services
@@ -62,12 +58,8 @@ __all__ = [
     "Enrollment",
     "GroupFull",
     "Location",
-    "Offer",
     "OutgoingEmail",
     "Participant",
     "Payment",
-    "Session",
     "TrainingGroup",
-    "WaitlistEntry",
-    "takes_a_place",
 ]

@@ -6,9 +6,11 @@
 
 For each scale (the demo, and generated sets at factors 0.01, 0.1 and 1) a
 kept database is built once (bench/benchlib.py, `prepare_data`), copied, and
-on the copy `run_periodic` runs five times at moments counted from now:
+on the copy `run_periodic` runs five times at moments counted from the moment
+the data was made (so however old the kept copy is, the first run comes right
+after it; the clock is set to each moment with time-machine):
 
-1. now: the first run after the data was made (it also queues the reminders already due);
+1. the first run after the data was made (it also queues the reminders already due);
 2. a minute later, with nothing new: what every minute costs;
 3. then a day's changes, through the booking rules at moments through the day: sign-ups (most
    left unpaid, so their holds run out), cancellations, people joining waiting lists;
