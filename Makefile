@@ -5,7 +5,11 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1:8000
 
+<<<<<<< HEAD
 .PHONY: run install install-test migrate demo test test-fast lint format bench clean messages totp
+=======
+.PHONY: run install install-test migrate demo test test-fast bench bench-scale clean messages totp
+>>>>>>> scale
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,8 +60,20 @@ messages: install
 	$(MANAGE) makemessages -l en --ignore=.venv --ignore=node_modules
 	$(MANAGE) compilemessages --ignore=.venv
 
+## make bench: sign-ups against a bare transaction, pages against a plain view (demo data), the periodic run
+## on the demo and a 1/100 set. PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set (bench/README.md).
 bench: install-test
 	$(BIN)/python bench/signup.py
+	$(BIN)/python bench/pages.py --data demo
+	$(BIN)/python bench/periodic.py --scales demo,0.01
+
+## make bench-scale: pages, admin, export and the periodic run at national scale (BENCH_FACTOR=1). The first
+## time it generates the data set (minutes); it is kept in its own database and reused.
+BENCH_FACTOR ?= 1
+bench-scale: install-test
+	$(BIN)/python bench/scale.py --factor $(BENCH_FACTOR)
+	$(BIN)/python bench/periodic.py --scales 0.1,$(BENCH_FACTOR)
+	$(BIN)/python bench/pages.py --data generated --factor $(BENCH_FACTOR)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .test-media staticfiles

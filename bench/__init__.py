@@ -1,0 +1,1 @@
+"""Benchmarks that print figures beside their references (see README.md)."""

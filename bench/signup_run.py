@@ -1,0 +1,551 @@
+"""The sign-up benchmark's run, in a child process of bench/signup.py (which makes and drops the database).
+
+    python -m bench.signup_run '{"workers": 16, "seconds": 5, ...}'
+
+Phases, each on its own groups and for the same time, so their figures compare:
+services with the payment step (when payments are on), services without it,
+and the bare transaction: the same lock, count and insert in plain SQL, with
+nothing else around them. Then one sign-up after another without competition
+("alone"): time and queries of one hold through the services and of one bare
+hold. Prints the report; exits with status 1 on overbooking, an unexpected
+error or a paid place left unconfirmed.
+"""
+
+import bench.django_setup  # noqa: F401
+
+# isort: split
+import datetime
+import itertools
+import json
+import random
+import secrets
+import statistics
+import sys
+import threading
+import time
+import uuid
+from decimal import Decimal
+
+from django.core.management import call_command
+from django.db import OperationalError, connection, connections, transaction
+from django.db.models import F, Sum
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+from wagtail.models import Page
+
+from bench import booking_api as booking
+from courses.models import CourseIndexPage, CoursePage
+from home.models import HomePage
+from tests.fake_mollie import API_KEY, FakeMollie
+
+SOLO_PLACES = 10_000
+REFERENCE = "0.04× (0.07× without the payment step); one hold is 14 queries, 9.9 ms alone"
+TARGET = "≥ 0.5× the bare transaction on PostgreSQL, 0 overbooking"
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+# --- content to sign up for ----------------------------------------------------------------------
+
+
+def build_course(args):
+    home = Page.get_first_root_node().add_child(
+        instance=HomePage(title="Bench", slug="bench", intro="Bench.", professionals_text="Bench.")
+    )
+    index = home.add_child(instance=CourseIndexPage(title="Trainingen", slug="trainingen"))
+    return index.add_child(
+        instance=CoursePage(
+            title="Mentaal Fit",
+            slug="mentaal-fit",
+            summary="Bench.",
+            complaints="stress",
+            learning_goals="ontspannen",
+            session_count=5,
+            hours_per_session=Decimal("2.0"),
+            couples_welcome=True,
+            group_min=2,
+            group_max=args["places"],
+            suitable_for="<p>Bench.</p>",
+            not_suitable_for="<p>Bench.</p>",
+            alternative_advice="<p>Bench.</p>",
+        )
+    )
+
+
+def build_groups(course, count, places, label):
+    """Open groups, each at its own location with a few sessions planned a month ahead."""
+    first_start = timezone.now() + datetime.timedelta(days=30)
+    groups = []
+    for number in range(count):
+        location = booking.Location.objects.create(
+            name=f"Locatie {label} {number}",
+            kind=booking.Location.Kind.HEALTH_CENTRE,
+            address="Dorpsstraat 1",
+            postcode="5611 AB",
+            town="Eindhoven",
+            latitude=51.44,
+            longitude=5.47,
+        )
+        group = booking.TrainingGroup.objects.create(
+            course=course,
+            location=location,
+            capacity=places,
+            min_participants=1,
+            status=booking.TrainingGroup.Status.OPEN,
+        )
+        booking.plan_sessions(group, first_start=first_start, count=3)
+        groups.append(group.pk)
+    return groups
+
+
+# --- the bare transaction ------------------------------------------------------------------------
+
+
+class Bare:
+    """A sign-up with nothing but the rule: lock the group, count its places, insert the held enrollments.
+
+    Plain SQL through Django's connection, values prepared the way Django
+    stores them, so it runs on both databases. This is the floor a sign-up
+    through the services is measured against.
+    """
+
+    def __init__(self):
+        self.group_table = booking.TrainingGroup._meta.db_table
+        self.enrollment_table = booking.Enrollment._meta.db_table
+        self.participant_table = booking.Participant._meta.db_table
+        self.lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+
+    def prep(self, model, name, value):
+        return model._meta.get_field(name).get_db_prep_save(value, connection)
+
+    def _lock(self, cursor, group_id):
+        cursor.execute(f"SELECT capacity FROM {self.group_table} WHERE id = %s{self.lock}", [group_id])
+        return cursor.fetchone()[0]
+
+    def hold(self, group_id, people, now):
+        """Held enrollment ids, or None when the group has too few places left."""
+        expires = now + datetime.timedelta(minutes=15)
+        E, P = booking.Enrollment, booking.Participant
+        with transaction.atomic(), connection.cursor() as cursor:
+            capacity = self._lock(cursor, group_id)
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {self.enrollment_table} WHERE group_id = %s "
+                "AND (status = 'confirmed' OR (status = 'held' AND hold_expires_at > %s))",
+                [group_id, self.prep(E, "hold_expires_at", now)],
+            )
+            if capacity - cursor.fetchone()[0] < len(people):
+                return None
+            party = self.prep(E, "party", uuid.uuid4())
+            ids = []
+            for person in people:
+                cursor.execute(
+                    f"INSERT INTO {self.participant_table} (first_name, last_name, email, phone, birth_year, "
+                    "postcode, gp_practice, gp_letter_consent, created_at) "
+                    "VALUES (%s, %s, %s, '', %s, %s, '', %s, %s) RETURNING id",
+                    [
+                        person["first_name"],
+                        person["last_name"],
+                        person["email"],
+                        person["birth_year"],
+                        person["postcode"],
+                        self.prep(P, "gp_letter_consent", False),
+                        self.prep(P, "created_at", now),
+                    ],
+                )
+                participant_id = cursor.fetchone()[0]
+                cursor.execute(
+                    f"INSERT INTO {self.enrollment_table} (group_id, participant_id, status, hold_expires_at, party, "
+                    "reference, consent_text_version, consent_at, created_at) "
+                    "VALUES (%s, %s, 'held', %s, %s, %s, 'bench', %s, %s) RETURNING id",
+                    [
+                        group_id,
+                        participant_id,
+                        self.prep(E, "hold_expires_at", expires),
+                        party,
+                        "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8)),
+                        self.prep(E, "consent_at", now),
+                        self.prep(E, "created_at", now),
+                    ],
+                )
+                ids.append(cursor.fetchone()[0])
+        return ids
+
+    def set_status(self, group_id, ids, status, now, moment_column):
+        with transaction.atomic(), connection.cursor() as cursor:
+            self._lock(cursor, group_id)
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(
+                f"UPDATE {self.enrollment_table} SET status = %s, {moment_column} = %s "
+                f"WHERE id IN ({marks}) AND status IN ('held', 'confirmed')",
+                [status, self.prep(booking.Enrollment, moment_column, now), *ids],
+            )
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+class Tally:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.counts = dict.fromkeys(
+            ["attempts", "holds", "places", "full", "other_refusals", "errors", "confirmations", "cancellations"], 0
+        )
+        self.counts.update(dict.fromkeys(["payments", "paid", "no_place", "webhooks", "webhooks_changed", "busy"], 0))
+        self.latencies = []
+        self.payment_latencies = []
+        self.error_samples = []
+
+    def add(self, **counts):
+        with self.lock:
+            for key, value in counts.items():
+                self.counts[key] += value
+
+    def merge(self, latencies, errors, payment_latencies=()):
+        with self.lock:
+            self.latencies.extend(latencies)
+            self.payment_latencies.extend(payment_latencies)
+            self.error_samples = (self.error_samples + errors)[:3]
+
+
+def overbooked(group_pks):
+    """Places given out beyond capacity, over all groups, counted right now."""
+    excess = (
+        booking.TrainingGroup.objects.filter(pk__in=group_pks)
+        .with_places_left()
+        .filter(places_taken__gt=F("capacity"))
+        .aggregate(excess=Sum(F("places_taken") - F("capacity")))["excess"]
+    )
+    return excess or 0
+
+
+class Clock:
+    """Shared by all threads: the run starts when everyone is ready, and stops for everyone at once."""
+
+    def __init__(self, parties, seconds):
+        self.seconds = seconds
+        self.began = self.deadline = None
+        self.start_line = threading.Barrier(parties, action=self._start)
+
+    def _start(self):
+        self.began = time.monotonic()
+        self.deadline = self.began + self.seconds
+
+    def wait_for_start(self):
+        self.start_line.wait()
+
+    def running(self):
+        return time.monotonic() < self.deadline
+
+
+def pay_online(enrollments, fake, gateway, tally):
+    """The payment step as the site does it: start at (fake) Mollie, the bank says paid, the webhook twice.
+
+    The second webhook is the duplicate Mollie may send: it must change nothing.
+    On PostgreSQL a webhook that finds the payment locked answers 503 and
+    Mollie comes back later; here it simply tries again.
+    """
+    payment = booking.start_online_payment(
+        enrollments,
+        gateway=gateway,
+        redirect_url_for=lambda p: "http://bench.invalid/betalen/terug/",
+        webhook_url="http://bench.invalid/betalen/webhook/",
+    )
+    tally.add(payments=1)
+    fake.set_status(payment.mollie_id, "paid")
+    for _ in range(2):
+        while True:
+            try:
+                payment, changed = booking.sync_payment(payment, gateway=gateway, actor="webhook", nowait=True)
+            except OperationalError:
+                tally.add(busy=1)
+                time.sleep(0.01)
+                continue
+            break
+        tally.add(webhooks=1, webhooks_changed=int(changed))
+    tally.add(paid=1, no_place=int(payment.placement == booking.Payment.Placement.LOST))
+    return payment.placement != booking.Payment.Placement.LOST
+
+
+def people_for(size, emails):
+    return [
+        {
+            "first_name": "Bench",
+            "last_name": f"Deelnemer {number}",
+            "email": f"deelnemer{number}@bench.example",
+            "birth_year": 1980,
+            "postcode": "5611 AB",
+        }
+        for number in (next(emails) for _ in range(size))
+    ]
+
+
+def service_worker(index, args, group_pks, clock, tally, emails, fake):
+    rng = random.Random(args["seed"] + index)
+    latencies, errors, mine, payment_latencies = [], [], [], []
+    gateway = booking.mollie_gateway() if fake is not None else None  # one per thread: no shared HTTP session
+    try:
+        groups = {
+            group.pk: group for group in booking.TrainingGroup.objects.select_related("course").filter(pk__in=group_pks)
+        }
+        clock.wait_for_start()
+        while clock.running():
+            if mine and rng.random() < args["cancel"]:
+                # Someone changes their mind: a place comes free again for the others.
+                try:
+                    booking.cancel_enrollment(mine.pop(rng.randrange(len(mine))))
+                except Exception as error:  # counted and shown, never hidden
+                    tally.add(errors=1)
+                    errors.append(f"cancel: {type(error).__name__}: {error}")
+                else:
+                    tally.add(cancellations=1)
+                continue
+            people = people_for(2 if rng.random() < args["couples"] else 1, emails)
+            began = time.perf_counter()
+            try:
+                enrollments = booking.hold_places(groups[rng.choice(group_pks)], people, consent_text_version="bench")
+            except booking.GroupFull:
+                tally.add(attempts=1, full=1)
+            except booking.BookingError:
+                tally.add(attempts=1, other_refusals=1)
+            except Exception as error:  # counted and shown, never hidden
+                tally.add(attempts=1, errors=1)
+                errors.append(f"{type(error).__name__}: {error}")
+            else:
+                tally.add(attempts=1, holds=1, places=len(enrollments))
+                party = enrollments[0].party
+                if rng.random() < args["confirm"]:
+                    paying_began = time.perf_counter()
+                    try:
+                        if gateway is not None:
+                            confirmed = pay_online(enrollments, fake, gateway, tally)
+                        else:
+                            booking.confirm_enrollment(party)
+                            confirmed = True
+                    except Exception as error:  # counted and shown, never hidden
+                        tally.add(errors=1)
+                        errors.append(f"confirm: {type(error).__name__}: {error}")
+                    else:
+                        tally.add(confirmations=int(confirmed))
+                    if gateway is not None:
+                        payment_latencies.append(time.perf_counter() - paying_began)
+                mine.append(party)
+            latencies.append(time.perf_counter() - began)
+    finally:
+        tally.merge(latencies, errors, payment_latencies)
+        connections.close_all()
+
+
+def bare_worker(index, args, group_pks, clock, tally, emails, fake):
+    """The same choices as `service_worker` (cancel, couple, confirm), each step a bare transaction."""
+    rng = random.Random(args["seed"] + index)
+    latencies, errors, mine = [], [], []
+    bare = Bare()
+    try:
+        clock.wait_for_start()
+        while clock.running():
+            if mine and rng.random() < args["cancel"]:
+                group_id, ids = mine.pop(rng.randrange(len(mine)))
+                bare.set_status(group_id, ids, "cancelled", timezone.now(), "cancelled_at")
+                tally.add(cancellations=1)
+                continue
+            people = people_for(2 if rng.random() < args["couples"] else 1, emails)
+            group_id = rng.choice(group_pks)
+            began = time.perf_counter()
+            try:
+                ids = bare.hold(group_id, people, timezone.now())
+            except Exception as error:  # counted and shown, never hidden
+                tally.add(attempts=1, errors=1)
+                errors.append(f"{type(error).__name__}: {error}")
+                ids = None
+            else:
+                if ids is None:
+                    tally.add(attempts=1, full=1)
+                else:
+                    tally.add(attempts=1, holds=1, places=len(ids))
+                    if rng.random() < args["confirm"]:
+                        bare.set_status(group_id, ids, "confirmed", timezone.now(), "confirmed_at")
+                        tally.add(confirmations=1)
+                    mine.append((group_id, ids))
+            latencies.append(time.perf_counter() - began)
+    finally:
+        tally.merge(latencies, errors)
+        connections.close_all()
+
+
+def watch(group_pks, clock, done, samples):
+    """Checks all groups for overbooking, over and over, while the workers run."""
+    try:
+        clock.wait_for_start()
+        while not done.is_set():
+            samples.append(overbooked(group_pks))
+            time.sleep(0.02)
+    finally:
+        connections.close_all()
+
+
+def run_phase(args, worker, group_pks, emails, fake=None):
+    tally = Tally()
+    clock = Clock(args["workers"] + 1, args["seconds"])
+    done = threading.Event()
+    samples = []
+    threads = [
+        threading.Thread(target=worker, args=(index, args, group_pks, clock, tally, emails, fake))
+        for index in range(args["workers"])
+    ]
+    watcher = threading.Thread(target=watch, args=(group_pks, clock, done, samples))
+    for thread in threads + [watcher]:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - clock.began
+    done.set()
+    watcher.join()
+    return tally, elapsed, samples, overbooked(group_pks)
+
+
+# --- alone: one sign-up at a time ----------------------------------------------------------------
+
+
+def alone(course, args, emails):
+    """Median ms and queries of one hold without competition: through the services, and bare."""
+    [group_id] = build_groups(course, 1, SOLO_PLACES, "alone")
+    group = booking.TrainingGroup.objects.select_related("course").get(pk=group_id)
+    bare = Bare()
+    figures = {}
+    for name, hold in [
+        ("services", lambda people: booking.hold_places(group, people, consent_text_version="bench")),
+        ("bare", lambda people: bare.hold(group_id, people, timezone.now())),
+    ]:
+        hold(people_for(1, emails))  # warm
+        with CaptureQueriesContext(connection) as queries:
+            hold(people_for(1, emails))
+        times = []
+        for _ in range(args["alone"]):
+            people = people_for(1, emails)
+            began = time.perf_counter()
+            hold(people)
+            times.append((time.perf_counter() - began) * 1000)
+        figures[name] = {"queries": len(queries), "ms": statistics.median(times)}
+    return figures
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+def percentile(values, share):
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def payment_check():
+    """After the run: every paid payment's places confirmed, or its loss on record; one email per place."""
+    paid = booking.Payment.objects.filter(status="paid", provider="mollie")
+    unconfirmed = 0
+    for payment in paid.exclude(placement=booking.Payment.Placement.LOST).prefetch_related("enrollments"):
+        mine = [e for e in payment.enrollments.all() if e.party == payment.party]
+        unconfirmed += sum(
+            e.status not in (booking.Enrollment.Status.CONFIRMED, booking.Enrollment.Status.CANCELLED) for e in mine
+        )
+    emails = booking.OutgoingEmail.objects.filter(kind="confirmation").count()
+    confirmed_by_payment = (
+        booking.Enrollment.objects.filter(payments__in=paid.exclude(placement=booking.Payment.Placement.LOST))
+        .distinct()
+        .count()
+    )
+    return {"unconfirmed": unconfirmed, "emails": emails, "confirmed_by_payment": confirmed_by_payment}
+
+
+def report(title, args, tally, elapsed, samples, final_excess, checks=None):
+    counts = tally.counts
+    ms = [value * 1000 for value in tally.latencies]
+    lines = [
+        f"{title}",
+        f"  workers             {args['workers']} threads for {elapsed:.1f} s",
+        f"  groups              {args['groups']} x {args['places']} places, {args['couples']:.0%} couples, "
+        f"{args['confirm']:.0%} of holds confirmed, cancel chance {args['cancel']:.0%}",
+        f"  attempts            {counts['attempts']}  ({counts['attempts'] / elapsed:.1f} per second)",
+        f"  successful holds    {counts['holds']}  ({counts['holds'] / elapsed:.1f} sign-ups per second, "
+        f"{counts['places']} places)",
+        f"  refusals (full)     {counts['full']}",
+        f"  other refusals      {counts['other_refusals']}",
+        f"  errors              {counts['errors']}",
+        f"  confirmations       {counts['confirmations']}",
+        f"  cancellations       {counts['cancellations']}",
+        f"  time per attempt    median {statistics.median(ms) if ms else 0:.1f} ms, "
+        f"p95 {percentile(ms, 0.95):.1f} ms, max {max(ms, default=0):.1f} ms",
+        f"  overbooking         {final_excess} at the end, {max(samples, default=0)} at worst while running "
+        f"({len(samples)} checks)",
+    ]
+    if checks is not None:
+        pay_ms = [value * 1000 for value in tally.payment_latencies]
+        lines += [
+            f"  payments            {counts['payments']} started at the fake Mollie, {counts['paid']} paid "
+            f"({counts['paid'] / elapsed:.1f} per second), {counts['no_place']} paid without a place",
+            f"  webhooks            {counts['webhooks']} (each payment twice), {counts['webhooks_changed']} changed "
+            f"something, {counts['busy']} found the payment locked and came back",
+            f"  time per payment    median {statistics.median(pay_ms) if pay_ms else 0:.1f} ms, "
+            f"p95 {percentile(pay_ms, 0.95):.1f} ms, max {max(pay_ms, default=0):.1f} ms "
+            f"(start, paid, two webhooks)",
+            f"  payment check       {checks['unconfirmed']} paid places left unconfirmed (must be 0), "
+            f"{checks['emails']} confirmation emails for {checks['confirmed_by_payment']} places confirmed "
+            "by payment",
+        ]
+    for sample in tally.error_samples:
+        lines.append(f"  error sample        {sample}")
+    print("\n".join(lines), flush=True)
+
+
+def main():
+    args = json.loads(sys.argv[1])
+    # Emails are queued as on the site and left for a task worker: sending them is not part of a sign-up.
+    override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}).enable()
+    fake = None
+    if args["payments"]:
+        fake = FakeMollie().start()
+        fake.call_webhooks = False  # the workers play the webhook themselves
+        override_settings(MOLLIE_API_KEY=API_KEY, MOLLIE_API_ENDPOINT=fake.url).enable()
+    call_command("migrate", verbosity=0)
+    course = build_course(args)
+    emails = itertools.count(1)  # next() on it is atomic in CPython: every sign-up gets its own address
+    phases = []
+    if args["payments"]:
+        phases.append(("services, with the payment step", service_worker, fake))
+    phases.append(("services, without the payment step", service_worker, None))
+    if args["bare"]:
+        phases.append(("bare transaction: lock, count, insert", bare_worker, None))
+    groups = {title: build_groups(course, args["groups"], args["places"], title[:20]) for title, _, _ in phases}
+    connections.close_all()
+    print(f"Groepswijzer sign-up benchmark\n  database            {args['label']}", flush=True)
+    failed = False
+    rates = {}
+    try:
+        for title, worker, payments_fake in phases:
+            tally, elapsed, samples, excess = run_phase(args, worker, groups[title], emails, payments_fake)
+            checks = payment_check() if payments_fake is not None else None
+            connections.close_all()
+            report(title, args, tally, elapsed, samples, excess, checks)
+            rates[title] = tally.counts["holds"] / elapsed
+            failed |= bool(excess or max(samples, default=0) or tally.counts["errors"])
+            failed |= bool(checks and checks["unconfirmed"])
+        figures = alone(course, args, emails) if args["alone"] else None
+    finally:
+        if fake is not None:
+            fake.stop()
+    bare_rate = rates.get("bare transaction: lock, count, insert")
+    print("\nSign-ups per second (successful holds), measured in this run")
+    for title, rate in rates.items():
+        ratio = f"  {rate / bare_rate:.3f}× the bare transaction" if bare_rate else ""
+        print(f"  {title:<40} {rate:8.1f}{ratio}")
+    if figures:
+        print(
+            f"  one hold alone: {figures['services']['queries']} queries, {figures['services']['ms']:.1f} ms "
+            f"(median of {args['alone']}); bare: {figures['bare']['queries']} queries, "
+            f"{figures['bare']['ms']:.1f} ms"
+        )
+    print(f"  issue 9, before: {REFERENCE}\n  target: {TARGET}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
