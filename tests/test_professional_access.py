@@ -20,7 +20,7 @@ def professional_factsheet(professionals_index):
         parent=professionals_index,
         title="Wachttijden in de regio",
         audience="professionals",
-        pdf=factories.DocumentFactory(),
+        pdf=factories.ProfessionalDocumentFactory(),
     )
 
 
