@@ -36,8 +36,11 @@ def can_open_professional_content(user):
 
 def is_professional_document(document):
     """A document is professional when its collection, or one above it, is restricted to professionals."""
+    # The collection is read afresh: adding a sibling can move a collection in the tree (they are
+    # kept in name order), which leaves an object loaded earlier with an outdated place.
+    collection = Collection.objects.get(pk=document.collection_id)
     return (
-        document.collection.get_view_restrictions()
+        collection.get_view_restrictions()
         .filter(restriction_type=CollectionViewRestriction.GROUPS, groups__name=roles.PROFESSIONALS)
         .exists()
     )

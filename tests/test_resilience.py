@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, connections
 from django.urls import reverse
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
@@ -84,6 +84,8 @@ def answer(client, url, method="get", data=None):
             result["response"] = getattr(client, method)(url, data or {})
         except Exception as error:  # shown by the assertion below
             result["error"] = error
+        finally:
+            connections.close_all()  # this thread's own connections, so the test database can be dropped
 
     worker = threading.Thread(target=call, daemon=True)
     worker.start()

@@ -168,11 +168,11 @@ def ensure_documents(tally, uploaded_by):
     rendered when its document is missing."""
     Document = get_document_model()
     root = Collection.get_first_root_node()
-    private = ensure_professional_collection()
     public = root.get_children().filter(name=PUBLIC_DOCUMENTS_COLLECTION).first()
     if public is None:
         public = root.add_child(name=PUBLIC_DOCUMENTS_COLLECTION)
         tally.add("collections")
+    private = ensure_professional_collection()
     public_keys = {sheet["pdf"] for sheet in pages.FACTSHEETS if sheet["pdf"] and sheet["audience"] == "everyone"}
     found = {}
     for key, spec in documents.DOCUMENTS.items():
