@@ -16,7 +16,7 @@ it) and before anything that reads the request body (CSRF, sessions).
 
 import codecs
 
-from csp.constants import UNSAFE_INLINE
+from csp.constants import SELF, UNSAFE_INLINE
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
@@ -52,6 +52,8 @@ ADMIN_CSP_UPDATE = {
     "style-src": [UNSAFE_INLINE],
     "img-src": ["blob:"],
 }
+# The admin shows its page previews in a frame of its own.
+ADMIN_CSP_REPLACE = {"frame-ancestors": [SELF]}
 # Error pages that do not use the site's stylesheet (it may be what failed).
 STAND_ALONE_ERRORS = frozenset({400, 500})
 
@@ -110,6 +112,7 @@ class SecurityHeadersMiddleware:
         if getattr(response, "_csp_update", None) is None:
             if request.path.startswith(ADMIN_PATH_PREFIX):
                 response._csp_update = ADMIN_CSP_UPDATE
+                response._csp_replace = ADMIN_CSP_REPLACE
             elif response.status_code in STAND_ALONE_ERRORS:
                 response._csp_update = {"style-src": [UNSAFE_INLINE]}
         return response
