@@ -3,6 +3,7 @@ and pages with personal data that no browser or proxy keeps."""
 
 import http.client
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -14,7 +15,8 @@ from django.urls import reverse
 
 from tests import factories
 from tests.booking.factories_signup import planned_group, signup_course
-from tests.booking.factories_staff import coordinator
+from tests.booking.factories_staff import coordinator, trainer_account
+from tests.booking.factories_staff import planned_group as staff_planned_group
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +149,13 @@ def test_gunicorn_sends_no_server_banner():
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_the_printed_lists_script_runs_under_the_policy(client, settings):
+    settings.GROEPSWIJZER_STAFF_MFA_REQUIRED = False
+    trainer, user = trainer_account("Marieke van den Heuvel", email="marieke@example.nl")
+    group = staff_planned_group(factories.CoursePageFactory(title="Mentaal Fit"), trainers=[trainer], first_in_days=7)
+    client.force_login(user)
+    response = client.get(reverse("staff:print", kwargs={"group_id": group.pk}))
+    (nonce,) = re.findall(r'<script nonce="([^"]+)">', response.content.decode())
+    assert f"'nonce-{nonce}'" in directives(response)["script-src"]
