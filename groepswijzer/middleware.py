@@ -19,7 +19,7 @@ import codecs
 from csp.constants import SELF, UNSAFE_INLINE
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 # URL namespaces whose pages show a participant's, a trainer's or a coordinator's data.
@@ -108,7 +108,7 @@ class SecurityHeadersMiddleware:
             response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if is_private(request):
-            add_never_cache_headers(response)
+            patch_cache_control(response, private=True, no_store=True)
         if getattr(response, "_csp_update", None) is None:
             if request.path.startswith(ADMIN_PATH_PREFIX):
                 response._csp_update = ADMIN_CSP_UPDATE
