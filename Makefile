@@ -5,11 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1:8000
 
-<<<<<<< HEAD
-.PHONY: run install install-test migrate demo test test-fast lint format bench clean messages totp
-=======
-.PHONY: run install install-test migrate demo test test-fast bench bench-scale clean messages totp
->>>>>>> scale
+.PHONY: run install install-test migrate demo test test-fast lint format bench bench-scale clean messages totp
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

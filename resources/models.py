@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -9,6 +10,11 @@ from wagtail.search import index
 from home.blocks import BodyBlock
 
 from . import access
+
+NOT_IN_PROFESSIONAL_COLLECTION = _(
+    "Dit document staat niet in de collectie ‘Voor professionals’, dus iedereen kan het openen. "
+    "Zet het eerst in die collectie (bij Documenten), of upload het daar opnieuw."
+)
 
 
 class ProfessionalsIndexPage(Page):
@@ -78,6 +84,11 @@ class FactsheetPage(Page):
     def for_professionals_only(self):
         return self.audience == self.Audience.PROFESSIONALS
 
+    def clean(self):
+        super().clean()
+        if self.for_professionals_only and self.pdf_id and not access.is_professional_document(self.pdf):
+            raise ValidationError({"pdf": NOT_IN_PROFESSIONAL_COLLECTION})
+
     def serve(self, request, *args, **kwargs):
         if self.for_professionals_only:
             denied = access.deny_response(request, self)
@@ -132,3 +143,8 @@ class ToolkitDocument(Orderable):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.document_id and not access.is_professional_document(self.document):
+            raise ValidationError({"document": NOT_IN_PROFESSIONAL_COLLECTION})

@@ -14,6 +14,7 @@ from accounts.models import ProfessionalProfile, User
 from booking.models import Location
 from courses.models import CourseIndexPage, CoursePage, Theme, Trainer
 from home.models import HomePage, StandardPage
+from resources.access import ensure_professional_collection
 from resources.models import FactsheetPage, ProfessionalsIndexPage, ToolkitDocument, ToolkitPage
 
 MINIMAL_PDF = (
@@ -171,11 +172,17 @@ class ToolkitPageFactory(wagtail_factories.PageFactory):
         model = ToolkitPage
 
 
+class ProfessionalDocumentFactory(DocumentFactory):
+    """A document in the "Voor professionals" collection, private from upload on."""
+
+    collection = factory.LazyFunction(ensure_professional_collection)
+
+
 class ToolkitDocumentFactory(DjangoModelFactory):
     page = factory.SubFactory(ToolkitPageFactory)
     title = "Inwerkplan"
     description = "Een plan voor de eerste weken."
-    document = factory.SubFactory(DocumentFactory)
+    document = factory.SubFactory(ProfessionalDocumentFactory)
 
     class Meta:
         model = ToolkitDocument

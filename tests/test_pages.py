@@ -83,7 +83,7 @@ class PageTreeTests(WagtailPageTestCase):
         self.assertContains(response, "Dit is een verplicht veld")
 
     def test_editor_creates_factsheet_and_toolkit(self):
-        document = factories.DocumentFactory()
+        document = factories.ProfessionalDocumentFactory()
         self.assertCanCreate(
             self.professionals,
             FactsheetPage,
@@ -158,3 +158,32 @@ class CoursePageContentTests(WagtailPageTestCase):
             "Koppels",
         ]:
             self.assertContains(response, fact)
+
+
+@override_settings(GROEPSWIJZER_STAFF_MFA_REQUIRED=False)
+class ProfessionalDocumentRuleTests(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.home = factories.HomePageFactory()
+        cls.professionals = factories.ProfessionalsIndexPageFactory(parent=cls.home)
+
+    def setUp(self):
+        self.login()
+
+    def test_a_toolkit_draft_with_a_public_document_is_refused_at_the_field(self):
+        public_document = factories.DocumentFactory(title="Folder voor iedereen")
+        data = nested_form_data(
+            {
+                "title": "Toolkit werkgever",
+                "slug": "toolkit-werkgever",
+                "introduction": "Voor de huisarts als werkgever.",
+                "documents": inline_formset(
+                    [{"title": "Folder", "description": "Voor iedereen.", "document": public_document.pk}], min=1
+                ),
+                "body": streamfield([]),
+            }
+        )
+        response = self.client.post(f"/admin/pages/add/resources/toolkitpage/{self.professionals.pk}/", data)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "collectie ‘Voor professionals’")
+        self.assertFalse(ToolkitPage.objects.filter(slug="toolkit-werkgever").exists())

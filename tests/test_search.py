@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts import services
 from tests import factories
 
 
@@ -50,3 +51,33 @@ def test_too_long_search_gets_a_message(client, content):
 def test_unpublished_pages_are_not_found(client, content, course_index):
     draft = factories.CoursePageFactory(parent=course_index, title="Mindful wandelen", live=False)
     assert draft.title not in titles(client.get("/zoeken/", {"q": "wandelen"}))
+
+
+@pytest.fixture
+def professional_factsheet(professionals_index):
+    return factories.FactsheetPageFactory(
+        parent=professionals_index,
+        title="Wachttijden bij de regionale ggz",
+        summary="Actuele wachttijden per aanbieder, alleen voor verwijzers.",
+        audience="professionals",
+    )
+
+
+def test_professional_factsheets_are_not_found_by_anonymous_visitors(client, content, professional_factsheet):
+    response = client.get("/zoeken/", {"q": "wachttijden"})
+    html = response.content.decode()
+    assert "Wachttijden bij de regionale ggz" not in html
+    assert "alleen voor verwijzers" not in html
+    assert titles(response) == []
+
+
+def test_professional_factsheets_are_not_found_by_unverified_professionals(client, content, professional_factsheet):
+    client.force_login(factories.ProfessionalProfileFactory(user__email="nieuw@example.nl").user)
+    assert titles(client.get("/zoeken/", {"q": "wachttijden"})) == []
+
+
+def test_verified_professionals_find_professional_factsheets(client, content, professional_factsheet):
+    profile = factories.ProfessionalProfileFactory(user__email="poh@example.nl")
+    services.verify_professional(profile, decided_by=None)
+    client.force_login(profile.user)
+    assert titles(client.get("/zoeken/", {"q": "wachttijden"})) == ["Wachttijden bij de regionale ggz"]

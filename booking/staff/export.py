@@ -1,29 +1,24 @@
-"""Shared pieces of the read-only admin listings: permissions and safe spreadsheet exports."""
+"""Shared pieces of the read-only admin listings: permissions and safe spreadsheet exports.
+
+Every listing with an export button uses ``SafeSpreadsheetExportMixin``: typed
+data never becomes a formula, in CSV or in XLSX (the rule is in
+``groepswijzer/spreadsheets.py``, which also covers Wagtail's own listings).
+"""
 
 from wagtail_modeladmin.helpers import PermissionHelper
 
-# A cell starting with one of these is a formula to a spreadsheet program.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from groepswijzer.spreadsheets import FORMULA_START, SafeExportRules
+
+__all__ = ["FORMULA_START", "ReadOnlyPermissionHelper", "SafeSpreadsheetExportMixin"]
 
 
-class SafeSpreadsheetExportMixin:
-    """For wagtail-modeladmin index views with ``list_export``."""
+class SafeSpreadsheetExportMixin(SafeExportRules):
+    """For wagtail-modeladmin index views (and Wagtail listing views) with ``list_export``."""
 
     def stream_csv(self, queryset):
         # The byte order mark makes spreadsheet programs read the file as UTF-8 (Joëlle, not JoÃ«lle).
         yield "\ufeff"
         yield from super().stream_csv(queryset)
-
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        if (
-            export_format == self.FORMAT_CSV
-            and isinstance(value, str)
-            and len(value) > 1
-            and value.startswith(FORMULA_START)
-        ):
-            return "'" + value
-        return value
 
 
 class ReadOnlyPermissionHelper(PermissionHelper):

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "csp",
     "schedule",
     "allauth",
     "allauth.account",
@@ -71,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "groepswijzer.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -164,24 +168,44 @@ STORAGES = {
 }
 
 # Cache: Redis in production (shared by every web process), local memory otherwise.
-if env("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": env("REDIS_URL"),
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
-        }
+# The cache is a help, never a need: when Redis is down or stops answering, every cache call gives up
+# after REDIS_TIMEOUT seconds, counts as a miss, and is logged; pages are then built from the database.
+REDIS_TIMEOUT = float(env("REDIS_TIMEOUT", "0.25"))
+
+
+def redis_cache(url, timeout=REDIS_TIMEOUT):
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "SOCKET_CONNECT_TIMEOUT": timeout,
+            "SOCKET_TIMEOUT": timeout,
+            "IGNORE_EXCEPTIONS": True,
+        },
     }
+
+
+if env("REDIS_URL"):
+    CACHES = {"default": redis_cache(env("REDIS_URL"))}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "groepswijzer.cache"
 
-# Background work through the django-tasks API. Immediate unless a worker
-# backend is configured (see README, "Production").
-TASKS = {
-    "default": {
-        "BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
-    }
-}
+# Background work through the django-tasks API. Immediate unless a worker backend is configured;
+# production uses the database backend, whose worker is `manage.py db_worker` (docs/operations.md).
+DATABASE_TASKS_BACKEND = "django_tasks_db.DatabaseBackend"
+
+
+def tasks_backend(path):
+    """TASKS for one backend; the database backend brings its app (its table) along."""
+    if path == DATABASE_TASKS_BACKEND and "django_tasks_db" not in INSTALLED_APPS:
+        INSTALLED_APPS.append("django_tasks_db")
+    return {"default": {"BACKEND": path}}
+
+
+TASKS = tasks_backend(env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"))
 
 # Email
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -190,6 +214,8 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+# Seconds before a mail server that does not answer is given up on (the outbox tries again later).
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Groepswijzer <noreply@groepswijzer.nl>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -204,7 +230,14 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Groepswijzer] "
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.signup_forms.PersonNameSignupForm"
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Failed logins (accounts/adapter.py). Per client address: 10 a minute. Per account from one client:
+# 5 in 5 minutes, 20 an hour, 50 a day. Per account from all clients together a slower curve that one
+# client alone can never reach, so whoever knows a coordinator's address cannot lock them out.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key,20/h/key,50/d/key",
+    "login_failed_account": "100/h/key,300/d/key",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Groepswijzer"
 # Staff (anyone who can open the Wagtail admin) must have MFA switched on.
@@ -231,12 +264,40 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "svg"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# Clients behind our load balancers (groepswijzer/clients.py): trust X-Forwarded-For only as far as
+# our own proxies wrote it. Give their networks (comma-separated, e.g. 10.0.0.0/8) or their number.
+GROEPSWIJZER_TRUSTED_PROXY_RANGES = env_list("TRUSTED_PROXY_RANGES")
+GROEPSWIJZER_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+# allauth reads the client address through our adapter (accounts/adapter.py); this keeps its own
+# setting in step for any part of allauth that reads it directly.
+ALLAUTH_TRUSTED_PROXY_COUNT = GROEPSWIJZER_TRUSTED_PROXY_COUNT
+
 # Session and cookies
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts, styles and images from this site only. An inline
+# script needs the request's nonce (`<script nonce="{{ request.csp_nonce }}">`). The Wagtail admin
+# and the stand-alone error pages get their relaxations in groepswijzer/middleware.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# No calls from the admin to outside services: no avatar service, no update check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 LOGGING = {
     "version": 1,
@@ -247,6 +308,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # Cache calls that failed and were skipped (Redis down or silent): logged, never fatal.
+        "groepswijzer.cache": {"level": "WARNING"},
     },
 }
 

@@ -10,6 +10,9 @@ MEDIA_ROOT = BASE_DIR / ".test-media"
 ACCOUNT_RATE_LIMITS = False
 ALLOWED_HOSTS = ["*"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The database backend's table exists in the test database, so tests can run the real worker.
+if "django_tasks_db" not in INSTALLED_APPS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]
 WAGTAILADMIN_BASE_URL = "http://testserver"
 
 # SQLite tests use a file, never ":memory:", so that tests with real threads

@@ -19,12 +19,14 @@ from accounts.permissions import ensure_role_groups
 from booking.models import Location
 from courses.models import CourseIndexPage, CoursePage, Theme, Trainer
 from home.models import HomePage, HomePageFeaturedCourse, OrganisationSettings, StandardPage
+from resources.access import ensure_professional_collection
 from resources.models import FactsheetPage, ProfessionalsIndexPage, ToolkitDocument, ToolkitPage
 
 from . import courses, documents, groups, pages, region, users
 
 HOME_SLUG = "home"
-DOCUMENTS_COLLECTION = "Voor professionals"
+# PDFs of factsheets for everyone; all other demo PDFs go to the private "Voor professionals" collection.
+PUBLIC_DOCUMENTS_COLLECTION = "Voor iedereen"
 
 
 class Tally:
@@ -161,16 +163,25 @@ def ensure_locations(tally):
 
 
 def ensure_documents(tally, uploaded_by):
-    """The demo PDFs, in their own collection. A PDF is only rendered when its document is missing."""
+    """The demo PDFs: toolkit documents and professional factsheets in the private "Voor professionals"
+    collection (private from upload on), PDFs of public factsheets in a public one. A PDF is only
+    rendered when its document is missing."""
     Document = get_document_model()
     root = Collection.get_first_root_node()
-    collection = root.get_children().filter(name=DOCUMENTS_COLLECTION).first()
-    if collection is None:
-        collection = root.add_child(name=DOCUMENTS_COLLECTION)
+    public = root.get_children().filter(name=PUBLIC_DOCUMENTS_COLLECTION).first()
+    if public is None:
+        public = root.add_child(name=PUBLIC_DOCUMENTS_COLLECTION)
         tally.add("collections")
+    private = ensure_professional_collection()
+    public_keys = {sheet["pdf"] for sheet in pages.FACTSHEETS if sheet["pdf"] and sheet["audience"] == "everyone"}
     found = {}
     for key, spec in documents.DOCUMENTS.items():
-        document = Document.objects.filter(collection=collection, title=spec["title"]).first()
+        collection = public if key in public_keys else private
+        document = Document.objects.filter(collection__in=[public, private], title=spec["title"]).first()
+        if document is not None and document.collection_id != collection.pk:
+            document.collection = collection  # an older demo kept every PDF in one collection
+            document.save(update_fields=["collection"])
+            tally.add("documents moved")
         if document is None:
             content = ContentFile(documents.render_pdf(spec))
             document = Document(

@@ -1,0 +1,65 @@
+"""Our rules inside allauth's login and sign-up: client addresses, lockouts, email length."""
+
+import ipaddress
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import ratelimit
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from groepswijzer.clients import client_ip
+
+from .models import User
+
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
+# Failures on one account from every client together (ACCOUNT_RATE_LIMITS in the settings).
+ACCOUNT_FAILURES = "login_failed_account"
+
+
+def client_key(request):
+    """The client address as a rate-limit key; IPv6 clients own a whole /64, so count it as one."""
+    address = ipaddress.ip_address(client_ip(request))
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return str(address)
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": _(
+            "Er is te vaak een verkeerd wachtwoord gebruikt. Wacht een paar minuten en probeer het opnieuw, "
+            "of vraag een nieuw wachtwoord aan."
+        ),
+    }
+
+    def get_client_ip(self, request):
+        return client_ip(request)
+
+    def clean_email(self, email):
+        """An address longer than the database keeps is refused at the field, never cut short."""
+        email = super().clean_email(email)
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise ValidationError(
+                _("Dit e-mailadres is te lang. Gebruik een adres van hoogstens %(max)s tekens.")
+                % {"max": EMAIL_MAX_LENGTH}
+            )
+        return email
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """Failed logins count per account and client: a stranger's mistakes never lock out the owner."""
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{client_key(request)}"
+
+    def pre_authenticate(self, request, **credentials):
+        """Refuse when the account's failures from all clients together passed the slower curve."""
+        if not ratelimit.consume(request, action=ACCOUNT_FAILURES, key=self._account_key(credentials), dry_run=True):
+            raise self.validation_error("too_many_login_attempts")
+        super().pre_authenticate(request, **credentials)
+
+    def authentication_failed(self, request, **credentials):
+        ratelimit.consume(request, action=ACCOUNT_FAILURES, key=self._account_key(credentials))
+        super().authentication_failed(request, **credentials)
+
+    @staticmethod
+    def _account_key(credentials):
+        return credentials.get("email", credentials.get("username", "")).lower()
