@@ -15,8 +15,7 @@ from openpyxl import load_workbook
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.log_actions import log
 
-from tests.booking.factories_signup import planned_group, signup_course
-from tests.booking.factories_staff import coordinator
+from tests.booking.factories import coordinator, planned_group, signup_course
 from tests.factories import LocationFactory, StandardPageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +46,7 @@ def sign_up(client, group, **person):
 @pytest.fixture
 def signed_up(client, course_index):
     course = signup_course(course_index, questions=False, title="Mentaal Fit")
-    group = planned_group(course, LocationFactory(name="Gezondheidscentrum De Linde"), capacity=10)
+    group = planned_group(course, LocationFactory(name="Gezondheidscentrum De Linde"), capacity=10, count=5)
     sign_up(client, group)
     sign_up(client, group, first_name="@SUM(1+1)", last_name="+31 6 kosten", email="fleur@example.nl")
     client.logout()

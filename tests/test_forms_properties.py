@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from accounts.models import User
 from booking.models import Participant
 from tests import factories
-from tests.booking.factories_signup import planned_group, signup_course
+from tests.booking.factories import planned_group, signup_course
 
 pytestmark = pytest.mark.django_db
 
@@ -186,7 +186,7 @@ def test_the_search_never_fails(catalogue, query, page):
 @pytest.fixture
 def group(course_index):
     course = signup_course(course_index, couples_welcome=True, title="Mindfulness")
-    return planned_group(course, factories.LocationFactory(name="Gezondheidscentrum Geldrop"), capacity=1000)
+    return planned_group(course, factories.LocationFactory(name="Gezondheidscentrum Geldrop"), capacity=1000, count=5)
 
 
 def signup_url(name, group):

@@ -14,9 +14,7 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 
 from tests import factories
-from tests.booking.factories_signup import planned_group, signup_course
-from tests.booking.factories_staff import coordinator, trainer_account
-from tests.booking.factories_staff import planned_group as staff_planned_group
+from tests.booking.factories import coordinator, planned_group, signup_course, trainer_account
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +31,7 @@ def course(course_index):
 
 @pytest.fixture
 def group(course):
-    return planned_group(course, factories.LocationFactory(name="Gezondheidscentrum Geldrop"), capacity=8)
+    return planned_group(course, factories.LocationFactory(name="Gezondheidscentrum Geldrop"), capacity=8, count=5)
 
 
 def test_public_pages_allow_no_inline_scripts(client, course):
@@ -154,7 +152,7 @@ def test_gunicorn_sends_no_server_banner():
 def test_the_printed_lists_script_runs_under_the_policy(client, settings):
     settings.GROEPSWIJZER_STAFF_MFA_REQUIRED = False
     trainer, user = trainer_account("Marieke van den Heuvel", email="marieke@example.nl")
-    group = staff_planned_group(factories.CoursePageFactory(title="Mentaal Fit"), trainers=[trainer], first_in_days=7)
+    group = planned_group(factories.CoursePageFactory(title="Mentaal Fit"), trainers=[trainer], days=7)
     client.force_login(user)
     response = client.get(reverse("staff:print", kwargs={"group_id": group.pk}))
     (nonce,) = re.findall(r'<script nonce="([^"]+)">', response.content.decode())

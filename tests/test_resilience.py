@@ -23,7 +23,7 @@ from django_tasks_db.models import DBTaskResult
 
 from booking.models import OutgoingEmail
 from groepswijzer.settings.base import DATABASE_TASKS_BACKEND, redis_cache
-from tests.booking.factories_signup import planned_group, signup_course
+from tests.booking.factories import planned_group, signup_course
 from tests.factories import CoursePageFactory, LocationFactory
 
 # How long a page may take before the test gives up on it. Far above what a page needs with the
@@ -228,7 +228,7 @@ def test_a_silent_mail_server_never_holds_up_a_page_and_the_worker_gives_up_in_t
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", silent_server.port, 2
     course = signup_course(course_index, questions=False, title="Mentaal Fit")
-    group = planned_group(course, LocationFactory(name="Gezondheidscentrum Geldrop"), capacity=8)
+    group = planned_group(course, LocationFactory(name="Gezondheidscentrum Geldrop"), capacity=8, count=5)
 
     for url in ["/", course.url, signup_url("group", group), signup_url("participant", group)]:
         assert answer(client, url).status_code == 200, url
