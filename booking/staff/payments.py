@@ -332,6 +332,13 @@ class PaymentActionMixin(WagtailAdminTemplateMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         enrollments = list(self.payment.enrollments.select_related("participant").order_by("pk"))
+        # The page shows who paid: a look at their data, whether or not the action follows.
+        log_access(
+            self.request.user,
+            [e.participant_id for e in enrollments],
+            Action.VIEW,
+            group_where(self.payment.group, f"betaling {self.payment.pk}: {self.action_title} (scherm)"),
+        )
         context.update(
             payment=self.payment,
             enrollments=enrollments,
@@ -489,10 +496,12 @@ class RefundView(PaymentActionMixin, TemplateView):
     def explanation(self):
         if self.payment.provider == Payment.Provider.MOLLIE:
             return _(
-                "Het geld gaat via Mollie terug naar de rekening waarmee de deelnemer betaalde. De deelnemer krijgt een e-mail."
+                "Het geld gaat via Mollie terug naar de rekening waarmee de deelnemer betaalde. "
+                "De deelnemer krijgt een e-mail."
             )
         return _(
-            "De deelnemer betaalde niet online. Maak het bedrag zelf over en zet de terugbetaling daarna op gedaan. De deelnemer krijgt een e-mail."
+            "De deelnemer betaalde niet online. Maak het bedrag zelf over en zet de terugbetaling daarna op gedaan. "
+            "De deelnemer krijgt een e-mail."
         )
 
     def act(self, form):

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "courses",
     "resources",
     "booking",
+    "privacy",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -274,6 +275,23 @@ GROEPSWIJZER_PERSONAL_LINK_DAYS = 400
 # Reminders: before the first session, and before each session.
 GROEPSWIJZER_FIRST_REMINDER_DAYS = 3
 GROEPSWIJZER_SESSION_REMINDER_HOURS = 24
+
+
+# --- Personal data (privacy; docs/privacy.md) --------------------------------------------------------
+# A participant's name, email, phone, full postcode and free text are anonymised this many months after
+# their group ended or they left the waiting list (and their money is settled). Records stay.
+GROEPSWIJZER_RETENTION_MONTHS = int(env("GROEPSWIJZER_RETENTION_MONTHS", "24"))
+# What bookkeeping needs of a payment (amount, date, Mollie id) is kept this many years, then the
+# Mollie ids go too.
+GROEPSWIJZER_BOOKKEEPING_YEARS = int(env("GROEPSWIJZER_BOOKKEEPING_YEARS", "7"))
+# The access log (NEN 7513) is kept this many years (never less than 5), then removed by the periodic run.
+GROEPSWIJZER_ACCESS_LOG_YEARS = int(env("GROEPSWIJZER_ACCESS_LOG_YEARS", "5"))
+# The key of the access log's chain; the secret key when empty. Never change it once the log has rows.
+GROEPSWIJZER_ACCESS_LOG_KEY = env("GROEPSWIJZER_ACCESS_LOG_KEY", "")
+# How many rows one step of the periodic run anonymises at a time.
+GROEPSWIJZER_RETENTION_BATCH = 200
+# The link that confirms an erasure request stays valid this many days.
+GROEPSWIJZER_ERASURE_LINK_DAYS = 7
 
 
 # --- Payments (booking/payments) -----------------------------------------------------------------
