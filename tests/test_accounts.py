@@ -13,6 +13,7 @@ from django.core import mail
 
 from accounts import roles
 from accounts.models import ProfessionalProfile, User
+from accounts.permissions import ensure_role_groups
 from tests import factories
 
 
@@ -24,27 +25,26 @@ def current_code(secret):
 @pytest.fixture
 def coordinator(db):
     user = factories.UserFactory(email="coordinator@example.nl", first_name="Fleur", last_name="van Dijk")
-    from accounts.permissions import ensure_role_groups
-
     ensure_role_groups()
     user.groups.add(Group.objects.get(name=roles.COORDINATORS))
     return user
 
 
-def test_professional_signs_up_and_waits_for_verification(client, home):
-    response = client.post(
-        "/mijn-account/professional/aanmelden/",
-        {
-            "first_name": "Anouk",
-            "last_name": "van der Meer-IJzerman",
-            "email": "anouk@praktijk.example",
-            "password1": "een-lang-wachtwoord-2026",
-            "password2": "een-lang-wachtwoord-2026",
-            "organisation": "Zorggroep Zuidoost",
-            "role": "poh_ggz",
-            "practice": "Huisartsenpraktijk Het Eiland, Eindhoven",
-        },
-    )
+def test_professional_signs_up_and_waits_for_verification(client, home, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/mijn-account/professional/aanmelden/",
+            {
+                "first_name": "Anouk",
+                "last_name": "van der Meer-IJzerman",
+                "email": "anouk@praktijk.example",
+                "password1": "een-lang-wachtwoord-2026",
+                "password2": "een-lang-wachtwoord-2026",
+                "organisation": "Zorggroep Zuidoost",
+                "role": "poh_ggz",
+                "practice": "Huisartsenpraktijk Het Eiland, Eindhoven",
+            },
+        )
     assert response.status_code == 302
     user = User.objects.get(email="anouk@praktijk.example")
     assert user.last_name == "van der Meer-IJzerman"

@@ -205,6 +205,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Groepswijzer] "
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.signup_forms.PersonNameSignupForm"
+# Account emails go through the site's outbox (accounts.emails), never sent inside the request.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Groepswijzer"
