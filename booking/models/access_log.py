@@ -79,7 +79,7 @@ class AccessLogEntry(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.where}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} ({self.where})"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

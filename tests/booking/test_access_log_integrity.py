@@ -16,12 +16,10 @@ from booking.models import AccessLogEntry, AccessLogPurge, AppendOnlyError
 from booking.periodic import run_periodic
 from booking.services import access_log
 from booking.services.access_log import Action, log_access
-from tests.booking.factories import ParticipantFactory
-from tests.booking.factories_signup import planned_group
-from tests.booking.factories_staff import coordinator
+from tests.booking.factories import ParticipantFactory, coordinator, planned_group
 from tests.booking.test_payments_admin import offline_payment
-from tests.booking.test_signup import text
 from tests.factories import CoursePageFactory
+from tests.helpers import text
 from tests.privacy.factories import history, months_ago
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from booking.models import Participant
+from booking.services.links import manage_path
 from courses.models import CoursePage
-from tests.booking.factories_selfservice import manage_path
 from tests.browser.conftest import serious_violations
 from tests.privacy.factories import history, months_ago, rows_holding
 

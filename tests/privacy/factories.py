@@ -26,11 +26,15 @@ from booking.models import (
     WaitlistMove,
 )
 from booking.services.access_log import Action, log_access
-from booking.services.planning import plan_sessions
-from tests.booking.factories import EnrollmentFactory, ParticipantFactory, TrainingGroupFactory
-from tests.booking.factories_staff import coordinator, trainer_account
-from tests.booking.factories_waitlist import WaitlistEntryFactory
-from tests.factories import CoursePageFactory, LocationFactory, UserFactory
+from tests.booking.factories import (
+    EnrollmentFactory,
+    ParticipantFactory,
+    WaitlistEntryFactory,
+    coordinator,
+    planned_group,
+    trainer_account,
+)
+from tests.factories import CoursePageFactory, UserFactory
 
 TWO_HOURS = datetime.timedelta(hours=2)
 SANNE = "sanne.devries@example.nl"
@@ -42,9 +46,7 @@ def months_ago(months, now=None):
 
 def ended_group(course, ended_at, *, location=None, status=TrainingGroup.Status.COMPLETED):
     """A group of three weekly sessions whose last one ended at `ended_at`."""
-    group = TrainingGroupFactory(course=course, location=location or LocationFactory())
-    first_start = ended_at - TWO_HOURS - datetime.timedelta(weeks=2)
-    plan_sessions(group, first_start=first_start, count=3, frequency="weekly", duration=TWO_HOURS)
+    group = planned_group(course, location, first_start=ended_at - TWO_HOURS - datetime.timedelta(weeks=2), count=3)
     TrainingGroup.objects.filter(pk=group.pk).update(status=status)
     group.refresh_from_db()
     group.forget_schedule()

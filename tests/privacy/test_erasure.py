@@ -13,15 +13,13 @@ from django.urls import reverse
 
 from accounts.models import User
 from booking.models import AccessLogEntry, Enrollment, Participant, Payment, Refund
-from booking.services.links import waitlist_status_path
+from booking.services.links import manage_path, waitlist_status_path
 from privacy import registry
 from privacy.erasure import ErasureBlocked, erase
 from privacy.models import ErasureRecord
 from privacy.people import find_person, rows_of
-from tests.booking.factories import EnrollmentFactory, ParticipantFactory
-from tests.booking.factories_selfservice import manage_path
-from tests.booking.factories_staff import coordinator, staff_user
-from tests.booking.test_signup import text
+from tests.booking.factories import EnrollmentFactory, ParticipantFactory, coordinator, staff_user
+from tests.helpers import text
 from tests.privacy.factories import ended_group, history, months_ago, rows_holding
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,10 @@ import pytest
 
 from booking.models import Enrollment, Payment
 from booking.periodic import run_periodic
+from booking.services.links import manage_path
 from privacy import inzage, registry
 from privacy.people import find_person
 from tests.booking.factories import EnrollmentFactory, ParticipantFactory
-from tests.booking.factories_selfservice import manage_path
 from tests.privacy.factories import history, months_ago
 
 pytestmark = pytest.mark.django_db

@@ -23,11 +23,10 @@ from booking.models import (
 )
 from booking.periodic import run_periodic
 from booking.services import notifications
+from booking.services.links import manage_path
 from privacy import retention
 from privacy.registry import PLACEHOLDER_DOMAIN
-from tests.booking.factories import EnrollmentFactory, ParticipantFactory
-from tests.booking.factories_selfservice import manage_path
-from tests.booking.factories_waitlist import WaitlistEntryFactory
+from tests.booking.factories import EnrollmentFactory, ParticipantFactory, WaitlistEntryFactory
 from tests.factories import CoursePageFactory
 from tests.privacy.factories import backdate, ended_group, history, months_ago, rows_holding
 
@@ -187,3 +186,4 @@ def test_an_email_still_waiting_for_an_anonymised_participant_is_never_sent(mail
     assert mailoutbox == []
     waiting.refresh_from_db()
     assert waiting.sent_at is None and waiting.attempts >= notifications.MAX_ATTEMPTS
+
