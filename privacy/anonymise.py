@@ -18,7 +18,9 @@ def anonymise_rows(entry, rows, *, now, kept=False):
     if not fields:
         return 0
     names = list(fields)
-    marker = entry.anchor.marker if entry.anchor and not kept else None
+    marker = None
+    if not kept:
+        marker = entry.anchor.marker if entry.anchor else (entry.clock.marker or None)
     changed = []
     for row in rows.only("pk", *names).order_by("pk"):
         for name, anonymiser in fields.items():

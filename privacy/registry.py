@@ -160,6 +160,7 @@ class Clock:
     months: int = 0
     pending: Q | None = None
     in_years: bool = False
+    marker: str = ""
 
     def period_months(self):
         """The period in months: from the setting when it is set (in years when `in_years`), else `months`."""
@@ -189,12 +190,26 @@ def on_request():
     return Clock(ON_REQUEST)
 
 
-def after(field_name, *, months=0, years=0, setting="", pending):
-    """A clock of the row's own: `months` (or `years`) after `field_name`; a `setting` overrides, in the same unit."""
+def after(field_name, *, months=0, years=0, setting="", pending=None, marker=""):
+    """A clock of the row's own: `months` (or `years`) after `field_name`; a `setting` overrides, in the same unit.
+
+    The run must know which rows still hold data, so it never reads a row
+    twice: give `marker`, a date field set when the row is anonymised (rows
+    where it is empty are pending), or `pending`, a filter that stops
+    matching once the fields are cleared.
+    """
+    if marker:
+        pending = Q(**{f"{marker}__isnull": True}) if pending is None else pending
     if pending is None:
-        raise ValueError("A clock that counts from a date needs `pending`: the rows that still hold data.")
+        raise ValueError("A clock that counts from a date needs `pending` or `marker`: which rows still hold data.")
     return Clock(
-        AFTER, field=field_name, setting=setting, months=months or years * 12, pending=pending, in_years=bool(years)
+        AFTER,
+        field=field_name,
+        setting=setting,
+        months=months or years * 12,
+        pending=pending,
+        in_years=bool(years),
+        marker=marker,
     )
 
 

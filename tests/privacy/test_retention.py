@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -24,7 +25,7 @@ from booking.models import (
 from booking.periodic import run_periodic
 from booking.services import notifications
 from booking.services.links import manage_path
-from privacy import retention
+from privacy import registry, retention
 from privacy.registry import PLACEHOLDER_DOMAIN
 from tests.booking.factories import EnrollmentFactory, ParticipantFactory, WaitlistEntryFactory
 from tests.factories import CoursePageFactory
@@ -187,3 +188,18 @@ def test_an_email_still_waiting_for_an_anonymised_participant_is_never_sent(mail
     waiting.refresh_from_db()
     assert waiting.sent_at is None and waiting.attempts >= notifications.MAX_ATTEMPTS
 
+
+def test_a_model_with_a_clock_of_its_own_is_anonymised_by_its_own_date(monkeypatch):
+    """How a new app's model (say, questionnaire answers kept 12 months) is handled, shown on payments."""
+    sanne = history(ended_at=months_ago(3))
+    # Put the real declaration back afterwards.
+    monkeypatch.setitem(registry.REGISTRY.entries, "booking.payment", registry.entry_for(Payment))
+    registry.register(
+        Payment,
+        ties=[registry.participant("enrollments__participant")],
+        fields={"exemption_reason": registry.CLEAR},
+        clock=registry.after("created_at", months=1, pending=~Q(exemption_reason="")),
+    )
+    assert retention.anonymise_by_own_clocks(timezone.now()) == {"booking.payment": 1}
+    assert Payment.objects.get(pk=sanne.payment.pk).exemption_reason == ""
+    assert retention.anonymise_by_own_clocks(timezone.now()) == {}
