@@ -1,4 +1,4 @@
-"""Our rules inside allauth's login and sign-up: client addresses, lockouts, email length."""
+"""Our rules inside allauth: client addresses, lockouts, email length, and emails through the outbox."""
 
 import ipaddress
 
@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groepswijzer.clients import client_ip
 
+from . import emails
 from .models import User
 
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
@@ -24,7 +25,24 @@ def client_key(request):
     return str(address)
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class OutboxEmailMixin:
+    """allauth's emails are queued, never sent inside the request: a mail server that is down costs no page.
+
+    Confirmation and password reset emails store only ids and rebuild their
+    links when sent; every other email stores its plain values.
+    """
+
+    def send_confirmation_mail(self, request, emailconfirmation, signup):
+        emails.queue_confirmation(emailconfirmation.email_address, signup=signup)
+
+    def send_password_reset_mail(self, user, email, context):
+        emails.queue_password_reset(user, email)
+
+    def send_mail(self, template_prefix, email, context):
+        emails.queue_notice(template_prefix, email, context)
+
+
+class AccountAdapter(OutboxEmailMixin, DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
         "too_many_login_attempts": _(

@@ -56,6 +56,8 @@ MODEL_PERMISSIONS = {
         *PLANNING,
         # Payments: look, mark paid, waive, refund (booking.admin_payments). Never deleted.
         *_model_permissions("booking", "payment", actions=("view", "change")),
+        # Erase a participant's data on request, with a reason (booking.staff.privacy).
+        ("privacy", "erase_personal_data"),
     ],
     # Trainers and professionals work on the public site only: trainers under /medewerkers/.
     roles.TRAINERS: [],

@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from booking.payments import periodic as payment_periodic
 from booking.selfservice.reminders import send_reminders
-from booking.services import notifications, planning
+from booking.services import access_log, notifications, planning
 from booking.services.places import expire_holds_and_notify
 from booking.waitlist import checks
 from booking.waitlist import offers as waitlist_offers
+from privacy import retention
 
 
 def _how_many(result):
@@ -35,7 +36,12 @@ def run_periodic(now=None):
     5. send the reminders that are due;
     6. payments: look up online payments whose message never came, send
        refunds that are waiting (``booking.payments.services.run_periodic``);
-    7. send emails that failed before.
+    7. privacy: anonymise participants whose retention period ran out
+       (``GROEPSWIJZER_RETENTION_MONTHS`` after their group ended or they
+       left the waiting list), clear what bookkeeping kept once its years
+       are over, and remove access log rows older than five years; each in
+       batches, reading only rows that are due (``privacy.retention``);
+    8. send emails that failed before.
 
     Nothing depends on this running on time: a hold or offer past its
     expiry no longer counts anyway; the run only makes that visible and
@@ -53,5 +59,8 @@ def run_periodic(now=None):
     counts["reminders"] = send_reminders(now)
     counts["groups_started"], counts["groups_completed"] = planning.advance_group_statuses(now)
     counts.update(payment_periodic.run_periodic(now))  # payments: lost webhooks, unsent refunds
+    counts["participants_anonymised"] = retention.anonymise_due_participants(now)
+    counts["kept_data_cleared"] = sum(retention.anonymise_by_own_clocks(now).values())
+    counts["access_log_removed"] = access_log.purge_expired(now)
     counts["emails_retried"] = notifications.retry_unsent(now)
     return counts

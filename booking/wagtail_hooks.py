@@ -1,4 +1,8 @@
-"""The coordinators' "Planning" menu in the admin: groups, enrollments, waiting list, stops, payments, access log."""
+"""The coordinators' "Planning" menu in the Wagtail admin.
+
+Groups, enrollments, waiting list, stops, payments, the access log, and the privacy pages (erasure on
+request, inzage exports) reached from an enrollment.
+"""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -10,6 +14,7 @@ from booking.staff.enrollments import EnrollmentAdmin
 from booking.staff.groups import GroupViewSet
 from booking.staff.payments import PaymentAdmin
 from booking.staff.payments import admin_urls as payment_admin_urls
+from booking.staff.privacy import admin_urls as privacy_admin_urls
 from booking.staff.stops import RegistrationStopViewSet
 from booking.staff.waitlist import WaitlistViewSet
 
@@ -61,3 +66,8 @@ def payments_menu_item():
 @hooks.register("register_admin_urls")
 def payment_action_urls():
     return payment_admin_urls()
+
+
+@hooks.register("register_admin_urls")
+def privacy_urls():
+    return privacy_admin_urls()

@@ -31,20 +31,21 @@ def coordinator(db):
     return user
 
 
-def test_professional_signs_up_and_waits_for_verification(client, home):
-    response = client.post(
-        "/mijn-account/professional/aanmelden/",
-        {
-            "first_name": "Anouk",
-            "last_name": "van der Meer-IJzerman",
-            "email": "anouk@praktijk.example",
-            "password1": "een-lang-wachtwoord-2026",
-            "password2": "een-lang-wachtwoord-2026",
-            "organisation": "Zorggroep Zuidoost",
-            "role": "poh_ggz",
-            "practice": "Huisartsenpraktijk Het Eiland, Eindhoven",
-        },
-    )
+def test_professional_signs_up_and_waits_for_verification(client, home, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/mijn-account/professional/aanmelden/",
+            {
+                "first_name": "Anouk",
+                "last_name": "van der Meer-IJzerman",
+                "email": "anouk@praktijk.example",
+                "password1": "een-lang-wachtwoord-2026",
+                "password2": "een-lang-wachtwoord-2026",
+                "organisation": "Zorggroep Zuidoost",
+                "role": "poh_ggz",
+                "practice": "Huisartsenpraktijk Het Eiland, Eindhoven",
+            },
+        )
     assert response.status_code == 302
     user = User.objects.get(email="anouk@praktijk.example")
     assert user.last_name == "van der Meer-IJzerman"

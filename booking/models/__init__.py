@@ -2,7 +2,7 @@
 
 from booking.models.enrollments import Enrollment, Participant, takes_a_place
 
-from .access_log import AccessLogEntry
+from .access_log import AccessLogEntry, AccessLogPurge, AppendOnlyError
 from .attendance import Attendance
 from .emails import OutgoingEmail
 from .groups import WEEKS_BETWEEN, Frequency, Session, SignupClosedReason, TrainingGroup
@@ -14,6 +14,8 @@ from .waitlist import Offer, PartOfDay, WaitlistEntry, WaitlistMove
 __all__ = [
     "WEEKS_BETWEEN",
     "AccessLogEntry",
+    "AccessLogPurge",
+    "AppendOnlyError",
     "Attendance",
     "Enrollment",
     "Frequency",

@@ -88,11 +88,24 @@ class Participant(models.Model):
         related_name="participants",
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    anonymised_at = models.DateTimeField(
+        _("geanonimiseerd op"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Na de bewaartermijn of op verzoek: naam, e-mailadres, telefoon en volledige postcode zijn weg."),
+    )
 
     class Meta:
         verbose_name = _("deelnemer")
         verbose_name_plural = _("deelnemers")
         ordering = ["last_name", "first_name"]
+        indexes = [
+            # The retention run reads only participants not anonymised yet, oldest first (privacy.retention).
+            models.Index(
+                fields=["created_at"], condition=Q(anonymised_at__isnull=True), name="booking_participant_retention"
+            ),
+        ]
 
     def __str__(self):
         return self.full_name

@@ -97,6 +97,10 @@ class Payment(models.Model):
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="booking_payment_amount_not_negative"),
         ]
+        indexes = [
+            # Bookkeeping keeps the Mollie id for years, then the retention run clears it (booking.personal_data).
+            models.Index(fields=["created_at"], condition=~Q(mollie_id=""), name="booking_payment_bookkeeping"),
+        ]
 
     def __str__(self):
         amount = f"{self.amount:.2f}".replace(".", ",")
@@ -184,6 +188,9 @@ class Refund(models.Model):
                 fields=["mollie_refund_id"], condition=~Q(mollie_refund_id=""), name="booking_refund_mollie_id_once"
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="booking_refund_amount_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["created_at"], condition=~Q(mollie_refund_id=""), name="booking_refund_bookkeeping"),
         ]
 
     def __str__(self):

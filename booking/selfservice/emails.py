@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from booking.models import Enrollment, Session
+from booking.models import Enrollment, Participant, Session
 from booking.selfservice import personal
 from booking.selfservice.cancellation import cancellation_terms
 from booking.services import links
@@ -164,5 +164,21 @@ def new_links(email):
             "entries": entries,
             "new_link_url": links.absolute(reverse("selfservice:new_link")),
             "link_days": settings.GROEPSWIJZER_PERSONAL_LINK_DAYS,
+        },
+    )
+
+
+@email_kind("erasure_confirm")
+def erasure_confirm(participant_id):
+    participant = Participant.objects.get(pk=participant_id)
+    return Email(
+        to=participant.email,
+        subject=_("Bevestig: uw gegevens verwijderen"),
+        template="selfservice/erasure_confirm",
+        context={
+            "participant": participant,
+            "email": participant.email,
+            "confirm_url": links.erasure_confirm_url(participant),
+            "link_days": links.erasure_link_days(),
         },
     )

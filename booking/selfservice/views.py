@@ -17,11 +17,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from booking.models import Enrollment
+from booking import own_data
+from booking.models import Enrollment, Participant
 from booking.selfservice import cancellation, personal
 from booking.selfservice.forms import CancelForm, NewLinkForm
 from booking.services import calendars, links
 from booking.services.errors import EnrollmentNotActive
+from privacy.erasure import ErasureBlocked
+from privacy.registry import retention_months
 
 # Asking for new links: per address a few times an hour (more would only fill someone's inbox),
 # per visitor more (someone may have used more than one address, or a practice helps several people).
@@ -32,10 +35,24 @@ RATE_WINDOW_SECONDS = 60 * 60
 
 PROBLEM_TEMPLATE = "booking/selfservice/link_problem.html"
 
+
+def _anonymised(participant):
+    return participant.anonymised_at is not None
+
+
 with_enrollment = links.personal_page(
     links.ENROLLMENT_LINK,
     Enrollment.objects.select_related("participant", "group__course", "group__location"),
     problem_template=PROBLEM_TEMPLATE,
+    removed_if=lambda enrollment: _anonymised(enrollment.participant),
+)
+# The link in the email that confirms an erasure: short-lived, and dead once the data is gone.
+with_participant_to_erase = links.personal_page(
+    links.ERASURE_LINK,
+    Participant.objects.all(),
+    problem_template=PROBLEM_TEMPLATE,
+    removed_if=_anonymised,
+    valid_for=own_data.erasure_link_valid_for,
 )
 
 
@@ -58,6 +75,8 @@ def _page_context(enrollment, token, now):
         "terms": cancellation.cancellation_terms(enrollment, now),
         "refusal": cancellation.cancel_refusal(enrollment, now),
         "partner": personal.partner_of(enrollment),
+        "retention_months": retention_months(),
+        "own_data_urls": _own_data_urls(token),
         "course_url": course.url,
         "waitlist_url": reverse("waitlist:join", kwargs={"course_id": course.pk}),
         "signup_again_url": (reverse("signup:group", kwargs={"group_id": group.pk}) if group.is_bookable(now) else ""),
@@ -155,3 +174,62 @@ def new_link(request):
 @require_http_methods(["GET", "HEAD"])
 def new_link_sent(request):
     return links.private(render(request, "booking/selfservice/new_link_sent.html", {"link_days": links.max_age().days}))
+
+
+# --- your own data: download it, have it erased ---------------------------------------------------
+
+
+def _own_data_urls(token):
+    return {
+        "back": reverse("selfservice:manage", kwargs={"token": token}),
+        "pdf": reverse("selfservice:data_pdf", kwargs={"token": token}),
+        "json": reverse("selfservice:data_json", kwargs={"token": token}),
+        "request": reverse("selfservice:erase_request", kwargs={"token": token}),
+        "sent": reverse("selfservice:erase_sent", kwargs={"token": token}),
+    }
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_enrollment
+def data_json(request, enrollment, token):
+    return own_data.download(enrollment.participant, "json")
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_enrollment
+def data_pdf(request, enrollment, token):
+    return own_data.download(enrollment.participant, "pdf")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_enrollment
+def erase_request(request, enrollment, token):
+    return own_data.erase_request_page(request, enrollment.participant, urls=_own_data_urls(token))
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_enrollment
+def erase_sent(request, enrollment, token):
+    return own_data.erase_sent_page(request, enrollment.participant, urls=_own_data_urls(token))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_participant_to_erase
+def erase_confirm(request, participant, token):
+    """The link from the email. Only the button erases: mail programs open links by themselves."""
+    blockers = own_data.blockers(participant)
+    if request.method == "POST" and not blockers:
+        try:
+            own_data.erase_on_request(participant)
+        except ErasureBlocked as blocked:
+            blockers = blocked.messages
+        else:
+            return redirect("selfservice:erase_done")
+    context = {"participant": participant, "email": participant.email, "blockers": blockers}
+    status = 409 if request.method == "POST" else 200
+    return render(request, "booking/selfservice/erase_confirm.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD"])
+def erase_done(request):
+    return links.private(render(request, "booking/selfservice/erase_done.html"))

@@ -23,6 +23,7 @@ WAITLIST_LINK = "waitlist"
 OFFER_LINK = "offer"
 PAYMENT_LINK = "payment"
 TRAINER_FEED_LINK = "trainer-feed"
+ERASURE_LINK = "erasure"
 
 
 class InvalidLink(Exception):
@@ -41,10 +42,14 @@ def make_token(purpose, pk):
     return signing.dumps([purpose, pk], salt=SALT, compress=True)
 
 
-def read_token(token, purpose):
-    """The id inside a token made for `purpose`; InvalidLink or ExpiredLink otherwise."""
+def read_token(token, purpose, *, valid_for=None):
+    """The id inside a token made for `purpose`; InvalidLink or ExpiredLink otherwise.
+
+    `valid_for` (a timedelta) shortens the life of links that do something
+    weighty, such as confirming an erasure.
+    """
     try:
-        found_purpose, pk = signing.loads(token, salt=SALT, max_age=max_age())
+        found_purpose, pk = signing.loads(token, salt=SALT, max_age=valid_for or max_age())
     except signing.SignatureExpired as error:
         raise ExpiredLink() from error
     except (signing.BadSignature, ValueError, TypeError) as error:
@@ -87,6 +92,15 @@ def waitlist_status_url(entry):
 
 def waitlist_status_path(entry):
     return personal_path("waitlist:status", WAITLIST_LINK, entry.pk)
+
+
+def erasure_link_days():
+    return int(getattr(settings, "GROEPSWIJZER_ERASURE_LINK_DAYS", 7))
+
+
+def erasure_confirm_url(participant):
+    """The link in the email that confirms a participant's request to erase their data (valid for a week)."""
+    return personal_url("selfservice:erase_confirm", ERASURE_LINK, participant.pk)
 
 
 def offer_url(offer):
@@ -138,11 +152,13 @@ def _optional_url(name):
 
 
 def link_problem(request, problem, *, template, **context):
-    """The kind page for a link that was changed (400), is too old (410), or leads nowhere any more (404)."""
-    status = {"invalid": 400, "expired": 410, "gone": 404}[problem]
+    """The kind page for a link that was changed (400), is too old (410), leads nowhere any more (404),
+    or leads to data that has been erased (410)."""
+    status = {"invalid": 400, "expired": 410, "gone": 404, "removed": 410}[problem]
     context = {
         "problem": problem,
         "expired": problem == "expired",
+        "removed": problem == "removed",
         "link_days": max_age().days,
         "new_link_url": _optional_url("selfservice:new_link"),
         **context,
@@ -150,19 +166,20 @@ def link_problem(request, problem, *, template, **context):
     return private(render(request, template, context, status=status))
 
 
-def personal_page(purpose, queryset, *, problem_template, **problem_context):
+def personal_page(purpose, queryset, *, problem_template, removed_if=None, valid_for=None, **problem_context):
     """Decorator for a view behind a personal link: ``view(request, obj, token, ...)``.
 
     Reads the token for `purpose`, loads the object from `queryset`, and calls
     the view with it; the answer is private. A changed, old or dead link gets
-    the kind page `problem_template` instead (never someone else's data).
+    the kind page `problem_template` instead (never someone else's data); so
+    does an object whose person was anonymised (`removed_if(obj)` true).
     """
 
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, token, *args, **kwargs):
             try:
-                pk = read_token(token, purpose)
+                pk = read_token(token, purpose, valid_for=valid_for() if callable(valid_for) else valid_for)
             except ExpiredLink:
                 return link_problem(request, "expired", template=problem_template, **problem_context)
             except InvalidLink:
@@ -170,6 +187,8 @@ def personal_page(purpose, queryset, *, problem_template, **problem_context):
             found = queryset.filter(pk=pk).first() if isinstance(pk, int) else None
             if found is None:
                 return link_problem(request, "gone", template=problem_template, **problem_context)
+            if removed_if is not None and removed_if(found):
+                return link_problem(request, "removed", template=problem_template, **problem_context)
             return private(view(request, found, token, *args, **kwargs))
 
         return wrapper

@@ -6,7 +6,8 @@ when it was not sent before, so a task that runs twice sends one email.
 
 Email contents are built at delivery time by a builder registered per kind,
 from ids stored with the email, so no message text (and no personal data
-beyond the address) is kept in the database.
+beyond the address) is kept in the database. An email to an address that
+has since been anonymised is not sent.
 """
 
 import datetime
@@ -23,20 +24,29 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from home.organisation import OrganisationSettings
+from privacy.registry import is_placeholder_email, placeholder_email
 
 from ..models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
 BUILDERS = {}
+FORGET_AFTER_SENDING = set()
+# A row that failed this often is left alone by the retry (and by then an address to forget is forgotten).
+MAX_ATTEMPTS = 10
 
 
-def email_kind(kind):
+def email_kind(kind, *, forget_after_sending=False):
     """Register a builder: ``builder(**params) -> Email`` for emails of this kind.
 
     The builder always runs in the site's language and time zone, whatever
     the request that queued the email used (a worker has no request at all).
+    `forget_after_sending`: once sent (or given up), the row keeps no address
+    and no parameters, for emails that belong to nobody we keep data about
+    (account emails: the account has the address itself).
     """
+    if forget_after_sending:
+        FORGET_AFTER_SENDING.add(kind)
 
     def register(builder):
         @functools.wraps(builder)
@@ -130,21 +140,41 @@ def deliver(email_id):
     )
     if not claimed:
         return False  # someone else is sending it, or just did
+    if is_placeholder_email(row.to):
+        _give_up(row, "Het adres is geanonimiseerd; deze e-mail gaat niet meer weg.")
+        return False
     try:
-        BUILDERS[row.kind](**row.params).message().send()
+        email = BUILDERS[row.kind](**row.params)
+        if is_placeholder_email(email.to):
+            _give_up(row, "Het adres is geanonimiseerd; deze e-mail gaat niet meer weg.")
+            return False
+        email.message().send()
     except Exception as error:
         OutgoingEmail.objects.filter(pk=row.pk).update(last_error=str(error)[:300] or error.__class__.__name__)
         logger.exception("Email %s could not be sent", row.key)
+        if row.attempts + 1 >= MAX_ATTEMPTS:
+            _forget(row)
         return False
     OutgoingEmail.objects.filter(pk=row.pk).update(sent_at=timezone.now())
+    _forget(row)
     return True
+
+
+def _give_up(row, reason):
+    OutgoingEmail.objects.filter(pk=row.pk).update(attempts=MAX_ATTEMPTS, last_error=reason)
+
+
+def _forget(row):
+    """After the last try, a row of a kind that belongs to nobody keeps no address and no parameters."""
+    if row.kind in FORGET_AFTER_SENDING:
+        OutgoingEmail.objects.filter(pk=row.pk).update(to=placeholder_email(row), params={})
 
 
 def retry_unsent(now=None):
     """Send what failed before (SMTP down, say), and what no worker picked up. For the periodic run."""
     now = now or timezone.now()
     stale = now - datetime.timedelta(minutes=5)
-    waiting = OutgoingEmail.objects.filter(sent_at__isnull=True, attempts__lt=10).filter(
+    waiting = OutgoingEmail.objects.filter(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS).filter(
         ~Q(last_error="") | Q(attempts=0, created_at__lt=stale)
     )
     sent = 0

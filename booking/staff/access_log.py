@@ -1,4 +1,12 @@
-"""The access log for coordinators: who looked at which participant's data, read only."""
+"""The access log for coordinators: who looked at which participant's data, read only.
+
+Reading the log is itself a look at participant data (their names are in
+it), so every page of it is logged too. It can be filtered by member of
+staff, action, date and participant number, never searched by a
+participant's name or email address: the log answers "who looked at this
+participant", asked from the participant's own page (their access history),
+not "find this person".
+"""
 
 import django_filters
 from django.contrib.auth import get_user_model
@@ -14,6 +22,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from booking.models import AccessLogEntry
+from booking.services.access_log import Action, log_access
 from booking.staff.listing import ListOnlyViewSetMixin
 
 
@@ -31,10 +40,13 @@ class AccessLogFilterSet(WagtailFilterSet):
         label=gettext_lazy("Handeling"), choices=AccessLogEntry.Action.choices, empty_label=gettext_lazy("alle")
     )
     at = django_filters.DateFromToRangeFilter(label=gettext_lazy("Datum"), widget=DateRangePickerWidget)
+    participant = django_filters.NumberFilter(
+        label=gettext_lazy("Deelnemernummer"), field_name="participant_id", min_value=1
+    )
 
     class Meta:
         model = AccessLogEntry
-        fields = ["user", "action", "at"]
+        fields = ["user", "action", "at", "participant"]
 
 
 def user_name(entry):
@@ -44,10 +56,17 @@ def user_name(entry):
 class AccessLogIndexView(generic.IndexView):
     filterset_class = AccessLogFilterSet
     default_ordering = "-at"
-    search_fields = ["participant__last_name", "participant__email", "where"]
+    # The screen or group only: the log is never searched by a participant's name or address.
+    search_fields = ["where"]
 
     def get_base_queryset(self):
         return AccessLogEntry.objects.select_related("user", "participant")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        shown = [entry.participant_id for entry in context["object_list"]]
+        log_access(self.request.user, shown, Action.VIEW_LOG, "inzagelog: overzicht")
+        return context
 
     def order_queryset(self, queryset):
         return queryset.order_by(self.ordering, "-pk")
@@ -65,7 +84,7 @@ class AccessLogIndexView(generic.IndexView):
             Column(
                 "participant",
                 label=_("Deelnemer"),
-                accessor=lambda e: e.participant.full_name if e.participant_id else _("(verwijderd)"),
+                accessor=lambda e: f"{e.participant.full_name} ({e.participant_id})" if e.participant_id else "",
             ),
             Column("action", label=_("Handeling"), accessor="get_action_display"),
             Column("where", label=_("Waar"), accessor="where"),

@@ -312,6 +312,13 @@ class PaymentActionMixin(WagtailAdminTemplateMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         enrollments = list(self.payment.enrollments.select_related("participant").order_by("pk"))
+        # The page shows who paid: a look at their data, whether or not the action follows.
+        log_access(
+            self.request.user,
+            [e.participant_id for e in enrollments],
+            Action.VIEW,
+            group_where(self.payment.group, f"betaling {self.payment.pk}: {self.action_title} (scherm)"),
+        )
         context.update(
             payment=self.payment,
             enrollments=enrollments,

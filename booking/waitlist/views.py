@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from booking import own_data
 from booking.models import Offer, Session, TrainingGroup, WaitlistEntry
 from booking.services import consent, links, offers
 from booking.services.errors import BookingError
@@ -21,6 +22,7 @@ from booking.waitlist import estimate
 from booking.waitlist import offers as waitlist_offers
 from booking.waitlist.forms import WaitlistForm
 from courses.models import CoursePage
+from privacy.registry import retention_months
 
 PROBLEM_TEMPLATE = "booking/waitlist/link_problem.html"
 
@@ -28,6 +30,7 @@ with_entry = links.personal_page(
     links.WAITLIST_LINK,
     WaitlistEntry.objects.select_related("participant", "course"),
     problem_template=PROBLEM_TEMPLATE,
+    removed_if=lambda entry: entry.participant.anonymised_at is not None,
 )
 with_offer = links.personal_page(
     links.OFFER_LINK,
@@ -35,6 +38,7 @@ with_offer = links.personal_page(
         "entry__participant", "entry__course", "group__course", "group__location", "enrollment"
     ),
     problem_template=PROBLEM_TEMPLATE,
+    removed_if=lambda offer: offer.entry.participant.anonymised_at is not None,
 )
 
 
@@ -128,8 +132,47 @@ def status(request, entry, token):
         "answer_due": waitlist.answer_due(entry),
         "gone_message": waitlist.gone_message(entry) if entry.status not in waitlist.ACTIVE else "",
         "join_path": _join_path(entry.course),
+        "retention_months": retention_months(),
+        "own_data_urls": _own_data_urls(token),
     }
     return render(request, "booking/waitlist/status.html", context)
+
+
+# --- your own data, from the waiting list's page (see booking.own_data) ------------------------------
+
+
+def _own_data_urls(token):
+    return {
+        "back": reverse("waitlist:status", kwargs={"token": token}),
+        "pdf": reverse("waitlist:data_pdf", kwargs={"token": token}),
+        "json": reverse("waitlist:data_json", kwargs={"token": token}),
+        "request": reverse("waitlist:erase_request", kwargs={"token": token}),
+        "sent": reverse("waitlist:erase_sent", kwargs={"token": token}),
+    }
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_entry
+def data_json(request, entry, token):
+    return own_data.download(entry.participant, "json")
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_entry
+def data_pdf(request, entry, token):
+    return own_data.download(entry.participant, "pdf")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_entry
+def erase_request(request, entry, token):
+    return own_data.erase_request_page(request, entry.participant, urls=_own_data_urls(token))
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_entry
+def erase_sent(request, entry, token):
+    return own_data.erase_sent_page(request, entry.participant, urls=_own_data_urls(token))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "courses",
     "resources",
     "booking",
+    "privacy",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -230,6 +231,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Groepswijzer] "
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.signup_forms.PersonNameSignupForm"
+# Account emails go through the site's outbox (accounts.emails), never sent inside the request.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Failed logins (accounts/adapter.py). Per client address: 10 a minute. Per account from one client:
 # 5 in 5 minutes, 20 an hour, 50 a day. Per account from all clients together a slower curve that one
@@ -337,6 +339,23 @@ GROEPSWIJZER_PERSONAL_LINK_DAYS = 400
 # Reminders: before the first session, and before each session.
 GROEPSWIJZER_FIRST_REMINDER_DAYS = 3
 GROEPSWIJZER_SESSION_REMINDER_HOURS = 24
+
+
+# --- Personal data (privacy; docs/privacy.md) --------------------------------------------------------
+# A participant's name, email, phone, full postcode and free text are anonymised this many months after
+# their group ended or they left the waiting list (and their money is settled). Records stay.
+GROEPSWIJZER_RETENTION_MONTHS = int(env("GROEPSWIJZER_RETENTION_MONTHS", "24"))
+# What bookkeeping needs of a payment (amount, date, Mollie id) is kept this many years, then the
+# Mollie ids go too.
+GROEPSWIJZER_BOOKKEEPING_YEARS = int(env("GROEPSWIJZER_BOOKKEEPING_YEARS", "7"))
+# The access log (NEN 7513) is kept this many years (never less than 5), then removed by the periodic run.
+GROEPSWIJZER_ACCESS_LOG_YEARS = int(env("GROEPSWIJZER_ACCESS_LOG_YEARS", "5"))
+# The key of the access log's chain; the secret key when empty. Never change it once the log has rows.
+GROEPSWIJZER_ACCESS_LOG_KEY = env("GROEPSWIJZER_ACCESS_LOG_KEY", "")
+# How many rows one step of the periodic run anonymises at a time.
+GROEPSWIJZER_RETENTION_BATCH = 200
+# The link that confirms an erasure request stays valid this many days.
+GROEPSWIJZER_ERASURE_LINK_DAYS = 7
 
 
 # --- Payments (booking/payments) -----------------------------------------------------------------

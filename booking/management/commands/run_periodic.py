@@ -17,6 +17,9 @@ LABELS = {
     "payments_checked": "Betalingen nagevraagd bij de betaaldienst",
     "refunds_sent": "Terugbetalingen verstuurd",
     "no_place_refunded": "Terugbetaald omdat er geen plaats was",
+    "participants_anonymised": "Deelnemers geanonimiseerd (bewaartermijn voorbij)",
+    "kept_data_cleared": "Bewaarde gegevens gewist (termijn voor de boekhouding voorbij)",
+    "access_log_removed": "Regels uit het inzagelog verwijderd (ouder dan de bewaartermijn)",
     "emails_retried": "Eerder mislukte e-mails nu verstuurd",
 }
 
@@ -24,8 +27,8 @@ LABELS = {
 class Command(BaseCommand):
     help = (
         "Doet al het periodieke werk: reserveringen en aanbiedingen laten verlopen, wachtlijstcontroles, "
-        "herinneringen, betalingen en terugbetalingen, en mislukte e-mails. Veilig om elke minuut te draaien, ook als "
-        "twee runs overlappen."
+        "herinneringen, betalingen en terugbetalingen, bewaartermijnen van persoonsgegevens, en mislukte "
+        "e-mails. Veilig om elke minuut te draaien, ook als twee runs overlappen."
     )
 
     def handle(self, *args, **options):
