@@ -1,10 +1,14 @@
-"""The coordinators' "Planning" menu in the Wagtail admin: groups, enrollments, waiting list, stops, payments, access log."""
+"""The coordinators' "Planning" menu in the Wagtail admin: agenda, groups, enrollments, waiting list, stops, payments,
+access log."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail_modeladmin.options import modeladmin_register
 
+from booking.staff import agenda
 from booking.staff.access_log import AccessLogViewSet
 from booking.staff.enrollments import EnrollmentAdmin
 from booking.staff.groups import GroupViewSet
@@ -61,3 +65,18 @@ def payments_menu_item():
 @hooks.register("register_admin_urls")
 def payment_action_urls():
     return payment_admin_urls()
+
+
+class AgendaMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(agenda.PERMISSION)
+
+
+@hooks.register(PLANNING_MENU_HOOK)
+def agenda_menu_item():
+    return AgendaMenuItem(_("Agenda"), reverse("agenda_index"), icon_name="calendar", order=0)
+
+
+@hooks.register("register_admin_urls")
+def agenda_urls():
+    return agenda.admin_urls()

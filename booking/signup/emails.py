@@ -46,7 +46,7 @@ def confirmation(enrollment_id, payment=""):
             "course_url": _absolute_page_url(course),
         },
         attachments=[
-            ("groepstraining.ics", enrollment_calendar(enrollment, manage_url=manage_url), "text/calendar"),
+            enrollment_calendar(enrollment, manage_url=manage_url).attachment("groepstraining.ics"),
             # Paid online: the receipt (betaalbewijs) goes with it (booking.payments).
             *receipt_attachments(enrollment),
         ],

@@ -152,6 +152,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
+# A Dutch week starts on Monday; django-scheduler's weeks (the planning calendar) follow this setting.
+FIRST_DAY_OF_WEEK = 1
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
