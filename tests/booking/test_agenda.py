@@ -141,8 +141,8 @@ def test_a_clash_is_marked_on_both_sessions_with_what_they_share(admin_client, a
     }
 
     text = page_text(admin_client.get(agenda_path("trainer", marieke, "maand", day)))
-    assert "2 botsingen" in text
-    assert "botst met Mindfulness" in text
+    assert "2 bijeenkomsten botsen" in text
+    assert "botst met Mindfulness in Wijkgebouw De Wissel" in text
 
 
 def test_no_clash_between_groups_that_only_share_an_online_location(course):
