@@ -1,5 +1,7 @@
-"""The coordinators' "Planning" menu in the Wagtail admin: agenda, groups, enrollments, waiting list, stops, payments,
-access log."""
+"""The coordinators' "Planning" menu in the Wagtail admin.
+
+Agenda, groups, enrollments, waiting list, stops, access log, payments and transfers.
+"""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +10,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail_modeladmin.options import modeladmin_register
 
-from booking.staff import agenda
+from booking.staff import agenda, transfers
 from booking.staff.access_log import AccessLogViewSet
 from booking.staff.enrollments import EnrollmentAdmin
 from booking.staff.groups import GroupViewSet
@@ -80,3 +82,18 @@ def agenda_menu_item():
 @hooks.register("register_admin_urls")
 def agenda_urls():
     return agenda.admin_urls()
+
+
+class TransfersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(transfers.CHANGE_PERMISSION)
+
+
+@hooks.register(PLANNING_MENU_HOOK)
+def transfers_menu_item():
+    return TransfersMenuItem(_("Overboekingen"), reverse("overboekingen"), icon_name="doc-full", order=7)
+
+
+@hooks.register("register_admin_urls")
+def transfer_urls():
+    return transfers.admin_urls()

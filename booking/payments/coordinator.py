@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from booking.clock import LOCAL_TZ
+from booking.clock import LOCAL_TZ, local_time
 from booking.models import Enrollment, Payment, Refund
 from booking.payments.lifecycle import Actor, Status, apply_status, create_refund, move_refund
 from booking.services.errors import PaymentRefused
@@ -24,22 +24,23 @@ logger = logging.getLogger(__name__)
 
 
 def mark_offline_paid(payment, *, by, method, paid_on=None, note=""):
-    """A coordinator records that an offline payment came in (cash or card at the first session, or a transfer).
+    """A coordinator records that a payment paid later came in (cash or card at the first session, or a transfer).
 
-    Only an open offline payment can be marked paid, and only while its
-    places are still there (not all cancelled). Marking it again changes
-    nothing. Returns the payment.
+    Only an open payment at the first session or by transfer can be marked
+    paid, and only while its places are still there (not all cancelled).
+    Marking it again changes nothing. Returns the payment.
     """
-    if payment.provider != Payment.Provider.OFFLINE:
+    if not payment.pays_later:
         raise PaymentRefused(
-            _("Alleen een betaling bij de eerste bijeenkomst of per overboeking kunt u zelf op betaald zetten.")
+            _("Alleen een betaling bij de eerste bijeenkomst of een overboeking kunt u zelf op betaald zetten.")
         )
     now = timezone.now()
     paid_at = now
     if paid_on is not None:
-        paid_at = datetime.datetime.combine(paid_on, datetime.time(12, 0), tzinfo=LOCAL_TZ)
-        if paid_at > now:
+        if paid_on > local_time(now).date():
             raise PaymentRefused(_("De datum van betalen kan niet in de toekomst liggen."))
+        # Noon of that day; today, not later than now.
+        paid_at = min(datetime.datetime.combine(paid_on, datetime.time(12, 0), tzinfo=LOCAL_TZ), now)
     with transaction.atomic():
         locked = lock_payment(payment.pk)
         if locked.status == Status.PAID:
@@ -92,10 +93,11 @@ def waive(payment, *, by, reason):
         locked = lock_payment(payment.pk)
         if locked.provider == Payment.Provider.EXEMPT:
             return locked
-        if locked.provider != Payment.Provider.OFFLINE or locked.status != Status.OPEN:
+        if not locked.pays_later or locked.status != Status.OPEN:
             raise PaymentRefused(
                 _(
-                    "Alleen een eigen bijdrage die nog open staat, kunt u kwijtschelden. Is er al betaald? Betaal dan terug."
+                    "Alleen een eigen bijdrage die nog open staat, kunt u kwijtschelden. "
+                    "Is er al betaald? Betaal dan terug."
                 )
             )
         apply_status(locked, Status.CANCELED, actor=Actor.USER, user=by, note=_("Vervangen door een vrijstelling"))

@@ -60,6 +60,9 @@ class AgendaIndexView(AgendaMixin, TemplateView):
     template_name = "booking/admin/agenda_index.html"
     page_title = gettext_lazy("Agenda")
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
     def get(self, request, *args, **kwargs):
         choice = request.GET.get("agenda", "")
         kind, _dash, pk = choice.partition("-")

@@ -150,12 +150,8 @@ class PaymentInspectView(InspectView):
             events=list(payment.events.select_related("user", "refund").order_by("at", "pk")),
             refunds=refunds,
             refundable=payment.refundable_amount(),
-            can_mark_paid=can_change
-            and payment.provider == Payment.Provider.OFFLINE
-            and payment.status == Payment.Status.OPEN,
-            can_waive=can_change
-            and payment.provider == Payment.Provider.OFFLINE
-            and payment.status == Payment.Status.OPEN,
+            can_mark_paid=can_change and payment.pays_later and payment.status == Payment.Status.OPEN,
+            can_waive=can_change and payment.pays_later and payment.status == Payment.Status.OPEN,
             can_refund=can_change and payment.refundable_amount() > 0,
             open_offline_refunds=[
                 r

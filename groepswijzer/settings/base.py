@@ -286,4 +286,11 @@ GROEPSWIJZER_SESSION_REMINDER_HOURS = 24
 MOLLIE_API_KEY = env("MOLLIE_API_KEY", "")
 MOLLIE_PROFILE_ID = env("MOLLIE_PROFILE_ID", "")
 MOLLIE_API_ENDPOINT = env("MOLLIE_API_ENDPOINT", "")
+# Paying by bank transfer: the account participants transfer to. The site settings (Instellingen →
+# Organisatie) come first; these are used while those are empty. Checked with schwifty (see the
+# system check booking.E001). Without a valid account nobody can choose to pay by transfer.
+GROEPSWIJZER_IBAN = env("GROEPSWIJZER_IBAN", "")
+GROEPSWIJZER_ACCOUNT_HOLDER = env("GROEPSWIJZER_ACCOUNT_HOLDER", "")
+# A transfer is due this many days after signing up, and at the latest the day before the first session.
+GROEPSWIJZER_TRANSFER_DAYS = int(env("GROEPSWIJZER_TRANSFER_DAYS", "14"))
 # --- end of payments -------------------------------------------------------------------------------
