@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts import roles
 from booking.models import Location, Session
 from booking.services import agenda
-from booking.services.planning import cancel_session, move_session
+from booking.services.planning import add_session, cancel_session, move_session
 from tests.booking.factories_staff import coordinator, days_from_today, planned_group, staff_user
 from tests.factories import CoursePageFactory, LocationFactory, TrainerFactory
 
@@ -220,3 +220,23 @@ def test_the_number_of_queries_does_not_grow_with_the_sessions(
     with django_assert_max_num_queries(len(few.captured_queries)):
         admin_client.get(path)
     assert Session.objects.count() == 15
+
+
+def test_the_calendar_and_the_sessions_always_tell_the_same_times(course, ankerpunt):
+    """One truth: after every kind of change, each occurrence on the scheduler is what its session's columns say."""
+    group = planned_group(course, location=ankerpunt, first_in_days=10, count=4)
+    first, second, third, fourth = group.sessions.order_by("start")
+    move_session(second, second.start + DAY, second.end + DAY)
+    move_session(second, second.start + DAY, second.end + DAY)
+    cancel_session(third)
+    move_session(first, first.start - DAY, first.end)
+    add_session(group, days_from_today(60), days_from_today(60) + datetime.timedelta(hours=2))
+
+    seen = {}
+    for week in range(10):
+        day = days_from_today(7 * week).date()
+        page = agenda.agenda_page(agenda.location_events(ankerpunt), agenda.WEEK, day, now=timezone.now())
+        for entry in page.entries:
+            seen[entry.session.pk] = (entry.start, entry.end, entry.cancelled)
+    sessions = {s.pk: (s.start, s.end, s.status == Session.Status.CANCELLED) for s in group.sessions.all()}
+    assert seen == sessions
