@@ -7,6 +7,7 @@ class BookingConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+
         # Each journey registers the builders of its emails (``services.notifications.email_kind``).
         from .payments import emails as payment_emails  # noqa: F401
         from .selfservice import emails as selfservice_emails  # noqa: F401

@@ -4,20 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('booking', '0006_office_calendar'),
+        ("booking", "0006_office_calendar"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='payment',
-            name='due_on',
-            field=models.DateField(blank=True, help_text='Bij een overboeking: de datum die de deelnemer kreeg om te betalen.', null=True, verbose_name='uiterlijk betalen op'),
+            model_name="payment",
+            name="due_on",
+            field=models.DateField(
+                blank=True,
+                help_text="Bij een overboeking: de datum die de deelnemer kreeg om te betalen.",
+                null=True,
+                verbose_name="uiterlijk betalen op",
+            ),
         ),
         migrations.AlterField(
-            model_name='payment',
-            name='provider',
-            field=models.CharField(choices=[('mollie', 'online (Mollie)'), ('offline', 'bij de eerste bijeenkomst'), ('transfer', 'per overboeking'), ('exempt', 'vrijgesteld')], max_length=10, verbose_name='manier van betalen'),
+            model_name="payment",
+            name="provider",
+            field=models.CharField(
+                choices=[
+                    ("mollie", "online (Mollie)"),
+                    ("offline", "bij de eerste bijeenkomst"),
+                    ("transfer", "per overboeking"),
+                    ("exempt", "vrijgesteld"),
+                ],
+                max_length=10,
+                verbose_name="manier van betalen",
+            ),
         ),
     ]

@@ -33,10 +33,10 @@ that applies it:
   refunded than was paid.
 * Every change is logged in PaymentEvent with who or what caused it.
 
-Locks, always in this order (the same as the booking services): the group,
-then the payment. A Mollie request never runs inside a transaction: the
-status is fetched first, then applied under the lock, so a slow or absent
-Mollie never keeps a lock.
+Locks come from ``services.locks`` (its one order ends: group, then payment).
+A Mollie request never runs inside a transaction: the status is fetched
+first, then applied under the lock, so a slow or absent Mollie never keeps a
+lock.
 """
 
 import logging
@@ -165,7 +165,8 @@ def _after_paid(payment, *, actor, user, now):
             reason=_("Deze aanmelding was al betaald."),
         )
         return
-    # Chose "pay at the first session" (or "by transfer") after starting online, and then paid online after all: nothing is left to pay.
+    # Chose to pay at the first session or by transfer after starting online, and then paid online after all:
+    # nothing is left to pay.
     for offline in Payment.objects.filter(party=payment.party, provider__in=PAY_LATER, status=Status.OPEN):
         apply_status(offline, Status.CANCELED, actor=actor, user=user, note=_("Toch online betaald"), now=now)
     try:

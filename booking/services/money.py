@@ -88,9 +88,7 @@ def record_offline_payment(enrollments):
     existing = Payment.objects.filter(party=enrollments[0].party, provider=Payment.Provider.OFFLINE).first()
     if existing is not None:
         return existing
-    return create_payment(
-        enrollments, provider=Payment.Provider.OFFLINE, note=_("Betalen bij de eerste bijeenkomst")
-    )
+    return create_payment(enrollments, provider=Payment.Provider.OFFLINE, note=_("Betalen bij de eerste bijeenkomst"))
 
 
 def parse_amount(value):

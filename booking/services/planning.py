@@ -14,7 +14,7 @@ email, with the changed calendar entry (``session_moved``,
 Times follow the Dutch clock: a group at 19:00 stays at 19:00 when summer time
 ends. A plan that double-books the location (online locations excepted) or a
 trainer is refused with a message naming every clash, and nothing is saved.
-Planning locks the location, then the trainers, then the group (see ``locks``).
+Planning takes its locks through ``locks.lock_for_planning`` (the one lock order).
 """
 
 import datetime

@@ -5,15 +5,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0003_course_payment_providers'),
+        ("courses", "0003_course_payment_providers"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='coursepage',
-            name='payment_providers',
-            field=booking.models.fields.PaymentProvidersField(default=booking.models.fields.default_providers, help_text='Hoe kunnen deelnemers de eigen bijdrage betalen? Online betalen kan alleen als de Mollie-sleutel is ingesteld. Overmaken kan alleen als het IBAN van de organisatie is ingesteld (Instellingen → Organisatie).', verbose_name='manieren van betalen'),
+            model_name="coursepage",
+            name="payment_providers",
+            field=booking.models.fields.PaymentProvidersField(
+                default=booking.models.fields.default_providers,
+                help_text="Hoe kunnen deelnemers de eigen bijdrage betalen? Online betalen kan alleen als de Mollie-sleutel is ingesteld. Overmaken kan alleen als het IBAN van de organisatie is ingesteld (Instellingen → Organisatie).",
+                verbose_name="manieren van betalen",
+            ),
         ),
     ]

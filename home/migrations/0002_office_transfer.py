@@ -5,20 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('home', '0001_initial'),
+        ("home", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisationsettings',
-            name='account_holder',
-            field=models.CharField(blank=True, help_text='De naam van de rekening, precies zoals de bank die kent.', max_length=70, verbose_name='ten name van'),
+            model_name="organisationsettings",
+            name="account_holder",
+            field=models.CharField(
+                blank=True,
+                help_text="De naam van de rekening, precies zoals de bank die kent.",
+                max_length=70,
+                verbose_name="ten name van",
+            ),
         ),
         migrations.AddField(
-            model_name='organisationsettings',
-            name='iban',
-            field=models.CharField(blank=True, help_text='Het rekeningnummer waarop deelnemers de eigen bijdrage overmaken. Leeg laten: dan kunnen deelnemers niet kiezen voor overmaken.', max_length=42, validators=[home.organisation.validate_iban], verbose_name='IBAN voor overboekingen'),
+            model_name="organisationsettings",
+            name="iban",
+            field=models.CharField(
+                blank=True,
+                help_text="Het rekeningnummer waarop deelnemers de eigen bijdrage overmaken. Leeg laten: dan kunnen deelnemers niet kiezen voor overmaken.",
+                max_length=42,
+                validators=[home.organisation.validate_iban],
+                verbose_name="IBAN voor overboekingen",
+            ),
         ),
     ]

@@ -10,7 +10,7 @@ from accounts import roles
 from booking.models import Location, Session
 from booking.services import agenda
 from booking.services.planning import add_session, cancel_session, move_session
-from tests.booking.factories_staff import coordinator, days_from_today, planned_group, staff_user
+from tests.booking.factories import coordinator, days_ahead, planned_group, staff_user
 from tests.factories import CoursePageFactory, LocationFactory, TrainerFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def agenda_path(kind, subject, view, day):
 
 
 def test_the_month_of_a_location_shows_every_session_with_a_link_to_its_group(admin_client, course, ankerpunt, marieke):
-    group = planned_group(course, location=ankerpunt, trainers=[marieke], first_in_days=20, count=3)
+    group = planned_group(course, ankerpunt, trainers=[marieke], days=20, count=3)
     first = group.sessions.order_by("start").first()
 
     response = admin_client.get(agenda_path("locatie", ankerpunt, "maand", month_of(first)))
@@ -65,14 +65,12 @@ def test_the_month_of_a_location_shows_every_session_with_a_link_to_its_group(ad
 
 
 def test_the_week_of_a_trainer_shows_their_groups_at_every_location(admin_client, course, ankerpunt, marieke):
-    planned_group(course, location=ankerpunt, trainers=[marieke], first_in_days=14, count=1, hour=10)
+    planned_group(course, ankerpunt, trainers=[marieke], days=14, count=1, hour=10)
     elsewhere = LocationFactory(name="Wijkgebouw De Wissel", town="Deurne")
-    planned_group(
-        CoursePageFactory(title="Mindfulness"), location=elsewhere, trainers=[marieke], first_in_days=15, count=1
-    )
-    planned_group(CoursePageFactory(title="Beter slapen"), location=elsewhere, first_in_days=15, count=1, hour=10)
+    planned_group(CoursePageFactory(title="Mindfulness"), location=elsewhere, trainers=[marieke], days=15, count=1)
+    planned_group(CoursePageFactory(title="Beter slapen"), elsewhere, days=15, count=1, hour=10)
 
-    day = days_from_today(14).date()
+    day = days_ahead(14).date()
     pages = [agenda_path("trainer", marieke, "week", day), agenda_path("trainer", marieke, "week", day + DAY)]
     text = " ".join(page_text(admin_client.get(path)) for path in pages)
 
@@ -81,7 +79,7 @@ def test_the_week_of_a_trainer_shows_their_groups_at_every_location(admin_client
 
 
 def test_a_moved_session_is_shown_at_its_new_time_with_the_time_it_was_planned(course, ankerpunt):
-    group = planned_group(course, location=ankerpunt, first_in_days=20, count=2)
+    group = planned_group(course, ankerpunt, days=20, count=2)
     session = group.sessions.order_by("start").first()
     planned = session.start
     move_session(session, planned + 2 * DAY, planned + 2 * DAY + datetime.timedelta(hours=2))
@@ -96,7 +94,7 @@ def test_a_moved_session_is_shown_at_its_new_time_with_the_time_it_was_planned(c
 
 
 def test_a_session_moved_into_another_month_leaves_its_planned_month(course, ankerpunt):
-    group = planned_group(course, location=ankerpunt, first_in_days=20, count=1)
+    group = planned_group(course, ankerpunt, days=20, count=1)
     session = group.sessions.get()
     planned_day = month_of(session)
     move_session(session, session.start + 35 * DAY, session.end + 35 * DAY)
@@ -110,7 +108,7 @@ def test_a_session_moved_into_another_month_leaves_its_planned_month(course, ank
 
 
 def test_a_cancelled_session_is_shown_struck_through_and_counted_apart(admin_client, course, ankerpunt):
-    group = planned_group(course, location=ankerpunt, first_in_days=20, count=2)
+    group = planned_group(course, ankerpunt, days=20, count=2)
     first, second = group.sessions.order_by("start")
     cancel_session(second)
 
@@ -124,8 +122,8 @@ def test_a_cancelled_session_is_shown_struck_through_and_counted_apart(admin_cli
 def test_a_clash_is_marked_on_both_sessions_with_what_they_share(admin_client, ankerpunt, marieke):
     # Two groups meet online at the same time; then the "online" location turns out to be a real room.
     room = LocationFactory(name="Online", kind=Location.Kind.ONLINE, address="", postcode="", town="")
-    fit = planned_group(CoursePageFactory(title="Mentaal Fit"), location=room, first_in_days=20, count=1)
-    mind = planned_group(CoursePageFactory(title="Mindfulness"), location=room, first_in_days=20, count=1)
+    fit = planned_group(CoursePageFactory(title="Mentaal Fit"), room, days=20, count=1)
+    mind = planned_group(CoursePageFactory(title="Mindfulness"), room, days=20, count=1)
     Location.objects.filter(pk=room.pk).update(kind=Location.Kind.COMMUNITY, name="Wijkgebouw De Wissel")
     # And a trainer added to both groups outside the planning (an import, say).
     fit.trainers.add(marieke)
@@ -147,12 +145,10 @@ def test_a_clash_is_marked_on_both_sessions_with_what_they_share(admin_client, a
 
 def test_no_clash_between_groups_that_only_share_an_online_location(course):
     online = LocationFactory(name="Online", kind=Location.Kind.ONLINE, address="", postcode="", town="")
-    planned_group(course, location=online, first_in_days=20, count=1)
-    planned_group(CoursePageFactory(title="Beter slapen"), location=online, first_in_days=20, count=1)
+    planned_group(course, online, days=20, count=1)
+    planned_group(CoursePageFactory(title="Beter slapen"), online, days=20, count=1)
 
-    page = agenda.agenda_page(
-        agenda.location_events(online), agenda.WEEK, days_from_today(20).date(), now=timezone.now()
-    )
+    page = agenda.agenda_page(agenda.location_events(online), agenda.WEEK, days_ahead(20).date(), now=timezone.now())
     assert len(page.entries) == 2 and page.clash_count == 0
 
 
@@ -204,8 +200,8 @@ def test_only_planning_staff_see_the_calendar(client, ankerpunt):
 def test_the_number_of_queries_does_not_grow_with_the_sessions(
     admin_client, course, ankerpunt, marieke, django_assert_max_num_queries
 ):
-    planned_group(course, location=ankerpunt, trainers=[marieke], first_in_days=3, count=3)
-    path = agenda_path("locatie", ankerpunt, "maand", days_from_today(3).date())
+    planned_group(course, ankerpunt, trainers=[marieke], days=3, count=3)
+    path = agenda_path("locatie", ankerpunt, "maand", days_ahead(3).date())
     admin_client.get(path)  # warm up: the admin's own lookups
     with django_assert_max_num_queries(40) as few:
         admin_client.get(path)
@@ -213,7 +209,7 @@ def test_the_number_of_queries_does_not_grow_with_the_sessions(
         planned_group(
             CoursePageFactory(title=f"Training {number}"),
             location=ankerpunt,
-            first_in_days=3,
+            days=3,
             count=3,
             hour=8 + 2 * number,
         )
@@ -224,17 +220,17 @@ def test_the_number_of_queries_does_not_grow_with_the_sessions(
 
 def test_the_calendar_and_the_sessions_always_tell_the_same_times(course, ankerpunt):
     """One truth: after every kind of change, each occurrence on the scheduler is what its session's columns say."""
-    group = planned_group(course, location=ankerpunt, first_in_days=10, count=4)
+    group = planned_group(course, ankerpunt, days=10, count=4)
     first, second, third, fourth = group.sessions.order_by("start")
     move_session(second, second.start + DAY, second.end + DAY)
     move_session(second, second.start + DAY, second.end + DAY)
     cancel_session(third)
     move_session(first, first.start - DAY, first.end)
-    add_session(group, days_from_today(60), days_from_today(60) + datetime.timedelta(hours=2))
+    add_session(group, days_ahead(60), days_ahead(60) + datetime.timedelta(hours=2))
 
     seen = {}
     for week in range(10):
-        day = days_from_today(7 * week).date()
+        day = days_ahead(7 * week).date()
         page = agenda.agenda_page(agenda.location_events(ankerpunt), agenda.WEEK, day, now=timezone.now())
         for entry in page.entries:
             seen[entry.session.pk] = (entry.start, entry.end, entry.cancelled)

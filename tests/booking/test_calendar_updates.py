@@ -16,13 +16,14 @@ from booking.clock import LOCAL_TZ
 from booking.models import OutgoingEmail, Session
 from booking.selfservice.cancellation import cancel_by_participant
 from booking.services import calendars, links
+from booking.services.links import manage_path
 from booking.services.notifications import deliver
 from booking.services.places import hold_places
 from booking.services.planning import cancel_session, move_session
 from booking.staff.actions import cancel_group
-from tests.booking.factories import person
-from tests.booking.factories_selfservice import emails_to, manage_path, place_in, planned_group
+from tests.booking.factories import person, place_in, planned_group
 from tests.factories import LocationFactory, TrainerFactory
+from tests.helpers import emails_to
 
 pytestmark = pytest.mark.django_db
 

@@ -19,11 +19,16 @@ from booking.payments.coordinator import mark_offline_paid
 from booking.payments.providers import providers_for
 from booking.selfservice.cancellation import cancel_by_participant
 from booking.services import transfers
+from booking.services.links import manage_path
 from home.organisation import OrganisationSettings
-from tests.booking.factories import EnrollmentFactory, ParticipantFactory
-from tests.booking.factories_selfservice import manage_path
-from tests.booking.factories_signup import days_ahead, planned_group, signup_course
-from tests.booking.factories_staff import coordinator
+from tests.booking.factories import (
+    EnrollmentFactory,
+    ParticipantFactory,
+    coordinator,
+    days_ahead,
+    planned_group,
+    signup_course,
+)
 from tests.factories import LocationFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,9 @@ from playwright.sync_api import expect
 
 from booking.clock import local_time
 from booking.models import Session, TrainingGroup
+from booking.services.links import manage_path
 from home.demo.users import COORDINATOR, DEMO_PASSWORD, DEMO_TOTP_SECRET, current_totp_code
-from tests.booking.factories_selfservice import manage_path, place_in
+from tests.booking.factories import place_in
 from tests.browser.conftest import serious_violations
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / ".test-media" / "screenshots"

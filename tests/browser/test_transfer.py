@@ -11,9 +11,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from booking.models import Enrollment
+from booking.services.links import manage_path
 from courses.models import CoursePage
-from tests.booking.factories_selfservice import manage_path
-from tests.booking.factories_signup import planned_group
+from tests.booking.factories import planned_group
 from tests.browser.conftest import serious_violations
 from tests.browser.test_agenda import log_in_as_coordinator
 from tests.factories import LocationFactory
