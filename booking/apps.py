@@ -8,7 +8,10 @@ class BookingConfig(AppConfig):
     def ready(self):
         # Each journey registers the builders of its emails (``services.notifications.email_kind``).
         # What each booking model holds of someone, and when it goes (privacy.registry).
-        from . import personal_data  # noqa: F401
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            personal_data,  # noqa: F401
+        )
         from .payments import emails as payment_emails  # noqa: F401
         from .selfservice import emails as selfservice_emails  # noqa: F401
         from .signup import emails as signup_emails  # noqa: F401

@@ -1,14 +1,17 @@
 """The coordinators' "Planning" menu in the Wagtail admin.
 
-Groups, enrollments, waiting list, stops, payments, the access log, and the privacy pages (erasure on
-request, inzage exports) reached from an enrollment.
+Agenda, groups, enrollments, waiting list, stops, payments and transfers, the access log, and the privacy
+pages (erasure on request, inzage exports) reached from an enrollment.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail_modeladmin.options import modeladmin_register
 
+from booking.staff import agenda, transfers
 from booking.staff.access_log import AccessLogViewSet
 from booking.staff.enrollments import EnrollmentAdmin
 from booking.staff.groups import GroupViewSet
@@ -71,3 +74,31 @@ def payment_action_urls():
 @hooks.register("register_admin_urls")
 def privacy_urls():
     return privacy_admin_urls()
+
+
+class AgendaMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(agenda.PERMISSION)
+
+
+@hooks.register(PLANNING_MENU_HOOK)
+def agenda_menu_item():
+    return AgendaMenuItem(_("Agenda"), reverse("agenda_index"), icon_name="calendar", order=0)
+
+
+def agenda_urls():
+    return agenda.admin_urls()
+
+
+class TransfersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(transfers.CHANGE_PERMISSION)
+
+
+@hooks.register(PLANNING_MENU_HOOK)
+def transfers_menu_item():
+    return TransfersMenuItem(_("Overboekingen"), reverse("overboekingen"), icon_name="doc-full", order=7)
+
+
+def transfer_urls():
+    return transfers.admin_urls()

@@ -139,7 +139,7 @@ class CoursePage(Page):
         _("manieren van betalen"),
         help_text=_(
             "Hoe kunnen deelnemers de eigen bijdrage betalen? Online betalen kan alleen als de Mollie-sleutel is "
-            "ingesteld."
+            "ingesteld. Overmaken kan alleen als het IBAN van de organisatie is ingesteld (Instellingen → Organisatie)."
         ),
     )
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("meer informatie"))

@@ -7,11 +7,12 @@ from .attendance import Attendance
 from .emails import OutgoingEmail
 from .groups import WEEKS_BETWEEN, Frequency, Session, SignupClosedReason, TrainingGroup
 from .locations import Location
-from .payments import Payment, PaymentEvent, Refund
+from .payments import PAY_LATER, Payment, PaymentEvent, Refund
 from .stops import RegistrationStop
 from .waitlist import Offer, PartOfDay, WaitlistEntry, WaitlistMove
 
 __all__ = [
+    "PAY_LATER",
     "WEEKS_BETWEEN",
     "AccessLogEntry",
     "AccessLogPurge",

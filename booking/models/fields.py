@@ -1,6 +1,6 @@
 """The per-course choice of ways to pay, as a model field for the course page.
 
-Stored as a JSON list of provider names (["mollie", "offline"]); edited in the
+Stored as a JSON list of provider names (["mollie", "offline", "transfer"]); edited in the
 Wagtail page editor as checkboxes. Whether a way can really be used is still
 up to the provider itself (online payment needs a Mollie key), see
 ``booking.payments.providers_for``.
@@ -14,13 +14,16 @@ from django.utils.translation import gettext_lazy as _
 # only a coordinator waives a contribution, for one person, with a reason.
 CHOICES = [
     ("mollie", _("Online betalen met iDEAL of een andere methode (via Mollie)")),
-    ("offline", _("Betalen bij de eerste bijeenkomst of per overboeking")),
+    ("offline", _("Betalen bij de eerste bijeenkomst")),
+    ("transfer", _("Zelf overmaken naar de bankrekening van de organisatie (alleen als die is ingesteld)")),
 ]
 NAMES = [name for name, label in CHOICES]
+# A new course offers these; transfer is chosen per course.
+DEFAULTS = ["mollie", "offline"]
 
 
 def default_providers():
-    return list(NAMES)
+    return list(DEFAULTS)
 
 
 class ProviderChoiceFormField(forms.MultipleChoiceField):

@@ -7,12 +7,13 @@ derived from its enrollments, so the two can never disagree.
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import ExpressionWrapper, F, Min, OuterRef, Q, Subquery
+from django.db.models import Exists, ExpressionWrapper, F, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from schedule.models import Occurrence
 
 from booking.models.enrollments import Enrollment, takes_a_place
 
@@ -289,11 +290,33 @@ class TrainingGroup(models.Model):
         return self.display_status_at()
 
 
-class Session(models.Model):
-    """One meeting of a group, backed by one event on the location's calendar.
+class SessionQuerySet(models.QuerySet):
+    def with_moved(self):
+        """Annotate `moved`: whether the session's occurrence on the scheduler is no longer where it was planned.
 
-    `start` and `end` mirror the event's; only the services change them, and
-    always both at once.
+        Read from django-scheduler, never from timestamps: the event keeps the
+        slot as first planned, and a move is its occurrence with another
+        start or end (``Occurrence.moved``). A session moved back to its
+        planned time is not moved.
+        """
+        elsewhere = Occurrence.objects.filter(event_id=OuterRef("event_id")).exclude(
+            start=F("original_start"), end=F("original_end")
+        )
+        return self.annotate(moved=Exists(elsewhere))
+
+
+class Session(models.Model):
+    """One meeting of a group: the record that attendance, reminders and calendar files point to.
+
+    Its slot lives on the location's django-scheduler calendar: the `event`
+    holds the time as first planned, and a move or a cancellation is that
+    event's stored `Occurrence` (the library's way). `start`, `end` and
+    `status` are the same facts as columns, so that clash checks and
+    listings stay one SQL query; ``booking.services.planning`` is the only
+    code that writes them, always together with the occurrence, in one
+    transaction. `revision` counts the changes people must hear about (a
+    move, a cancellation): it is the SEQUENCE of the session in every
+    calendar file.
     """
 
     class Status(models.TextChoices):
@@ -310,7 +333,15 @@ class Session(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     start = models.DateTimeField(_("begint om"), db_index=True)
     end = models.DateTimeField(_("eindigt om"))
+    revision = models.PositiveIntegerField(
+        _("versie"),
+        default=0,
+        editable=False,
+        help_text=_("Gaat omhoog bij elke verplaatsing of annulering, zodat agenda's de wijziging overnemen."),
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    objects = SessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bijeenkomst")

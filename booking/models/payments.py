@@ -31,7 +31,8 @@ ZERO = Decimal("0.00")
 class Payment(models.Model):
     class Provider(models.TextChoices):
         MOLLIE = "mollie", _("online (Mollie)")
-        OFFLINE = "offline", _("bij de eerste bijeenkomst of per overboeking")
+        OFFLINE = "offline", _("bij de eerste bijeenkomst")
+        TRANSFER = "transfer", _("per overboeking")
         EXEMPT = "exempt", _("vrijgesteld")
 
     class Status(models.TextChoices):
@@ -82,6 +83,12 @@ class Payment(models.Model):
         help_text=_("Bijvoorbeeld iDEAL, of contant bij de eerste bijeenkomst."),
     )
     paid_at = models.DateTimeField(_("betaald op"), null=True, blank=True)
+    due_on = models.DateField(
+        _("uiterlijk betalen op"),
+        null=True,
+        blank=True,
+        help_text=_("Bij een overboeking: de datum die de deelnemer kreeg om te betalen."),
+    )
     exemption_reason = models.TextField(_("reden vrijstelling"), blank=True)
     last_error = models.CharField(_("laatste foutmelding"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
@@ -107,6 +114,11 @@ class Payment(models.Model):
         return f"€ {amount}, {self.get_provider_display()}, {self.get_status_display()}"
 
     @property
+    def pays_later(self):
+        """Paid at the first session or by transfer: open until a coordinator marks it paid."""
+        return self.provider in PAY_LATER
+
+    @property
     def is_final(self):
         return self.status in FINAL_STATUSES
 
@@ -126,6 +138,9 @@ class Payment(models.Model):
             return ZERO
         return max(self.amount - self.refunded_amount(), ZERO)
 
+
+# Ways where the place is confirmed at once and the money comes later: open until a coordinator marks it paid.
+PAY_LATER = frozenset({Payment.Provider.OFFLINE, Payment.Provider.TRANSFER})
 
 FINAL_STATUSES = frozenset(
     {Payment.Status.PAID, Payment.Status.FAILED, Payment.Status.EXPIRED, Payment.Status.CANCELED}

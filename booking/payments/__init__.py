@@ -3,4 +3,4 @@
 Importing the package registers the payment providers (see ``providers``).
 """
 
-from . import exempt, mollie, offline  # noqa: F401  (each registers its provider)
+from . import exempt, mollie, offline, transfer  # noqa: F401  (each registers its provider)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from booking.clock import LOCAL_TZ
+from booking.clock import LOCAL_TZ, local_time
 from booking.models import Enrollment, Payment, Refund
 from booking.payments.lifecycle import Actor, Status, apply_status, create_refund, move_refund
 from booking.services.errors import PaymentRefused
@@ -29,10 +29,11 @@ ACTIONS = ("mark_paid", "waive", "refund")
 def payment_actions(payment):
     """What a coordinator may do with this payment now; the admin shows these and never restates them.
 
-    Mark paid and waive: an open offline payment. Refund: a paid payment
-    (not an exemption) with something left to refund.
+    Mark paid and waive: an open payment at the first session or by
+    transfer. Refund: a paid payment (not an exemption) with something left
+    to refund.
     """
-    open_offline = payment.provider == Payment.Provider.OFFLINE and payment.status == Status.OPEN
+    open_offline = payment.pays_later and payment.status == Status.OPEN
     return {
         "mark_paid": open_offline,
         "waive": open_offline,
@@ -48,22 +49,23 @@ def can_mark_refund_done(refund):
 
 
 def mark_offline_paid(payment, *, by, method, paid_on=None, note=""):
-    """A coordinator records that an offline payment came in (cash or card at the first session, or a transfer).
+    """A coordinator records that a payment paid later came in (cash or card at the first session, or a transfer).
 
-    Only an open offline payment can be marked paid, and only while its
-    places are still there (not all cancelled). Marking it again changes
-    nothing. Returns the payment.
+    Only an open payment at the first session or by transfer can be marked
+    paid, and only while its places are still there (not all cancelled).
+    Marking it again changes nothing. Returns the payment.
     """
-    if payment.provider != Payment.Provider.OFFLINE:
+    if not payment.pays_later:
         raise PaymentRefused(
-            _("Alleen een betaling bij de eerste bijeenkomst of per overboeking kunt u zelf op betaald zetten.")
+            _("Alleen een betaling bij de eerste bijeenkomst of een overboeking kunt u zelf op betaald zetten.")
         )
     now = timezone.now()
     paid_at = now
     if paid_on is not None:
-        paid_at = datetime.datetime.combine(paid_on, datetime.time(12, 0), tzinfo=LOCAL_TZ)
-        if paid_at > now:
+        if paid_on > local_time(now).date():
             raise PaymentRefused(_("De datum van betalen kan niet in de toekomst liggen."))
+        # Noon of that day; today, not later than now.
+        paid_at = min(datetime.datetime.combine(paid_on, datetime.time(12, 0), tzinfo=LOCAL_TZ), now)
     with transaction.atomic():
         locked = lock_payment(payment.pk)
         if locked.status == Status.PAID:
@@ -116,7 +118,7 @@ def waive(payment, *, by, reason):
         locked = lock_payment(payment.pk)
         if locked.provider == Payment.Provider.EXEMPT:
             return locked
-        if locked.provider != Payment.Provider.OFFLINE or locked.status != Status.OPEN:
+        if not locked.pays_later or locked.status != Status.OPEN:
             raise PaymentRefused(
                 _(
                     "Alleen een eigen bijdrage die nog open staat, kunt u kwijtschelden. Is er al betaald? Betaal dan "

@@ -47,7 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from booking.models import Enrollment, Payment, PaymentEvent, Refund
+from booking.models import PAY_LATER, Enrollment, Payment, PaymentEvent, Refund
 from booking.payments.gateway import configured_gateway
 from booking.services.errors import BookingError
 from booking.services.locks import lock_payment
@@ -165,8 +165,9 @@ def _after_paid(payment, *, actor, user, now):
             reason=_("Deze aanmelding was al betaald."),
         )
         return
-    # Chose "pay at the first session" after starting online, and then paid online after all: nothing is left to pay.
-    for offline in Payment.objects.filter(party=payment.party, provider=Payment.Provider.OFFLINE, status=Status.OPEN):
+    # Chose to pay at the first session or by transfer after starting online, and then paid online after all:
+    # nothing is left to pay.
+    for offline in Payment.objects.filter(party=payment.party, provider__in=PAY_LATER, status=Status.OPEN):
         apply_status(offline, Status.CANCELED, actor=actor, user=user, note=_("Toch online betaald"), now=now)
     try:
         with transaction.atomic():

@@ -73,13 +73,13 @@ def _refund_cancelled(enrollments, *, refund, cause, key_prefix, refused_note, a
                             made.append(made_refund)
                     elif refused_note:
                         log_event(locked, actor=actor, note=refused_note)
-                elif locked.provider == Payment.Provider.OFFLINE and locked.status == Status.OPEN:
+                elif locked.pays_later and locked.status == Status.OPEN:
                     _lower_open_payment(locked, enrollment, actor=actor, refund=refund)
     return made
 
 
 def _lower_open_payment(payment, enrollment, *, actor, refund):
-    """An unpaid offline payment after a cancellation: less to pay, or nothing at all."""
+    """An unpaid payment at the first session or by transfer after a cancellation: less to pay, or nothing at all."""
     if not refund:
         log_event(payment, actor=actor, note=_("Afgemeld na de afmeldtermijn; de eigen bijdrage blijft open"))
         return

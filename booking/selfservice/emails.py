@@ -8,13 +8,14 @@ Every email carries the participant's personal link.
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from booking.models import Enrollment, Participant, Session
 from booking.selfservice import personal
 from booking.selfservice.cancellation import cancellation_terms
-from booking.services import links
+from booking.services import calendars, links
 from booking.services.notifications import Email, email_kind
 
 
@@ -39,6 +40,18 @@ def place_context(enrollment, now):
         "first_start": group.first_start,
         "sessions": personal.session_lines(group, now),
     }
+
+
+def calendar_cancellation(enrollment):
+    """The attachment that takes a cancelled place's dates out of the participant's agenda.
+
+    Only for a place that was confirmed: that is when the dates went out
+    (the confirmation's calendar file). A hold never had them.
+    """
+    if enrollment.confirmed_at is None:
+        return []
+    calendar = calendars.enrollment_calendar(enrollment, manage_url=links.manage_url(enrollment))
+    return [calendar.attachment("afmelding.ics")]
 
 
 @email_kind("cancellation")
@@ -67,6 +80,7 @@ def cancellation(enrollment_id, within_terms, by_partner=False):
         subject=_("U bent afgemeld voor %(course)s") % {"course": enrollment.group.course.title},
         template="selfservice/cancellation",
         context=context,
+        attachments=calendar_cancellation(enrollment),
     )
 
 
@@ -127,6 +141,45 @@ def reminder_first(session_id, enrollment_id):
 @email_kind("reminder_session")
 def reminder_session(session_id, enrollment_id):
     return _reminder(session_id, enrollment_id, first=False)
+
+
+def _session_change(session_id, enrollment_id):
+    enrollment = enrollment_for_email(enrollment_id)
+    session = Session.objects.select_related("group__course", "group__location").get(pk=session_id)
+    context = place_context(enrollment, timezone.now())
+    context["session"] = session
+    calendar = calendars.session_change_calendar(enrollment, session, manage_url=context["manage_url"])
+    return enrollment, session, context, [calendar.attachment("bijeenkomst.ics")]
+
+
+@email_kind("session_moved")
+def session_moved(session_id, enrollment_id, previous_start, previous_end):
+    """A session moved: the old and the new time, every date, and the changed calendar entry (same UID)."""
+    enrollment, session, context, attachments = _session_change(session_id, enrollment_id)
+    previous = parse_datetime(previous_start)
+    context.update(previous_start=previous, previous_end=parse_datetime(previous_end))
+    return Email(
+        to=enrollment.participant.email,
+        subject=_("%(course)s: de bijeenkomst van %(day)s is verplaatst")
+        % {"course": session.group.course.title, "day": _day(previous)},
+        template="selfservice/session_moved",
+        context=context,
+        attachments=attachments,
+    )
+
+
+@email_kind("session_cancelled")
+def session_cancelled(session_id, enrollment_id):
+    """A session cancelled: which one, the dates that remain, and a calendar cancellation (METHOD:CANCEL)."""
+    enrollment, session, context, attachments = _session_change(session_id, enrollment_id)
+    return Email(
+        to=enrollment.participant.email,
+        subject=_("%(course)s: de bijeenkomst van %(day)s gaat niet door")
+        % {"course": session.group.course.title, "day": _day(session.start)},
+        template="selfservice/session_cancelled",
+        context=context,
+        attachments=attachments,
+    )
 
 
 @email_kind("new_links")

@@ -13,7 +13,6 @@ changes go through ``booking.services`` under the group's lock, and every
 email has a key that is sent only once (``booking.notifications``).
 """
 
-import datetime
 import logging
 import uuid
 from dataclasses import dataclass
@@ -37,26 +36,9 @@ logger = logging.getLogger(__name__)
 
 
 ACTIVE = (Enrollment.Status.HELD, Enrollment.Status.CONFIRMED)
-# A session counts as moved when its calendar event changed this long after it was planned;
-# adjusting a plan in the same minute is still planning, not moving.
-MOVED_AFTER = datetime.timedelta(minutes=1)
-
-
-# --- links ---------------------------------------------------------------------------------------
 
 
 # --- what a participant sees ---------------------------------------------------------------------
-
-
-def session_was_moved(session):
-    """Whether a session was moved to another time after it was planned.
-
-    Only ``planning.move_session`` changes a planned session's calendar event
-    (a cancellation is recorded as a cancelled occurrence instead), so an event
-    changed well after it was made is a moved session.
-    """
-    event = session.event
-    return event.updated_on - event.created_on > MOVED_AFTER
 
 
 @dataclass(frozen=True)
@@ -68,14 +50,18 @@ class SessionLine:
 
 
 def session_lines(group, now=None):
-    """Every session of the group in date order, cancelled ones included, each marked for the participant."""
+    """Every session of the group in date order, cancelled ones included, each marked for the participant.
+
+    "Moved" is what the scheduler says (``Session.objects.with_moved``): the
+    session's occurrence is no longer at the time it was planned.
+    """
     now = now or timezone.now()
-    sessions = Session.objects.filter(group=group).select_related("event").order_by("start", "pk")
+    sessions = Session.objects.filter(group=group).with_moved().order_by("start", "pk")
     return [
         SessionLine(
             session=session,
             cancelled=session.status == Session.Status.CANCELLED,
-            moved=session.status == Session.Status.SCHEDULED and session_was_moved(session),
+            moved=session.status == Session.Status.SCHEDULED and session.moved,
             past=session.end <= now,
         )
         for session in sessions

@@ -94,7 +94,7 @@ def manage(request, enrollment, token):
 @with_enrollment
 def calendar(request, enrollment, token):
     manage_url = links.absolute(reverse("selfservice:manage", kwargs={"token": token}))
-    body = calendars.calendar_for(enrollment, manage_url=manage_url)
+    body = calendars.enrollment_calendar(enrollment, manage_url=manage_url).body
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     filename = f"{slugify(enrollment.group.course.title) or 'training'}-{enrollment.reference}.ics"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

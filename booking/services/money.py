@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from ..models import Payment, PaymentEvent
+from ..models import PAY_LATER, Payment, PaymentEvent
 
 Status = Payment.Status
 Actor = PaymentEvent.Actor
@@ -48,7 +48,8 @@ def amount_for(group, places):
 
 
 def create_payment(enrollments, *, provider, actor=Actor.PARTICIPANT, user=None, note=""):
-    """A new payment for one party's enrollments: status created (online) or open (offline, waiting to be paid).
+    """A new payment for one party's enrollments: created (online), or open (paid later: at the first session or
+    by transfer, waiting for a coordinator to mark it paid).
 
     The amount is fixed now from the group's contribution and the number of
     places. Each attempt to pay online is its own payment; earlier ones stay.
@@ -60,7 +61,7 @@ def create_payment(enrollments, *, provider, actor=Actor.PARTICIPANT, user=None,
     if len(parties) != 1:
         raise ValueError("A payment is for one sign-up (one party).")
     group = enrollments[0].group
-    status = Status.OPEN if provider == Payment.Provider.OFFLINE else Status.CREATED
+    status = Status.OPEN if provider in PAY_LATER else Status.CREATED
     with transaction.atomic():
         payment = Payment.objects.create(
             party=enrollments[0].party,
@@ -76,7 +77,7 @@ def create_payment(enrollments, *, provider, actor=Actor.PARTICIPANT, user=None,
 
 
 def record_offline_payment(enrollments):
-    """The sign-up chose to pay at the first session or by bank transfer: an open offline payment.
+    """The sign-up chose to pay at the first session: an open offline payment.
 
     Nothing is recorded when there is nothing to pay, or when the sign-up
     already has an offline payment (calling it again changes nothing).
@@ -87,9 +88,7 @@ def record_offline_payment(enrollments):
     existing = Payment.objects.filter(party=enrollments[0].party, provider=Payment.Provider.OFFLINE).first()
     if existing is not None:
         return existing
-    return create_payment(
-        enrollments, provider=Payment.Provider.OFFLINE, note=_("Betalen bij de eerste bijeenkomst of per overboeking")
-    )
+    return create_payment(enrollments, provider=Payment.Provider.OFFLINE, note=_("Betalen bij de eerste bijeenkomst"))
 
 
 def parse_amount(value):

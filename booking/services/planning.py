@@ -1,14 +1,25 @@
 """Planning: a group's sessions on the location's calendar, its trainers, and its status over time.
 
-Each session is one event on its location's django-scheduler calendar
-(``locatie-<pk>``); the session and its event always move together. Times
-follow the Dutch clock: a group at 19:00 stays at 19:00 when summer time ends.
-A plan that double-books the location (online locations excepted) or a
+This module is the only code that changes a session. Each session is one
+event on its location's django-scheduler calendar (``locatie-<pk>``), at the
+time it was first planned. Moving or cancelling a session is done the way
+the library records it: the event's stored ``Occurrence`` gets the new time,
+or is marked cancelled; the event itself never moves. The session's own
+columns (start, end, status) change in the same transaction, and its
+`revision` goes up, so every calendar file carries the change as a higher
+SEQUENCE. The confirmed participants hear of each move or cancellation by
+email, with the changed calendar entry (``session_moved``,
+``session_cancelled``).
+
+Times follow the Dutch clock: a group at 19:00 stays at 19:00 when summer time
+ends. A plan that double-books the location (online locations excepted) or a
 trainer is refused with a message naming every clash, and nothing is saved.
 Planning takes its locks through ``locks.lock_for_planning`` (the one lock order).
 """
 
 import datetime
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,8 +33,8 @@ from wagtail.log_actions import log
 from ..clock import LOCAL_TZ, local_time
 from ..models import WEEKS_BETWEEN, Enrollment, Frequency, Session, TrainingGroup
 from .locks import lock_for_planning, lock_group
+from .notifications import queue_email
 
-MAX_SESSIONS = 52
 # A group can be planned, opened, closed or cancelled only from these statuses.
 PLANNABLE = (
     TrainingGroup.Status.PLANNED,
@@ -71,10 +82,14 @@ def repeating_slots(first_start, *, count, weeks_between, duration):
     return slots
 
 
+def calendar_slug(location):
+    return f"locatie-{location.pk}"
+
+
 def calendar_for_location(location):
     """The location's calendar, made the first time a session is planned there."""
     calendar, created = Calendar.objects.get_or_create(
-        slug=f"locatie-{location.pk}", defaults={"name": str(location)[:200]}
+        slug=calendar_slug(location), defaults={"name": str(location)[:200]}
     )
     return calendar
 
@@ -109,12 +124,27 @@ def _refuse_unless_plannable(group):
         )
 
 
-def _clashes(group, slots, *, trainer_ids, check_location=True, check_own=True, ignore_session=None):
-    """A Dutch message for every scheduled session that overlaps one of `slots`.
+def _clash_reasons(group, trainer_ids, other, *, check_location=True, check_own=True):
+    """What a session of `group`, led by `trainer_ids`, shares with `other`, a session at an overlapping time.
 
-    It clashes when it belongs to another group (not cancelled) at the same
-    location, or to another group with one of the same trainers, or to this
-    group itself. Online "locations" have room for every group at once.
+    The one clash rule: the same group (``("group", group)``), the same
+    location unless it is online (``("location", location)``), or a trainer of
+    both (``("trainer", trainer)``, one for each). Nothing shared: no clash.
+    """
+    if other.group_id == group.pk:
+        return [("group", group)] if check_own else []
+    reasons = []
+    if check_location and not group.location.is_online and other.group.location_id == group.location_id:
+        reasons.append(("location", group.location))
+    reasons.extend(("trainer", trainer) for trainer in other.group.trainers.all() if trainer.pk in trainer_ids)
+    return reasons
+
+
+def _clashes(group, slots, *, trainer_ids, check_location=True, check_own=True, ignore_session=None):
+    """A Dutch message for every scheduled session that overlaps one of `slots` and clashes (`_clash_reasons`).
+
+    Sessions of cancelled groups do not count. Online "locations" have room
+    for every group at once.
     """
     if not slots:
         return []
@@ -145,21 +175,61 @@ def _clashes(group, slots, *, trainer_ids, check_location=True, check_own=True, 
         if not any(other.start < end and other.end > start for start, end in slots):
             continue
         when = describe_when(other.start, other.end)
-        if other.group_id == group.pk:
-            messages.append(_("Deze groep heeft op %(when)s al een bijeenkomst.") % {"when": when})
-            continue
-        if location_shared and other.group.location_id == group.location_id:
-            messages.append(
-                _("Locatie %(location)s is op %(when)s al bezet door de groep %(group)s.")
-                % {"location": group.location, "when": when, "group": other.group}
-            )
-        for trainer in other.group.trainers.all():
-            if trainer.pk in trainer_ids:
+        for kind, what in _clash_reasons(group, trainer_ids, other, check_location=check_location, check_own=check_own):
+            if kind == "group":
+                messages.append(_("Deze groep heeft op %(when)s al een bijeenkomst.") % {"when": when})
+            elif kind == "location":
+                messages.append(
+                    _("Locatie %(location)s is op %(when)s al bezet door de groep %(group)s.")
+                    % {"location": what, "when": when, "group": other.group}
+                )
+            else:
                 messages.append(
                     _("Trainer %(trainer)s heeft op %(when)s al een bijeenkomst met de groep %(group)s.")
-                    % {"trainer": trainer, "when": when, "group": other.group}
+                    % {"trainer": what, "when": when, "group": other.group}
                 )
     return messages
+
+
+@dataclass(frozen=True)
+class Clash:
+    """One session another one clashes with, and what they share (a Dutch text)."""
+
+    other: Session
+    reason: str
+
+
+def clashes_between(start, end):
+    """Every clash among the scheduled sessions that overlap [start, end): {session id: [Clash, ...]}.
+
+    The same rule the planning refuses by (`_clash_reasons`), applied to what
+    is already on the calendars, for the planning calendar to show. Planning
+    refuses clashes, so this is normally empty; a clash can still come in
+    from outside the planning (a location that was online before, say).
+    """
+    sessions = list(
+        Session.objects.filter(status=Session.Status.SCHEDULED, start__lt=end, end__gt=start)
+        .exclude(group__status=TrainingGroup.Status.CANCELLED)
+        .select_related("group__course", "group__location")
+        .prefetch_related("group__trainers")
+        .order_by("start", "pk")
+    )
+    found = defaultdict(list)
+    for index, first in enumerate(sessions):
+        trainer_ids = {trainer.pk for trainer in first.group.trainers.all()}
+        for second in sessions[index + 1 :]:
+            if second.start >= first.end:
+                break  # sorted by start: nothing later overlaps `first`
+            for kind, what in _clash_reasons(first.group, trainer_ids, second):
+                if kind == "group":
+                    reason = _("twee bijeenkomsten van dezelfde groep")
+                elif kind == "location":
+                    reason = _("zelfde locatie")
+                else:
+                    reason = _("zelfde trainer: %(trainer)s") % {"trainer": what}
+                found[first.pk].append(Clash(other=second, reason=reason))
+                found[second.pk].append(Clash(other=first, reason=reason))
+    return dict(found)
 
 
 def _refuse_clashes(group, slots, **kwargs):
@@ -174,13 +244,54 @@ def _create_session(group, calendar, start, end, sequence):
     return Session.objects.create(group=group, event=event, sequence=sequence, start=start, end=end)
 
 
-def _put_session_at(session, start, end):
-    """The one place where a session's time changes: the session and its calendar event move together."""
-    session.start, session.end = start, end
-    session.save(update_fields=["start", "end"])
+def _occurrence(session):
+    """The session's stored occurrence on the scheduler, made the first time the session changes.
+
+    It is keyed, as django-scheduler keys it, by the event's planned slot
+    (`original_start`, `original_end`), which never changes.
+    """
     event = session.event
-    event.start, event.end = start, end
-    event.save(update_fields=["start", "end", "updated_on"])
+    occurrence, created = Occurrence.objects.get_or_create(
+        event=event,
+        original_start=event.start,
+        original_end=event.end,
+        defaults={"start": event.start, "end": event.end},
+    )
+    return occurrence
+
+
+def _put_session_at(session, start, end):
+    """The one place where a session's time changes: its occurrence moves, its columns follow, its revision rises."""
+    _occurrence(session).move(start, end)
+    session.start, session.end = start, end
+    session.revision += 1
+    session.save(update_fields=["start", "end", "revision"])
+
+
+def _cancel(session):
+    """The one place where a session is cancelled: its occurrence is marked cancelled, its revision rises."""
+    _occurrence(session).cancel()
+    session.status = Session.Status.CANCELLED
+    session.revision += 1
+    session.save(update_fields=["status", "revision"])
+
+
+def _tell_participants(session, kind, **params):
+    """One email of `kind` to every confirmed participant of the session's group, once per change.
+
+    The key carries the session's revision: the same change is told once,
+    and a next change is a next email.
+    """
+    confirmed = Enrollment.objects.filter(group_id=session.group_id, status=Enrollment.Status.CONFIRMED)
+    for enrollment in confirmed.select_related("participant"):
+        queue_email(
+            kind,
+            f"{kind}:session:{session.pk}:{session.revision}:enrollment:{enrollment.pk}",
+            participant=enrollment.participant,
+            session_id=session.pk,
+            enrollment_id=enrollment.pk,
+            **params,
+        )
 
 
 def _renumber(group):
@@ -257,7 +368,14 @@ def add_session(group, start, end):
 
 
 def move_session(session, start, end):
-    """Move a scheduled session to a new time; its calendar event moves with it. Clashes are refused."""
+    """Move a scheduled session to a new time. Clashes are refused.
+
+    On the scheduler the session's occurrence moves (the event keeps the
+    planned slot, so "moved" can always be read back). Every confirmed
+    participant gets an email with the changed calendar entry: the same
+    UID, a higher SEQUENCE. Moving it to the time it already has changes
+    nothing and sends nothing.
+    """
     start, end = _check_times(start, end)
     group = session.group
     with transaction.atomic():
@@ -269,33 +387,39 @@ def move_session(session, start, end):
                 code="cancelled",
             )
         _refuse_unless_plannable(locked)
-        _refuse_clashes(locked, [(start, end)], ignore_session=current)
-        _put_session_at(current, start, end)
-        _renumber(locked)
+        if (current.start, current.end) != (start, end):
+            _refuse_clashes(locked, [(start, end)], ignore_session=current)
+            previous_start, previous_end = current.start, current.end
+            _put_session_at(current, start, end)
+            _renumber(locked)
+            _tell_participants(
+                current,
+                "session_moved",
+                previous_start=previous_start.isoformat(),
+                previous_end=previous_end.isoformat(),
+            )
     group.forget_schedule()
     session.refresh_from_db()
     return session
 
 
-def cancel_session(session):
+def cancel_session(session, *, notify=True):
     """Cancel one session. It stays on record (with its number) and shows as cancelled in the calendar.
 
-    Calling it again changes nothing. The other sessions are numbered again.
+    The confirmed participants get an email with a calendar cancellation
+    (METHOD:CANCEL, the same UID, a higher SEQUENCE), unless `notify` is
+    False: a group cancelled as a whole sends one email of its own. Calling
+    it again changes nothing and sends nothing. The other sessions are
+    numbered again.
     """
     with transaction.atomic():
         locked = lock_group(session.group_id)
         current = Session.objects.select_related("event").get(pk=session.pk)
         if current.status != Session.Status.CANCELLED:
-            current.status = Session.Status.CANCELLED
-            current.save(update_fields=["status"])
-            event = current.event
-            Occurrence.objects.update_or_create(
-                event=event,
-                original_start=event.start,
-                original_end=event.end,
-                defaults={"start": event.start, "end": event.end, "cancelled": True},
-            )
+            _cancel(current)
             _renumber(locked)
+            if notify:
+                _tell_participants(current, "session_cancelled")
     session.group.forget_schedule()
     session.refresh_from_db()
     return session

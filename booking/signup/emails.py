@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from booking.models import Enrollment, Session
 from booking.payments.providers import get_provider
 from booking.payments.receipts import receipt_attachments
-from booking.services import links
+from booking.services import links, transfers
 from booking.services.calendars import enrollment_calendar
 from booking.services.notifications import Email, email_kind
 
@@ -42,11 +42,12 @@ def confirmation(enrollment_id, payment=""):
             "sessions": sessions,
             "amount": group.amount,
             "payment_note": payment_note,
+            "transfer": transfers.instructions_for_enrollment(enrollment) if payment == "transfer" else None,
             "manage_url": manage_url,
             "course_url": _absolute_page_url(course),
         },
         attachments=[
-            ("groepstraining.ics", enrollment_calendar(enrollment, manage_url=manage_url), "text/calendar"),
+            enrollment_calendar(enrollment, manage_url=manage_url).attachment("groepstraining.ics"),
             # Paid online: the receipt (betaalbewijs) goes with it (booking.payments).
             *receipt_attachments(enrollment),
         ],

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from booking.forms import PARTNER_PREFIX, ParticipantsForm
 from booking.models import Enrollment, TrainingGroup
 from booking.payments.providers import get_provider, providers_for
-from booking.services import availability, links, places
+from booking.services import availability, links, places, transfers
 from booking.services import consent as consent_text
 from booking.services.errors import AlreadyEnrolled, BookingError, GroupFull, SignupClosed
 from booking.signup import flow as signup
@@ -439,4 +439,5 @@ def done(request, group_id):
             "selfservice:calendar", kwargs={"token": links.make_token("enrollment", enrollment.pk)}
         )
     sent_to = _(" en ").join(enrollment.participant.email for enrollment in enrollments)
-    return step.render("done", enrollments=enrollments, payment_note=payment_note, sent_to=sent_to)
+    transfer = transfers.instructions_for_enrollment(enrollments[0]) if state.provider == "transfer" else None
+    return step.render("done", enrollments=enrollments, payment_note=payment_note, sent_to=sent_to, transfer=transfer)

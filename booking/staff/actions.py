@@ -20,8 +20,10 @@ def cancel_group(group, *, by=None, reason="", now=None):
     The group gets the status cancelled; every scheduled session is cancelled,
     also on the location's calendar; every place that still counts (confirmed,
     or a hold that has not run out) is cancelled, and each of those
-    participants gets one email with the alternatives: other groups of the
-    course with places, nearest first, and the waiting list. An open offer of
+    participants gets one email with the alternatives (other groups of the
+    course with places, nearest first, and the waiting list) and, for a
+    confirmed place, a calendar cancellation of every date; the sessions send
+    no emails of their own. An open offer of
     a place in this group is withdrawn, and that person keeps their place on
     the waiting list. `reason` is told to the participants. Calling it again
     changes nothing and sends nothing.
@@ -36,7 +38,7 @@ def cancel_group(group, *, by=None, reason="", now=None):
             locked.status = TrainingGroup.Status.CANCELLED
             locked.save(update_fields=["status"])
         for session in Session.objects.filter(group=locked, status=Session.Status.SCHEDULED):
-            planning.cancel_session(session)
+            planning.cancel_session(session, notify=False)
         active = list(Enrollment.objects.filter(group=locked).filter(takes_a_place(now)).select_related("participant"))
         offers = Offer.objects.filter(enrollment__in=active, status=Offer.Status.OPEN)
         entry_ids = list(offers.values_list("entry_id", flat=True))

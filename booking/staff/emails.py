@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from booking.models import Offer
-from booking.selfservice.emails import enrollment_for_email, place_context
+from booking.selfservice.emails import calendar_cancellation, enrollment_for_email, place_context
 from booking.services import availability, links
 from booking.services.notifications import Email, email_kind
 
@@ -44,4 +44,5 @@ def group_cancelled(enrollment_id, reason="", offered=False):
         subject=_("De groep %(course)s in %(place)s gaat niet door") % {"course": group.course.title, "place": where},
         template="selfservice/group_cancelled",
         context=context,
+        attachments=calendar_cancellation(enrollment),
     )

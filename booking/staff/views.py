@@ -186,6 +186,6 @@ def print_list(request, group_id):
 )
 def trainer_feed(request, trainer, token):
     """A trainer's personal calendar feed, for a calendar app to subscribe to."""
-    response = HttpResponse(calendars.trainer_calendar(trainer), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(calendars.trainer_calendar(trainer).body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="groepen-{slugify(trainer.name) or trainer.pk}.ics"'
     return response

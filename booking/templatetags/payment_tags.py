@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from booking.models import Payment, Refund
 from booking.payments import gateway, lifecycle, receipts
-from booking.services import links
+from booking.services import links, transfers
 from booking.services.money import euro
 
 register = template.Library()
@@ -41,7 +41,9 @@ def payment_panel(enrollment, token, where="manage", within=None):
         and payment.provider != Payment.Provider.EXEMPT
         and payment.amount > 0,
         exempt=payment.provider == Payment.Provider.EXEMPT and payment.status == Payment.Status.PAID,
-        offline_open=payment.provider == Payment.Provider.OFFLINE and payment.status == Payment.Status.OPEN,
+        # Not paid yet, to be paid at the first session or by transfer; a transfer with how to make it.
+        offline_open=payment.pays_later and payment.status == Payment.Status.OPEN,
+        transfer=transfers.transfer_instructions(payment),
         online_waiting=payment.provider == Payment.Provider.MOLLIE
         and payment.status in (Payment.Status.CREATED, Payment.Status.OPEN, Payment.Status.PENDING),
         lost=payment.status == Payment.Status.PAID and payment.placement == Payment.Placement.LOST,

@@ -123,7 +123,7 @@ def offer_accepted(offer_id):
         subject=_("Uw plaats in %(course)s is bevestigd") % {"course": current.group.course.title},
         template="waitlist/offer_accepted",
         context=context,
-        attachments=[("bijeenkomsten.ics", calendar, "text/calendar")],
+        attachments=[calendar.attachment("bijeenkomsten.ics")],
     )
 
 

@@ -157,6 +157,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
+# A Dutch week starts on Monday; django-scheduler's weeks (the planning calendar) follow this setting.
+FIRST_DAY_OF_WEEK = 1
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
@@ -366,4 +368,11 @@ GROEPSWIJZER_ERASURE_LINK_DAYS = 7
 MOLLIE_API_KEY = env("MOLLIE_API_KEY", "")
 MOLLIE_PROFILE_ID = env("MOLLIE_PROFILE_ID", "")
 MOLLIE_API_ENDPOINT = env("MOLLIE_API_ENDPOINT", "")
+# Paying by bank transfer: the account participants transfer to. The site settings (Instellingen →
+# Organisatie) come first; these are used while those are empty. Checked with schwifty (see the
+# system check booking.E001). Without a valid account nobody can choose to pay by transfer.
+GROEPSWIJZER_IBAN = env("GROEPSWIJZER_IBAN", "")
+GROEPSWIJZER_ACCOUNT_HOLDER = env("GROEPSWIJZER_ACCOUNT_HOLDER", "")
+# A transfer is due this many days after signing up, and at the latest the day before the first session.
+GROEPSWIJZER_TRANSFER_DAYS = int(env("GROEPSWIJZER_TRANSFER_DAYS", "14"))
 # --- end of payments -------------------------------------------------------------------------------

@@ -113,6 +113,8 @@ COURSES = [
     },
     {
         "slug": "mindfulness",
+        # Here participants may also transfer the contribution themselves.
+        "payment_providers": ["mollie", "offline", "transfer"],
         "title": "Mindfulness",
         "summary": (
             "U leert met aandacht te leven, hier en nu. Zo gaat u rustiger om met stress, zorgen en lastige gevoelens."
@@ -258,6 +260,8 @@ COURSES = [
     },
     {
         "slug": "grip-op-piekeren",
+        # Here participants may also transfer the contribution themselves.
+        "payment_providers": ["mollie", "offline", "transfer"],
         "title": "Grip op piekeren",
         "summary": (
             "Voor jongvolwassenen van 18 tot 27 jaar die veel piekeren. "
@@ -316,6 +320,8 @@ COURSES = [
     },
     {
         "slug": "beter-slapen",
+        # Here participants may also transfer the contribution themselves.
+        "payment_providers": ["mollie", "offline", "transfer"],
         "title": "Beter slapen",
         "summary": (
             "Een online training voor wie slecht slaapt. "
@@ -380,6 +386,8 @@ COURSES = [
     },
     {
         "slug": "veerkracht-na-verlies",
+        # Here participants may also transfer the contribution themselves.
+        "payment_providers": ["mollie", "offline", "transfer"],
         "title": "Veerkracht na verlies",
         "summary": (
             "Voor ouderen die iemand of iets verloren hebben. "

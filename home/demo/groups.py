@@ -6,6 +6,7 @@ Dates are counted from the day the demo is loaded. All participants are invented
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from booking.clock import LOCAL_TZ
@@ -177,6 +178,7 @@ def ensure_groups(course_pages, locations, trainers, tally):
             group.save(update_fields=["status"])
 
     _attendance_for_running_group(groups["mf-geldrop"], now, tally)
+    _changes_in_the_plan(groups, tally)
     _waiting_list(groups, course_pages, locations, people, now, tally)
     RegistrationStop.objects.create(
         course=groups[STOPPED_GROUP].course,
@@ -199,6 +201,26 @@ def _attendance_for_running_group(group, now, tally):
             status = statuses[(number + session.sequence) % len(statuses)]
             Attendance.objects.create(session=session, enrollment=enrollment, status=status)
             tally.add("attendance")
+
+
+def _changes_in_the_plan(groups, tally):
+    """One session moved (the room was taken that evening) and one cancelled (a holiday), as offices do.
+
+    Through the planning services, so the participants get their emails and
+    the calendars show both. The move takes the first later day that clashes
+    with nothing.
+    """
+    session = groups["mf-helmond"].sessions.order_by("start")[2]
+    for days in (1, 2, 3):
+        shift = datetime.timedelta(days=days)
+        try:
+            planning.move_session(session, session.start + shift, session.end + shift)
+        except ValidationError:
+            continue
+        tally.add("sessions moved")
+        break
+    planning.cancel_session(groups["mind-nuenen"].sessions.order_by("start")[3])
+    tally.add("sessions cancelled")
 
 
 def _waiting_list(groups, course_pages, locations, people, now, tally):

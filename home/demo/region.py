@@ -11,6 +11,9 @@ ORGANISATION = {
     "phone": "040-1234567",
     "phone_hours": "Op werkdagen van 9.00 tot 12.30 uur.",
     "address": "Kastanjelaan 40, 5611 KL Eindhoven",
+    # The example IBAN of the Dutch banks' own documentation: valid, and nobody's account.
+    "iban": "NL91 ABNA 0417 1643 00",
+    "account_holder": "Stichting Regiobureau Groepstrainingen",
     "crisis_text": (
         "Bel bij levensgevaar 112. Bel anders uw huisarts, of 's avonds en in het weekend "
         "de huisartsenpost. Denkt u aan zelfdoding? Bel 113 Zelfmoordpreventie: 0800-0113 (gratis)."

@@ -155,14 +155,43 @@ def test_add_session_refuses_an_end_before_the_start(group):
     assert caught.value.message_dict["end"] == ["De bijeenkomst moet eindigen na het begin. Controleer de tijden."]
 
 
-def test_moving_a_session_moves_its_calendar_event_and_renumbers(group):
+def test_moving_a_session_moves_its_occurrence_on_the_calendar_and_renumbers(group):
     first, second, third = plan_sessions(group, first_start=at(2027, 4, 6), count=3)
 
     moved = move_session(first, at(2027, 4, 28, 10), at(2027, 4, 28, 12))
 
-    assert (moved.event.start, moved.event.end) == (at(2027, 4, 28, 10), at(2027, 4, 28, 12))
+    # The scheduler's way: the event keeps the planned slot, its occurrence has the new time.
+    (occurrence,) = moved.event.get_occurrences(at(2027, 4, 1, 0), at(2027, 5, 1, 0))
+    assert (occurrence.start, occurrence.end) == (at(2027, 4, 28, 10), at(2027, 4, 28, 12))
+    assert occurrence.original_start == at(2027, 4, 6) and occurrence.moved
+    assert (moved.start, moved.end) == (occurrence.start, occurrence.end)
     assert moved.sequence == 3
     assert Session.objects.get(pk=second.pk).sequence == 1
+
+
+def test_a_moved_session_is_read_as_moved_from_the_scheduler_until_it_is_back_at_its_planned_time(group):
+    (session,) = plan_sessions(group, first_start=at(2027, 4, 6), count=1)
+
+    def moved():
+        return Session.objects.with_moved().get(pk=session.pk).moved
+
+    assert not moved()
+    move_session(session, at(2027, 4, 7), at(2027, 4, 7, 21))
+    assert moved()
+    move_session(session, at(2027, 4, 6), at(2027, 4, 6, 21))
+    assert not moved()
+
+
+def test_every_move_and_cancellation_raises_the_revision_once(group):
+    first, second = plan_sessions(group, first_start=at(2027, 4, 6), count=2)
+
+    move_session(first, at(2027, 4, 7), at(2027, 4, 7, 21))
+    move_session(first, at(2027, 4, 7), at(2027, 4, 7, 21))  # the same time again: no change
+    cancel_session(second)
+    cancel_session(second)
+
+    assert Session.objects.get(pk=first.pk).revision == 1
+    assert Session.objects.get(pk=second.pk).revision == 1
 
 
 def test_a_refused_move_leaves_the_session_where_it_was(group, other_course, location):

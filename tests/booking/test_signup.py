@@ -192,7 +192,7 @@ def test_confirmation_email_goes_once_with_a_calendar_whose_uids_stay_the_same(
     assert OutgoingEmail.objects.filter(kind="confirmation").count() == 1
 
     (filename, content, mimetype) = mailoutbox[0].attachments[0]
-    assert filename.endswith(".ics") and mimetype == "text/calendar"
+    assert filename.endswith(".ics") and mimetype == "text/calendar; method=PUBLISH"
     events = Calendar.from_ical(content).walk("VEVENT")
     assert len(events) == 5
     uids = [str(event["UID"]) for event in events]
