@@ -86,6 +86,7 @@ def agenda_menu_item():
     return AgendaMenuItem(_("Agenda"), reverse("agenda_index"), icon_name="calendar", order=0)
 
 
+@hooks.register("register_admin_urls")
 def agenda_urls():
     return agenda.admin_urls()
 
@@ -100,5 +101,6 @@ def transfers_menu_item():
     return TransfersMenuItem(_("Overboekingen"), reverse("overboekingen"), icon_name="doc-full", order=7)
 
 
+@hooks.register("register_admin_urls")
 def transfer_urls():
     return transfers.admin_urls()
