@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
+        from . import emails  # noqa: F401  (registers the email to professionals)
         from .permissions import create_role_groups_after_migrate
 
         # Once per migrate run: for this app's signal only, not for every app's.

@@ -15,6 +15,14 @@ class AccessLogEntry(models.Model):
         EXPORT = "export", _("geëxporteerd")
         PRINT = "print", _("lijst afgedrukt")
         ATTENDANCE = "attendance", _("aanwezigheid geregistreerd")
+        # What the office does for someone (booking.staff.office): who did it is the point of the log.
+        SIGNUP = "signup", _("aangemeld namens de deelnemer")
+        CONFIRM = "confirm", _("aanmelding bevestigd")
+        CANCEL = "cancel", _("afgemeld namens de deelnemer")
+        MOVE = "move", _("naar een andere groep verplaatst")
+        LINK = "link", _("persoonlijke link opnieuw gestuurd")
+        WAITLIST = "waitlist", _("wachtlijst bijgewerkt")
+        IMPORT = "import", _("geïmporteerd")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("medewerker"), on_delete=models.PROTECT, related_name="+"
