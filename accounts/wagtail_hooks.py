@@ -39,6 +39,22 @@ def full_name(profile):
     return profile.user.get_full_name() or profile.user.email
 
 
+def organisation_text(profile):
+    return f"{profile.organisation} ({profile.get_role_display()})"
+
+
+def status_text(profile):
+    """ "Wacht op controle sinds 1 dec 2026", or the decision and its date."""
+    if profile.status == Status.PENDING or profile.decided_at is None:
+        when = profile.requested_at
+    else:
+        when = profile.decided_at
+    return _("%(status)s, %(when)s") % {
+        "status": profile.get_status_display(),
+        "when": date_format(timezone.localtime(when), "j F Y"),
+    }
+
+
 class DecisionColumn(Column):
     """Approve or reject in one click: two small forms in the row (the opposite of what is decided now)."""
 
@@ -82,16 +98,11 @@ class ProfessionalIndexView(IndexView):
         return [
             TitleColumn("name", label=_("Naam"), accessor=full_name, get_url=self.get_edit_url, sort_key="name"),
             Column("email", label=_("E-mailadres"), accessor="user.email", sort_key="user__email"),
-            Column("organisation", label=_("Organisatie"), sort_key="organisation"),
-            Column("role", label=_("Functie"), accessor="get_role_display", sort_key="role"),
-            Column("practice", label=_("Praktijk"), sort_key="practice"),
             Column(
-                "requested_at",
-                label=_("Aangevraagd op"),
-                accessor=lambda profile: date_format(timezone.localtime(profile.requested_at), "j M Y"),
-                sort_key="requested_at",
+                "organisation", label=_("Organisatie en functie"), accessor=organisation_text, sort_key="organisation"
             ),
-            Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
+            Column("practice", label=_("Praktijk"), sort_key="practice"),
+            Column("status", label=_("Status"), accessor=status_text, sort_key="status"),
             DecisionColumn("decide", label=_("Besluit")),
         ]
 
@@ -184,9 +195,7 @@ class ProfessionalsPanel(WorkPanel):
         oldest = pending.select_related("user").order_by("requested_at", "pk")[:MAX_LINES]
         return Work(
             count=count,
-            summary=ngettext(
-                "professional wacht op controle.", "professionals wachten op controle.", count
-            )
+            summary=ngettext("professional wacht op controle.", "professionals wachten op controle.", count)
             if count
             else _("Niemand wacht op controle."),
             lines=[

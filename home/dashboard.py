@@ -54,7 +54,7 @@ class Work:
 class WorkPanel(Component):
     """One kind of work on the admin home. Subclasses set `name`, `title`, `permission`, `order` and `get_work`."""
 
-    template_name = "home/dashboard/work_panel.html"
+    template_name = "home/dashboard/work_card.html"
     name = ""
     title = ""
     permission = None
@@ -77,3 +77,20 @@ def work_panels(request):
     """The work panels of every app that this user may see, in their order."""
     panels = [make(request) for make in hooks.get_hooks(WORK_PANEL_HOOK)]
     return sorted((panel for panel in panels if panel is not None and panel.is_shown()), key=lambda p: p.order)
+
+
+class WorkOverview(Component):
+    """The panel "Vandaag te doen" on the admin home: every work panel the user may see, side by side."""
+
+    template_name = "home/dashboard/work_overview.html"
+    # Wagtail's own panels (pages to moderate, recent edits) have order 200 and up; this comes first.
+    order = 10
+
+    class Media:
+        css = {"all": ["css/work_panels.css"]}
+
+    def __init__(self, panels):
+        self.panels = panels
+
+    def get_context_data(self, parent_context=None):
+        return {"panels": self.panels}

@@ -52,7 +52,7 @@ class GroupsToDecidePanel(WorkPanel):
                 for group in groups[:MAX_LINES]
             ],
             url=minimum.list_url(),
-            link_text=_("Naar de groepen met te weinig aanmeldingen"),
+            link_text=_("Naar deze groepen"),
         )
 
 

@@ -726,6 +726,9 @@ class ImportView(WagtailAdminTemplateMixin, TemplateView):
     def get_page_title(self):
         return self.page_title
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
     def render_page(self, form, outcome=None, token="", kind="", status=200):
         context = self.get_context_data(
             form=form,

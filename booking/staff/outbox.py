@@ -65,6 +65,9 @@ class FailedEmailsView(WagtailAdminTemplateMixin, TemplateView):
     def get_page_title(self):
         return self.page_title
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
     def get_context_data(self, **kwargs):
         failed = notifications.failed_emails()
         emails = list(failed.order_by("-created_at", "-pk")[:SHOWN])

@@ -67,6 +67,7 @@ class CourseChoiceForm(forms.Form):
         queryset=CoursePage.objects.none(),
         required=False,
         empty_label=gettext_lazy("Alle trainingen"),
+        error_messages={"invalid_choice": gettext_lazy("Kies een training uit de lijst.")},
     )
 
     def __init__(self, *args, **kwargs):
@@ -82,6 +83,9 @@ class ChooseGroupView(StaffPageMixin, TemplateView):
 
     def get_page_title(self):
         return self.page_title
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
 
     def get_context_data(self, **kwargs):
         now = timezone.now()

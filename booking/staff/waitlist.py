@@ -398,7 +398,10 @@ class CourseForm(forms.Form):
         label=gettext_lazy("Training"),
         queryset=CoursePage.objects.none(),
         empty_label=gettext_lazy("Kies een training"),
-        error_messages={"required": gettext_lazy("Kies de training.")},
+        error_messages={
+            "required": gettext_lazy("Kies de training."),
+            "invalid_choice": gettext_lazy("Kies een training uit de lijst."),
+        },
     )
 
     def __init__(self, *args, **kwargs):

@@ -5,15 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0003_course_payment_providers'),
+        ("courses", "0003_course_payment_providers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='coursepage',
-            name='minimum_check_days',
-            field=models.PositiveSmallIntegerField(blank=True, default=14, help_text='Heeft een groep zoveel dagen voor de eerste bijeenkomst minder aanmeldingen dan de kleinste groep? Dan komt de groep op het overzicht van het bureau: doorgaan, samenvoegen of afzeggen. Leeg: 14 dagen.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(60)], verbose_name='beslissen over doorgaan (dagen voor de start)'),
+            model_name="coursepage",
+            name="minimum_check_days",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                default=14,
+                help_text="Heeft een groep zoveel dagen voor de eerste bijeenkomst minder aanmeldingen dan de kleinste groep? Dan komt de groep op het overzicht van het bureau: doorgaan, samenvoegen of afzeggen. Leeg: 14 dagen.",
+                null=True,
+                validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(60)],
+                verbose_name="beslissen over doorgaan (dagen voor de start)",
+            ),
         ),
     ]

@@ -145,7 +145,9 @@ def test_confirming_a_waitlist_offer_accepts_it(first, ilse):
     held = EnrollmentFactory(
         group=first, participant=entry.participant, status="held", hold_expires_at=NOW + datetime.timedelta(hours=4)
     )
-    offer = Offer.objects.create(entry=entry, group=first, enrollment=held, expires_at=NOW + datetime.timedelta(hours=4))
+    offer = Offer.objects.create(
+        entry=entry, group=first, enrollment=held, expires_at=NOW + datetime.timedelta(hours=4)
+    )
     office.confirm_for(held, by=ilse, now=NOW)
     offer.refresh_from_db()
     entry.refresh_from_db()
