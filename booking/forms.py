@@ -22,8 +22,43 @@ OLDEST_AGE = 120
 
 # Dutch area codes of three digits (with the 0); all other area codes have four.
 THREE_DIGIT_AREA_CODES = frozenset(
-    "010 013 015 020 023 024 026 030 033 035 036 038 040 043 045 046 050 053 055 058 "
-    "070 071 072 073 074 075 076 077 078 079 084 085 087 088 091".split()
+    [
+        "010",
+        "013",
+        "015",
+        "020",
+        "023",
+        "024",
+        "026",
+        "030",
+        "033",
+        "035",
+        "036",
+        "038",
+        "040",
+        "043",
+        "045",
+        "046",
+        "050",
+        "053",
+        "055",
+        "058",
+        "070",
+        "071",
+        "072",
+        "073",
+        "074",
+        "075",
+        "076",
+        "077",
+        "078",
+        "079",
+        "084",
+        "085",
+        "087",
+        "088",
+        "091",
+    ]
 )
 
 
@@ -89,7 +124,7 @@ PARTNER_PREFIX = "partner_"
 
 
 def _person_fields(*, partner):
-    """The fields of one participant. A partner's fields are optional here; `clean` requires them when signing up together."""
+    """The fields of one participant. A partner's are optional here; `clean` requires them for a couple."""
 
     def label(text):
         # The summary of errors names each field; for the partner it must say whose field it is.
@@ -184,7 +219,8 @@ class ParticipantsForm(forms.Form):
                 label=_("Ik meld mij aan samen met mijn partner"),
                 required=False,
                 help_text=_(
-                    "U neemt dan samen twee plaatsen in de groep. Samen krijgt u allebei een plaats, of geen van beiden."
+                    "U neemt dan samen twee plaatsen in de groep. Samen krijgt u allebei een plaats, of geen van "
+                    "beiden."
                 ),
             )
             for name, partner_field in _person_fields(partner=True).items():

@@ -150,7 +150,8 @@ class CoursePage(Page):
     payment_providers = PaymentProvidersField(
         _("manieren van betalen"),
         help_text=_(
-            "Hoe kunnen deelnemers de eigen bijdrage betalen? Online betalen kan alleen als de Mollie-sleutel is ingesteld."
+            "Hoe kunnen deelnemers de eigen bijdrage betalen? Online betalen kan alleen als de Mollie-sleutel is "
+            "ingesteld."
         ),
     )
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("meer informatie"))

@@ -1,8 +1,28 @@
+import datetime
+import os
+
 import pytest
+import time_machine
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.test import Client
+from wagtail.models import Collection, Locale, Page
+
+from tests.factories import CourseIndexPageFactory, HomePageFactory, ProfessionalsIndexPageFactory
 
 # The fake Mollie server and its fixtures (fake_mollie, mollie) for payment tests.
 pytest_plugins = ["tests.fake_mollie"]
-from django.test import Client
+
+# `CLOCK_AHEAD_DAYS=365 make test` runs the whole suite as if it were a year from now: a test that
+# hides a calendar date that will pass fails then, not on the day it passes.
+# The clock moves as this file is loaded, before any other test module or conftest, so that moments
+# computed when they are imported (such as tests.booking.factories.NOW) move along.
+CLOCK_AHEAD_DAYS = int(os.environ.get("CLOCK_AHEAD_DAYS") or 0)
+if CLOCK_AHEAD_DAYS:
+    time_machine.travel(
+        datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=CLOCK_AHEAD_DAYS), tick=True
+    ).start()
 
 
 @pytest.fixture(autouse=True)
@@ -14,8 +34,6 @@ def _media_root(settings, tmp_path):
 def _empty_cache():
     """Each test starts with an empty cache (Redis in CI): rate limits and used login codes
     from an earlier test or run must not decide this one."""
-    from django.core.cache import cache
-
     cache.clear()
     yield
 
@@ -27,22 +45,16 @@ def client():
 
 @pytest.fixture
 def home(db):
-    from tests.factories import HomePageFactory
-
     return HomePageFactory()
 
 
 @pytest.fixture
 def course_index(home):
-    from tests.factories import CourseIndexPageFactory
-
     return CourseIndexPageFactory(parent=home)
 
 
 @pytest.fixture
 def professionals_index(home):
-    from tests.factories import ProfessionalsIndexPageFactory
-
     return ProfessionalsIndexPageFactory(parent=home)
 
 
@@ -54,10 +66,6 @@ def wagtail_roots(transactional_db):
     after each transactional test removes them (post_migrate brings back only
     content types, permissions and our role groups), so put them back here.
     """
-    from django.conf import settings
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Collection, Locale, Page
-
     # The flush gave content types new ids; forget the cached old ones.
     ContentType.objects.clear_cache()
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)

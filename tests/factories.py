@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import factory
 import wagtail_factories
+from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
 from factory.django import DjangoModelFactory
 from wagtail.models import Page, Site
@@ -193,8 +194,6 @@ class UserFactory(DjangoModelFactory):
     @factory.post_generation
     def verified_email(obj, create, extracted, **kwargs):
         if create:
-            from allauth.account.models import EmailAddress
-
             obj.save()
             EmailAddress.objects.get_or_create(user=obj, email=obj.email, defaults={"verified": True, "primary": True})
 

@@ -39,7 +39,7 @@ AMOUNT = re.compile(r"^\d{1,7}\.\d{2}$")
 
 
 def _now():
-    return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "+00:00")
+    return datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat().replace("+00:00", "+00:00")
 
 
 def _money(value):
@@ -232,7 +232,7 @@ class FakeMollie:
         if not data.get("redirectUrl"):
             return self._error(422, "Unprocessable Entity", "The redirect URL is invalid", "redirectUrl")
         payment_id = self._new_id("tr")
-        created = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        created = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
         payment = {
             "resource": "payment",
             "id": payment_id,
@@ -334,7 +334,10 @@ class FakeMollie:
             return 404, "<!doctype html><title>Niet gevonden</title><p>Onbekende betaling.</p>"
         title = html.escape(payment["description"])
         buttons = "".join(
-            f'<form method="post" action="/checkout/{payment_id}/{status}"><button type="submit">{label}</button></form>'
+            (
+                f'<form method="post" action="/checkout/{payment_id}/{status}"><button '
+                f'type="submit">{label}</button></form>'
+            )
             for status, label in (("paid", "Betaald"), ("failed", "Mislukt"), ("canceled", "Geannuleerd"))
         )
         page = (
@@ -447,7 +450,7 @@ if __name__ == "__main__":
     fake = FakeMollie()
     fake.port = int(sys.argv[1]) if len(sys.argv) > 1 else 8116
     fake.start()
-    print(f"Fake Mollie on {fake.url} (Ctrl+C stops it)", flush=True)
+    print(f"Fake Mollie on {fake.url} (Ctrl+C stops it)", flush=True)  # noqa: T201  (a command-line tool)
     try:
         while True:
             time.sleep(3600)

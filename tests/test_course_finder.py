@@ -72,7 +72,7 @@ def test_filters_narrow_the_list(client, region, course_index, filters, expected
 def test_filter_values_stay_in_the_form(client, region, course_index):
     response = client.get(course_index.url, {"postcode": "5611ab", "theme": "slaap", "delivery": "online"})
     html = response.content.decode()
-    assert 'value="5611ab"' in html or 'value="5611 AB"' in html
+    assert 'value="5611ab"' in html
     assert '<option value="slaap" selected>' in html
 
 

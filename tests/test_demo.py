@@ -4,9 +4,10 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from wagtail.models import Page, Revision
 
-from booking.models import Location
+from booking.models import Attendance, Location, RegistrationStop, TrainingGroup, WaitlistEntry
 from courses.models import CoursePage
 from resources.models import ToolkitPage
 
@@ -51,10 +52,6 @@ def test_load_demo_refuses_outside_development(settings):
 
 @pytest.mark.django_db
 def test_demo_plans_groups_in_every_state_people_should_see():
-    from django.utils import timezone
-
-    from booking.models import Attendance, RegistrationStop, TrainingGroup, WaitlistEntry
-
     call_command("load_demo", verbosity=0)
     now = timezone.now()
     groups = list(TrainingGroup.objects.with_places_left(now).with_first_start())

@@ -149,8 +149,8 @@ class CoursePageContentTests(WagtailPageTestCase):
         response = self.client.get(course.url)
         self.assertContains(response, "Mindfulness")
         for fact in [
-            "8",
-            "2,5",
+            "8 keer 2,5 uur",
+            "Samen 20 uur",
             "35,00",
             "Marieke van den Heuvel",
             "Gezondheidscentrum Woensel",

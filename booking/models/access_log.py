@@ -45,3 +45,6 @@ class AccessLogEntry(models.Model):
         verbose_name = _("inzage in deelnemersgegevens")
         verbose_name_plural = _("inzage in deelnemersgegevens")
         ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} ({self.where})"

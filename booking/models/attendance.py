@@ -21,3 +21,6 @@ class Attendance(models.Model):
         verbose_name = _("aanwezigheid")
         verbose_name_plural = _("aanwezigheid")
         constraints = [models.UniqueConstraint(fields=["session", "enrollment"], name="booking_attendance_once")]
+
+    def __str__(self):
+        return f"{self.get_status_display()}: {self.enrollment_id} / {self.session_id}"

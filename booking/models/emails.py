@@ -24,3 +24,6 @@ class OutgoingEmail(models.Model):
         verbose_name = _("verzonden e-mail")
         verbose_name_plural = _("verzonden e-mails")
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.key

@@ -267,6 +267,10 @@ class TrainingGroup(models.Model):
             return self.__dict__["places_left"]
         return TrainingGroup.objects.with_places_left(now).values_list("places_left", flat=True).get(pk=self.pk)
 
+    def is_bookable(self, now=None):
+        """Whether someone can sign up for this group at `now` (the one rule: `TrainingGroup.objects.bookable`)."""
+        return TrainingGroup.objects.bookable(now).filter(pk=self.pk).exists()
+
     @property
     def is_full(self):
         return self.current_places_left() == 0

@@ -129,6 +129,9 @@ class WaitlistMove(models.Model):
         verbose_name_plural = _("verplaatsingen op de wachtlijst")
         ordering = ["-moved_at"]
 
+    def __str__(self):
+        return f"{self.from_position} -> {self.to_position}: {self.reason}"
+
 
 class Offer(models.Model):
     class Status(models.TextChoices):

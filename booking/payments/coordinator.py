@@ -23,6 +23,30 @@ from booking.services.notifications import queue_email
 logger = logging.getLogger(__name__)
 
 
+ACTIONS = ("mark_paid", "waive", "refund")
+
+
+def payment_actions(payment):
+    """What a coordinator may do with this payment now; the admin shows these and never restates them.
+
+    Mark paid and waive: an open offline payment. Refund: a paid payment
+    (not an exemption) with something left to refund.
+    """
+    open_offline = payment.provider == Payment.Provider.OFFLINE and payment.status == Status.OPEN
+    return {
+        "mark_paid": open_offline,
+        "waive": open_offline,
+        "refund": payment.status == Status.PAID
+        and payment.provider != Payment.Provider.EXEMPT
+        and payment.refundable_amount() > 0,
+    }
+
+
+def can_mark_refund_done(refund):
+    """An offline refund still to be transferred by hand (Mollie refunds are done by Mollie)."""
+    return refund.status == Refund.Status.PENDING and refund.payment.provider != Payment.Provider.MOLLIE
+
+
 def mark_offline_paid(payment, *, by, method, paid_on=None, note=""):
     """A coordinator records that an offline payment came in (cash or card at the first session, or a transfer).
 
@@ -95,7 +119,8 @@ def waive(payment, *, by, reason):
         if locked.provider != Payment.Provider.OFFLINE or locked.status != Status.OPEN:
             raise PaymentRefused(
                 _(
-                    "Alleen een eigen bijdrage die nog open staat, kunt u kwijtschelden. Is er al betaald? Betaal dan terug."
+                    "Alleen een eigen bijdrage die nog open staat, kunt u kwijtschelden. Is er al betaald? Betaal dan "
+                    "terug."
                 )
             )
         apply_status(locked, Status.CANCELED, actor=Actor.USER, user=by, note=_("Vervangen door een vrijstelling"))

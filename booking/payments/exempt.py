@@ -1,4 +1,4 @@
-"""Exemption: the contribution waived by a coordinator, for one sign-up, with a reason (never chosen by a participant)."""
+"""Exemption: the contribution waived by a coordinator for one sign-up, with a reason (never chosen at sign-up)."""
 
 from django.utils.translation import gettext_lazy as _
 

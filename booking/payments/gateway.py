@@ -25,7 +25,7 @@ def _when(value):
         return None
     parsed = parse_datetime(value) if isinstance(value, str) else value
     if parsed is not None and parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+        parsed = parsed.replace(tzinfo=datetime.UTC)
     return parsed
 
 

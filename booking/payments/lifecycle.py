@@ -33,10 +33,10 @@ that applies it:
   refunded than was paid.
 * Every change is logged in PaymentEvent with who or what caused it.
 
-Locks, always in this order (the same as the booking services): the group,
-then the payment. A Mollie request never runs inside a transaction: the
-status is fetched first, then applied under the lock, so a slow or absent
-Mollie never keeps a lock.
+Locks come from ``services.locks`` (its one order ends: group, then payment).
+A Mollie request never runs inside a transaction: the status is fetched
+first, then applied under the lock, so a slow or absent Mollie never keeps a
+lock.
 """
 
 import logging

@@ -4,6 +4,7 @@ Without a choice within ``NO_PLACE_REFUND_DAYS`` the money goes back by itself
 (the periodic run).
 """
 
+import contextlib
 import logging
 
 from django.db import transaction
@@ -93,7 +94,7 @@ def waitlist_instead(payment, *, consent_text_version, now=None):
     # so it happens first, on its own; the choice itself is then made under the payment's lock.
     for enrollment in party_enrollments(payment.party):
         data = participant_data(enrollment.participant)
-        try:
+        with contextlib.suppress(AlreadyOnWaitlist):
             waitlist.join_waitlist(
                 payment.group.course,
                 data,
@@ -101,8 +102,6 @@ def waitlist_instead(payment, *, consent_text_version, now=None):
                 consent_text_version=consent_text_version,
                 now=now,
             )
-        except AlreadyOnWaitlist:
-            pass
     with transaction.atomic():
         locked = lock_payment(payment.pk)
         _refuse_unless_lost(locked)

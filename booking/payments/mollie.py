@@ -42,7 +42,8 @@ class MollieProvider(PaymentProvider):
         "Zodra de betaling binnen is, is uw aanmelding definitief."
     )
     confirmation_note = _(
-        "U heeft de eigen bijdrage online betaald. Het betaalbewijs is een PDF-bestand bij de e-mail met de bevestiging."
+        "U heeft de eigen bijdrage online betaald. Het betaalbewijs is een PDF-bestand bij de e-mail met de "
+        "bevestiging."
     )
 
     def is_available(self, course):
@@ -76,7 +77,7 @@ def render_unavailable(request, enrollments, message=None):
     """Mollie could not be reached: the hold stays, everything typed stays, and trying again is one click."""
     group = enrollments[0].group
     hold_until = min((e.hold_expires_at for e in enrollments if e.hold_expires_at), default=None)
-    providers = [provider for provider in _other_providers(group.course)]
+    providers = list(_other_providers(group.course))
     return render(
         request,
         "booking/payments/unavailable.html",

@@ -77,7 +77,7 @@ def hold_expired(enrollment_id):
     now = timezone.now()
     group = enrollment.group
     context = place_context(enrollment, now)
-    still_open = group.signup_closed_reason(now) is None and group.current_places_left(now) > 0
+    still_open = group.is_bookable(now)
     context.update(
         {
             "again_url": links.signup_url(group) if still_open else links.course_url(group.course),

@@ -60,11 +60,7 @@ def _page_context(enrollment, token, now):
         "partner": personal.partner_of(enrollment),
         "course_url": course.url,
         "waitlist_url": reverse("waitlist:join", kwargs={"course_id": course.pk}),
-        "signup_again_url": (
-            reverse("signup:group", kwargs={"group_id": group.pk})
-            if group.signup_closed_reason(now) is None and group.current_places_left(now) > 0
-            else ""
-        ),
+        "signup_again_url": (reverse("signup:group", kwargs={"group_id": group.pk}) if group.is_bookable(now) else ""),
     }
 
 

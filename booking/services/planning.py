@@ -5,7 +5,7 @@ Each session is one event on its location's django-scheduler calendar
 follow the Dutch clock: a group at 19:00 stays at 19:00 when summer time ends.
 A plan that double-books the location (online locations excepted) or a
 trainer is refused with a message naming every clash, and nothing is saved.
-Planning locks the location, then the trainers, then the group (see ``locks``).
+Planning takes its locks through ``locks.lock_for_planning`` (the one lock order).
 """
 
 import datetime
@@ -66,7 +66,7 @@ def repeating_slots(first_start, *, count, weeks_between, duration):
         day = first.date() + datetime.timedelta(weeks=weeks_between * number)
         start = datetime.datetime.combine(day, clock, tzinfo=LOCAL_TZ)
         # The length is real elapsed time, even on the night the clocks change.
-        end = (start.astimezone(datetime.timezone.utc) + duration).astimezone(LOCAL_TZ)
+        end = (start.astimezone(datetime.UTC) + duration).astimezone(LOCAL_TZ)
         slots.append((start, end))
     return slots
 

@@ -6,6 +6,8 @@ for one sign-up, and its last step: confirming the places and queueing the
 confirmation emails in one transaction.
 """
 
+import contextlib
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,10 +29,9 @@ def hold_for_signup(group, participants, *, consent_text_version, party, replaci
     """
     with transaction.atomic():
         if replacing:
-            try:
+            # Already cancelled or gone: then there is nothing to give way.
+            with contextlib.suppress(EnrollmentNotActive, Enrollment.DoesNotExist):
                 places.cancel_enrollment(replacing, now=now)
-            except (EnrollmentNotActive, Enrollment.DoesNotExist):
-                pass  # already cancelled or gone: nothing to give way
         return places.hold_places(group, participants, consent_text_version=consent_text_version, now=now, party=party)
 
 

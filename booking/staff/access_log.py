@@ -14,6 +14,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from booking.models import AccessLogEntry
+from booking.staff.listing import ListOnlyViewSetMixin
 
 
 def staff_who_looked():
@@ -71,7 +72,7 @@ class AccessLogIndexView(generic.IndexView):
         ]
 
 
-class AccessLogViewSet(ModelViewSet):
+class AccessLogViewSet(ListOnlyViewSetMixin, ModelViewSet):
     """Read only for everyone: the log is never added to, changed or emptied by hand."""
 
     model = AccessLogEntry
@@ -79,21 +80,7 @@ class AccessLogViewSet(ModelViewSet):
     icon = "history"
     menu_label = gettext_lazy("Inzage in gegevens")
     index_view_class = AccessLogIndexView
-    copy_view_enabled = False
     list_per_page = 100
-
-    def get_form_class(self, for_update=False):
-        return None
-
-    def get_common_view_kwargs(self, **kwargs):
-        return {
-            **super().get_common_view_kwargs(**kwargs),
-            "add_url_name": None,
-            "edit_url_name": None,
-            "delete_url_name": None,
-            "history_url_name": None,
-            "usage_url_name": None,
-        }
 
     def register_admin_url_finder(self):
         pass

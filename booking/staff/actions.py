@@ -36,7 +36,7 @@ def cancel_group(group, *, by=None, reason="", now=None):
 
     now = now or timezone.now()
     with transaction.atomic():
-        # The waiting list's lock before the group's, the order every change to offers keeps.
+        # The waiting list's lock first, then the group's (services.locks: the one lock order).
         lock_course(group.course_id)
         locked = lock_group(group.pk)
         if locked.status != TrainingGroup.Status.CANCELLED:

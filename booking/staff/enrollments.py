@@ -21,7 +21,7 @@ from booking.models import Attendance, Enrollment, Location, Session, TrainingGr
 from booking.services.access_log import Action, group_where, log_access
 from booking.staff import office
 from booking.staff.export import ReadOnlyPermissionHelper, SafeSpreadsheetExportMixin
-from courses.models import CoursePage
+from booking.staff.listing import CourseFilter, naive_local
 
 BASE_URL_PATH = "aanmeldingen"
 # Spreadsheet programs run a cell that starts with one of these as a formula; a name never should.
@@ -31,23 +31,6 @@ def enrollments_url(**filters):
     """The enrollments listing, filtered: enrollments_url(group=12)."""
     url = reverse(f"{BASE_URL_PATH}_modeladmin_index")
     return f"{url}?{urlencode(filters)}" if filters else url
-
-
-def naive_local(value):
-    """A datetime on the Dutch clock without time zone, as spreadsheets expect; None stays None."""
-    return timezone.localtime(value).replace(tzinfo=None) if value else None
-
-
-class CourseFilter(SimpleListFilter):
-    title = gettext_lazy("training")
-    parameter_name = "course"
-
-    def lookups(self, request, model_admin):
-        return [(str(pk), title) for pk, title in CoursePage.objects.order_by("title").values_list("pk", "title")]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        return queryset.filter(group__course_id=int(value)) if value and value.isdigit() else queryset
 
 
 class LocationFilter(SimpleListFilter):

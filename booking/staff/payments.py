@@ -28,9 +28,8 @@ from booking.services import money
 from booking.services.access_log import Action, group_where, log_access
 from booking.services.errors import BookingError
 from booking.services.money import euro
-from booking.staff.enrollments import naive_local
 from booking.staff.export import ReadOnlyPermissionHelper, SafeSpreadsheetExportMixin
-from courses.models import CoursePage
+from booking.staff.listing import CourseFilter, naive_local
 
 BASE_URL_PATH = "betalingen"
 VIEW_PERMISSION = "booking.view_payment"
@@ -50,18 +49,6 @@ def _participant_ids(payment):
 
 
 # --- listing -------------------------------------------------------------------------------------
-
-
-class CourseFilter(SimpleListFilter):
-    title = gettext_lazy("training")
-    parameter_name = "course"
-
-    def lookups(self, request, model_admin):
-        return [(str(pk), title) for pk, title in CoursePage.objects.order_by("title").values_list("pk", "title")]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        return queryset.filter(group__course_id=int(value)) if value and value.isdigit() else queryset
 
 
 class RefundFilter(SimpleListFilter):
@@ -143,6 +130,7 @@ class PaymentInspectView(InspectView):
             group_where(payment.group, "betaling bekeken"),
         )
         can_change = self.request.user.has_perm(CHANGE_PERMISSION)
+        allowed = coordinator.payment_actions(payment) if can_change else dict.fromkeys(coordinator.ACTIONS, False)
         refunds = list(payment.refunds.select_related("created_by").order_by("created_at", "pk"))
         return super().get_context_data(
             payment=payment,
@@ -150,18 +138,10 @@ class PaymentInspectView(InspectView):
             events=list(payment.events.select_related("user", "refund").order_by("at", "pk")),
             refunds=refunds,
             refundable=payment.refundable_amount(),
-            can_mark_paid=can_change
-            and payment.provider == Payment.Provider.OFFLINE
-            and payment.status == Payment.Status.OPEN,
-            can_waive=can_change
-            and payment.provider == Payment.Provider.OFFLINE
-            and payment.status == Payment.Status.OPEN,
-            can_refund=can_change and payment.refundable_amount() > 0,
-            open_offline_refunds=[
-                r
-                for r in refunds
-                if can_change and r.status == Refund.Status.PENDING and payment.provider != Payment.Provider.MOLLIE
-            ],
+            can_mark_paid=allowed["mark_paid"],
+            can_waive=allowed["waive"],
+            can_refund=allowed["refund"],
+            open_offline_refunds=[r for r in refunds if can_change and coordinator.can_mark_refund_done(r)],
             method_label=gateway.method_label(payment.method)
             if payment.provider == Payment.Provider.MOLLIE
             else payment.method,
@@ -466,15 +446,8 @@ class RefundForm(forms.Form):
         self.refundable = refundable
 
     def clean_amount(self):
-        amount = money.parse_amount(self.cleaned_data["amount"])
-        if amount <= 0:
-            raise ValidationError(_("Het bedrag moet meer zijn dan € 0,00."))
-        if amount > self.refundable:
-            raise ValidationError(
-                _("U kunt hoogstens %(left)s terugbetalen. Dat is wat er nog over is van deze betaling.")
-                % {"left": euro(self.refundable)}
-            )
-        return amount
+        # Only reading what was typed; whether it may be refunded is the service's rule (its message lands here).
+        return money.parse_amount(self.cleaned_data["amount"])
 
 
 class RefundView(PaymentActionMixin, TemplateView):
@@ -489,10 +462,12 @@ class RefundView(PaymentActionMixin, TemplateView):
     def explanation(self):
         if self.payment.provider == Payment.Provider.MOLLIE:
             return _(
-                "Het geld gaat via Mollie terug naar de rekening waarmee de deelnemer betaalde. De deelnemer krijgt een e-mail."
+                "Het geld gaat via Mollie terug naar de rekening waarmee de deelnemer betaalde. De deelnemer krijgt "
+                "een e-mail."
             )
         return _(
-            "De deelnemer betaalde niet online. Maak het bedrag zelf over en zet de terugbetaling daarna op gedaan. De deelnemer krijgt een e-mail."
+            "De deelnemer betaalde niet online. Maak het bedrag zelf over en zet de terugbetaling daarna op gedaan. "
+            "De deelnemer krijgt een e-mail."
         )
 
     def act(self, form):

@@ -104,7 +104,7 @@ def record_attendance(session, statuses, *, by):
 
 
 def attendance_grid(group):
-    """Everything a printed attendance list needs: (participants, scheduled sessions, {(enrollment, session): status})."""
+    """What a printed attendance list needs: (participants, sessions, {(enrollment, session): status})."""
     sessions = list(group.sessions.filter(status=Session.Status.SCHEDULED).order_by("start", "pk"))
     marks = {
         (enrollment_id, session_id): status

@@ -33,6 +33,7 @@ from booking.services.access_log import Action, log_access
 from booking.services.errors import BookingError
 from booking.staff import office
 from booking.staff.groups import service_errors
+from booking.staff.listing import ListOnlyViewSetMixin
 from booking.staff.phone_signup import OfficeConsentForm
 from booking.waitlist import entries as waitlist
 from booking.waitlist import estimate
@@ -172,9 +173,7 @@ class OfferForm(forms.Form):
         field = self.fields["group"]
         field.queryset = (
             TrainingGroup.objects.filter(course_id=entry.course_id)
-            .open_for_signup(now)
-            .with_places_left(now)
-            .filter(places_left__gt=0)
+            .bookable(now)
             .select_related("course", "location")
             .order_by("first_start", "pk")
         )
@@ -322,7 +321,8 @@ class WaitlistEntryView(WagtailAdminTemplateMixin, TemplateView):
                     messages.success(
                         request,
                         _(
-                            "Er is een plaats aangeboden in de groep %(group)s. Het aanbod geldt tot %(until)s; de persoon krijgt een e-mail."
+                            "Er is een plaats aangeboden in de groep %(group)s. Het aanbod geldt tot %(until)s; de "
+                            "persoon krijgt een e-mail."
                         )
                         % {
                             "group": offer.group,
@@ -486,7 +486,7 @@ class WaitlistAddView(WagtailAdminTemplateMixin, TemplateView):
 # --- the viewset ---------------------------------------------------------------------------------
 
 
-class WaitlistViewSet(ModelViewSet):
+class WaitlistViewSet(ListOnlyViewSetMixin, ModelViewSet):
     """Listing and one page per person; people join through the site, so there is no add or edit here."""
 
     model = WaitlistEntry
@@ -494,21 +494,11 @@ class WaitlistViewSet(ModelViewSet):
     icon = "list-ol"
     menu_label = gettext_lazy("Wachtlijst")
     index_view_class = WaitlistIndexView
-    copy_view_enabled = False
     list_per_page = 50
 
-    def get_form_class(self, for_update=False):
-        return None
-
     def get_common_view_kwargs(self, **kwargs):
-        return {
-            **super().get_common_view_kwargs(**kwargs),
-            "add_url_name": self.get_url_name("add"),
-            "edit_url_name": None,
-            "delete_url_name": None,
-            "history_url_name": None,
-            "usage_url_name": None,
-        }
+        # People join through the site, or the office puts them on the list (`WaitlistAddView`).
+        return {**super().get_common_view_kwargs(**kwargs), "add_url_name": self.get_url_name("add")}
 
     @property
     def url_finder_class(self):

@@ -26,11 +26,9 @@ again on the function that applies it:
   is asked whether they still want to wait. Whoever does not answer within
   `GROEPSWIJZER_WAITLIST_ANSWER_DAYS` is taken off the list, and told so.
 
-Locks, always in this order so that two transactions never wait for each
-other in a circle: the course (one waiting list), then the group
-(`locks.lock_group`, its places). Every change to a list's entries or
-offers holds the course's lock, so two groups of one course can never offer
-the same person a place at the same time.
+Every change to a list's entries or offers holds the course's lock
+(``services.locks``, which keeps the one lock order), so two groups of one
+course can never offer the same person a place at the same time.
 """
 
 import datetime

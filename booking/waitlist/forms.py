@@ -82,7 +82,8 @@ class WaitlistForm(ParticipantsForm):
             label=_("Toestemming"),
             error_messages={
                 "required": _(
-                    "Geef toestemming om op de wachtlijst te komen. Zonder toestemming kunnen wij u geen plaats aanbieden."
+                    "Geef toestemming om op de wachtlijst te komen. Zonder toestemming kunnen wij u geen plaats "
+                    "aanbieden."
                 )
             },
         )

@@ -186,11 +186,7 @@ def offer_all_free_places(now=None):
     """
     now = now or timezone.now()
     courses = WaitlistEntry.objects.filter(status=WaitlistEntry.Status.WAITING).values("course_id")
-    groups = (
-        TrainingGroup.objects.open_for_signup(now)
-        .with_places_left(now)
-        .filter(course_id__in=courses, places_left__gt=0)
-    )
+    groups = TrainingGroup.objects.bookable(now).filter(course_id__in=courses)
     offers = []
     for group_id in groups.order_by("first_start", "pk").values_list("pk", flat=True):
         offers.extend(offer_freed_places(group_id, now=now))

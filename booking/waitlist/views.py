@@ -89,9 +89,7 @@ def join(request, course_id):
         form = WaitlistForm(initial=initial, course=course, locations=locations)
 
     now = timezone.now()
-    open_groups = (
-        TrainingGroup.objects.open_for_signup(now).with_places_left(now).filter(course=course, places_left__gt=0)
-    )
+    open_groups = TrainingGroup.objects.bookable(now).filter(course=course)
     context = {
         "course": course,
         "form": form,

@@ -1,6 +1,6 @@
 """Development: runs with no environment at all (SQLite, immediate tasks, console email)."""
 
-from .base import *  # noqa: F401,F403
+from .base import *
 from .base import env
 
 DEBUG = True

@@ -1,6 +1,6 @@
 """Production: everything from the environment, HTTPS everywhere."""
 
-from .base import *  # noqa: F401,F403
+from .base import *
 from .base import env, env_bool, env_list, require
 
 SECRET_KEY = require("SECRET_KEY")

@@ -1,7 +1,7 @@
 """Tests: fast hashing, in-memory email, and the same database choice as base."""
 
 from .base import BASE_DIR, env
-from .dev import *  # noqa: F401,F403
+from .dev import *
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -14,8 +14,8 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 
 # SQLite tests use a file, never ":memory:", so that tests with real threads
 # share one database the way web processes do.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_PATH", str(BASE_DIR / ".test-db.sqlite3"))}  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_PATH", str(BASE_DIR / ".test-db.sqlite3"))}
 
 # Demo content may be loaded by the tests (load_demo refuses elsewhere unless DEBUG).
 GROEPSWIJZER_ALLOW_DEMO = True

@@ -174,7 +174,8 @@ COURSES = [
                 ),
                 (
                     "Hoeveel tijd kost het thuis?",
-                    "<p>Reken op ongeveer een half uur per dag. Dat is veel, maar het is ook wat het verschil maakt.</p>",
+                    "<p>Reken op ongeveer een half uur per dag. Dat is veel, maar het is ook wat het verschil "
+                    "maakt.</p>",
                 ),
                 costs("35 euro"),
                 MISSED_SESSION,
@@ -295,7 +296,9 @@ COURSES = [
             + URGENT_HELP
         ),
         "follow_up": "mindfulness",
-        "follow_up_text": "Wilt u daarna leren om rustiger te blijven bij zorgen? Kijk dan eens naar de training Mindfulness.",
+        "follow_up_text": (
+            "Wilt u daarna leren om rustiger te blijven bij zorgen? Kijk dan eens naar de training Mindfulness."
+        ),
         "body": [
             heading("Wat kunt u verwachten?"),
             paragraph(
@@ -304,7 +307,8 @@ COURSES = [
                 "gedachten om te gaan.</p>"
             ),
             quote(
-                "Ik lag elke nacht wakker van wat ik allemaal nog moest. Met de piekertijd heb ik weer avonden voor mezelf.",
+                "Ik lag elke nacht wakker van wat ik allemaal nog moest. Met de piekertijd heb ik weer avonden voor "
+                "mezelf.",
                 "Deelnemer Grip op piekeren, 23 jaar",
             ),
             faq(WHAT_YOU_SHARE, costs("35 euro"), MISSED_SESSION),
@@ -366,7 +370,8 @@ COURSES = [
             faq(
                 (
                     "Moet mijn camera aan?",
-                    "<p>Graag wel, zodat de groep elkaar kan zien. Lukt dat een keer niet? Zeg het dan even tegen de trainer.</p>",
+                    "<p>Graag wel, zodat de groep elkaar kan zien. Lukt dat een keer niet? Zeg het dan even tegen de "
+                    "trainer.</p>",
                 ),
                 costs("35 euro"),
                 MISSED_SESSION,
@@ -434,7 +439,8 @@ COURSES = [
             faq(
                 (
                     "Kan iemand mij brengen?",
-                    "<p>Ja. Wie u brengt, kan in de hal wachten. Vraag het regiobureau gerust naar vervoer in uw gemeente.</p>",
+                    "<p>Ja. Wie u brengt, kan in de hal wachten. Vraag het regiobureau gerust naar vervoer in uw "
+                    "gemeente.</p>",
                 ),
                 WHAT_YOU_SHARE,
                 costs("35 euro"),

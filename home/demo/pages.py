@@ -123,7 +123,8 @@ FACTSHEETS = [
                     "Bespreek met de patiënt of een groep past. De gesprekskaart in de toolkit helpt daarbij.",
                     "Kies samen een training en een locatie. Op deze site ziet u welke groepen starten.",
                     "Geef de patiënt de verwijslink of de verwijscode. De patiënt meldt zich zelf aan.",
-                    "Vraag toestemming om de voortgang te volgen. Dan ziet u of de patiënt start en de training afmaakt.",
+                    "Vraag toestemming om de voortgang te volgen. Dan ziet u of de patiënt start en de training "
+                    "afmaakt.",
                     "Bespreek na afloop hoe het ging, en of er meer nodig is.",
                 )
             ),
@@ -356,7 +357,10 @@ STANDARD_PAGES = [
     {
         "slug": "toegankelijkheid",
         "title": "Toegankelijkheid",
-        "intro": "Iedereen moet deze site kunnen gebruiken. Ook als u slecht ziet, niet met een muis werkt of moeite heeft met lezen.",
+        "intro": (
+            "Iedereen moet deze site kunnen gebruiken. Ook als u slecht ziet, niet met een muis werkt of "
+            "moeite heeft met lezen."
+        ),
         "body": [
             heading("Wat is ons doel?"),
             paragraph(
@@ -397,13 +401,16 @@ STANDARD_PAGES = [
             heading("Teksten"),
             paragraph(
                 "<p>De teksten zijn geschreven door de redactie van het regiobureau, samen met trainers, "
-                "POH's-GGZ en huisartsen uit de regio. Ervaringen van deelnemers plaatsen wij alleen met hun toestemming.</p>"
+                "POH's-GGZ en huisartsen uit de regio. Ervaringen van deelnemers plaatsen wij alleen met hun "
+                "toestemming.</p>"
             ),
             heading("Bronnen"),
             paragraph(
                 "<p>Afstanden berekenen wij met postcodegegevens van GeoNames "
-                '(<a href="https://www.geonames.org">www.geonames.org</a>). Deze gegevens vallen onder de licentie '
-                '<a href="https://creativecommons.org/licenses/by/4.0/">Creative Commons Naamsvermelding 4.0 (CC BY 4.0)</a>.</p>'
+                '(<a href="https://www.geonames.org">www.geonames.org</a>). Deze gegevens vallen onder de licentie '(
+                    '<a href="https://creativecommons.org/licenses/by/4.0/">Creative Commons '
+                    "Naamsvermelding 4.0 (CC BY 4.0)</a>.</p>"
+                )
             ),
             heading("Techniek"),
             paragraph("<p>De site is gebouwd met vrije software: Django en Wagtail.</p>"),

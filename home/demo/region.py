@@ -152,7 +152,9 @@ LOCATIONS = {
         "address": "Kwadrantweg 5",
         "postcode": "5684 ET",
         "town": "Best",
-        "accessibility_notes": "De groepsruimte is op de eerste verdieping, met lift. Fietsenstalling aan de achterkant.",
+        "accessibility_notes": (
+            "De groepsruimte is op de eerste verdieping, met lift. Fietsenstalling aan de achterkant."
+        ),
     },
     "valkenswaard": {
         "name": "Gezondheidscentrum Dommeldal",
@@ -192,7 +194,9 @@ LOCATIONS = {
         "address": "Beiaardplein 7",
         "postcode": "5721 HW",
         "town": "Asten",
-        "accessibility_notes": "Groepsruimte op de eerste verdieping, zonder lift. Vraag naar een andere ruimte als trappen lastig zijn.",
+        "accessibility_notes": (
+            "Groepsruimte op de eerste verdieping, zonder lift. Vraag naar een andere ruimte als trappen lastig zijn."
+        ),
     },
     "someren": {
         "name": "Wijkgebouw 't Zwaantje",
@@ -256,7 +260,9 @@ LOCATIONS = {
         "address": "Torenstraat 22",
         "postcode": "5688 AD",
         "town": "Oirschot",
-        "accessibility_notes": "Groepsruimte op de begane grond. Smalle gang; met een scootmobiel kunt u via de zij-ingang.",
+        "accessibility_notes": (
+            "Groepsruimte op de begane grond. Smalle gang; met een scootmobiel kunt u via de zij-ingang."
+        ),
     },
     "online": {
         "name": "Online (videobellen)",

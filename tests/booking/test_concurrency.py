@@ -4,7 +4,6 @@ These tests commit for real (no test transaction around them), so each thread
 sees what the others committed, as separate web processes would.
 """
 
-import threading
 import time
 from collections import Counter
 
@@ -16,43 +15,13 @@ from booking.services.availability import places_left
 from booking.services.errors import AlreadyEnrolled, GroupFull
 from booking.services.places import hold_places
 from tests.booking.factories import NOW, EnrollmentFactory, TrainingGroupFactory, person
+from tests.helpers import run_together
 
 # Real threads need committed data: these tests are transactional, with the
 # Wagtail roots put back after each flush (see tests/conftest.py).
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("wagtail_roots")]
 
 CONSENT = "2027-01"
-
-
-def run_together(jobs, *, while_running=None, timeout=120):
-    """Start every job at the same moment, each in its own thread; return each result or exception."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-    done = threading.Event()
-
-    def work(index, job):
-        try:
-            barrier.wait()
-            outcomes[index] = job()
-        except BaseException as error:  # every outcome is inspected by the test
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(i, job)) for i, job in enumerate(jobs)]
-    watcher = None
-    if while_running is not None:
-        watcher = threading.Thread(target=while_running, args=(done,))
-        watcher.start()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout)
-    done.set()
-    if watcher is not None:
-        watcher.join(timeout)
-    assert not any(thread.is_alive() for thread in threads), "a sign-up never finished"
-    return outcomes
 
 
 def sign_up(group_pk, *people):
@@ -84,7 +53,7 @@ def test_many_concurrent_signups_never_overbook_and_give_out_exactly_the_free_pl
     free = places_left(group, NOW)
     singles = [sign_up(group.pk, person(n)) for n in range(36)]
     couples = [sign_up(group.pk, person(100 + 2 * n), person(101 + 2 * n)) for n in range(24)]
-    jobs = [job for pair in zip(singles, couples) for job in pair] + singles[len(couples) :]
+    jobs = [job for pair in zip(singles, couples, strict=False) for job in pair] + singles[len(couples) :]
     seen = []
 
     def watch(done):

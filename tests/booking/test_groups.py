@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from booking.models import SignupClosedReason, TrainingGroup
+from booking.models import Enrollment, SignupClosedReason, TrainingGroup
 from booking.services import planning
 from booking.services.places import cancel_enrollment
 from booking.services.planning import plan_sessions
@@ -130,13 +131,6 @@ def test_open_for_signup_lists_exactly_the_groups_that_take_signups(
 
 def test_groups_start_and_complete_with_time_and_places_complete_with_them(db):
     """Open → running at the first session; running → completed after the last, places completed too."""
-    import datetime
-
-    from django.utils import timezone
-
-    from booking.models import Enrollment, TrainingGroup
-    from tests.booking.factories import EnrollmentFactory
-
     enrollment = EnrollmentFactory(status=Enrollment.Status.CONFIRMED)
     group = enrollment.group
     if not group.sessions.exists():

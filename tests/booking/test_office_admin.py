@@ -12,9 +12,16 @@ from accounts import roles
 from accounts.models import ProfessionalProfile
 from booking.models import AccessLogEntry, Enrollment, EnrollmentMove, OutgoingEmail, TrainingGroup, WaitlistEntry
 from courses.models import SuitabilityQuestion
-from tests.booking.factories_staff import coordinator, participant_in, planned_group, staff_user, trainer_account
-from tests.booking.factories_waitlist import WaitlistEntryFactory
+from tests.booking.factories import (
+    WaitlistEntryFactory,
+    coordinator,
+    place_in,
+    planned_group,
+    staff_user,
+    trainer_account,
+)
 from tests.factories import LocationFactory, ProfessionalProfileFactory, UserFactory
+from tests.helpers import text
 
 pytestmark = pytest.mark.django_db
 
@@ -33,19 +40,15 @@ def admin_client(client, ilse):
 @pytest.fixture
 def soon(course, location):
     """A group starting in 10 days with a minimum of 5 and 2 people: under its minimum, to decide on."""
-    group = planned_group(course, location=location, first_in_days=10, min_participants=5)
-    participant_in(group, email="joelle@example.nl", first_name="Joëlle")
-    participant_in(group, email="daan@example.nl", first_name="Daan")
+    group = planned_group(course, location=location, days=10, min_participants=5)
+    place_in(group, email="joelle@example.nl", first_name="Joëlle")
+    place_in(group, email="daan@example.nl", first_name="Daan")
     return group
 
 
 @pytest.fixture
 def later(course):
-    return planned_group(course, location=LocationFactory(name="De Peel", town="Deurne"), first_in_days=30, hour=10)
-
-
-def text(response):
-    return response.content.decode()
+    return planned_group(course, location=LocationFactory(name="De Peel", town="Deurne"), days=30, hour=10)
 
 
 def signup_data(**overrides):
@@ -112,16 +115,16 @@ def test_coordinators_have_the_office_permissions(ilse):
 
 
 def test_the_group_list_offers_open_groups_and_the_waiting_list_for_full_ones(admin_client, course, location):
-    open_group = planned_group(course, location=location, first_in_days=20, capacity=5)
-    full = planned_group(course, location=LocationFactory(name="De Peel"), first_in_days=25, capacity=1, hour=10)
-    participant_in(full)
+    open_group = planned_group(course, location=location, days=20, capacity=5)
+    full = planned_group(course, location=LocationFactory(name="De Peel"), days=25, capacity=1, hour=10)
+    place_in(full)
     html = text(admin_client.get("/admin/kantoor/aanmelden/"))
     assert f"/admin/kantoor/aanmelden/{open_group.pk}/" in html
     assert f"/admin/kantoor/aanmelden/{full.pk}/" not in html and "vol" in html
 
 
 def test_phone_signup_places_the_person_and_logs_who_did_it(admin_client, ilse, course, location):
-    group = planned_group(course, location=location, first_in_days=20)
+    group = planned_group(course, location=location, days=20)
     response = admin_client.post(f"/admin/kantoor/aanmelden/{group.pk}/", signup_data())
     enrollment = Enrollment.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/admin/aanmeldingen/inspect/{enrollment.pk}/"
@@ -139,7 +142,7 @@ def test_phone_signup_places_the_person_and_logs_who_did_it(admin_client, ilse, 
 
 
 def test_phone_signup_asks_the_courses_questions_and_passes_on_its_advice(admin_client, course, location):
-    group = planned_group(course, location=location, first_in_days=20)
+    group = planned_group(course, location=location, days=20)
     question = SuitabilityQuestion.objects.create(
         page=course, question="Zit u nu in een crisis?", fitting_answer="no", advice="Bel vandaag uw huisarts."
     )
@@ -153,7 +156,7 @@ def test_phone_signup_asks_the_courses_questions_and_passes_on_its_advice(admin_
 
 
 def test_phone_signup_without_consent_or_exemption_reason_is_explained_at_the_field(admin_client, course, location):
-    group = planned_group(course, location=location, first_in_days=20)
+    group = planned_group(course, location=location, days=20)
     data = signup_data(**{"bijdrage-pay": "exempt"})
     del data["toestemming-consent"]
     html = text(admin_client.post(f"/admin/kantoor/aanmelden/{group.pk}/", data))
@@ -165,18 +168,18 @@ def test_phone_signup_without_consent_or_exemption_reason_is_explained_at_the_fi
 def test_phone_signup_for_a_group_that_filled_meanwhile_says_so_and_shows_other_groups(
     admin_client, course, location, later
 ):
-    group = planned_group(course, location=location, first_in_days=20, capacity=1)
+    group = planned_group(course, location=location, days=20, capacity=1)
     page = admin_client.get(f"/admin/kantoor/aanmelden/{group.pk}/")
     assert page.status_code == 200
-    participant_in(group)
+    place_in(group)
     response = admin_client.post(f"/admin/kantoor/aanmelden/{group.pk}/", signup_data())
     assert response.status_code == 409 and "vol" in text(response)
     assert Enrollment.objects.filter(participant__email="joelle@example.nl").count() == 0
 
 
 def test_an_address_that_already_has_a_place_is_refused_at_the_email_field(admin_client, course, location):
-    group = planned_group(course, location=location, first_in_days=20)
-    participant_in(group, email="joelle@example.nl")
+    group = planned_group(course, location=location, days=20)
+    place_in(group, email="joelle@example.nl")
     html = text(admin_client.post(f"/admin/kantoor/aanmelden/{group.pk}/", signup_data()))
     assert "Met dit e-mailadres heeft al iemand een plaats in deze groep." in html
 
@@ -256,7 +259,7 @@ def test_another_coordinators_actions_are_in_the_access_log_under_their_name(cli
 
 
 def test_putting_someone_on_the_waiting_list_by_phone(admin_client, ilse, course, location):
-    planned_group(course, location=location, first_in_days=20)
+    planned_group(course, location=location, days=20)
     data = {
         "first_name": "Daan",
         "last_name": "de Wit",
@@ -275,7 +278,7 @@ def test_putting_someone_on_the_waiting_list_by_phone(admin_client, ilse, course
 
 
 def test_changing_wishes_and_taking_off_with_a_reason_on_the_entry_page(admin_client, ilse, course, location):
-    planned_group(course, location=location, first_in_days=20)
+    planned_group(course, location=location, days=20)
     entry = WaitlistEntryFactory(course=course)
     url = f"/admin/wachtlijst/{entry.pk}/"
     admin_client.post(
@@ -318,7 +321,7 @@ def test_merging_from_the_admin(admin_client, soon, later):
 
 
 def test_merging_into_a_group_without_room_is_refused_at_the_choice(admin_client, soon, course):
-    tiny = planned_group(course, location=LocationFactory(), first_in_days=30, capacity=1, min_participants=1)
+    tiny = planned_group(course, location=LocationFactory(), days=30, capacity=1, min_participants=1)
     response = admin_client.post(f"/admin/groepen/{soon.pk}/samenvoegen/", {"into": tiny.pk, "reason": "Te weinig."})
     assert response.status_code == 400 and "Er is nog 1 plaats vrij" in text(response)
     soon.refresh_from_db()
@@ -375,13 +378,13 @@ def test_the_admin_home_asks_the_database_the_same_number_of_times_for_more_work
             assert admin_client.get("/admin/").status_code == 200
         return len(queries)
 
-    planned_group(course, first_in_days=10, min_participants=5)
+    planned_group(course, days=10, min_participants=5)
     ProfessionalProfileFactory()
     failed_email(1)
     count()  # the first request fills caches (site, settings) that later ones reuse
     few = count()
     for number in range(4):
-        planned_group(course, first_in_days=5 + number, hour=8 + number, min_participants=5)
+        planned_group(course, days=5 + number, hour=8 + number, min_participants=5)
         ProfessionalProfileFactory()
         failed_email(10 + number)
     assert count() == few

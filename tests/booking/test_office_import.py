@@ -12,7 +12,7 @@ from booking.clock import LOCAL_TZ
 from booking.models import AccessLogEntry, Enrollment, Participant, TrainingGroup, WaitlistEntry
 from booking.staff.imports import run_import
 from booking.waitlist import entries as waitlist
-from tests.booking.factories_staff import coordinator
+from tests.booking.factories import coordinator, days_ahead
 from tests.factories import CoursePageFactory, LocationFactory, TrainerFactory
 
 pytestmark = pytest.mark.django_db
@@ -209,15 +209,23 @@ def test_an_excel_file_with_real_dates_and_times(region, ilse):
 
 
 def test_the_import_screen_shows_the_dry_run_then_imports_on_confirmation(client, region, ilse):
+    start = days_ahead(40).date()
+    content = "\n".join(
+        [
+            GROUP_HEADER,
+            f"Mentaal Fit;Gezondheidscentrum De Zinkhof;{start:%d-%m-%Y};19:00;10;5;;open",
+            f"Mindfulness;Huisartsenpraktijk De Beiaard;{start:%d-%m-%Y};10:00;12;6;Anouk Verbeek;open",
+        ]
+    )
     client.force_login(ilse)
-    upload = SimpleUploadedFile("groepen.csv", example("groepen.csv"), content_type="text/csv")
+    upload = SimpleUploadedFile("groepen.csv", content.encode(), content_type="text/csv")
     response = client.post("/admin/kantoor/importeren/", {"kind": "groepen", "file": upload})
     html = response.content.decode()
-    assert "3 nieuw, 0 al aanwezig, 0 geweigerd." in html and "Nieuwe groep: Mindfulness" in html
+    assert "2 nieuw, 0 al aanwezig, 0 geweigerd." in html and "Nieuwe groep: Mindfulness" in html
     assert not TrainingGroup.objects.exists()
     token = html.split('name="token" value="')[1].split('"')[0]
     response = client.post("/admin/kantoor/importeren/", {"token": token})
-    assert response.status_code == 302 and TrainingGroup.objects.count() == 3
+    assert response.status_code == 302 and TrainingGroup.objects.count() == 2
 
 
 def test_a_tampered_confirmation_imports_nothing(client, region, ilse):

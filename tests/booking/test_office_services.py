@@ -22,15 +22,24 @@ from booking.services import consent, fill, places
 from booking.services.errors import AlreadyEnrolled, BookingError, EnrollmentNotActive, GroupFull
 from booking.staff import actions, office
 from booking.waitlist import entries as waitlist
-from tests.booking.factories import NOW, EnrollmentFactory, ParticipantFactory, TrainingGroupFactory, person
-from tests.booking.factories_selfservice import at, emails_to, place_in, planned_group
-from tests.booking.factories_staff import coordinator
-from tests.booking.factories_waitlist import WaitlistEntryFactory
+from tests.booking.factories import (
+    NOW,
+    EnrollmentFactory,
+    ParticipantFactory,
+    TrainingGroupFactory,
+    WaitlistEntryFactory,
+    coordinator,
+    on_day,
+    person,
+    place_in,
+    planned_group,
+)
 from tests.factories import CoursePageFactory, LocationFactory
+from tests.helpers import emails_to
 
 pytestmark = pytest.mark.django_db
 
-FIRST = at(2027, 4, 6)  # NOW is 1 March 2027; the groups here start in April
+FIRST = on_day(36)  # NOW is a Monday; the first group starts on a Tuesday five weeks later
 
 
 @pytest.fixture
@@ -50,7 +59,7 @@ def first(course, location):
 
 @pytest.fixture
 def second(course, helmond):
-    return planned_group(course, helmond, first_start=at(2027, 4, 8, 10), capacity=4, min_participants=3)
+    return planned_group(course, helmond, first_start=on_day(38, 10), capacity=4, min_participants=3)
 
 
 def paid_online(enrollment, amount=Decimal("35.00")):
@@ -110,7 +119,7 @@ def test_phone_signup_of_a_couple_at_the_desk_with_exemption(first, ilse):
 
 def test_phone_signup_keeps_the_sites_rules_full_group_and_one_place_per_address(first, ilse):
     small = TrainingGroupFactory(course=first.course, capacity=1, min_participants=1)
-    planned = planned_group(first.course, first_start=at(2027, 5, 4), capacity=1, min_participants=1)
+    planned = planned_group(first.course, first_start=on_day(64), capacity=1, min_participants=1)
     office.sign_up_for(planned, [person(1)], by=ilse, channel="phone", now=NOW)
     with pytest.raises(GroupFull):
         office.sign_up_for(planned, [person(2)], by=ilse, channel="phone", now=NOW)
@@ -251,11 +260,11 @@ def test_moving_into_a_full_group_changes_nothing(first, second, ilse):
 
 
 def test_moving_is_refused_to_another_course_a_started_group_or_for_a_hold(first, second, ilse, helmond):
-    other_course = planned_group(CoursePageFactory(), helmond, first_start=at(2027, 4, 9))
+    other_course = planned_group(CoursePageFactory(), helmond, first_start=on_day(39))
     with pytest.raises(BookingError):
         office.move_for(place_in(first), other_course, by=ilse, reason="Andere training.", now=NOW)
     with pytest.raises(BookingError):
-        office.move_for(place_in(first), second, by=ilse, reason="Te laat.", now=at(2027, 4, 9))
+        office.move_for(place_in(first), second, by=ilse, reason="Te laat.", now=on_day(39))
     with pytest.raises(EnrollmentNotActive):
         office.move_for(place_in(first, status="held"), second, by=ilse, reason="Nog niet bevestigd.", now=NOW)
     assert not EnrollmentMove.objects.exists()
@@ -390,7 +399,7 @@ def test_going_ahead_is_recorded_and_takes_the_group_off_the_list(first, ilse):
 def test_merging_moves_everyone_tells_them_and_cancels_the_emptied_group(
     first, second, ilse, mailoutbox, django_capture_on_commit_callbacks
 ):
-    into = planned_group(first.course, first_start=at(2027, 4, 13), capacity=10)
+    into = planned_group(first.course, first_start=on_day(43), capacity=10)
     joelle = place_in(first, email="joelle@example.nl")
     party = EnrollmentFactory(group=first, participant=ParticipantFactory(email="daan@example.nl")).party
     EnrollmentFactory(group=first, party=party, participant=ParticipantFactory(email="fleur@example.nl"))

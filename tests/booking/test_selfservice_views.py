@@ -4,25 +4,20 @@ import datetime
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.utils import timezone
 from icalendar import Calendar
 
 from booking.models import Enrollment, Session
 from booking.services import links
-from booking.services.links import trainer_feed_url
+from booking.services.links import manage_path, trainer_feed_url
 from booking.services.places import hold_places
 from booking.services.planning import cancel_session, move_session
 from booking.waitlist import entries as waitlist
-from tests.booking.factories import person
-from tests.booking.factories_selfservice import (
-    TWO_HOURS,
-    emails_to,
-    manage_path,
-    place_in,
-    planned_group,
-)
-from tests.factories import LocationFactory, TrainerFactory, UserFactory
+from tests.booking.factories import TWO_HOURS, person, place_in, planned_group
+from tests.factories import CoursePageFactory, LocationFactory, TrainerFactory, UserFactory
+from tests.helpers import emails_to
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +64,7 @@ def linked_enrollments(page):
 
 
 def calendar_events(response):
-    return [component for component in Calendar.from_ical(response.content).walk("VEVENT")]
+    return list(Calendar.from_ical(response.content).walk("VEVENT"))
 
 
 # --- the personal page ---------------------------------------------------------------------------
@@ -260,8 +255,6 @@ def test_new_link_form_answers_the_same_for_known_and_unknown_addresses(
 
 
 def test_new_link_email_lists_waiting_list_places_too(client, place, mailoutbox, django_capture_on_commit_callbacks):
-    from tests.factories import CoursePageFactory
-
     waitlist.join_waitlist(
         CoursePageFactory(title="Mindfulness"), person(1, email="fleur@example.nl"), consent_text_version="2027-01"
     )
@@ -332,8 +325,6 @@ def test_dashboard_lists_the_users_enrollments_with_their_links(client, soon, co
 
 
 def test_dashboard_ignores_an_unverified_address(client, soon):
-    from allauth.account.models import EmailAddress
-
     user = UserFactory(email="sanne@example.nl")
     EmailAddress.objects.filter(user=user).update(verified=False)
     place = place_in(soon, email="sanne@example.nl")

@@ -41,7 +41,7 @@ def test_weekly_group_stays_at_19_after_dst_ends(group):
     assert all(s.time() == datetime.time(19, 0) for s in starts)
     # Summer time on 20 October, winter time from 25 October: the clock says 19:00 both times.
     third = Session.objects.get(group=group, sequence=3)
-    assert third.start.astimezone(datetime.timezone.utc).hour == 18
+    assert third.start.astimezone(datetime.UTC).hour == 18
     assert third.event.start == third.start and third.event.end == third.start + HOURS_2
 
 

@@ -9,14 +9,12 @@ from django.utils import timezone
 
 from booking.models import RegistrationStop, TrainingGroup
 from booking.services.stops import active_stop
-from tests.booking.factories_signup import planned_group, signup_course
+from booking.templatetags.signup_tags import session_when
+from tests.booking.factories import planned_group, signup_course
 from tests.factories import CoursePageFactory, LocationFactory
+from tests.helpers import text
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response):
-    return re.sub(r"[ \t\r\n]+", " ", response.content.decode())
 
 
 @pytest.fixture
@@ -38,11 +36,11 @@ def group_link(group):
 
 
 def test_course_page_lists_upcoming_groups_per_location_with_dates_and_places(client, course, region):
-    soon = planned_group(course, region["eindhoven"], days=10, hour=19, capacity=10, taken=7)
-    last_place = planned_group(course, region["helmond"], days=20, hour=10, capacity=5, taken=4)
-    full = planned_group(course, region["deurne"], days=30, capacity=5, taken=5)
-    planned = planned_group(course, region["deurne"], days=60, status="planned")
-    cancelled = planned_group(course, region["helmond"], days=40)
+    soon = planned_group(course, region["eindhoven"], days=10, hour=19, capacity=10, taken=7, count=5)
+    last_place = planned_group(course, region["helmond"], days=20, hour=10, capacity=5, taken=4, count=5)
+    full = planned_group(course, region["deurne"], days=30, capacity=5, taken=5, count=5)
+    planned = planned_group(course, region["deurne"], days=60, status="planned", count=5)
+    cancelled = planned_group(course, region["helmond"], days=40, count=5)
     TrainingGroup.objects.filter(pk=cancelled.pk).update(status="cancelled")
 
     page = text(client.get(course.url))
@@ -51,7 +49,6 @@ def test_course_page_lists_upcoming_groups_per_location_with_dates_and_places(cl
     assert "nog 3 plekken" in page and "nog 1 plek<" in page and ">vol<" in page
     assert "binnenkort open" in page
     start = timezone.localtime(soon.sessions.order_by("start").first().start)
-    from booking.templatetags.signup_tags import session_when
 
     for session in soon.sessions.all():
         assert session_when(session) in page
@@ -63,8 +60,8 @@ def test_course_page_lists_upcoming_groups_per_location_with_dates_and_places(cl
 
 
 def test_groups_are_sorted_by_distance_from_the_postcode(client, course, region):
-    planned_group(course, region["eindhoven"], days=10)
-    planned_group(course, region["deurne"], days=30)
+    planned_group(course, region["eindhoven"], days=10, count=5)
+    planned_group(course, region["deurne"], days=30, count=5)
     page = text(client.get(course.url, {"postcode": "5751 ab"}))
     assert page.index("Wijkhuis Deurne") < page.index("GC Woensel")
     assert "De locatie het dichtst bij 5751 AB (Deurne) staat bovenaan" in page
@@ -74,8 +71,8 @@ def test_groups_are_sorted_by_distance_from_the_postcode(client, course, region)
     "typed, message", [("abcd", "geen geldige postcode"), ("1004 AB", "kennen we niet"), ("9" * 200, "te lang")]
 )
 def test_a_bad_postcode_gets_a_message_at_the_field_not_a_500(client, course, region, typed, message):
-    planned_group(course, region["eindhoven"], days=10)
-    planned_group(course, region["deurne"], days=30)
+    planned_group(course, region["eindhoven"], days=10, count=5)
+    planned_group(course, region["deurne"], days=30, count=5)
     response = client.get(course.url, {"postcode": typed})
     assert response.status_code == 200
     page = text(response)
@@ -91,15 +88,15 @@ def test_no_groups_leads_to_the_waiting_list(client, course, region):
 
 
 def test_all_groups_full_leads_to_the_waiting_list(client, course, region):
-    planned_group(course, region["eindhoven"], capacity=5, taken=5)
+    planned_group(course, region["eindhoven"], capacity=5, taken=5, count=5)
     page = text(client.get(course.url))
     assert "Er is nu geen groep met plaats" in page
     assert reverse("waitlist:join", kwargs={"course_id": course.pk}) in page
 
 
 def test_a_stop_at_one_location_shows_its_message_and_where_there_is_room(client, course, region):
-    stopped = planned_group(course, region["helmond"], days=10)
-    elsewhere = planned_group(course, region["deurne"], days=20)
+    stopped = planned_group(course, region["helmond"], days=10, count=5)
+    elsewhere = planned_group(course, region["deurne"], days=20, count=5)
     RegistrationStop.objects.create(
         location=region["helmond"], message="De praktijk verhuist. Aanmelden kan weer in maart."
     )
@@ -112,7 +109,7 @@ def test_a_stop_at_one_location_shows_its_message_and_where_there_is_room(client
 
 
 def test_a_stop_for_the_whole_course_closes_every_group(client, course, region):
-    group = planned_group(course, region["eindhoven"], days=10)
+    group = planned_group(course, region["eindhoven"], days=10, count=5)
     RegistrationStop.objects.create(
         course=course, message="De trainers zijn met verlof.", ends_at=timezone.now() + datetime.timedelta(days=30)
     )
@@ -148,13 +145,15 @@ def test_active_stop_knows_course_location_and_time(course, region):
 def test_course_page_queries_do_not_grow_with_the_number_of_groups(
     client, course, region, django_assert_max_num_queries
 ):
-    planned_group(course, region["eindhoven"], days=10, taken=2)
+    planned_group(course, region["eindhoven"], days=10, taken=2, count=5)
     client.get(course.url)  # warm caches (site root, settings)
     with django_assert_max_num_queries(60) as few:
         client.get(course.url, {"postcode": "5611"})
     for number, location in enumerate(region.values()):
         for weeks in (1, 2, 3):
-            planned_group(course, location, days=30 + 60 * weeks + number * 7, hour=9 + number * 3, taken=weeks)
+            planned_group(
+                course, location, days=30 + 60 * weeks + number * 7, hour=9 + number * 3, taken=weeks, count=5
+            )
     RegistrationStop.objects.create(location=region["deurne"], message="Dicht.")
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(course.url, {"postcode": "5611"})
@@ -162,7 +161,7 @@ def test_course_page_queries_do_not_grow_with_the_number_of_groups(
 
 
 def test_choose_group_step_lists_the_groups_of_one_course(client, course, region):
-    group = planned_group(course, region["eindhoven"], days=10)
+    group = planned_group(course, region["eindhoven"], days=10, count=5)
     response = client.get(reverse("signup:course", kwargs={"course_id": course.pk}))
     page = text(response)
     assert "Kies een groep" in page and "Stap 1 van 6" in page
@@ -175,13 +174,13 @@ def test_choose_group_step_lists_the_groups_of_one_course(client, course, region
 @pytest.fixture
 def catalogue(course_index, region):
     free_soon = signup_course(course_index, title="Mentaal Fit", questions=False)
-    planned_group(free_soon, region["eindhoven"], days=14, taken=2)
+    planned_group(free_soon, region["eindhoven"], days=14, taken=2, count=5)
     full_only = signup_course(course_index, title="Mindfulness", questions=False)
-    planned_group(full_only, region["helmond"], days=14, capacity=5, taken=5)
+    planned_group(full_only, region["helmond"], days=14, capacity=5, taken=5, count=5)
     free_later = signup_course(course_index, title="Grip op piekeren", questions=False)
-    planned_group(free_later, region["deurne"], days=70)
+    planned_group(free_later, region["deurne"], days=70, count=5)
     stopped = signup_course(course_index, title="Beter slapen", questions=False)
-    planned_group(stopped, region["eindhoven"], days=15, hour=10)
+    planned_group(stopped, region["eindhoven"], days=15, hour=10, count=5)
     RegistrationStop.objects.create(course=stopped, message="Even niet.")
     signup_course(course_index, title="Communicatie", questions=False)  # no groups at all
     return course_index
@@ -227,7 +226,7 @@ def test_course_index_group_filters_do_not_query_per_course(client, catalogue, r
         client.get(catalogue.url, filters)
     for number in range(6):
         extra = signup_course(catalogue, title=f"Extra {number}", questions=False)
-        planned_group(extra, region["helmond"], days=20 + number, hour=9, taken=1)
+        planned_group(extra, region["helmond"], days=20 + number, hour=9, taken=1, count=5)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(catalogue.url, filters)
     assert len(titles(response)) == 8

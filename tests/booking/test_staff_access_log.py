@@ -5,8 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from booking.models import AccessLogEntry, Participant
 from booking.services.access_log import Action, group_where, log_access
-from tests.booking.factories import ParticipantFactory
-from tests.booking.factories_staff import coordinator
+from tests.booking.factories import ParticipantFactory, coordinator
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from accounts import roles
 from booking.models import AccessLogEntry, Attendance, Session
 from booking.services.planning import cancel_session
-from tests.booking.factories_staff import coordinator, participant_in, planned_group, staff_user, trainer_account
+from tests.booking.factories import coordinator, place_in, planned_group, staff_user, trainer_account
 from tests.factories import LocationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,22 +27,22 @@ def sven():
 def own_group(course, marieke):
     trainer, _user = marieke
     group = planned_group(
-        course, location=LocationFactory(name="De Kastanje", town="Eindhoven"), trainers=[trainer], first_in_days=-8
+        course, location=LocationFactory(name="De Kastanje", town="Eindhoven"), trainers=[trainer], days=-8
     )
-    participant_in(
+    place_in(
         group, first_name="Joëlle", last_name="van der Meer-IJzerman", email="joelle@example.nl", phone="06-12345678"
     )
-    participant_in(group, first_name="Daan", last_name="Bakker", email="daan@example.nl")
-    participant_in(group, status="held", first_name="Nog", last_name="Niet Betaald", email="hold@example.nl")
-    participant_in(group, status="cancelled", first_name="Al", last_name="Afgemeld", email="weg@example.nl")
+    place_in(group, first_name="Daan", last_name="Bakker", email="daan@example.nl")
+    place_in(group, status="held", first_name="Nog", last_name="Niet Betaald", email="hold@example.nl")
+    place_in(group, status="cancelled", first_name="Al", last_name="Afgemeld", email="weg@example.nl")
     return group
 
 
 @pytest.fixture
 def other_group(course, sven):
     trainer, _user = sven
-    group = planned_group(course, trainers=[trainer], first_in_days=20, hour=10)
-    participant_in(group, first_name="Geheim", last_name="Anders", email="anders@example.nl")
+    group = planned_group(course, trainers=[trainer], days=20, hour=10)
+    place_in(group, first_name="Geheim", last_name="Anders", email="anders@example.nl")
     return group
 
 
@@ -178,7 +178,7 @@ def test_attendance_is_saved_and_shown_again(client, marieke, own_group):
     user = marieke[1]
     client.force_login(user)
     session = own_group.sessions.order_by("start").first()
-    joelle, daan = [e for e in own_group.enrollments.filter(status="confirmed").order_by("participant__last_name")]
+    joelle, daan = list(own_group.enrollments.filter(status="confirmed").order_by("participant__last_name"))
     url = f"/medewerkers/groep/{own_group.pk}/bijeenkomst/{session.pk}/aanwezigheid/"
 
     response = client.post(

@@ -13,6 +13,7 @@ from booking.models import (
     Offer,
     OutgoingEmail,
     PartOfDay,
+    Payment,
     RegistrationStop,
     WaitlistEntry,
     WaitlistMove,
@@ -25,8 +26,16 @@ from booking.services.places import cancel_enrollment, expire_holds, hold_places
 from booking.waitlist import checks, estimate
 from booking.waitlist import entries as waitlist
 from booking.waitlist import offers as waitlist_offers
-from tests.booking.factories import NOW, EnrollmentFactory, TrainingGroupFactory, person
-from tests.booking.factories_waitlist import WaitlistEntryFactory, planned_group
+from tests.booking.factories import (
+    AMSTERDAM,
+    NOW,
+    EnrollmentFactory,
+    TrainingGroupFactory,
+    WaitlistEntryFactory,
+    on_day,
+    person,
+    planned_group,
+)
 from tests.factories import LocationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +47,13 @@ DAY = datetime.timedelta(days=1)
 @pytest.fixture
 def full_group(course, location):
     """An open group with 4 places, all taken, meeting in the evening from two weeks after NOW."""
-    group = planned_group(course, location, capacity=4, min_participants=1)
+    group = planned_group(
+        course,
+        location,
+        capacity=4,
+        min_participants=1,
+        first_start=datetime.datetime.combine(on_day(14).date(), datetime.time(19, 0), tzinfo=AMSTERDAM),
+    )
     EnrollmentFactory.create_batch(4, group=group)
     return group
 
@@ -195,8 +210,21 @@ def test_many_moves_between_the_same_two_people_keep_a_clear_order(course):
 
 
 def test_expected_wait_counts_the_places_in_coming_groups_ahead_of_this_person(course, location):
-    planned_group(course, location, capacity=2, min_participants=1, days_ahead=21)  # 3 weeks: 2 free places
-    later = planned_group(course, location, capacity=5, min_participants=1, days_ahead=63, status="planned")
+    planned_group(
+        course,
+        location,
+        capacity=2,
+        min_participants=1,
+        first_start=datetime.datetime.combine(on_day(21).date(), datetime.time(19, 0), tzinfo=AMSTERDAM),
+    )  # 3 weeks: 2 free places
+    later = planned_group(
+        course,
+        location,
+        capacity=5,
+        min_participants=1,
+        status="planned",
+        first_start=datetime.datetime.combine(on_day(63).date(), datetime.time(19, 0), tzinfo=AMSTERDAM),
+    )
     EnrollmentFactory.create_batch(2, group=later)  # a planned group: all its places count
     entries = waiting(course, 4)
 
@@ -215,7 +243,13 @@ def test_expected_wait_says_so_when_we_cannot_tell(course, full_group):
 
 
 def test_expected_wait_only_counts_groups_that_fit_the_wishes(course, location):
-    planned_group(course, location, capacity=5, min_participants=1, at=datetime.time(10, 0))
+    planned_group(
+        course,
+        location,
+        capacity=5,
+        min_participants=1,
+        first_start=datetime.datetime.combine(on_day(14).date(), datetime.time(10, 0), tzinfo=AMSTERDAM),
+    )
     morning = WaitlistEntryFactory(course=course, part_of_day=PartOfDay.MORNING)
     evening = WaitlistEntryFactory(course=course, part_of_day=PartOfDay.EVENING)
     assert estimate.expected_wait(morning, now=NOW).weeks == 2
@@ -258,7 +292,13 @@ def test_the_offer_time_follows_the_setting(course, full_group, run_after_commit
 
 
 def test_an_expired_hold_offers_its_place_when_swept(course, location, run_after_commit):
-    group = planned_group(course, location, capacity=2, min_participants=1)
+    group = planned_group(
+        course,
+        location,
+        capacity=2,
+        min_participants=1,
+        first_start=datetime.datetime.combine(on_day(14).date(), datetime.time(19, 0), tzinfo=AMSTERDAM),
+    )
     EnrollmentFactory(group=group)
     hold_places(group, [person(1)], consent_text_version="2027-01", now=NOW)
     entry = waiting(course, 1)[0]
@@ -282,7 +322,13 @@ def test_never_more_offers_than_free_places(course, full_group, run_after_commit
 
 def test_a_new_open_group_is_offered_to_fitting_people_in_order(course, location):
     entries = waiting(course, 3)
-    group = planned_group(course, location, capacity=2, min_participants=1)
+    group = planned_group(
+        course,
+        location,
+        capacity=2,
+        min_participants=1,
+        first_start=datetime.datetime.combine(on_day(14).date(), datetime.time(19, 0), tzinfo=AMSTERDAM),
+    )
 
     offers = offer_freed_places(group, now=NOW)
 
@@ -309,7 +355,13 @@ def test_preferred_locations_decide_who_gets_the_place(course, full_group):
     ],
 )
 def test_part_of_day_follows_the_first_session(course, location, clock, fitting):
-    group = planned_group(course, location, capacity=1, min_participants=1, at=clock)
+    group = planned_group(
+        course,
+        location,
+        capacity=1,
+        min_participants=1,
+        first_start=datetime.datetime.combine(on_day(14).date(), clock, tzinfo=AMSTERDAM),
+    )
     for part in (PartOfDay.MORNING, PartOfDay.AFTERNOON, PartOfDay.EVENING):
         if part != fitting:
             WaitlistEntryFactory(course=course, part_of_day=part)
@@ -376,7 +428,6 @@ def test_accepting_confirms_the_place_and_takes_the_person_off_the_list(offered,
     (message,) = sent_to(mailoutbox, first.participant.email)
     assert "bevestig" in message.subject.lower() and message.attachments  # with the calendar file
     # The coordinator finds an open payment for the first session, to mark paid or waive.
-    from booking.models import Payment
 
     assert Payment.objects.get(party=offer.enrollment.party).status == Payment.Status.OPEN
     # Accepting again changes and sends nothing.

@@ -4,6 +4,7 @@ Transactional tests: each thread sees what the others committed, as separate
 web processes and sweeps would.
 """
 
+import datetime
 from collections import Counter
 
 import pytest
@@ -12,10 +13,17 @@ from booking.models import Enrollment, Offer, TrainingGroup, WaitlistEntry
 from booking.services.offers import offer_freed_places
 from booking.services.places import cancel_enrollment, hold_places
 from booking.waitlist import offers as waitlist_offers
-from tests.booking.factories import NOW, EnrollmentFactory, person
-from tests.booking.factories_waitlist import WaitlistEntryFactory, planned_group
-from tests.booking.test_concurrency import run_together
+from tests.booking.factories import (
+    AMSTERDAM,
+    NOW,
+    EnrollmentFactory,
+    WaitlistEntryFactory,
+    on_day,
+    person,
+    planned_group,
+)
 from tests.factories import LocationFactory
+from tests.helpers import run_together
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("wagtail_roots")]
 
@@ -39,7 +47,13 @@ def sign_up(group_pk, number):
 
 
 def test_no_offer_beyond_the_free_places_under_concurrent_cancellations(course, location):
-    group = planned_group(course, location, capacity=6, min_participants=1)
+    group = planned_group(
+        course,
+        location,
+        capacity=6,
+        min_participants=1,
+        first_start=datetime.datetime.combine(on_day(14).date(), datetime.time(19, 0), tzinfo=AMSTERDAM),
+    )
     places = EnrollmentFactory.create_batch(6, group=group)
     entries = [WaitlistEntryFactory(course=course) for _ in range(10)]
     jobs = [cancel(enrollment.pk) for enrollment in places[:4]]
@@ -61,8 +75,20 @@ def test_no_offer_beyond_the_free_places_under_concurrent_cancellations(course, 
 
 
 def test_two_groups_offering_at_once_never_offer_one_person_twice(course, location):
-    first = planned_group(course, location, capacity=3, min_participants=1)
-    second = planned_group(course, LocationFactory(), capacity=3, min_participants=1)
+    first = planned_group(
+        course,
+        location,
+        capacity=3,
+        min_participants=1,
+        first_start=datetime.datetime.combine(on_day(14).date(), datetime.time(19, 0), tzinfo=AMSTERDAM),
+    )
+    second = planned_group(
+        course,
+        LocationFactory(),
+        capacity=3,
+        min_participants=1,
+        first_start=datetime.datetime.combine(on_day(14).date(), datetime.time(19, 0), tzinfo=AMSTERDAM),
+    )
     entries = [WaitlistEntryFactory(course=course) for _ in range(4)]
 
     outcomes = run_together([offer_places(first.pk), offer_places(second.pk)] * 4)
@@ -75,7 +101,13 @@ def test_two_groups_offering_at_once_never_offer_one_person_twice(course, locati
 
 
 def test_concurrent_declines_pass_each_place_on_once(course, location):
-    group = planned_group(course, location, capacity=3, min_participants=1)
+    group = planned_group(
+        course,
+        location,
+        capacity=3,
+        min_participants=1,
+        first_start=datetime.datetime.combine(on_day(14).date(), datetime.time(19, 0), tzinfo=AMSTERDAM),
+    )
     entries = [WaitlistEntryFactory(course=course) for _ in range(6)]
     first_offers = offer_freed_places(group, now=NOW)
     assert len(first_offers) == 3

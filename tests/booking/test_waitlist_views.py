@@ -7,13 +7,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import Offer, WaitlistEntry
+from booking.models import Offer, RegistrationStop, WaitlistEntry
 from booking.services import links
 from booking.services.places import cancel_enrollment
 from booking.waitlist import checks
-from tests.booking.factories import EnrollmentFactory
-from tests.booking.factories_waitlist import WaitlistEntryFactory, planned_group
-from tests.factories import LocationFactory
+from tests.booking.factories import AMSTERDAM, EnrollmentFactory, WaitlistEntryFactory, planned_group
+from tests.factories import LocationFactory, UserFactory
+from tests.helpers import text
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,13 @@ def live_course(course, location):
     """The course page with one location and a full group, starting a month from today (pages use the real clock)."""
     course.locations.add(location)
     course.save_revision().publish()
-    group = planned_group(course, location, capacity=2, min_participants=1, on=timezone.localdate() + 30 * DAY)
+    group = planned_group(
+        course,
+        location,
+        capacity=2,
+        min_participants=1,
+        first_start=datetime.datetime.combine(timezone.localdate() + 30 * DAY, datetime.time(19, 0), tzinfo=AMSTERDAM),
+    )
     EnrollmentFactory.create_batch(2, group=group)
     course.full_group = group
     return course
@@ -59,11 +65,6 @@ def offer_url(offer):
     return reverse("waitlist:offer", kwargs={"token": links.make_token("offer", offer.pk)})
 
 
-def text(response):
-    """The page's visible text, roughly: tags removed, spaces collapsed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
-
-
 def test_the_join_page_asks_for_the_person_the_wishes_and_consent(client, live_course, location):
     response = client.get(join_url(live_course))
 
@@ -73,6 +74,18 @@ def test_the_join_page_asks_for_the_person_the_wishes_and_consent(client, live_c
     assert "Gezondheidscentrum De Linde, Eindhoven" in page
     assert "Ik geef toestemming dat de organisatie mijn gegevens bewaart" in page
     assert "Avond (begint om 17.00 uur of later)" in page
+
+
+def test_the_join_page_points_to_groups_with_a_place_but_not_to_those_behind_a_stop(client, live_course, location):
+    assert "Er zijn nog groepen met plaats" not in text(client.get(join_url(live_course)))  # only a full group
+
+    open_group = planned_group(live_course, LocationFactory(name="Wijkcentrum De Hoeksteen"), days=40)
+    assert "Er zijn nog groepen met plaats" in text(client.get(join_url(live_course)))
+
+    RegistrationStop.objects.create(
+        course=live_course, location=open_group.location, message="Nieuwe aanmeldingen kunnen na de zomer weer."
+    )
+    assert "Er zijn nog groepen met plaats" not in text(client.get(join_url(live_course)))
 
 
 def test_joining_shows_the_position_and_sends_the_link(
@@ -285,8 +298,6 @@ def test_the_status_page_tells_when_an_offer_ran_out_before_the_sweep(client, of
 
 
 def test_a_logged_in_patient_joins_with_their_account(client, live_course):
-    from tests.factories import UserFactory
-
     user = UserFactory(email="fatma@example.nl")
     client.force_login(user)
     client.post(join_url(live_course), form_data())

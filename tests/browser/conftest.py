@@ -4,6 +4,10 @@ import os
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from playwright.sync_api import sync_playwright
+from wagtail.models import Site
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,7 +37,6 @@ def chromium():
         if os.environ.get("GROEPSWIJZER_REQUIRE_BROWSER"):
             pytest.fail("Chromium is required here but /usr/bin/chromium is missing.")
         pytest.skip("Debian's chromium is not installed (apt-get install chromium).")
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -62,9 +65,6 @@ def phone_page(chromium):
 @pytest.fixture
 def demo_site(wagtail_roots, live_server):
     """The demo region, served by the live server (transactional: the server needs committed data)."""
-    from django.core.management import call_command
-    from wagtail.models import Site
-
     call_command("load_demo", verbosity=0)
     site = Site.objects.get(is_default_site=True)
     # Links are built for the live server's host and port.
@@ -76,8 +76,6 @@ def demo_site(wagtail_roots, live_server):
 
 def serious_violations(page):
     """axe-core (bundled, no network) on the current page: serious and critical violations only."""
-    from axe_playwright_python.sync_playwright import Axe
-
     results = Axe().run(page)
     found = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
     return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}" for v in found]

@@ -4,6 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
+from resources.models import FactsheetPage
 from tests.browser.conftest import serious_violations
 
 
@@ -34,8 +35,6 @@ def test_bad_postcode_is_explained_at_the_field_and_kept(page, demo_site):
 
 
 def test_key_pages_have_no_serious_accessibility_violations(page, phone_page, demo_site):
-    from resources.models import FactsheetPage
-
     factsheet = FactsheetPage.objects.live().filter(audience="everyone").first()
     paths = [
         "/",

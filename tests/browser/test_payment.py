@@ -7,12 +7,15 @@ back, just like Mollie. Our own pages are checked with axe-core.
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from booking.models import Refund
+from booking.models import Enrollment, OutgoingEmail, Payment, Refund
 from booking.services import links
 from courses.models import CoursePage
+from tests.booking.factories import EnrollmentFactory, planned_group
 from tests.browser.conftest import serious_violations
+from tests.factories import LocationFactory
 
 
 @pytest.fixture
@@ -23,14 +26,11 @@ def paying_site(demo_site, mollie, settings):
 
 
 def _group(capacity=6):
-    from tests.booking.factories_signup import planned_group
-    from tests.factories import LocationFactory
-
     course = CoursePage.objects.get(slug="mentaal-fit")
     location = LocationFactory(
         name="Wijkcentrum De Kroon", postcode="5611 AB", town="Eindhoven", address="Kroonstraat 2"
     )
-    return planned_group(course, location, days=50, hour=19, capacity=capacity)
+    return planned_group(course, location, days=50, hour=19, capacity=capacity, count=5)
 
 
 def _accessible(page, where):
@@ -57,8 +57,6 @@ def _sign_up_until_payment(page, site, group, email):
 
 
 def test_patient_pays_online_and_is_confirmed(page, paying_site, mollie):
-    from booking.models import Enrollment, OutgoingEmail, Payment
-
     group = _group()
     _sign_up_until_payment(page, paying_site, group, "fatima@voorbeeld.nl")
     _accessible(page, "payment step with online payment")
@@ -82,8 +80,6 @@ def test_patient_pays_online_and_is_confirmed(page, paying_site, mollie):
 
 
 def test_a_cancelled_checkout_can_be_tried_again_and_paid(page, phone_page, paying_site, mollie):
-    from booking.models import Enrollment
-
     group = _group()
     _sign_up_until_payment(phone_page, paying_site, group, "joost@voorbeeld.nl")
     phone_page.get_by_label("Nu online betalen").check()
@@ -102,11 +98,6 @@ def test_a_cancelled_checkout_can_be_tried_again_and_paid(page, phone_page, payi
 
 
 def test_waiting_and_lost_place_pages_are_accessible(page, paying_site, mollie):
-    from django.utils import timezone
-
-    from booking.models import Enrollment, Payment
-    from tests.booking.factories import EnrollmentFactory
-
     group = _group(capacity=1)
     _sign_up_until_payment(page, paying_site, group, "kees@voorbeeld.nl")
     page.get_by_label("Nu online betalen").check()

@@ -4,21 +4,20 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.utils.text import slugify
 from playwright.sync_api import expect
 
+from booking.models import TrainingGroup
+from booking.services.links import manage_path
+from tests.booking.factories import place_in
 from tests.browser.conftest import serious_violations
 
 
 @pytest.fixture
 def confirmed_place(demo_site):
     """A confirmed place in an open demo group with sessions ahead."""
-    from django.core.cache import cache
-
-    from booking.models import TrainingGroup
-
     cache.clear()  # the limit on asking for new links counts per visitor, and every test comes from 127.0.0.1
-    from tests.booking.factories_selfservice import place_in
 
     group = (
         TrainingGroup.objects.open_for_signup()
@@ -31,8 +30,6 @@ def confirmed_place(demo_site):
 
 
 def test_open_the_personal_link_download_the_calendar_and_cancel(page, demo_site, confirmed_place):
-    from tests.booking.factories_selfservice import manage_path
-
     course = confirmed_place.group.course
     page.goto(demo_site + manage_path(confirmed_place))
     expect(page.get_by_role("heading", level=1)).to_have_text(course.title)
@@ -63,8 +60,6 @@ def test_open_the_personal_link_download_the_calendar_and_cancel(page, demo_site
 
 
 def test_a_broken_link_and_a_new_link_request_on_a_phone(phone_page, demo_site, confirmed_place):
-    from tests.booking.factories_selfservice import manage_path
-
     path = manage_path(confirmed_place)
     phone_page.goto(demo_site + path[:-6] + "abcde/")
     expect(phone_page.get_by_role("heading", level=1)).to_have_text("Deze link klopt niet")

@@ -7,18 +7,18 @@ import re
 
 from playwright.sync_api import expect
 
+from booking.models import Enrollment
 from courses.models import CoursePage
+from tests.booking.factories import planned_group
 from tests.browser.conftest import serious_violations
+from tests.factories import LocationFactory
 
 
 def _group_for(course_slug, *, location_name, postcode, place, capacity=6):
     """A group of its own at a location of its own, so the demo's planning cannot clash with it."""
-    from tests.booking.factories_signup import planned_group
-    from tests.factories import LocationFactory
-
     course = CoursePage.objects.get(slug=course_slug)
     location = LocationFactory(name=location_name, postcode=postcode, town=place, address="Bakenstraat 4")
-    return planned_group(course, location, days=45, hour=19, capacity=capacity)
+    return planned_group(course, location, days=45, hour=19, capacity=capacity, count=5)
 
 
 def _accessible(page, where):
@@ -94,7 +94,6 @@ def test_patient_signs_up_from_the_home_page_to_the_calendar_file(page, demo_sit
     expect(page.get_by_role("heading", level=1)).to_have_text("U bent aangemeld")
     expect(page.get_by_text("Stap 6 van 6")).to_be_visible()
     _accessible(page, "step 6")
-    from booking.models import Enrollment
 
     enrollment = Enrollment.objects.get(participant__email="sanne.vanderberg@voorbeeld.nl")
     assert enrollment.status == "confirmed"
@@ -151,7 +150,6 @@ def test_couple_signs_up_together_on_a_phone(phone_page, demo_site):
     _accessible(page, "step 6 on a phone")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
-    from booking.models import Enrollment
 
     couple = Enrollment.objects.filter(group=group, status="confirmed")
     assert couple.count() == 2 and len({e.party for e in couple}) == 1

@@ -2,18 +2,16 @@
 
 import re
 
+from django.db.models import Count, Q
 from playwright.sync_api import expect
 
+from booking.models import Attendance, TrainingGroup
+from home.demo.users import DEMO_PASSWORD, DEMO_TOTP_SECRET, TRAINER, current_totp_code
 from tests.browser.conftest import serious_violations
 
 
 def trainer_group_with_participants():
     """The demo trainer's group with the most confirmed participants, and its first session."""
-    from django.db.models import Count, Q
-
-    from booking.models import TrainingGroup
-    from home.demo.users import TRAINER
-
     group = (
         TrainingGroup.objects.filter(trainers__user__email=TRAINER.email)
         .annotate(people=Count("enrollments", filter=Q(enrollments__status="confirmed")))
@@ -24,8 +22,6 @@ def trainer_group_with_participants():
 
 
 def log_in_as_trainer(page, base):
-    from home.demo.users import DEMO_PASSWORD, DEMO_TOTP_SECRET, TRAINER, current_totp_code
-
     page.goto(base + "/medewerkers/")
     expect(page).to_have_url(re.compile(r"/account/login/"))
     page.locator("input[name=login]").fill(TRAINER.email)
@@ -42,8 +38,6 @@ def log_in_as_trainer(page, base):
 
 
 def test_trainer_registers_attendance_and_every_page_is_accessible(chromium, demo_site):
-    from booking.models import Attendance
-
     group, session = trainer_group_with_participants()
     first = (
         group.enrollments.filter(status="confirmed")

@@ -13,22 +13,21 @@ from booking.services import links
 from booking.services.places import cancel_enrollment
 from booking.waitlist import checks
 from courses.models import CoursePage
+from tests.booking.factories import AMSTERDAM, EnrollmentFactory, WaitlistEntryFactory, planned_group
 from tests.browser.conftest import serious_violations
 
 
 def full_group_for(course):
     """A group of the course that is full, planned a month ahead at the course's first location."""
-    from tests.booking.factories import EnrollmentFactory
-    from tests.booking.factories_waitlist import planned_group
-
     location = course.locations.order_by("pk").first()
     group = planned_group(
         course,
         location,
         capacity=2,
         min_participants=1,
-        on=timezone.localdate() + datetime.timedelta(days=33),
-        at=datetime.time(7, 15),
+        first_start=datetime.datetime.combine(
+            timezone.localdate() + datetime.timedelta(days=33), datetime.time(7, 15), tzinfo=AMSTERDAM
+        ),
     )
     EnrollmentFactory.create_batch(2, group=group)
     return group, location
@@ -74,8 +73,6 @@ def test_a_patient_joins_the_waiting_list_from_a_course_page_with_a_full_group(p
 
 
 def test_the_offer_and_check_pages_are_accessible_on_a_phone(phone_page, demo_site):
-    from tests.booking.factories_waitlist import WaitlistEntryFactory
-
     course = CoursePage.objects.live().get(slug="mentaal-fit")
     group, _location = full_group_for(course)
     entry = WaitlistEntryFactory(course=course, joined=timezone.now() - datetime.timedelta(days=40))

@@ -24,7 +24,8 @@ LABELS = {
 class Command(BaseCommand):
     help = (
         "Doet al het periodieke werk: reserveringen en aanbiedingen laten verlopen, wachtlijstcontroles, "
-        "herinneringen, betalingen en terugbetalingen, en mislukte e-mails. Veilig om elke minuut te draaien, ook als twee runs overlappen."
+        "herinneringen, betalingen en terugbetalingen, en mislukte e-mails. Veilig om elke minuut te draaien, ook als "
+        "twee runs overlappen."
     )
 
     def handle(self, *args, **options):

@@ -31,7 +31,8 @@ class Command(BaseCommand):
         else:
             out.write(
                 self.style.SUCCESS(
-                    "De demo-inhoud stond er al; er is niets veranderd. / The demo content was already there; nothing changed."
+                    "De demo-inhoud stond er al; er is niets veranderd. / The demo content was already there; nothing "
+                    "changed."
                 )
             )
         counts = demo_counts()
