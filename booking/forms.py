@@ -328,7 +328,7 @@ CORRECTION_FIELDS = ("first_name", "last_name", "email", "phone", "gp_practice")
 
 
 class CorrectionForm(forms.Form):
-    """The office corrects someone's name, email address, phone number or practice: the sign-up's own fields and checks."""
+    """The office corrects a name, email address, phone number or practice: the sign-up's own fields and checks."""
 
     error_css_class = "has-error"
 
