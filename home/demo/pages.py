@@ -407,10 +407,9 @@ STANDARD_PAGES = [
             heading("Bronnen"),
             paragraph(
                 "<p>Afstanden berekenen wij met postcodegegevens van GeoNames "
-                '(<a href="https://www.geonames.org">www.geonames.org</a>). Deze gegevens vallen onder de licentie '(
-                    '<a href="https://creativecommons.org/licenses/by/4.0/">Creative Commons '
-                    "Naamsvermelding 4.0 (CC BY 4.0)</a>.</p>"
-                )
+                '(<a href="https://www.geonames.org">www.geonames.org</a>). Deze gegevens vallen onder de licentie '
+                '<a href="https://creativecommons.org/licenses/by/4.0/">Creative Commons '
+                "Naamsvermelding 4.0 (CC BY 4.0)</a>.</p>"
             ),
             heading("Techniek"),
             paragraph("<p>De site is gebouwd met vrije software: Django en Wagtail.</p>"),
