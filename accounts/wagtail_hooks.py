@@ -96,7 +96,14 @@ class ProfessionalIndexView(IndexView):
     @cached_property
     def columns(self):
         return [
-            TitleColumn("name", label=_("Naam"), accessor=full_name, get_url=self.get_edit_url, sort_key="name"),
+            TitleColumn(
+                "name",
+                label=_("Naam"),
+                accessor=full_name,
+                get_url=self.get_edit_url,
+                sort_key="name",
+                classname="title w-whitespace-nowrap",
+            ),
             Column("email", label=_("E-mailadres"), accessor="user.email", sort_key="user__email"),
             Column(
                 "organisation", label=_("Organisatie en functie"), accessor=organisation_text, sort_key="organisation"

@@ -7,6 +7,7 @@ group's own "Groep afzeggen" page).
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -132,7 +133,11 @@ class MergeForm(forms.Form):
     def __init__(self, *args, choices, moving, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["into"]
-        field.queryset = TrainingGroup.objects.filter(pk__in=[choice.pk for choice in choices])
+        field.queryset = (
+            TrainingGroup.objects.filter(pk__in=[choice.pk for choice in choices])
+            .with_first_start()
+            .order_by(F("first_start").asc(nulls_last=True), "pk")
+        )
         by_pk = {choice.pk: choice for choice in choices}
 
         def label(group):
