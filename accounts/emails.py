@@ -1,4 +1,5 @@
-"""Account emails (allauth: confirm your address, reset your password, notices) through the site's outbox.
+"""Account emails through the site's outbox: allauth's (confirm your address, reset your password, notices)
+and the decision on a professional's request for access.
 
 allauth would send them inside the request, so a mail server that is down
 or slow would break the account pages. Instead the adapter
@@ -29,11 +30,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
+from booking.services import links
 from booking.services.links import absolute
-from booking.services.notifications import email_kind, queue_email
+from booking.services.notifications import Email, email_kind, queue_email
 
-from .models import User
+from .models import ProfessionalProfile, User
 
 CONFIRMATION = "account_confirmation"
 PASSWORD_RESET = "account_password_reset"
@@ -147,3 +150,25 @@ def notice(template, email, user_id=None, values=None):
     if user_id is not None:
         context["user"] = User.objects.filter(pk=user_id).first()
     return AccountEmail(to=email, template=template, context=context)
+
+
+# --- professionals -----------------------------------------------------------------------------
+
+
+@email_kind("professional_decision")
+def professional_decision(profile_id, status):
+    profile = ProfessionalProfile.objects.select_related("user").get(pk=profile_id)
+    verified = status == ProfessionalProfile.Status.VERIFIED
+    return Email(
+        to=profile.user.email,
+        subject=_("U heeft toegang tot de informatie voor professionals")
+        if verified
+        else _("Uw aanvraag voor toegang als professional"),
+        template="accounts/professional_decision",
+        context={
+            "profile": profile,
+            "user": profile.user,
+            "verified": verified,
+            "account_url": links.absolute(reverse("accounts:dashboard")),
+        },
+    )

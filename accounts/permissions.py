@@ -39,6 +39,8 @@ PLANNING = [
     *_model_permissions("booking", "waitlistentry", actions=("view", "add", "change")),
     *_model_permissions("booking", "registrationstop", actions=("view", "add", "change")),
     ("booking", "view_accesslogentry"),
+    # Emails that could not be sent: look, and try again (booking.staff.outbox).
+    *_model_permissions("booking", "outgoingemail", actions=("view", "change")),
 ]
 
 # Model permissions per role, as (app label, codename).

@@ -5,6 +5,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from booking.services.notifications import queue_email
+
 from . import roles
 from .models import ProfessionalProfile
 
@@ -27,13 +29,16 @@ def request_professional_access(user, *, organisation, role, practice):
 
 @transaction.atomic
 def decide_professional(profile, *, status, decided_by, note=""):
-    """Verify or reject a professional.
+    """Verify or reject a professional, and tell them by email when the decision changed.
 
     Verification puts the user in the Professionals group; rejection (or
     withdrawing an earlier verification) takes them out again, so group
-    membership always matches the profile's status.
+    membership always matches the profile's status. A changed decision
+    (verified or rejected) sends one email through the outbox, after the
+    commit; deciding the same again sends nothing.
     """
     group, _ = Group.objects.get_or_create(name=roles.PROFESSIONALS)
+    before = ProfessionalProfile.objects.filter(pk=profile.pk).values_list("status", flat=True).first()
     profile.status = status
     profile.decided_at = timezone.now()
     profile.decided_by = decided_by
@@ -43,7 +48,18 @@ def decide_professional(profile, *, status, decided_by, note=""):
         profile.user.groups.add(group)
     else:
         profile.user.groups.remove(group)
+    if status != before and status in (ProfessionalProfile.Status.VERIFIED, ProfessionalProfile.Status.REJECTED):
+        queue_email(
+            "professional_decision",
+            f"professional_decision:profile:{profile.pk}:{status}:{profile.decided_at.timestamp()}",
+            profile_id=profile.pk,
+            status=status,
+        )
     return profile
+
+
+def reject_professional(profile, *, decided_by, note=""):
+    return decide_professional(profile, status=ProfessionalProfile.Status.REJECTED, decided_by=decided_by, note=note)
 
 
 def verify_professional(profile, *, decided_by, note=""):

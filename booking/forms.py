@@ -322,3 +322,29 @@ class ParticipantsForm(forms.Form):
                 row["user"] = user
             rows.append(row)
         return rows
+
+
+CORRECTION_FIELDS = ("first_name", "last_name", "email", "phone", "gp_practice")
+
+
+class CorrectionForm(forms.Form):
+    """The office corrects a name, email address, phone number or practice: the sign-up's own fields and checks."""
+
+    error_css_class = "has-error"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = _person_fields(partner=False)
+        for name in CORRECTION_FIELDS:
+            self.fields[name] = fields[name]
+        self.fields["email"].help_text = _("Hier gaan de e-mails over de aanmelding naartoe.")
+        self.fields["phone"].help_text = _("Bijvoorbeeld 06-12345678.")
+
+    def clean_phone(self):
+        return tidy_phone(self.cleaned_data.get("phone"))
+
+    def clean_email(self):
+        return (self.cleaned_data.get("email") or "").strip().lower()
+
+    def changes(self):
+        return {name: self.cleaned_data[name] or "" for name in CORRECTION_FIELDS}

@@ -20,7 +20,7 @@ from wagtail.search import index
 
 from booking.models import Frequency
 from booking.models.fields import PaymentProvidersField
-from booking.services import availability
+from booking.services import availability, fill
 from home.blocks import BodyBlock
 
 from .catalogue import Audience, Delivery, Theme, Trainer
@@ -87,6 +87,18 @@ class CoursePage(Page):
     group_min = models.PositiveSmallIntegerField(_("kleinste groep"), default=5, validators=[MinValueValidator(2)])
     group_max = models.PositiveSmallIntegerField(
         _("grootste groep"), default=10, validators=[MinValueValidator(2), MaxValueValidator(30)]
+    )
+
+    minimum_check_days = models.PositiveSmallIntegerField(
+        _("beslissen over doorgaan (dagen voor de start)"),
+        null=True,
+        blank=True,
+        default=fill.DEFAULT_CHECK_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(fill.MAX_CHECK_DAYS)],
+        help_text=_(
+            "Heeft een groep zoveel dagen voor de eerste bijeenkomst minder aanmeldingen dan de kleinste groep? "
+            "Dan komt de groep op het overzicht van het bureau: doorgaan, samenvoegen of afzeggen. Leeg: 14 dagen."
+        ),
     )
 
     delivery = models.CharField(_("vorm"), max_length=20, choices=Delivery.choices, default=Delivery.IN_PERSON)
@@ -157,6 +169,7 @@ class CoursePage(Page):
             [
                 FieldRowPanel([FieldPanel("session_count"), FieldPanel("hours_per_session"), FieldPanel("frequency")]),
                 FieldRowPanel([FieldPanel("group_min"), FieldPanel("group_max")]),
+                FieldPanel("minimum_check_days"),
             ],
             heading=_("Opzet"),
         ),

@@ -1,6 +1,6 @@
 """Booking models, one module per part of the domain; import them from here."""
 
-from booking.models.enrollments import Enrollment, Participant, takes_a_place
+from booking.models.enrollments import ConsentChannel, Enrollment, EnrollmentMove, Participant, takes_a_place
 
 from .access_log import AccessLogEntry, AccessLogPurge, AppendOnlyError
 from .attendance import Attendance
@@ -18,7 +18,9 @@ __all__ = [
     "AccessLogPurge",
     "AppendOnlyError",
     "Attendance",
+    "ConsentChannel",
     "Enrollment",
+    "EnrollmentMove",
     "Frequency",
     "Location",
     "Offer",

@@ -45,6 +45,14 @@ class AccessLogEntry(models.Model):
         ATTENDANCE = "attendance", _("aanwezigheid geregistreerd")
         VIEW_LOG = "view_log", _("inzagelog bekeken")
         ERASE = "erase", _("gegevens verwijderd op verzoek")
+        # What the office does for someone (booking.staff.office): who did it is the point of the log.
+        SIGNUP = "signup", _("aangemeld namens de deelnemer")
+        CONFIRM = "confirm", _("aanmelding bevestigd")
+        CANCEL = "cancel", _("afgemeld namens de deelnemer")
+        MOVE = "move", _("naar een andere groep verplaatst")
+        LINK = "link", _("persoonlijke link opnieuw gestuurd")
+        WAITLIST = "waitlist", _("wachtlijst bijgewerkt")
+        IMPORT = "import", _("geïmporteerd")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("medewerker"), on_delete=models.PROTECT, related_name="+"

@@ -47,6 +47,57 @@ def age_refusal(birth_year, *, now, min_age=ADULT_AGE):
     return None
 
 
+class ConsentChannel(models.TextChoices):
+    """How a consent reached us: online by the person themselves, or through the office (which records who took it)."""
+
+    ONLINE = "online", _("online, door de deelnemer zelf")
+    PHONE = "phone", _("per telefoon")
+    DESK = "desk", _("aan de balie")
+    IMPORT = "import", _("overgenomen uit het vorige systeem")
+
+
+CONSENT_TAKEN = {
+    ConsentChannel.PHONE: _("per telefoon gegeven aan %(name)s"),
+    ConsentChannel.DESK: _("aan de balie gegeven aan %(name)s"),
+    ConsentChannel.IMPORT: _("overgenomen uit het vorige systeem door %(name)s"),
+}
+
+
+class ConsentRecord(models.Model):
+    """The fields every consent keeps: the text version, the moment, how it was given and to whom.
+
+    Abstract: enrollments and waiting-list entries each carry it. A consent
+    given to the office (by phone or at the desk) names the member of staff
+    who took it; one given online names nobody.
+    """
+
+    consent_text_version = models.CharField(_("versie toestemmingstekst"), max_length=40)
+    consent_at = models.DateTimeField(_("toestemming gegeven op"))
+    consent_channel = models.CharField(
+        _("toestemming gegeven"), max_length=10, choices=ConsentChannel.choices, default=ConsentChannel.ONLINE
+    )
+    consent_taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("toestemming aangenomen door"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def consent_description(self):
+        """ "per telefoon gegeven aan Ilse Verhoeven", or "online gegeven door de deelnemer zelf"."""
+        wording = CONSENT_TAKEN.get(self.consent_channel)
+        if wording is None or self.consent_taken_by_id is None:
+            return str(_("online gegeven door de deelnemer zelf"))
+        taker = self.consent_taken_by
+        return wording % {"name": taker.get_full_name() or taker.email}
+
+
 def takes_a_place(now, prefix=""):
     """The rule for what uses up a place at `now`, as a filter.
 
@@ -133,7 +184,7 @@ class Participant(models.Model):
             raise ValidationError(errors)
 
 
-class Enrollment(models.Model):
+class Enrollment(ConsentRecord):
     """A participant's place in a group."""
 
     class Status(models.TextChoices):
@@ -162,8 +213,6 @@ class Enrollment(models.Model):
         help_text=_("Aanmeldingen die samen zijn gedaan (bijvoorbeeld door een stel) hebben dezelfde code."),
     )
     reference = models.CharField(_("kenmerk"), max_length=12, unique=True, default=new_reference, editable=False)
-    consent_text_version = models.CharField(_("versie toestemmingstekst"), max_length=40)
-    consent_at = models.DateTimeField(_("toestemming gegeven op"))
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("bevestigd op"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("geannuleerd op"), null=True, blank=True)
@@ -194,3 +243,31 @@ class Enrollment(models.Model):
         """A hold that still keeps its place."""
         now = now or timezone.now()
         return self.status == self.Status.HELD and self.hold_expires_at is not None and self.hold_expires_at > now
+
+
+class EnrollmentMove(models.Model):
+    """The office moved a place from one group to another (one by one, or by merging two groups); kept for good."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name=_("aanmelding"), on_delete=models.PROTECT, related_name="moves"
+    )
+    from_group = models.ForeignKey(
+        "booking.TrainingGroup", verbose_name=_("van groep"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_group = models.ForeignKey(
+        "booking.TrainingGroup", verbose_name=_("naar groep"), on_delete=models.PROTECT, related_name="+"
+    )
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("verplaatst door"), on_delete=models.PROTECT, related_name="+"
+    )
+    moved_at = models.DateTimeField(_("verplaatst op"))
+    reason = models.CharField(_("reden"), max_length=300)
+    merged = models.BooleanField(_("bij het samenvoegen van groepen"), default=False)
+
+    class Meta:
+        verbose_name = _("verplaatsing naar een andere groep")
+        verbose_name_plural = _("verplaatsingen naar een andere groep")
+        ordering = ["-moved_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.enrollment.reference}: {self.from_group_id} → {self.to_group_id}"

@@ -4,6 +4,7 @@ A group stores its lifecycle status; whether it is full is never stored but
 derived from its enrollments, so the two can never disagree.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -164,6 +165,26 @@ class TrainingGroup(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED, db_index=True)
     online_meeting_url = models.URLField(
         _("link naar online bijeenkomst"), blank=True, help_text=_("Alleen voor groepen die online bij elkaar komen.")
+    )
+    # The office decided that a group under its minimum goes ahead anyway (see services.fill).
+    go_ahead_at = models.DateTimeField(_("doorgaan besloten op"), null=True, blank=True)
+    go_ahead_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("doorgaan besloten door"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    go_ahead_note = models.CharField(_("toelichting bij doorgaan"), max_length=300, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("samengevoegd met"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        help_text=_("De groep waar de deelnemers naartoe gingen toen deze groep niet doorging."),
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 

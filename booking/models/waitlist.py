@@ -12,6 +12,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .enrollments import ConsentRecord
+
 
 class PartOfDay(models.TextChoices):
     ANY = "any", _("maakt niet uit")
@@ -56,13 +58,14 @@ class WaitlistEntryQuerySet(models.QuerySet):
         )
 
 
-class WaitlistEntry(models.Model):
+class WaitlistEntry(ConsentRecord):
     class Status(models.TextChoices):
         WAITING = "waiting", _("wacht")
         OFFERED = "offered", _("plaats aangeboden")
         PLACED = "placed", _("geplaatst")
         LEFT = "left", _("afgemeld")
         REMOVED = "removed", _("verwijderd (geen reactie)")
+        TAKEN_OFF = "taken_off", _("van de lijst gehaald door het bureau")
 
     course = models.ForeignKey(
         "courses.CoursePage", verbose_name=_("training"), on_delete=models.PROTECT, related_name="waitlist_entries"
@@ -80,12 +83,19 @@ class WaitlistEntry(models.Model):
     part_of_day = models.CharField(_("dagdeel"), max_length=10, choices=PartOfDay.choices, default=PartOfDay.ANY)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING, db_index=True)
     rank = models.FloatField(_("volgorde"), default=new_rank, db_index=True)
-    consent_text_version = models.CharField(_("versie toestemmingstekst"), max_length=40)
-    consent_at = models.DateTimeField(_("toestemming gegeven op"))
     joined_at = models.DateTimeField(_("op de wachtlijst sinds"), auto_now_add=True)
     left_at = models.DateTimeField(_("van de wachtlijst af op"), null=True, blank=True)
     check_sent_at = models.DateTimeField(_("laatste 'wacht u nog?'-mail"), null=True, blank=True)
     check_answered_at = models.DateTimeField(_("laatste antwoord op 'wacht u nog?'"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("van de lijst gehaald door"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    removal_reason = models.CharField(_("reden van de lijst halen"), max_length=300, blank=True)
 
     ACTIVE = (Status.WAITING, Status.OFFERED)
 

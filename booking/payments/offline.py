@@ -9,6 +9,19 @@ from booking.services.money import record_offline_payment
 from booking.services.places import confirm_party
 
 
+def confirm_pay_later(enrollments, *, payment="offline", now=None):
+    """Confirm one sign-up's places now, to be paid later; returns the open offline payment (None when free).
+
+    The places are confirmed and the confirmation emails queued
+    (``places.confirm_party``), and an open payment is recorded that a
+    coordinator marks paid when the money is in. Used by this provider and by
+    the office. `payment` names the way told in the email.
+    """
+    with transaction.atomic():
+        confirm_party(enrollments[0].party, payment=payment, now=now)
+        return record_offline_payment(enrollments)
+
+
 @register
 class OfflineProvider(PaymentProvider):
     name = "offline"
@@ -20,8 +33,5 @@ class OfflineProvider(PaymentProvider):
     confirmation_note = _("U betaalt de eigen bijdrage bij de eerste bijeenkomst.")
 
     def start(self, request, enrollments):
-        with transaction.atomic():
-            confirm_party(enrollments[0].party, payment=self.name)
-            # An open payment the coordinator marks paid when the money is in.
-            record_offline_payment(enrollments)
+        confirm_pay_later(enrollments, payment=self.name)
         return redirect("signup:done", group_id=enrollments[0].group_id)

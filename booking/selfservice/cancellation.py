@@ -130,6 +130,23 @@ def cancel_by_participant(enrollment, *, with_partner=False, now=None):
     if refusal:
         raise EnrollmentNotActive(refusal)
     terms = cancellation_terms(enrollment, now)
+    cancelled = cancel_places(enrollment, with_partner=with_partner, refund=terms.within, now=now)
+    return cancelled, terms
+
+
+def cancel_places(enrollment, *, with_partner=False, refund, by_office=False, now=None):
+    """Cancel a place (and the partner's when `with_partner`), tell each person, and settle the money.
+
+    The one way a place is cancelled for a person, by the participant
+    (`cancel_by_participant`, the terms decide `refund`) or by the office
+    (which may decide otherwise, ``booking.staff.office``). Everyone whose
+    place this cancels gets one cancellation email; with `refund` each
+    cancelled place gets its share of a paid contribution back and an open
+    one is lowered, without it the contribution stays
+    (``booking.payments.refunds``). The freed places go to the waiting list.
+    Returns the enrollments this call cancelled.
+    """
+    now = now or timezone.now()
     target = enrollment.party if with_partner and partner_of(enrollment, now) else enrollment
     with transaction.atomic():
         result = places.cancel_enrollment(target, now=now)
@@ -141,10 +158,10 @@ def cancel_by_participant(enrollment, *, with_partner=False, now=None):
                 f"cancellation:enrollment:{cancelled_one.pk}",
                 participant=cancelled_one.participant,
                 enrollment_id=cancelled_one.pk,
-                within_terms=terms.within,
+                within_terms=refund,
                 by_partner=cancelled_one.pk != enrollment.pk,
+                by_office=by_office,
             )
-        # The own contribution: refunded within the terms, kept after (booking.payments).
-        refunds.refund_for_cancellation(cancelled, within_terms=terms.within, now=now)
+        refunds.refund_for_cancellation(cancelled, within_terms=refund, now=now)
     enrollment.refresh_from_db()
-    return cancelled, terms
+    return cancelled

@@ -55,7 +55,7 @@ def calendar_cancellation(enrollment):
 
 
 @email_kind("cancellation")
-def cancellation(enrollment_id, within_terms, by_partner=False):
+def cancellation(enrollment_id, within_terms, by_partner=False, by_office=False):
     enrollment = enrollment_for_email(enrollment_id)
     now = enrollment.cancelled_at or timezone.now()
     context = place_context(enrollment, now)
@@ -71,6 +71,7 @@ def cancellation(enrollment_id, within_terms, by_partner=False):
         {
             "terms": cancellation_terms(enrollment, now),
             "within_terms": within_terms,
+            "by_office": by_office,
             "partner": partner,
             "waitlist_url": links.waitlist_join_url(enrollment.group.course),
         }

@@ -110,15 +110,19 @@ def _scheduled_sessions():
 def upcoming_groups(course, now=None):
     """The course's open and planned groups whose first session is still ahead (or not planned yet).
 
+    `course` None: those of every course (the office's sign-up by phone).
+
     Places left and the first start are counted in the same query as the
     groups; the scheduled sessions come in one more query for all groups
     (as `scheduled_sessions`), so the number of queries does not grow with
     the number of groups.
     """
     now = now or timezone.now()
+    groups = TrainingGroup.objects.filter(status__in=LISTED_STATUSES)
+    if course is not None:
+        groups = groups.filter(course=course)
     return (
-        TrainingGroup.objects.filter(course=course, status__in=LISTED_STATUSES)
-        .with_bookable(now)
+        groups.with_bookable(now)
         .filter(Q(first_start__isnull=True) | Q(first_start__gt=now))
         .select_related("location", "course")
         .prefetch_related(_scheduled_sessions())

@@ -196,6 +196,21 @@ def session_change_calendar(enrollment, session, *, manage_url=""):
     return CalendarFile(_calendar(session.group.course.title, method, events), method)
 
 
+def moved_calendar(enrollment, from_group, *, manage_url=""):
+    """The .ics after a move to another group: the new group's sessions, and the old group's as cancelled.
+
+    The old sessions keep their UIDs, so a calendar that has them drops or
+    strikes them through, and the new ones are added.
+    """
+    calendar = Calendar.from_ical(enrollment_calendar(enrollment, manage_url=manage_url))
+    for session in _sessions([from_group]):
+        event = _event(session)
+        event.pop("STATUS", None)
+        event.add("status", "CANCELLED")
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
 def trainer_calendar(trainer):
     """A trainer's personal feed: the sessions of every group they lead that is not cancelled."""
     groups = trainer.groups.exclude(status="cancelled")

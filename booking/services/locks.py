@@ -6,6 +6,8 @@ two transactions never wait for each other in a circle:
     course (its waiting list)  ->  location  ->  trainers (by id)  ->  group  ->  payment
 
 A caller takes the locks it needs from left to right and never goes back.
+Two groups (a move, a merge) are locked together, the lower id first
+(`lock_groups`).
 Availability is read only after the lock that guards it: a count made
 before the lock decides nothing in anyone's favour.
 
@@ -45,6 +47,12 @@ def lock_group(group_id):
     """Lock one group's row and return it fresh (its places are counted only after this)."""
     _require_transaction()
     return TrainingGroup.objects.select_for_update(of=("self",)).get(pk=group_id)
+
+
+def lock_groups(*group_ids):
+    """Lock several groups, the lower id first, and return them fresh by id (a move between groups needs both)."""
+    _require_transaction()
+    return {group_id: lock_group(group_id) for group_id in sorted(set(group_ids))}
 
 
 def lock_for_planning(group, trainer_ids=()):

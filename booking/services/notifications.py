@@ -183,6 +183,16 @@ def retry_unsent(now=None):
     return sent
 
 
+def failed_emails():
+    """Emails that could not be sent: the last try ended in an error, and none got through since."""
+    return OutgoingEmail.objects.filter(sent_at__isnull=True).exclude(last_error="")
+
+
+def send_again(email_id):
+    """Try a failed email once more, through the task queue (a web request never waits for the mail server)."""
+    transaction.on_commit(lambda: _enqueue(email_id))
+
+
 @task()
 def deliver_email(email_id):
     """The background task that sends one queued email (a worker in production, at once in development)."""

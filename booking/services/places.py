@@ -18,14 +18,27 @@ import datetime
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from ..models import Enrollment, Offer, SignupClosedReason, TrainingGroup, takes_a_place
+from ..models import (
+    ConsentChannel,
+    Enrollment,
+    EnrollmentMove,
+    Offer,
+    Payment,
+    PaymentEvent,
+    SignupClosedReason,
+    TrainingGroup,
+    takes_a_place,
+)
 from .availability import places_left
-from .errors import AlreadyEnrolled, EnrollmentNotActive, GroupFull, HoldExpired, SignupClosed
-from .locks import lock_group
+from .errors import AlreadyEnrolled, BookingError, EnrollmentNotActive, GroupFull, HoldExpired, SignupClosed
+from .locks import lock_group, lock_groups
+from .money import log_event
 from .notifications import queue_email
 from .offers import offer_freed_places
 from .participants import validate_participants
@@ -71,7 +84,16 @@ def _refuse_unless_room(left, wanted):
         raise GroupFull(places_left=left, wanted=wanted)
 
 
-def hold_places(group, participants_data, *, consent_text_version, now=None, party=None):
+def hold_places(
+    group,
+    participants_data,
+    *,
+    consent_text_version,
+    now=None,
+    party=None,
+    consent_channel=ConsentChannel.ONLINE,
+    consent_taken_by=None,
+):
     """Hold a place for each participant while they pay; returns the new held enrollments.
 
     `participants_data` is one or two dicts of Participant fields: two only
@@ -81,10 +103,13 @@ def hold_places(group, participants_data, *, consent_text_version, now=None, par
     (AlreadyEnrolled), or when there are not enough places left (GroupFull).
     A hold counts as a taken place until `GROEPSWIJZER_HOLD_MINUTES` have
     passed, then stops counting by itself. `party` is the UUID the new
-    enrollments share (a new one when left out).
+    enrollments share (a new one when left out). A consent given to the
+    office (`consent_channel` phone or desk) records who took it
+    (`consent_taken_by`); one given online records nobody.
     """
     if not consent_text_version:
         raise ValueError("A sign-up needs the version of the consent text the participant agreed to.")
+    _require_consent_taker(consent_channel, consent_taken_by)
     now = now or timezone.now()
     participants = validate_participants(participants_data, course=group.course, now=now)
     emails = [participant.email for participant in participants]
@@ -114,9 +139,16 @@ def hold_places(group, participants_data, *, consent_text_version, now=None, par
                     party=party,
                     consent_text_version=consent_text_version,
                     consent_at=now,
+                    consent_channel=consent_channel,
+                    consent_taken_by=consent_taken_by if consent_channel != ConsentChannel.ONLINE else None,
                 )
             )
     return enrollments
+
+
+def _require_consent_taker(channel, taken_by):
+    if ConsentChannel(channel) != ConsentChannel.ONLINE and taken_by is None:
+        raise ValueError("A consent given to the office records the member of staff who took it.")
 
 
 def _select(enrollment_or_party):
@@ -277,3 +309,134 @@ def confirm_party(party, *, payment="", now=None):
                 payment=payment,
             )
     return enrollments
+
+
+# --- the office: moving places between groups ----------------------------------------------------
+
+# A place can move into a group whose sign-up is open, not open yet, or closed (the office may fill
+# a closed group), as long as its first session is still ahead.
+MOVE_TARGET_STATUSES = (TrainingGroup.Status.PLANNED, TrainingGroup.Status.OPEN, TrainingGroup.Status.CLOSED)
+
+
+def _refuse_unless_move_target(group, target, now):
+    if target.pk == group.pk:
+        raise BookingError(_("Kies een andere groep dan de groep waar de deelnemer nu in zit."))
+    if target.course_id != group.course_id:
+        raise BookingError(_("Kies een groep van dezelfde training."))
+    if target.status not in MOVE_TARGET_STATUSES:
+        raise SignupClosed(target.signup_closed_reason(now) or SignupClosedReason.CLOSED)
+    if target.first_start is not None and target.first_start <= now:
+        raise SignupClosed(SignupClosedReason.STARTED)
+
+
+def moving_together(enrollment, now=None):
+    """The places that move with this one: its own, and a partner's confirmed place in the same group."""
+    now = now or timezone.now()
+    return [
+        e
+        for e in Enrollment.objects.filter(party=enrollment.party, group_id=enrollment.group_id)
+        .select_related("participant")
+        .order_by("pk")
+        if e.state_at(now) == Enrollment.Status.CONFIRMED
+    ]
+
+
+def move_places(enrollment, to_group, *, by, reason, now=None, merged=False):
+    """Move a confirmed place to another group of the same course; returns the EnrollmentMoves made.
+
+    A couple who signed up together moves together (`moving_together`), so a
+    shared payment stays with one group. The rule: only a confirmed place
+    moves; the new group is of the same course, planned, open or closed
+    (the office may fill a closed group), and its first session is still
+    ahead; nobody moved already has a place there; and there is room for
+    everyone moved, counted after the locks of both groups (lower id first).
+    The enrollment keeps its reference and personal link, and its payments
+    go with it. Each move is kept (who, when, why) and each person gets one
+    email with the new dates and a fresh calendar file. The places freed in
+    the old group go to the waiting list after the commit. Refused with a
+    BookingError (Dutch message), and then nothing changes.
+    """
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Schrijf op waarom deze deelnemer naar een andere groep gaat.")})
+    with transaction.atomic():
+        groups = lock_groups(enrollment.group_id, to_group.pk)
+        group, target = groups[enrollment.group_id], groups[to_group.pk]
+        group.forget_schedule()
+        target.forget_schedule()
+        _refuse_unless_move_target(group, target, now)
+        moving = moving_together(enrollment, now)
+        if not any(e.pk == enrollment.pk for e in moving):
+            raise EnrollmentNotActive(_("Alleen een bevestigde aanmelding kan naar een andere groep."))
+        _refuse_if_already_enrolled(target, [e.participant.email for e in moving], now)
+        _refuse_unless_room(places_left(target, now), len(moving))
+        ids = [e.pk for e in moving]
+        Enrollment.objects.filter(pk__in=ids).update(group=target)
+        for payment in Payment.objects.filter(enrollments__in=ids, group=group).distinct():
+            Payment.objects.filter(pk=payment.pk).update(group=target)
+            log_event(
+                payment,
+                actor=PaymentEvent.Actor.USER,
+                user=by,
+                note=_("Verplaatst van groep %(old)s naar groep %(new)s") % {"old": group.pk, "new": target.pk},
+            )
+        moves = []
+        for moved in moving:
+            move = EnrollmentMove.objects.create(
+                enrollment=moved,
+                from_group=group,
+                to_group=target,
+                moved_by=by,
+                moved_at=now,
+                reason=reason[:300],
+                merged=merged,
+            )
+            moves.append(move)
+            queue_email(
+                "moved",
+                f"moved:enrollment:{moved.pk}:move:{move.pk}",
+                participant=moved.participant,
+                move_id=move.pk,
+            )
+        _offer_freed_places_after_commit([group.pk], now)
+    enrollment.refresh_from_db()
+    return moves
+
+
+# --- the office: places taken over from an earlier system ---------------------------------------
+
+
+def place_directly(group, participant_data, *, consent_text_version, consent_at, taken_by, now=None):
+    """A confirmed place for someone who already had one before the region moved here (the import). Returns it.
+
+    The same checks as a sign-up, except that sign-up need not be open: the
+    participant's data (`validate_participants`, the age rule), one place per
+    email address in the group, and room in the group counted after its lock.
+    A cancelled or completed group takes nobody. The consent keeps the version
+    and moment the earlier system had, marked as taken over by `taken_by`.
+    No email is sent: these people heard from the earlier system.
+    """
+    now = now or timezone.now()
+    (participant,) = validate_participants([participant_data], course=group.course, now=now)
+    with transaction.atomic():
+        locked = lock_group(group.pk)
+        if locked.status in (TrainingGroup.Status.CANCELLED, TrainingGroup.Status.COMPLETED):
+            raise SignupClosed(
+                SignupClosedReason.CANCELLED
+                if locked.status == TrainingGroup.Status.CANCELLED
+                else SignupClosedReason.STARTED
+            )
+        _refuse_if_already_enrolled(locked, [participant.email], now)
+        _refuse_unless_room(places_left(locked, now), 1)
+        participant.save()
+        return Enrollment.objects.create(
+            group=locked,
+            participant=participant,
+            status=Enrollment.Status.CONFIRMED,
+            confirmed_at=now,
+            consent_text_version=consent_text_version,
+            consent_at=consent_at or now,
+            consent_channel=ConsentChannel.IMPORT,
+            consent_taken_by=taken_by,
+        )

@@ -1,11 +1,13 @@
-"""Emails the office's actions send: a group that does not go ahead (with the alternatives)."""
+"""Emails the office's actions send: a group that does not go ahead (with the alternatives), a place moved to
+another group (with a fresh calendar file)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from booking.models import Offer
+from booking.models import EnrollmentMove, Offer
 from booking.selfservice.emails import calendar_cancellation, enrollment_for_email, place_context
 from booking.services import availability, links
+from booking.services.calendars import moved_calendar
 from booking.services.notifications import Email, email_kind
 
 
@@ -45,4 +47,29 @@ def group_cancelled(enrollment_id, reason="", offered=False):
         template="selfservice/group_cancelled",
         context=context,
         attachments=calendar_cancellation(enrollment),
+    )
+
+
+@email_kind("moved")
+def moved(move_id):
+    """A place moved to another group (alone, or because two groups were merged): the new dates and an .ics."""
+    move = EnrollmentMove.objects.select_related("from_group__location", "to_group__location").get(pk=move_id)
+    enrollment = enrollment_for_email(move.enrollment_id)
+    context = place_context(enrollment, timezone.now())
+    context.update({"move": move, "old_group": move.from_group, "old_location": move.from_group.location})
+    group = enrollment.group
+    where = group.location.town or group.location.name
+    return Email(
+        to=enrollment.participant.email,
+        subject=_("Uw groep voor %(course)s is veranderd: nu in %(place)s")
+        % {"course": group.course.title, "place": where},
+        template="staff/moved",
+        context=context,
+        attachments=[
+            (
+                "groepstraining.ics",
+                moved_calendar(enrollment, move.from_group, manage_url=context["manage_url"]),
+                "text/calendar",
+            )
+        ],
     )

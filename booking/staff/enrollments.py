@@ -1,8 +1,9 @@
 """The enrollments listing for coordinators: filter, search, look at one, export to CSV or Excel.
 
-Read only: a place is taken through the sign-up (which keeps the capacity
-rule) and cancelled through the services, never by editing a row here.
-Every listing page, detail page and export is recorded in the access log.
+No row is edited here: a place is taken through the sign-up (on the site,
+or by the office in ``staff.phone_signup``) and changed through the office's
+action pages (``staff.enrollment_actions``), which keep the rules. Every
+listing page, detail page and export is recorded in the access log.
 """
 
 from django.contrib.admin import SimpleListFilter, display
@@ -18,6 +19,7 @@ from wagtail_modeladmin.views import IndexView, InspectView
 
 from booking.models import Attendance, Enrollment, Location, Session, TrainingGroup
 from booking.services.access_log import Action, group_where, log_access
+from booking.staff import office
 from booking.staff.export import ReadOnlyPermissionHelper, SafeSpreadsheetExportMixin
 from booking.staff.listing import CourseFilter, naive_local
 
@@ -115,7 +117,14 @@ class EnrollmentInspectView(InspectView):
         partners = list(
             Enrollment.objects.filter(party=enrollment.party).exclude(pk=enrollment.pk).select_related("participant")
         )
+        may_change = self.request.user.has_perm("booking.change_enrollment")
         return super().get_context_data(
+            actions=office.enrollment_actions(enrollment) if may_change else None,
+            moves=list(
+                enrollment.moves.select_related(
+                    "moved_by", "from_group__course", "from_group__location", "to_group__course", "to_group__location"
+                )
+            ),
             enrollment=enrollment,
             participant=participant,
             group=enrollment.group,

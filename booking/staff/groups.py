@@ -33,7 +33,7 @@ from wagtail.log_actions import log
 
 from booking import clock
 from booking.models import Enrollment, Frequency, Session, TrainingGroup, takes_a_place
-from booking.services import offers, planning
+from booking.services import fill, offers, planning
 from booking.staff import actions as staff_actions
 from booking.staff.enrollments import enrollments_url
 from courses.models import CoursePage, Trainer
@@ -208,6 +208,14 @@ def places_text(group):
     return _("%(left)s van %(capacity)s") % {"left": group.places_left, "capacity": group.capacity}
 
 
+def fill_text(group):
+    """ "3, minimaal 5 (te weinig)": places taken against the group's minimum."""
+    text = _("%(taken)s, minimaal %(minimum)s") % {"taken": group.places_taken, "minimum": group.min_participants}
+    if fill.is_under_minimum(group):
+        text = _("%(text)s (te weinig)") % {"text": text}
+    return text
+
+
 class GroupIndexView(generic.IndexView):
     """All groups with course, location, first date, places left and status, in one query for the page."""
 
@@ -249,6 +257,7 @@ class GroupIndexView(generic.IndexView):
                 sort_key="first_start",
             ),
             Column("places", label=_("Plaatsen vrij"), accessor=places_text, sort_key="places_left"),
+            Column("fill", label=_("Aanmeldingen"), accessor=fill_text, sort_key="places_taken"),
             Column("status", label=_("Status"), accessor=lambda group: status_for_staff(group, now)),
         ]
 
@@ -429,6 +438,9 @@ class GroupSessionsView(GroupPageMixin, TemplateView):
             edit_url=reverse(f"{GROUPS}:edit", args=(quote(group.pk),)),
             enrollments_url=enrollments_url(group=group.pk),
             trainers=list(group.trainers.all()),
+            under_minimum=fill.is_under_minimum(group),
+            needs_decision=fill.needs_decision(group, now),
+            decide_from=fill.decision_from(group),
         )
         return context
 

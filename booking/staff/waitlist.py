@@ -1,7 +1,9 @@
-"""The waiting lists for coordinators: per course in order, offer a place by hand, move someone with a reason.
+"""The waiting lists for coordinators: per course in order, put someone on it, offer a place by hand, move
+someone with a reason, change their wishes, take them off with a reason.
 
-The rules are the waiting list's own (`booking.waitlist`); this module only
-shows the list and passes the coordinator's choice on. Every page with
+The rules are the waiting list's own (`booking.waitlist`, through
+`booking.staff.office` for what the office does for someone); this module
+only shows the list and passes the coordinator's choice on. Every page with
 people on it is recorded in the access log.
 """
 
@@ -26,13 +28,17 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from booking.models import Offer, PartOfDay, TrainingGroup, WaitlistEntry
+from booking.services import consent
 from booking.services.access_log import Action, log_access
 from booking.services.errors import BookingError
+from booking.staff import office
 from booking.staff.groups import service_errors
 from booking.staff.listing import ListOnlyViewSetMixin
+from booking.staff.phone_signup import OfficeConsentForm
 from booking.waitlist import entries as waitlist
 from booking.waitlist import estimate
 from booking.waitlist import offers as waitlist_offers
+from booking.waitlist.forms import PART_OF_DAY_LABELS, WaitlistForm
 from courses.models import CoursePage
 
 WAITLIST = "wachtlijst"
@@ -201,6 +207,45 @@ class MoveForm(forms.Form):
         self.order_fields(["new_position", "reason"])
 
 
+class WishesForm(forms.Form):
+    preferred_locations = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Voorkeurslocaties"),
+        queryset=WaitlistEntry.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Niets aangevinkt: elke locatie is goed."),
+    )
+    part_of_day = forms.ChoiceField(
+        label=gettext_lazy("Dagdeel"),
+        choices=[(value, PART_OF_DAY_LABELS[value]) for value in PartOfDay.values],
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Kies een dagdeel, of 'Maakt niet uit'.")},
+    )
+
+    def __init__(self, *args, entry, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "preferred_locations": [location.pk for location in entry.preferred_locations.all()],
+                "part_of_day": entry.part_of_day,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_locations"].queryset = waitlist.waitlist_locations(entry.course).order_by("town", "name")
+
+
+class TakeOffForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reden"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Verplicht. De reden wordt bewaard en is later terug te lezen."),
+        error_messages={
+            "required": gettext_lazy("Schrijf op waarom deze persoon van de wachtlijst gaat. Dat wordt bewaard.")
+        },
+    )
+
+
 class WaitlistEntryView(WagtailAdminTemplateMixin, TemplateView):
     """Who is waiting, where on the list, what they would like, the offers and moves so far; offer or move."""
 
@@ -211,7 +256,10 @@ class WaitlistEntryView(WagtailAdminTemplateMixin, TemplateView):
         if not request.user.has_perm("booking.view_waitlistentry"):
             raise PermissionDenied
         self.entry = get_object_or_404(
-            with_position(WaitlistEntry.objects.select_related("participant", "course")), pk=kwargs["pk"]
+            with_position(
+                WaitlistEntry.objects.select_related("participant", "course", "removed_by", "consent_taken_by")
+            ),
+            pk=kwargs["pk"],
         )
         return super().dispatch(request, *args, **kwargs)
 
@@ -227,38 +275,48 @@ class WaitlistEntryView(WagtailAdminTemplateMixin, TemplateView):
     def may_change(self):
         return self.request.user.has_perm("booking.change_waitlistentry")
 
+    FORMS = ("offer", "move", "wishes", "remove")
+
     def get_forms(self, data=None, which=None):
+        """The forms for what can be done now, by name; the one `which` was sent is bound to `data`."""
         entry = self.entry
         now = timezone.now()
-        offer = move = None
-        if self.may_change() and entry.status == WaitlistEntry.Status.WAITING:
-            offer = OfferForm(data if which == "offer" else None, entry=entry, now=now, prefix="offer")
-        if self.may_change() and entry.status in ACTIVE:
-            length = waitlist.active_entries(entry.course_id).count()
-            move = MoveForm(
-                data if which == "move" else None,
-                list_length=length,
-                prefix="move",
-                initial={"new_position": entry.list_position},
-            )
-        return offer, move
+        found = dict.fromkeys(self.FORMS)
+        if not self.may_change() or entry.status not in ACTIVE:
+            return found
+
+        def sent(name):
+            return data if which == name else None
+
+        if entry.status == WaitlistEntry.Status.WAITING:
+            found["offer"] = OfferForm(sent("offer"), entry=entry, now=now, prefix="offer")
+        found["move"] = MoveForm(
+            sent("move"),
+            list_length=waitlist.active_entries(entry.course_id).count(),
+            prefix="move",
+            initial={"new_position": entry.list_position},
+        )
+        found["wishes"] = WishesForm(sent("wishes"), entry=entry, prefix="wishes")
+        found["remove"] = TakeOffForm(sent("remove"), prefix="remove")
+        return found
 
     def get(self, request, *args, **kwargs):
-        offer, move = self.get_forms()
-        return self.render_page(offer, move)
+        return self.render_page(self.get_forms())
 
     def post(self, request, *args, **kwargs):
         if not self.may_change():
             raise PermissionDenied
-        which = "offer" if "offer-submit" in request.POST else "move"
-        offer_form, move_form = self.get_forms(request.POST, which)
-        form = offer_form if which == "offer" else move_form
+        which = next((name for name in self.FORMS if f"{name}-submit" in request.POST), "move")
+        found = self.get_forms(request.POST, which)
+        form = found[which]
         if form is None:
             messages.error(request, _("Dit kan niet meer: deze persoon staat niet (meer) wachtend op de lijst."))
             return redirect(entry_url(self.entry))
         if form.is_valid():
             try:
-                if which == "offer":
+                if which in ("wishes", "remove"):
+                    messages.success(request, self.act_for_person(which, form))
+                elif which == "offer":
                     offer = waitlist_offers.offer_place(self.entry, form.cleaned_data["group"], by=request.user)
                     messages.success(
                         request,
@@ -289,9 +347,24 @@ class WaitlistEntryView(WagtailAdminTemplateMixin, TemplateView):
                 service_errors(form, error)
             else:
                 return redirect(entry_url(self.entry))
-        return self.render_page(offer_form, move_form)
+        return self.render_page(found)
 
-    def render_page(self, offer_form, move_form):
+    def act_for_person(self, which, form):
+        """Change the wishes, or take the person off the list (`booking.staff.office`); returns the message."""
+        if which == "wishes":
+            office.change_wishes_for(
+                self.entry,
+                by=self.request.user,
+                preferred_locations=form.cleaned_data["preferred_locations"],
+                part_of_day=form.cleaned_data["part_of_day"],
+            )
+            return _("De voorkeur is opgeslagen. De plaats op de lijst blijft hetzelfde.")
+        office.take_off_for(self.entry, by=self.request.user, reason=form.cleaned_data["reason"])
+        return _("%(name)s staat niet meer op de wachtlijst. De reden is bewaard.") % {
+            "name": self.entry.participant.full_name
+        }
+
+    def render_page(self, found):
         entry = self.entry
         log_access(
             self.request.user,
@@ -308,11 +381,106 @@ class WaitlistEntryView(WagtailAdminTemplateMixin, TemplateView):
                 Offer.objects.filter(entry=entry).select_related("group__course", "group__location", "offered_by")
             ),
             moves=list(entry.moves.select_related("moved_by")),
-            offer_form=offer_form,
-            move_form=move_form,
+            offer_form=found["offer"],
+            move_form=found["move"],
+            wishes_form=found["wishes"],
+            remove_form=found["remove"],
             any_part_of_day=entry.part_of_day == PartOfDay.ANY,
         )
         return self.render_to_response(context)
+
+
+# --- putting someone on the list -----------------------------------------------------------------
+
+
+class CourseForm(forms.Form):
+    course = forms.ModelChoiceField(
+        label=gettext_lazy("Training"),
+        queryset=CoursePage.objects.none(),
+        empty_label=gettext_lazy("Kies een training"),
+        error_messages={
+            "required": gettext_lazy("Kies de training."),
+            "invalid_choice": gettext_lazy("Kies een training uit de lijst."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = CoursePage.objects.live().order_by("title")
+
+
+class WaitlistAddView(WagtailAdminTemplateMixin, TemplateView):
+    """The office puts someone who phoned or came to the desk on a course's list: the site's form, consent read out."""
+
+    template_name = "booking/admin/waitlist_add.html"
+    header_icon = "list-ol"
+    page_title = gettext_lazy("Op de wachtlijst zetten")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("booking.add_waitlistentry"):
+            raise PermissionDenied
+        chosen = CourseForm(request.GET or None)
+        self.course_form = chosen
+        self.course = chosen.cleaned_data["course"] if chosen.is_valid() else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return self.page_title
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse(f"{WAITLIST}:index"), "label": _("Wachtlijst")},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def forms(self, data=None):
+        if self.course is None:
+            return None, None
+        person = WaitlistForm(data, course=self.course, locations=list(waitlist.waitlist_locations(self.course)))
+        # The site's own consent box is for the person; here the office records it, and how it was given.
+        person.fields.pop("consent")
+        return person, OfficeConsentForm(data, prefix="toestemming")
+
+    def render_page(self, person, given, status=200):
+        context = self.get_context_data(
+            course=self.course,
+            course_form=self.course_form,
+            form=person,
+            consent_form=given,
+            consent_text=consent.WAITLIST_TEXT,
+            consent_version=consent.VERSION,
+        )
+        return self.render_to_response(context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_page(*self.forms())
+
+    def post(self, request, *args, **kwargs):
+        person, given = self.forms(request.POST)
+        if person is None:
+            return self.render_page(person, given, status=400)
+        if person.is_valid() and given.is_valid():
+            try:
+                entry = office.add_to_waitlist(
+                    self.course,
+                    person.person(),
+                    by=request.user,
+                    channel=given.cleaned_data["channel"],
+                    preferred_locations=person.cleaned_data["preferred_locations"],
+                    part_of_day=person.cleaned_data["part_of_day"],
+                )
+            except ValidationError as error:
+                service_errors(person, error)
+            except BookingError as refusal:
+                person.add_error("email", refusal.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s staat op de wachtlijst, op plaats %(position)s. De bevestiging gaat per e-mail.")
+                    % {"name": entry.participant.full_name, "position": waitlist.position(entry)},
+                )
+                return redirect(entry_url(entry))
+        return self.render_page(person, given, status=400)
 
 
 # --- the viewset ---------------------------------------------------------------------------------
@@ -328,6 +496,10 @@ class WaitlistViewSet(ListOnlyViewSetMixin, ModelViewSet):
     index_view_class = WaitlistIndexView
     list_per_page = 50
 
+    def get_common_view_kwargs(self, **kwargs):
+        # People join through the site, or the office puts them on the list (`WaitlistAddView`).
+        return {**super().get_common_view_kwargs(**kwargs), "add_url_name": self.get_url_name("add")}
+
     @property
     def url_finder_class(self):
         return type("WaitlistURLFinder", (super().url_finder_class,), {"edit_url_name": self.get_url_name("entry")})
@@ -337,4 +509,5 @@ class WaitlistViewSet(ListOnlyViewSetMixin, ModelViewSet):
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
             path("<int:pk>/", WaitlistEntryView.as_view(), name="entry"),
+            path("toevoegen/", WaitlistAddView.as_view(), name="add"),
         ]

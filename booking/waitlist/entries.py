@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking import clock
 from booking.models import (
+    ConsentChannel,
     Location,
     Offer,
     PartOfDay,
@@ -87,7 +88,15 @@ def answer_due(entry):
 
 
 def join_waitlist(
-    course, participant_data, *, preferred_locations=(), part_of_day=PartOfDay.ANY, consent_text_version, now=None
+    course,
+    participant_data,
+    *,
+    preferred_locations=(),
+    part_of_day=PartOfDay.ANY,
+    consent_text_version,
+    now=None,
+    consent_channel=ConsentChannel.ONLINE,
+    consent_taken_by=None,
 ):
     """Put someone on the course's waiting list, at the end. Returns the new WaitlistEntry.
 
@@ -98,42 +107,37 @@ def join_waitlist(
     that does not repeat the address) and the first entry's personal link is
     sent again to that address, at most once a day. Preferred locations must
     be among the course's locations; none means any location is fine. The
-    consent text version and time are stored. An email with the personal link
-    to the list goes out after saving.
+    consent text version and time are stored, and for a consent given to the
+    office (by phone or at the desk) who took it. An email with the personal
+    link to the list goes out after saving.
     """
     if not consent_text_version:
         raise ValueError("Joining the waiting list needs the version of the consent text agreed to.")
+    if ConsentChannel(consent_channel) != ConsentChannel.ONLINE and consent_taken_by is None:
+        raise ValueError("A consent given to the office records the member of staff who took it.")
     now = now or timezone.now()
-    (participant,) = participants.validate_participants([participant_data], course=course, now=now)
-    part_of_day = PartOfDay(part_of_day or PartOfDay.ANY)
-    locations = list(preferred_locations)
-    allowed = set(waitlist_locations(course).values_list("pk", flat=True))
-    if any(location.pk not in allowed for location in locations):
-        raise ValidationError({"preferred_locations": _("Kies alleen locaties waar deze training wordt gegeven.")})
+    participant, part_of_day, locations = _checked_wishes(
+        course, participant_data, preferred_locations, part_of_day, now
+    )
 
     with transaction.atomic():
         lock_course(course.pk)
-        existing = (
-            WaitlistEntry.objects.filter(course=course, status__in=ACTIVE, participant__email=participant.email)
-            .select_related("participant")
-            .first()
-        )
+        existing = _active_entry_for(course, participant.email)
         if existing is None:
-            participant.save()
             highest = WaitlistEntry.objects.filter(course=course).aggregate(highest=Max("rank"))["highest"]
             rank = now.timestamp() if highest is None else max(now.timestamp(), highest + 1)
-            entry = WaitlistEntry.objects.create(
-                course=course,
-                participant=participant,
+            entry = _add_entry(
+                course,
+                participant,
                 part_of_day=part_of_day,
+                locations=locations,
                 rank=rank,
+                joined_at=now,
                 consent_text_version=consent_text_version,
                 consent_at=now,
+                consent_channel=consent_channel,
+                consent_taken_by=consent_taken_by if consent_channel != ConsentChannel.ONLINE else None,
             )
-            WaitlistEntry.objects.filter(pk=entry.pk).update(joined_at=now)
-            entry.joined_at = now
-            if locations:
-                entry.preferred_locations.set(locations)
             queue_email(
                 "waitlist_joined", f"waitlist_joined:entry:{entry.pk}", participant=participant, entry_id=entry.pk
             )
@@ -146,6 +150,138 @@ def join_waitlist(
             entry_id=existing.pk,
         )
     raise AlreadyOnWaitlist()
+
+
+def _checked_wishes(course, participant_data, preferred_locations, part_of_day, now):
+    """The person (checked as at sign-up, unsaved), the part of the day and the locations; or ValidationError."""
+    (participant,) = participants.validate_participants([participant_data], course=course, now=now)
+    part_of_day = PartOfDay(part_of_day or PartOfDay.ANY)
+    return participant, part_of_day, _checked_locations(course, preferred_locations)
+
+
+def _checked_locations(course, preferred_locations):
+    """The preferred locations, when all are among the course's (`waitlist_locations`); else ValidationError."""
+    locations = list(preferred_locations)
+    allowed = set(waitlist_locations(course).values_list("pk", flat=True))
+    if any(location.pk not in allowed for location in locations):
+        raise ValidationError({"preferred_locations": _("Kies alleen locaties waar deze training wordt gegeven.")})
+    return locations
+
+
+def _active_entry_for(course, email):
+    return (
+        WaitlistEntry.objects.filter(course=course, status__in=ACTIVE, participant__email=email)
+        .select_related("participant")
+        .first()
+    )
+
+
+def _add_entry(course, participant, *, part_of_day, locations, rank, joined_at, **consent):
+    """Save the person and their entry. Call with the course's lock held."""
+    participant.save()
+    entry = WaitlistEntry.objects.create(
+        course=course, participant=participant, part_of_day=part_of_day, rank=rank, **consent
+    )
+    WaitlistEntry.objects.filter(pk=entry.pk).update(joined_at=joined_at)
+    entry.joined_at = joined_at
+    if locations:
+        entry.preferred_locations.set(locations)
+    return entry
+
+
+def import_waitlist_entry(
+    course,
+    participant_data,
+    *,
+    preferred_locations=(),
+    part_of_day=PartOfDay.ANY,
+    joined_at,
+    consent_text_version,
+    consent_at,
+    taken_by,
+    now=None,
+):
+    """Someone who waited on the list of an earlier system joins this one at the place their date gives them.
+
+    The same checks as joining (`join_waitlist`: the person, the age rule,
+    the locations, one place per email address on the list; AlreadyOnWaitlist
+    without an email this time). The place in line follows `joined_at`: before
+    everyone who joined later, after everyone who joined earlier. The consent
+    keeps the earlier system's version and moment, marked as taken over by
+    `taken_by`. No email is sent.
+    """
+    now = now or timezone.now()
+    if joined_at > now:
+        raise ValidationError({"joined_at": _("De datum van aanmelden voor de wachtlijst ligt in de toekomst.")})
+    participant, part_of_day, locations = _checked_wishes(
+        course, participant_data, preferred_locations, part_of_day, now
+    )
+    with transaction.atomic():
+        lock_course(course.pk)
+        if _active_entry_for(course, participant.email) is not None:
+            raise AlreadyOnWaitlist(_("Met dit e-mailadres staat al iemand op de wachtlijst voor deze training."))
+        return _add_entry(
+            course,
+            participant,
+            part_of_day=part_of_day,
+            locations=locations,
+            rank=joined_at.timestamp(),
+            joined_at=joined_at,
+            consent_text_version=consent_text_version,
+            consent_at=consent_at or joined_at,
+            consent_channel=ConsentChannel.IMPORT,
+            consent_taken_by=taken_by,
+        )
+
+
+def change_wishes(entry, *, preferred_locations, part_of_day):
+    """The office changes what someone on the list wishes for: the locations and the part of the day. Returns the entry.
+
+    The same rules as joining: locations only among the course's; none means
+    every location is fine. Only for someone still on the list
+    (NotOnWaitlist otherwise). The person keeps their place in line; a free
+    place that now fits them is offered by the periodic catch-up.
+    """
+    part_of_day = PartOfDay(part_of_day or PartOfDay.ANY)
+    locations = _checked_locations(entry.course, preferred_locations)
+    with transaction.atomic():
+        lock_course(entry.course_id)
+        current = WaitlistEntry.objects.get(pk=entry.pk)
+        if current.status not in ACTIVE:
+            raise NotOnWaitlist(_("Deze persoon staat niet meer op de wachtlijst."))
+        WaitlistEntry.objects.filter(pk=current.pk).update(part_of_day=part_of_day)
+        current.preferred_locations.set(locations)
+    entry.refresh_from_db()
+    return entry
+
+
+def take_off_waitlist(entry, *, by, reason, now=None):
+    """The office takes someone off the list, with a reason that is kept. Returns the entry.
+
+    An open offer is declined with it, so its place goes to the next person
+    at once. Someone no longer on the list gets NotOnWaitlist; a reason is
+    required (ValidationError at "reason").
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Schrijf op waarom deze persoon van de wachtlijst gaat. Dat wordt bewaard.")}
+        )
+    now = now or timezone.now()
+    with transaction.atomic():
+        lock_course(entry.course_id)
+        current = WaitlistEntry.objects.get(pk=entry.pk)
+        if current.status not in ACTIVE:
+            raise NotOnWaitlist(_("Deze persoon staat niet meer op de wachtlijst."))
+        open_offer = current.offers.filter(status=Offer.Status.OPEN).first()
+        if open_offer is not None:
+            locks.lock_group(open_offer.group_id)
+            decline_locked(locked_offer(open_offer), now)
+        WaitlistEntry.objects.filter(pk=current.pk).update(
+            status=WaitlistEntry.Status.TAKEN_OFF, left_at=now, removed_by=by, removal_reason=reason[:300]
+        )
+    entry.refresh_from_db()
+    return entry
 
 
 def waitlist_locations(course):
@@ -271,6 +407,11 @@ def gone_message(entry):
     """Why someone is not on the list any more, for the person themselves."""
     if entry.status == WaitlistEntry.Status.PLACED:
         return _("U heeft al een plaats in een groep van deze training. U staat daarom niet meer op de wachtlijst.")
+    if entry.status == WaitlistEntry.Status.TAKEN_OFF:
+        return _(
+            "U staat niet meer op de wachtlijst. Wij hebben u van de lijst gehaald. "
+            "Wilt u toch een plaats? Neem dan contact met ons op, of meld u opnieuw aan."
+        )
     if entry.status == WaitlistEntry.Status.REMOVED:
         return _(
             "U bent van de wachtlijst gehaald, omdat wij geen antwoord kregen op onze vraag of u nog wilde wachten. "

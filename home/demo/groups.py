@@ -1,5 +1,5 @@
 """Demo planning: groups over the coming months, some nearly full, one full with a waiting list,
-one behind a registration stop, one already running with attendance.
+one behind a registration stop, one already running with attendance, one starting soon with too few people.
 
 Dates are counted from the day the demo is loaded. All participants are invented.
 """
@@ -97,6 +97,8 @@ PLAN = [
     ("slaap-online", "beter-slapen", "online", 3, 3, "20:00", 5, "open"),
     ("verlies-deurne", "veerkracht-na-verlies", "deurne", 5, 4, "10:00", 4, "open"),
     ("blijven-helmond", "mindfulness-blijven-oefenen", "helmond", 9, 1, "19:30", 1, "open"),
+    # Starts soon with too few people: the office decides (go ahead, merge with Best, or cancel).
+    ("mind-geldrop", "mindfulness", "geldrop", 1, 3, "10:00", 2, "open"),
 ]
 FULL_GROUP_WAITLIST = ["mf-eindhoven"]
 STOPPED_GROUP = "com-woensel"
