@@ -11,6 +11,7 @@ from booking.models import (
     AccessLogEntry,
     Attendance,
     Enrollment,
+    EnrollmentMove,
     Location,
     Offer,
     OutgoingEmail,
@@ -19,6 +20,7 @@ from booking.models import (
     PaymentEvent,
     Refund,
     RegistrationStop,
+    TrainingGroup,
     WaitlistEntry,
     WaitlistMove,
 )
@@ -69,11 +71,18 @@ register(
     WaitlistEntry,
     purpose=_("De plaats op de wachtlijst en de voorkeuren; blijft zonder naam bestaan voor de cijfers."),
     ties=[participant("participant")],
+    fields={"removal_reason": CLEAR},
 )
 register(
     WaitlistMove,
     purpose=_("Waarom een coördinator iemand op de wachtlijst verplaatste."),
     ties=[participant("entry__participant")],
+    fields={"reason": CLEAR},
+)
+register(
+    EnrollmentMove,
+    purpose=_("Waarom een coördinator een plaats naar een andere groep verplaatste."),
+    ties=[participant("enrollment__participant")],
     fields={"reason": CLEAR},
 )
 register(
@@ -131,6 +140,10 @@ holds_none(
     ),
 )
 holds_none(RegistrationStop, why=_("Een openbaar bericht over een aanmeldstop, door een coördinator geschreven."))
+holds_none(
+    TrainingGroup,
+    why=_("Een groep met zijn data en plaatsen; wie besloot door te gaan is een medewerker, geen deelnemer."),
+)
 holds_none(Location, why=_("Het adres van een gezondheidscentrum of wijkgebouw, geen persoon."))
 
 keeps_person(rules.has_a_place_after)

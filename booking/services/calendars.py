@@ -196,19 +196,19 @@ def session_change_calendar(enrollment, session, *, manage_url=""):
     return CalendarFile(_calendar(session.group.course.title, method, events), method)
 
 
-def moved_calendar(enrollment, from_group, *, manage_url=""):
-    """The .ics after a move to another group: the new group's sessions, and the old group's as cancelled.
+def moved_calendars(enrollment, from_group, *, manage_url=""):
+    """The files after a move to another group: the old group's dates cancelled, the new group's published.
 
-    The old sessions keep their UIDs, so a calendar that has them drops or
-    strikes them through, and the new ones are added.
+    Two files, because a file has one METHOD: a CANCEL with the UIDs the
+    participant's agenda already holds for the old group (one SEQUENCE
+    higher), so those dates leave it, and a PUBLISH of the new group's dates.
     """
-    calendar = Calendar.from_ical(enrollment_calendar(enrollment, manage_url=manage_url))
-    for session in _sessions([from_group]):
-        event = _event(session)
-        event.pop("STATUS", None)
-        event.add("status", "CANCELLED")
-        calendar.add_component(event)
-    return calendar.to_ical()
+    old_sessions = _sessions([from_group])
+    cancelled = _participant_events(enrollment, old_sessions, manage_url=manage_url, gone=True, method=CANCEL)
+    return [
+        CalendarFile(_calendar(from_group.course.title, CANCEL, cancelled), CANCEL),
+        enrollment_calendar(enrollment, manage_url=manage_url),
+    ]
 
 
 def trainer_calendar(trainer):

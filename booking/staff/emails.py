@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from booking.models import EnrollmentMove, Offer
 from booking.selfservice.emails import calendar_cancellation, enrollment_for_email, place_context
 from booking.services import availability, links
-from booking.services.calendars import moved_calendar
+from booking.services.calendars import moved_calendars
 from booking.services.notifications import Email, email_kind
 
 
@@ -66,10 +66,11 @@ def moved(move_id):
         template="staff/moved",
         context=context,
         attachments=[
-            (
-                "groepstraining.ics",
-                moved_calendar(enrollment, move.from_group, manage_url=context["manage_url"]),
-                "text/calendar",
+            calendar.attachment(filename)
+            for filename, calendar in zip(
+                ("oude-data-vervallen.ics", "groepstraining.ics"),
+                moved_calendars(enrollment, move.from_group, manage_url=context["manage_url"]),
+                strict=True,
             )
         ],
     )

@@ -19,6 +19,7 @@ from booking.models import (
     WaitlistEntry,
 )
 from booking.services import consent, fill, places
+from booking.services.calendars import enrollment_uid
 from booking.services.errors import AlreadyEnrolled, BookingError, EnrollmentNotActive, GroupFull
 from booking.staff import actions, office
 from booking.waitlist import entries as waitlist
@@ -230,10 +231,17 @@ def test_moving_keeps_reference_and_payment_sends_new_dates_and_frees_the_old_pl
     )
     (email,) = emails_to(mailoutbox, "joelle@example.nl")
     assert "Helmond" in email.subject and "Woont dichter bij Helmond." in email.body
-    ((name, content, mimetype),) = email.attachments
-    events = Calendar.from_ical(content).walk("VEVENT")
-    statuses = {str(event["STATUS"]) for event in events}
-    assert statuses == {"CONFIRMED", "CANCELLED"}  # the new dates in, the old ones out
+    old_file, new_file = (Calendar.from_ical(content) for _name, content, _mimetype in email.attachments)
+    # The old dates leave the agenda: a CANCEL with the UIDs of the first group's sessions.
+    assert str(old_file["METHOD"]) == "CANCEL"
+    old_uids = {str(event["UID"]) for event in old_file.walk("VEVENT")}
+    assert old_uids == {enrollment_uid(enrollment, s) for s in first.sessions.all()}
+    assert {str(event["STATUS"]) for event in old_file.walk("VEVENT")} == {"CANCELLED"}
+    # The new dates come in, one per session of the second group.
+    assert str(new_file["METHOD"]) == "PUBLISH"
+    assert {str(event["UID"]) for event in new_file.walk("VEVENT")} == {
+        enrollment_uid(enrollment, s) for s in second.sessions.all()
+    }
     assert Offer.objects.filter(entry=waiting, group=first).exists()  # the freed place went to the list
     assert AccessLogEntry.objects.get(action=AccessLogEntry.Action.MOVE).where == (
         f"groep {first.pk}: verplaatst naar groep {second.pk}"

@@ -86,8 +86,8 @@ def test_a_participant_pays_by_transfer_and_the_office_applies_the_bank_statemen
     office.get_by_role("button", name=re.compile("Zet 1 betaling op betaald")).click()
     expect(office.locator(".messages")).to_contain_text("1 betaling staat nu op betaald")
     # The admin's message fades in; judged halfway, its colours are not yet its own.
-    office.wait_for_function(
-        "document.querySelector('.messages').getAnimations({subtree: true}).every(a => a.playState === 'finished')"
+    office.evaluate(
+        "() => Promise.all(document.querySelector('.messages').getAnimations({subtree: true}).map(a => a.finished))"
     )
     assert serious_violations(office) == []
 
