@@ -1,13 +1,11 @@
 """Our rules inside allauth: client addresses, lockouts, email length, and emails through the outbox."""
 
-import ipaddress
-
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import ratelimit
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from groepswijzer.clients import client_ip
+from groepswijzer.clients import client_ip, client_key
 
 from . import emails
 from .models import User
@@ -15,14 +13,6 @@ from .models import User
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
 # Failures on one account from every client together (ACCOUNT_RATE_LIMITS in the settings).
 ACCOUNT_FAILURES = "login_failed_account"
-
-
-def client_key(request):
-    """The client address as a rate-limit key; IPv6 clients own a whole /64, so count it as one."""
-    address = ipaddress.ip_address(client_ip(request))
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
-    return str(address)
 
 
 class OutboxEmailMixin:

@@ -70,3 +70,11 @@ def client_ip(request):
     if len(hops) < count or hops[count - 1] is None:
         return remote
     return hops[count - 1]
+
+
+def client_key(request):
+    """The client address as a rate-limit key; IPv6 clients own a whole /64, so count it as one."""
+    address = ipaddress.ip_address(client_ip(request))
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return str(address)

@@ -46,7 +46,7 @@ class SignupClosedReason(models.TextChoices):
 
 class TrainingGroupQuerySet(models.QuerySet):
     def with_places_left(self, now=None):
-        """Annotate `places_taken` and `places_left` at `now`, in the same query as the groups.
+        """Annotate `places_taken`, `places_left` and `places_held` (live holds) at `now`, in the same query.
 
         A subquery per group instead of a join, so that other annotations
         (or filters through enrollments) cannot multiply the count.
@@ -60,8 +60,16 @@ class TrainingGroupQuerySet(models.QuerySet):
             .annotate(count=models.Count("pk"))
             .values("count")
         )
+        held = (
+            Enrollment.objects.filter(group=OuterRef("pk"), status=Enrollment.Status.HELD, hold_expires_at__gt=now)
+            .order_by()
+            .values("group")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
         return self.annotate(
             places_taken=Coalesce(Subquery(taken, output_field=models.IntegerField()), 0),
+            places_held=Coalesce(Subquery(held, output_field=models.IntegerField()), 0),
         ).annotate(places_left=Greatest(F("capacity") - F("places_taken"), 0))
 
     def with_first_start(self):

@@ -36,6 +36,7 @@ class GroupRow:
     stop: object = None  # the RegistrationStop that closes it, if any
     bookable: bool = False  # from TrainingGroup.objects.with_bookable: someone can sign up now
     distance_km: float | None = None  # from the visitor's postcode, when known
+    places_held: int = 0  # places kept for sign-ups that are not finished yet (they may come free)
 
     @property
     def location(self):
@@ -142,6 +143,7 @@ def row_for(group, *, now, stop=None, distance_km=None):
         stop=stop,
         bookable=group.bookable,
         distance_km=distance_km,
+        places_held=getattr(group, "places_held", 0),
     )
 
 

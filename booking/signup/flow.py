@@ -12,11 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from booking.models import Enrollment
-from booking.services import places
+from booking.services import hold_limits, places
 from booking.services.errors import EnrollmentNotActive
 
 
-def hold_for_signup(group, participants, *, consent_text_version, party, replacing=None, now=None):
+def hold_for_signup(group, participants, *, consent_text_version, party, replacing=None, client="", now=None):
     """Hold places for one sign-up (see `places.hold_places`); returns the held enrollments.
 
     `replacing` is the party UUID of this sign-up's earlier hold, made before
@@ -25,14 +25,21 @@ def hold_for_signup(group, participants, *, consent_text_version, party, replaci
     anyone else (or to the waiting list) in between; and when the new hold is
     refused, the earlier one stays as it was. `party` is chosen by the sign-up
     beforehand, so a form sent twice (a double click) can recognise the hold
-    the first one made: see `own_live_hold`.
+    the first one made: see `own_live_hold`. `client` is the requester's
+    rate-limit key: one client and one email address may hold only so many
+    places at once (`hold_limits`, TooManyHolds).
     """
+    now = now or timezone.now()
     with transaction.atomic():
         if replacing:
             # Already cancelled or gone: then there is nothing to give way.
             with contextlib.suppress(EnrollmentNotActive, Enrollment.DoesNotExist):
                 places.cancel_enrollment(replacing, now=now)
-        return places.hold_places(group, participants, consent_text_version=consent_text_version, now=now, party=party)
+        emails = [person.get("email", "") for person in participants]
+        hold_limits.check(group, emails, client=client, now=now)
+        held = places.hold_places(group, participants, consent_text_version=consent_text_version, now=now, party=party)
+    hold_limits.remember(client, party)
+    return held
 
 
 def own_live_hold(group, party, now=None):

@@ -20,10 +20,12 @@ from booking.payments.providers import get_provider, providers_for
 from booking.services import availability, links, places, transfers
 from booking.services import consent as consent_text
 from booking.services.errors import AlreadyEnrolled, BookingError, GroupFull, SignupClosed
+from booking.services.hold_limits import TooManyHolds
 from booking.signup import flow as signup
 from booking.signup.forms import ConsentForm, PaymentChoiceForm, SuitabilityForm
 from booking.signup.state import SignupState, fingerprint, raw_values, tidy_values
 from courses.models import CoursePage
+from groepswijzer.clients import client_key
 
 STEPS = [
     ("group", gettext_lazy("Groep")),
@@ -271,10 +273,14 @@ def _already_enrolled_errors(step, error):
         "Dan staat de bevestiging in uw e-mail. Meldt u iemand anders aan? Vul dan het eigen e-mailadres "
         "van die persoon in."
     )
-    field = "email"
-    if step.state.person.get(PARTNER_PREFIX + "email", "").strip().lower() == (error.email or "").lower():
-        field = PARTNER_PREFIX + "email"
-    return {field: [message]}
+    return {_email_field(step, error.email): [message]}
+
+
+def _email_field(step, email):
+    """The form field that holds `email`: the partner's when it is theirs."""
+    if step.state.person.get(PARTNER_PREFIX + "email", "").strip().lower() == (email or "").lower():
+        return PARTNER_PREFIX + "email"
+    return "email"
 
 
 def consent(request, group_id):
@@ -329,8 +335,18 @@ def _hold(request, step, participants):
     party = state.next_party()
     try:
         enrollments = signup.hold_for_signup(
-            step.group, participants, consent_text_version=consent_text.VERSION, party=party, replacing=replacing
+            step.group,
+            participants,
+            consent_text_version=consent_text.VERSION,
+            party=party,
+            replacing=replacing,
+            client=client_key(step.request),
         )
+    except TooManyHolds as error:
+        if error.email:
+            state.set_errors({_email_field(step, error.email): [error.message]})
+            return redirect(step.url("participant"))
+        return _unavailable(step, title=_("Rond eerst uw andere aanmeldingen af"), message=error.message)
     except GroupFull as error:
         together = len(participants) > 1
         return _unavailable(

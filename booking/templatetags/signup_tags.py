@@ -41,6 +41,19 @@ def places_text(count):
 
 
 @register.filter
+def held_text(count):
+    """ "1 plek is gereserveerd" while someone finishes a sign-up; nothing when no place is held."""
+    count = int(count or 0)
+    if count <= 0:
+        return ""
+    return ngettext(
+        "%(count)d plek is gereserveerd voor een aanmelding die nog niet klaar is",
+        "%(count)d plekken zijn gereserveerd voor aanmeldingen die nog niet klaar zijn",
+        count,
+    ) % {"count": count}
+
+
+@register.filter
 def euro(amount):
     """ "€ 35,00"; nothing to pay is said in words."""
     if not amount:
