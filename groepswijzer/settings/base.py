@@ -330,6 +330,11 @@ def require(name):
 # How long a held place stays reserved while the participant pays. After this
 # the hold no longer counts, whether or not the expire_holds sweep has run.
 GROEPSWIJZER_HOLD_MINUTES = 15
+# Unfinished sign-ups at the same time (booking.services.hold_limits): per email address in all groups,
+# held places per client (connection address) in all groups, and a client's share of one group.
+GROEPSWIJZER_HOLDS_PER_EMAIL = int(env("GROEPSWIJZER_HOLDS_PER_EMAIL", "2"))
+GROEPSWIJZER_HOLDS_PER_CLIENT = int(env("GROEPSWIJZER_HOLDS_PER_CLIENT", "6"))
+GROEPSWIJZER_HOLD_SHARE_PER_GROUP = float(env("GROEPSWIJZER_HOLD_SHARE_PER_GROUP", str(1 / 3)))
 # A freed place offered to the next person on the waiting list is kept this long.
 GROEPSWIJZER_OFFER_HOURS = int(env("GROEPSWIJZER_OFFER_HOURS", "48"))
 # Everyone on a waiting list is asked "still waiting?" this often, and removed
