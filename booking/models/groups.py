@@ -368,7 +368,11 @@ class Session(models.Model):
         verbose_name = _("bijeenkomst")
         verbose_name_plural = _("bijeenkomsten")
         ordering = ["start", "pk"]
-        indexes = [models.Index(fields=["status", "start", "end"], name="booking_session_when")]
+        indexes = [
+            models.Index(fields=["status", "start", "end"], name="booking_session_when"),
+            # A group's first session (`with_first_start`), the admin's sort on it, and bookable(now).
+            models.Index(fields=["group", "status", "start"], name="booking_session_group_start"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=F("start")),
