@@ -54,6 +54,12 @@ def lock_group(group_id):
     return TrainingGroup.objects.select_for_update(of=("self",)).get(pk=group_id)
 
 
+def lock_group_row(group_id):
+    """Lock one group's row and read nothing: for a caller that reads the group, counted, right after."""
+    _require_transaction()
+    list(TrainingGroup.objects.select_for_update(of=("self",)).filter(pk=group_id).values_list("pk", flat=True))
+
+
 def lock_groups(*group_ids):
     """Lock several groups, the lower id first, and return them fresh by id (a move between groups needs both)."""
     _require_transaction()
