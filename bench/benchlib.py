@@ -30,7 +30,8 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-BENCH_PREFIX = "gw_bench"
+# Two people benchmarking on one server give their databases different prefixes (still gw_bench… or gw_…).
+BENCH_PREFIX = os.environ.get("BENCH_DB_PREFIX", "gw_bench")
 SETTINGS = "bench.web.settings"
 STATIC_ROOT = Path("/tmp/gw-bench-static")
 MEDIA_ROOT = Path("/tmp/gw-bench-media")

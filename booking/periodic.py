@@ -1,15 +1,21 @@
 """The periodic run: what time makes true, in one command (``manage.py run_periodic``).
 
-Each package contributes its step; every step returns a count. Safe to run
-every minute and to overlap: every step is idempotent and takes the same
-locks as the rest of the code.
+Each package contributes its step; every step returns a count, and the run
+reports each step's counts and time. Every step is idempotent and takes the
+same locks as the rest of the code, and its cost follows the work due, not
+the size of the data. Only one run at a time: the command skips when another
+is busy (``locks.only_one_at_a_time``), on however many machines.
 """
+
+import time
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from booking.payments import periodic as payment_periodic
 from booking.selfservice.reminders import send_reminders
 from booking.services import access_log, notifications, planning
+from booking.services.locks import only_one_at_a_time
 from booking.services.places import expire_holds_and_notify
 from booking.waitlist import checks
 from booking.waitlist import offers as waitlist_offers
@@ -24,13 +30,62 @@ def _how_many(result):
     return len(result)
 
 
+def _expire_holds(now):
+    expired, emails = expire_holds_and_notify(now)
+    return {"expired_holds": len(expired), "hold_expired_emails": emails}
+
+
+def _advance_groups(now):
+    started, completed = planning.advance_group_statuses(now)
+    return {"groups_started": started, "groups_completed": completed}
+
+
+# (name, what it does with `now` -> {count name: number}). Names are looked up when the step runs.
+STEPS = [
+    ("expire_holds", _expire_holds),
+    ("expire_offers", lambda now: {"expired_offers": _how_many(waitlist_offers.expire_offers(now=now))}),
+    (
+        "offer_free_places",
+        lambda now: {"free_places_offered": _how_many(waitlist_offers.offer_all_free_places(now=now))},
+    ),
+    ("waitlist_checks", lambda now: {"waitlist_checks": _how_many(checks.send_waitlist_checks(now=now))}),
+    ("remove_unanswered", lambda now: {"removed_from_waitlist": _how_many(checks.remove_unanswered(now=now))}),
+    ("reminders", lambda now: {"reminders": send_reminders(now)}),
+    ("group_statuses", _advance_groups),
+    ("payments", lambda now: payment_periodic.run_periodic(now)),  # lost webhooks, unsent refunds
+    ("anonymise", lambda now: {"participants_anonymised": retention.anonymise_due_participants(now)}),
+    ("kept_data", lambda now: {"kept_data_cleared": sum(retention.anonymise_by_own_clocks(now).values())}),
+    ("access_log", lambda now: {"access_log_removed": access_log.purge_expired(now)}),
+    ("retry_emails", lambda now: {"emails_retried": notifications.retry_unsent(now)}),
+]
+
+
+@dataclass
+class StepReport:
+    name: str
+    counts: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def run_steps(now=None):
+    """Take every step in order; returns a StepReport (what it did, how long it took) per step."""
+    now = now or timezone.now()
+    reports = []
+    for name, step in STEPS:
+        started = time.perf_counter()
+        counts = step(now)
+        reports.append(StepReport(name, counts, time.perf_counter() - started))
+    return reports
+
+
 def run_periodic(now=None):
     """All periodic work, in order; returns a count per step. Safe to run every minute, and to overlap.
 
     1. expire holds that ran out and email those people (their places go
        to the waiting list);
     2. expire waiting-list offers (the place passes to the next person), and
-       offer any free place the waiting list has not been offered yet;
+       offer the free places that someone waiting fits, found in SQL without
+       a lock (``services.offers.groups_to_offer``);
     3. send the monthly "still waiting?" checks;
     4. take people off the waiting list who did not answer in time;
     5. send the reminders that are due;
@@ -45,22 +100,18 @@ def run_periodic(now=None):
 
     Nothing depends on this running on time: a hold or offer past its
     expiry no longer counts anyway; the run only makes that visible and
-    sends the emails.
+    sends the emails. `run_steps` gives the same with each step's time;
+    `run_once` skips when another process is running.
     """
-
-    now = now or timezone.now()
     counts = {}
-    expired, counts["hold_expired_emails"] = expire_holds_and_notify(now)
-    counts["expired_holds"] = len(expired)
-    counts["expired_offers"] = _how_many(waitlist_offers.expire_offers(now=now))
-    counts["free_places_offered"] = _how_many(waitlist_offers.offer_all_free_places(now=now))
-    counts["waitlist_checks"] = _how_many(checks.send_waitlist_checks(now=now))
-    counts["removed_from_waitlist"] = _how_many(checks.remove_unanswered(now=now))
-    counts["reminders"] = send_reminders(now)
-    counts["groups_started"], counts["groups_completed"] = planning.advance_group_statuses(now)
-    counts.update(payment_periodic.run_periodic(now))  # payments: lost webhooks, unsent refunds
-    counts["participants_anonymised"] = retention.anonymise_due_participants(now)
-    counts["kept_data_cleared"] = sum(retention.anonymise_by_own_clocks(now).values())
-    counts["access_log_removed"] = access_log.purge_expired(now)
-    counts["emails_retried"] = notifications.retry_unsent(now)
+    for report in run_steps(now):
+        counts.update(report.counts)
     return counts
+
+
+def run_once(now=None):
+    """`run_steps`, unless another process is running the periodic work right now: then None, and nothing is done."""
+    with only_one_at_a_time() as mine:
+        if not mine:
+            return None
+        return run_steps(now)

@@ -1,9 +1,10 @@
 """Small helpers the tests share: page text, signup URLs, emails to one address, threads that start together."""
 
+import os
 import re
 import threading
 
-from django.db import connections
+from django.db import connection, connections
 from django.urls import reverse
 
 
@@ -63,3 +64,19 @@ def assert_admin_refused(response):
         response.status_code,
         response.get("Location"),
     )
+
+
+def database_environment(**extra):
+    """The environment for a child process (``manage.py …``) on the test database, as a second machine would run."""
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    database = connection.settings_dict
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        env["SQLITE_PATH"] = str(database["NAME"])
+        env.pop("DATABASE_URL", None)
+    else:
+        env["DATABASE_URL"] = (
+            f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST'] or '127.0.0.1'}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        )
+    env.update(DJANGO_SETTINGS_MODULE="groepswijzer.settings.dev", **extra)
+    return env

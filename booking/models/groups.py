@@ -119,6 +119,12 @@ class TrainingGroupQuerySet(models.QuerySet):
         return self.with_bookable(now).filter(bookable=True)
 
 
+def group_name(course_title, where, first_start):
+    """A group as people name it: "Mentaal Fit, Eindhoven, 12 januari 2027" (also for rows read with values())."""
+    when = date_format(timezone.localtime(first_start), "j F Y") if first_start else _("nog geen datum")
+    return f"{course_title}, {where}, {when}"
+
+
 class TrainingGroup(models.Model):
     """One run of a course at one location, with its trainers, capacity and sessions."""
 
@@ -218,10 +224,7 @@ class TrainingGroup(models.Model):
         ]
 
     def __str__(self):
-        where = self.location.town or self.location.name
-        first = self.first_start
-        when = date_format(timezone.localtime(first), "j F Y") if first else _("nog geen datum")
-        return f"{self.course.title}, {where}, {when}"
+        return group_name(self.course.title, self.location.town or self.location.name, self.first_start)
 
     def save(self, *args, **kwargs):
         self.apply_course_defaults()
@@ -376,7 +379,11 @@ class Session(models.Model):
         verbose_name = _("bijeenkomst")
         verbose_name_plural = _("bijeenkomsten")
         ordering = ["start", "pk"]
-        indexes = [models.Index(fields=["status", "start", "end"], name="booking_session_when")]
+        indexes = [
+            models.Index(fields=["status", "start", "end"], name="booking_session_when"),
+            # A group's first session (`with_first_start`), the admin's sort on it, and bookable(now).
+            models.Index(fields=["group", "status", "start"], name="booking_session_group_start"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=F("start")),

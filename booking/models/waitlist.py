@@ -105,6 +105,10 @@ class WaitlistEntry(ConsentRecord):
         verbose_name = _("plek op de wachtlijst")
         verbose_name_plural = _("wachtlijst")
         ordering = ["course", "rank", "pk"]
+        indexes = [
+            # A course's list in order, for offers of freed places (`services.offers.waiting_who_fit`).
+            models.Index(fields=["course", "status", "rank"], name="booking_waitlist_line"),
+        ]
 
     def __str__(self):
         return f"{self.participant} – {self.course.title}"

@@ -9,6 +9,8 @@ from django.utils import timezone
 from booking.models import Enrollment, OutgoingEmail, Session, TrainingGroup
 from booking.services.notifications import queue_email
 
+KEYS_PER_QUERY = 1000
+
 
 def reminder_key(session, enrollment):
     return f"reminder:session:{session.pk}:enrollment:{enrollment.pk}"
@@ -43,28 +45,40 @@ def send_reminders(now=None):
     ):
         first_of_group.setdefault(group_id, session_id)
 
+    due = [
+        (session, first_of_group.get(session.group_id) == session.pk)
+        for session in coming
+        if session.start - (first_window if first_of_group.get(session.group_id) == session.pk else session_window)
+        <= now
+    ]
+    # Who is confirmed in the groups with a session due, and which of their reminders went out before: a few
+    # queries for the whole run however many sessions are due, so a run with nothing new stays cheap.
+    confirmed = {}
+    for enrollment in Enrollment.objects.filter(
+        group_id__in={session.group_id for session, _first in due}, status=Enrollment.Status.CONFIRMED
+    ).select_related("participant"):
+        confirmed.setdefault(enrollment.group_id, []).append(enrollment)
+    wanted = [
+        (session, first, enrollment, reminder_key(session, enrollment))
+        for session, first in due
+        for enrollment in confirmed.get(session.group_id, [])
+    ]
+    keys = [key for *_rest, key in wanted]
+    sent_before = set()
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        chunk = keys[start : start + KEYS_PER_QUERY]
+        sent_before.update(OutgoingEmail.objects.filter(key__in=chunk).values_list("key", flat=True))
     queued = 0
-    for session in coming:
-        is_first = first_of_group.get(session.group_id) == session.pk
-        if session.start - (first_window if is_first else session_window) > now:
+    for session, first, enrollment, key in wanted:
+        if key in sent_before:
             continue
-        enrollments = list(
-            Enrollment.objects.filter(group_id=session.group_id, status=Enrollment.Status.CONFIRMED).select_related(
-                "participant"
-            )
-        )
-        keys = {enrollment.pk: reminder_key(session, enrollment) for enrollment in enrollments}
-        sent_before = set(OutgoingEmail.objects.filter(key__in=keys.values()).values_list("key", flat=True))
         with transaction.atomic():
-            for enrollment in enrollments:
-                if keys[enrollment.pk] in sent_before:
-                    continue
-                row = queue_email(
-                    "reminder_first" if is_first else "reminder_session",
-                    keys[enrollment.pk],
-                    participant=enrollment.participant,
-                    session_id=session.pk,
-                    enrollment_id=enrollment.pk,
-                )
-                queued += row is not None
+            row = queue_email(
+                "reminder_first" if first else "reminder_session",
+                key,
+                participant=enrollment.participant,
+                session_id=session.pk,
+                enrollment_id=enrollment.pk,
+            )
+        queued += row is not None
     return queued

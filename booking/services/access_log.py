@@ -97,6 +97,34 @@ def log_access(user, participants, action, where):
     return len(ids)
 
 
+def log_export(user, where, rows):
+    """Record one export of a listing as one row: who, when, `where` (the listing and its filter) and `rows`.
+
+    An export of a thousand or a million enrollments is one act with one
+    filter, so it is one row, written before the first byte goes out, and not
+    a row per participant (which would write a million rows first). The
+    filter in `where` says whom it covered, in words without personal data
+    (never a search term). Returns 1.
+    """
+    if user is None or not user.is_authenticated:
+        raise ValueError("Only a logged-in member of staff can be recorded as exporting participant data.")
+    suffix = f", {rows} {'rij' if rows == 1 else 'rijen'}"
+    where = f"{str(where)[: WHERE_MAX - len(suffix)]}{suffix}"
+    with transaction.atomic():
+        _take_chain_lock()
+        previous = AccessLogEntry.objects.order_by("-pk").values_list("chain", flat=True).first() or ""
+        at = timezone.now()
+        chain = chain_value(previous, user_id=user.pk, at=at, participant_id=None, action=Action.EXPORT, where=where)
+        AccessLogEntry.objects.bulk_create(
+            [
+                AccessLogEntry(
+                    user_id=user.pk, participant_id=None, action=Action.EXPORT, where=where, at=at, chain=chain
+                )
+            ]
+        )
+    return 1
+
+
 def group_where(group, screen):
     """The `where` for a screen about one group: its number, never its participants."""
     return f"groep {group.pk}: {screen}"

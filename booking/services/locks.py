@@ -18,6 +18,11 @@ busy timeout lets writers queue. Every function here refuses to run outside
 a transaction: a lock taken in autocommit mode would be released at once.
 """
 
+import contextlib
+import fcntl
+import tempfile
+from pathlib import Path
+
 from django.db import transaction
 
 from ..models import Location, Payment, TrainingGroup
@@ -47,6 +52,12 @@ def lock_group(group_id):
     """Lock one group's row and return it fresh (its places are counted only after this)."""
     _require_transaction()
     return TrainingGroup.objects.select_for_update(of=("self",)).get(pk=group_id)
+
+
+def lock_group_row(group_id):
+    """Lock one group's row and read nothing: for a caller that reads the group, counted, right after."""
+    _require_transaction()
+    list(TrainingGroup.objects.select_for_update(of=("self",)).filter(pk=group_id).values_list("pk", flat=True))
 
 
 def lock_groups(*group_ids):
@@ -79,3 +90,48 @@ def lock_payment(payment_id, *, nowait=False):
     if locked.group_id != group_id:  # moved to another group while we waited
         lock_group(locked.group_id)
     return locked
+
+
+# --- one process at a time -----------------------------------------------------------------------
+
+# A fixed number for PostgreSQL's advisory locks: "gwpr" in ASCII, for the periodic run.
+PERIODIC_RUN_KEY = 0x67777072
+
+
+@contextlib.contextmanager
+def only_one_at_a_time(key=PERIODIC_RUN_KEY):
+    """Run a block in one process at a time, over every machine that shares the database. Yields True or False.
+
+    False: another process holds the lock now, and the caller should skip its
+    work instead of waiting (the periodic run: the next minute comes soon
+    enough). On PostgreSQL a session advisory lock (``pg_try_advisory_lock``),
+    held across the block's transactions and let go when the block ends or
+    the connection drops, so a killed process never leaves it behind. On
+    SQLite, whose database is a file on one machine, an exclusive ``flock``
+    on a file beside the database, which the system lets go with the process.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+            got_it = cursor.fetchone()[0]
+        try:
+            yield got_it
+        finally:
+            if got_it:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+        return
+    path = Path(f"{connection.settings_dict['NAME']}.lock-{key:x}")
+    if not path.parent.is_dir():  # an in-memory database: no other process can share it
+        path = Path(tempfile.gettempdir()) / f"groepswijzer-{key:x}.lock"
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

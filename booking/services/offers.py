@@ -20,7 +20,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ..clock import local_time
@@ -84,23 +84,67 @@ def _offer_expiry(group, now):
     return min(ends)
 
 
-def _emails_with_a_place(group, now):
-    """Email addresses that already have a place in this group, or in another coming group of the course."""
-    coming = TrainingGroup.objects.filter(course_id=group.course_id).exclude(
-        status__in=[TrainingGroup.Status.CANCELLED, TrainingGroup.Status.COMPLETED]
+ANY_LOCATION_RULE = "both"
+
+
+def _ref(value, depth):
+    """A group's field for a subquery `depth` levels down when `value` names one, else the value itself."""
+    if isinstance(value, str):
+        for _level in range(depth):
+            value = OuterRef(value)
+    return value
+
+
+def waiting_who_fit(now, *, course, location, group, part_of_day, depth=0, locations=ANY_LOCATION_RULE):
+    """The waiting people who may be offered a place in a group, in SQL: `fits` plus who may not have it.
+
+    Waiting on the course's list; their part of the day is "any" or the
+    group's (`part_of_day`, None for a group without a date); no preferred
+    locations or the group's among them; no declined or expired offer for
+    this group; and no place (confirmed, or a hold that has not run out) in a
+    coming group of the course, this one included. `course`, `location` and
+    `group` are ids, or the names of a group's fields when this is used
+    inside a query over groups (`depth` 1: ``Exists(...)`` in a filter on
+    TrainingGroup). Every test is a ``NOT EXISTS``/``EXISTS`` on an index per
+    person, so nothing scans the whole list or all enrollments. `locations`
+    keeps one half of the location rule: ``"preferred"`` (the group's
+    location is among theirs, found through the location's index) or
+    ``"anywhere"`` (no preferred locations); a query over many groups asks
+    the two halves apart, so that neither becomes a scan of every pair.
+    """
+    links = WaitlistEntry.preferred_locations.through.objects.filter(waitlistentry_id=OuterRef("pk"))
+    turned_down = Offer.objects.filter(
+        entry_id=OuterRef("pk"),
+        group_id=_ref(group, depth + 1),
+        status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED],
     )
-    return (
-        Enrollment.objects.filter(Q(group=group) | Q(group__in=coming))
+    has_a_place = (
+        Enrollment.objects.filter(
+            participant__email=OuterRef("participant__email"), group__course_id=_ref(course, depth + 1)
+        )
+        .exclude(group__status__in=[TrainingGroup.Status.CANCELLED, TrainingGroup.Status.COMPLETED])
         .filter(takes_a_place(now))
-        .values("participant__email")
     )
+    parts = [PartOfDay.ANY] if part_of_day is None else [PartOfDay.ANY, part_of_day]
+    entries = WaitlistEntry.objects.filter(
+        course_id=_ref(course, depth), status=WaitlistEntry.Status.WAITING, part_of_day__in=parts
+    ).filter(~Exists(turned_down), ~Exists(has_a_place))
+    if locations == "preferred":
+        return entries.filter(preferred_locations=_ref(location, depth))
+    if locations == "anywhere":
+        return entries.filter(~Exists(links))
+    return entries.filter(~Exists(links) | Exists(links.filter(location_id=_ref(location, depth + 1))))
 
 
-def _turned_down(group):
-    """Entries that declined, or let expire, an offer for this group: it is not offered to them again."""
-    return Offer.objects.filter(group=group, status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED]).values(
-        "entry_id"
-    )
+def _who_fit(group, now):
+    """`waiting_who_fit` for one group (a TrainingGroup with `first_start`), in list order."""
+    return waiting_who_fit(
+        now,
+        course=group.course_id,
+        location=group.location_id,
+        group=group.pk,
+        part_of_day=part_of_day_at(group.first_start),
+    ).order_by("rank", "pk")
 
 
 def make_offer(group, entry, now, *, by=None):
@@ -139,39 +183,65 @@ def offer_freed_places(group, now=None):
     rule (``TrainingGroup.objects.bookable``), and every offer holds its place at once, so
     there are never more offers than free places, however many of these run
     at the same time. For each free place: the first waiting person (in list
-    order) whose wishes fit the group (`fits`), who has no place in this or
-    another coming group of the course, and who did not decline or let expire
-    an offer for this group before. Each gets an email with links to say yes
-    or no. Safe to call any number of times: with no free place or nobody
-    fitting, nothing happens. `group` may also be a group's id.
+    order) whose wishes fit the group, who has no place in this or another
+    coming group of the course, and who did not decline or let expire an
+    offer for this group before (`waiting_who_fit`). Each gets an email with
+    links to say yes or no. Safe to call any number of times: with no free
+    place or nobody fitting, nothing happens, and no lock is taken when a
+    first look (without locks) finds nobody. `group` may also be a group's id.
     """
     now = now or timezone.now()
     group_id = _group_id(group)
-    course_id = TrainingGroup.objects.values_list("course_id", flat=True).get(pk=group_id)
-    if not WaitlistEntry.objects.filter(course_id=course_id, status=WaitlistEntry.Status.WAITING).exists():
+    first_look = TrainingGroup.objects.bookable(now).filter(pk=group_id).first()
+    if first_look is None or not _who_fit(first_look, now).exists():
         return []
     offers = []
     with transaction.atomic():
-        lock_course(course_id)
+        lock_course(first_look.course_id)
         locked = lock_bookable_group(group_id, now)
         if locked is None:
             return []
-        free = locked.places_left
-        candidates = (
-            WaitlistEntry.objects.filter(course_id=course_id, status=WaitlistEntry.Status.WAITING)
-            .exclude(pk__in=_turned_down(locked))
-            .exclude(participant__email__in=_emails_with_a_place(locked, now))
-            .select_related("participant")
-            .prefetch_related("preferred_locations")
-            .order_by("rank", "pk")
-        )
-        first_start = locked.first_start
+        candidates = _who_fit(locked, now).select_related("participant")[: locked.places_left]
         for entry in candidates:
-            if len(offers) == free:
-                break
-            if fits(entry, locked, first_start):
-                offers.append(make_offer(locked, entry, now))
+            offers.append(make_offer(locked, entry, now))
     return offers
+
+
+def groups_to_offer(now=None):
+    """Bookable groups with a free place and someone on the list who fits it, soonest first. Takes no lock.
+
+    What the periodic catch-up offers (``waitlist.offers.offer_all_free_places``):
+    one query for the bookable groups of courses with people waiting, then two
+    per part of the day (at most eight) that keep the groups with a fitting
+    person (`waiting_who_fit`). Its cost follows the open groups, not the
+    enrollments or the waiting list's history.
+    """
+    now = now or timezone.now()
+    waiting = WaitlistEntry.objects.filter(course_id=OuterRef("course_id"), status=WaitlistEntry.Status.WAITING)
+    rows = TrainingGroup.objects.bookable(now).filter(Exists(waiting)).values_list("pk", "first_start")
+    by_part = {}
+    starts = {}
+    for group_id, first_start in rows:
+        by_part.setdefault(part_of_day_at(first_start), []).append(group_id)
+        starts[group_id] = first_start
+    found = []
+    for part, group_ids in by_part.items():
+        for locations in ("preferred", "anywhere"):
+            someone = waiting_who_fit(
+                now,
+                course="course_id",
+                location="location_id",
+                group="pk",
+                part_of_day=part,
+                depth=1,
+                locations=locations,
+            )
+            found.extend(
+                TrainingGroup.objects.filter(pk__in=group_ids).filter(Exists(someone)).values_list("pk", flat=True)
+            )
+    found = set(found)
+    never = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    return sorted(found, key=lambda group_id: (starts[group_id] or never, group_id))
 
 
 def expire_offer(offer, now):

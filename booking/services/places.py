@@ -20,7 +20,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,7 @@ from ..models import (
     Enrollment,
     EnrollmentMove,
     Offer,
+    Participant,
     Payment,
     PaymentEvent,
     SignupClosedReason,
@@ -37,7 +38,7 @@ from ..models import (
 )
 from .availability import places_left
 from .errors import AlreadyEnrolled, BookingError, EnrollmentNotActive, GroupFull, HoldExpired, SignupClosed
-from .locks import lock_group, lock_groups
+from .locks import lock_group, lock_group_row, lock_groups
 from .money import log_event
 from .notifications import queue_email
 from .offers import offer_freed_places
@@ -71,6 +72,30 @@ def _refuse_if_already_enrolled(group, emails, now, *, ignore=()):
     )
     if taken:
         raise AlreadyEnrolled(taken)
+
+
+def _lock_and_read(group_id, now, emails):
+    """Lock the group's row, then read in one query all a sign-up decides on. Returns the group, annotated.
+
+    Two statements, never one: on PostgreSQL a ``SELECT … FOR UPDATE`` that
+    had to wait for the lock still counts with the snapshot from before it
+    waited, so the places are counted by a second statement, after the lock.
+    That one reads the group with `places_left`, `first_start` and
+    `already_enrolled` (an address of `emails` that already has a place in
+    the group, or None).
+    """
+    lock_group_row(group_id)
+    taken = (
+        Enrollment.objects.filter(group=OuterRef("pk"), participant__email__in=emails)
+        .filter(takes_a_place(now))
+        .values("participant__email")[:1]
+    )
+    return (
+        TrainingGroup.objects.with_places_left(now)
+        .with_first_start()
+        .annotate(already_enrolled=Subquery(taken))
+        .get(pk=group_id)
+    )
 
 
 def _refuse_unless_open(group, now):
@@ -120,18 +145,18 @@ def hold_places(
     _refuse_unless_room(first_look.places_left, len(participants))
 
     with transaction.atomic():
-        locked = lock_group(group.pk)
+        locked = _lock_and_read(group.pk, now, emails)
         _refuse_unless_open(locked, now)
-        _refuse_if_already_enrolled(locked, emails, now)
-        _refuse_unless_room(places_left(locked, now), len(participants))
+        if locked.already_enrolled:
+            raise AlreadyEnrolled(locked.already_enrolled)
+        _refuse_unless_room(locked.places_left, len(participants))
         party = party or uuid.uuid4()  # a sign-up may choose its own, to recognise a repeated submit
         expires = now + hold_duration()
-        enrollments = []
-        for participant in participants:
-            participant.save()
-            # The reference has 31^8 possible values; a clash would only make this one sign-up fail.
-            enrollments.append(
-                Enrollment.objects.create(
+        Participant.objects.bulk_create(participants)
+        # The reference has 31^8 possible values; a clash would only make this one sign-up fail.
+        enrollments = Enrollment.objects.bulk_create(
+            [
+                Enrollment(
                     group=locked,
                     participant=participant,
                     status=Enrollment.Status.HELD,
@@ -142,7 +167,9 @@ def hold_places(
                     consent_channel=consent_channel,
                     consent_taken_by=consent_taken_by if consent_channel != ConsentChannel.ONLINE else None,
                 )
-            )
+                for participant in participants
+            ]
+        )
     return enrollments
 
 

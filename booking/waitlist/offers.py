@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from booking.models import Enrollment, Offer, TrainingGroup, WaitlistEntry, takes_a_place
+from booking.models import Enrollment, Offer, WaitlistEntry, takes_a_place
 from booking.services import availability, places
 from booking.services.errors import BookingError, GroupFull, NotOnWaitlist, OfferAnswered, OfferExpired, SignupClosed
 from booking.services.locks import lock_course, lock_group
 from booking.services.money import record_offline_payment
-from booking.services.offers import expire_offer, make_offer, offer_freed_places
+from booking.services.offers import expire_offer, groups_to_offer, make_offer, offer_freed_places
 
 
 def offer_place(entry, group, *, by=None, now=None):
@@ -178,16 +178,16 @@ def expire_offers(now=None):
 
 
 def offer_all_free_places(now=None):
-    """The sweep's catch-up: offer free places in every open group of every course that has people waiting.
+    """The sweep's catch-up: offer the free places that someone on a waiting list fits. Returns the new offers.
 
     Nothing depends on it running; it only makes sure that a place that came
-    free while an offer could not be made (an error, a stop that ended) still
-    reaches the list. Returns the new offers.
+    free while an offer could not be made (an error, a stop that ended, a
+    group that opened) still reaches the list. Which groups have work is found
+    in SQL without a lock (``offers.groups_to_offer``); only those groups are
+    then locked, one at a time, and offered as a cancellation would.
     """
     now = now or timezone.now()
-    courses = WaitlistEntry.objects.filter(status=WaitlistEntry.Status.WAITING).values("course_id")
-    groups = TrainingGroup.objects.bookable(now).filter(course_id__in=courses)
     offers = []
-    for group_id in groups.order_by("first_start", "pk").values_list("pk", flat=True):
+    for group_id in groups_to_offer(now):
         offers.extend(offer_freed_places(group_id, now=now))
     return offers

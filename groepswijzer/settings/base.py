@@ -133,6 +133,11 @@ def sqlite_database(path):
 
 if env("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("POSTGRES_JIT", False):
+        # The site's queries are short and end in a LIMIT; PostgreSQL's JIT compiles the big ones (a listing over
+        # a million enrollments) for longer than they then run. Off for the site's own connections; POSTGRES_JIT=1
+        # gives the server's setting back (see docs/operations.md and bench/README.md).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     DATABASES = {"default": sqlite_database(SQLITE_PATH)}
 

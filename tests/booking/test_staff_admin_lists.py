@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from booking.models import AccessLogEntry, Offer, RegistrationStop, WaitlistEntry, WaitlistMove
+from booking.services import access_log
 from tests.booking.factories import WaitlistEntryFactory, coordinator, place_in, planned_group
 from tests.factories import CoursePageFactory, LocationFactory
 from tests.helpers import assert_admin_refused
@@ -114,9 +115,10 @@ def test_csv_export_has_every_filtered_row_and_is_logged(admin_client, ilse, gro
     assert joelle["Eerste bijeenkomst"].endswith("19:00:00")
     # A name that a spreadsheet would run as a formula is written as text.
     assert next(row for row in rows if row["Voornaam"] == "Daan")["Achternaam"] == "'=HYPERLINK(1)"
-    exported = AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT)
-    assert exported.count() == 3 and {e.where for e in exported} == {"aanmeldingen: export (csv)"}
-    assert {e.user for e in exported} == {ilse}
+    # One row for the whole export, with its filter and its number of rows, not a row per participant.
+    exported = AccessLogEntry.objects.get(action=AccessLogEntry.Action.EXPORT)
+    assert exported.where == f"aanmeldingen: export (csv), filter: training {first.course_id}, 3 rijen"
+    assert exported.user == ilse and exported.participant is None
 
 
 def test_xlsx_export_has_the_rows_and_is_logged(admin_client, groups):
@@ -132,9 +134,17 @@ def test_xlsx_export_has_the_rows_and_is_logged(admin_client, groups):
     assert by_first_name["Joëlle"]["Eerste bijeenkomst"].hour == 19  # Dutch clock, not UTC
     assert by_first_name["Daan"]["Achternaam"] == "=HYPERLINK(1)"  # text in a text cell, not a formula
     assert (
-        AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT, where="aanmeldingen: export (xlsx)").count()
-        == 4
+        AccessLogEntry.objects.get(action=AccessLogEntry.Action.EXPORT).where == "aanmeldingen: export (xlsx), 4 rijen"
     )
+
+
+def test_an_export_after_a_search_logs_that_there_was_a_search_not_what_was_typed(admin_client, groups):
+    response = admin_client.get("/admin/aanmeldingen/?q=Joëlle&status__exact=confirmed&export=csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff"))))
+    assert [row["Voornaam"] for row in rows] == ["Joëlle"]
+    where = AccessLogEntry.objects.get(action=AccessLogEntry.Action.EXPORT).where
+    assert where == "aanmeldingen: export (csv), filter: status confirmed, met zoekterm, 1 rij"
+    assert access_log.verify().ok
 
 
 # --- the waiting list ----------------------------------------------------------------------------

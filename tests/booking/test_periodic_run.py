@@ -1,0 +1,104 @@
+"""The periodic run at scale: its catch-up finds work in SQL, each step reports itself, one run at a time."""
+
+import datetime
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from booking.models import Offer, PartOfDay
+from booking.services.locks import only_one_at_a_time
+from booking.services.offers import groups_to_offer
+from booking.waitlist import offers as waitlist_offers
+from tests.booking.factories import (
+    AMSTERDAM,
+    NOW,
+    EnrollmentFactory,
+    ParticipantFactory,
+    WaitlistEntryFactory,
+    on_day,
+    planned_group,
+)
+from tests.factories import LocationFactory
+from tests.helpers import database_environment
+
+EVENING = datetime.time(19, 0)
+MORNING = datetime.time(10, 0)
+
+
+def group_at(course, location, clock, *, days=14):
+    """An open group with one free place of four, its first session `days` ahead at `clock`."""
+    start = datetime.datetime.combine(on_day(days).date(), clock, tzinfo=AMSTERDAM)
+    group = planned_group(course, location, capacity=4, min_participants=1, first_start=start)
+    EnrollmentFactory.create_batch(3, group=group)
+    return group
+
+
+@pytest.mark.django_db
+def test_the_catch_up_offers_only_the_groups_someone_on_the_list_fits(
+    course, location, django_capture_on_commit_callbacks
+):
+    evening_here = group_at(course, location, EVENING)
+    elsewhere = LocationFactory()
+    morning_elsewhere = group_at(course, elsewhere, MORNING)
+    third = LocationFactory()
+    evening_at_third = group_at(course, third, EVENING, days=21)
+    # Nobody fits the morning group elsewhere: one wants evenings, one wants only this location,
+    # one already has a place in a coming group of the course, one turned the third location down.
+    WaitlistEntryFactory(course=course, part_of_day=PartOfDay.EVENING)
+    WaitlistEntryFactory(course=course, preferred_locations=[location])
+    has_a_place = ParticipantFactory()
+    EnrollmentFactory(group=evening_at_third, participant=ParticipantFactory(email=has_a_place.email))
+    WaitlistEntryFactory(course=course, participant=has_a_place, preferred_locations=[elsewhere])
+    turned_down = WaitlistEntryFactory(course=course, preferred_locations=[third])
+    Offer.objects.create(
+        entry=turned_down,
+        group=evening_at_third,
+        enrollment=EnrollmentFactory(group=morning_elsewhere, status="cancelled", participant=turned_down.participant),
+        status=Offer.Status.DECLINED,
+        expires_at=NOW,
+    )
+
+    assert groups_to_offer(NOW) == [evening_here.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        offers = waitlist_offers.offer_all_free_places(NOW)
+
+    assert [offer.group for offer in offers] == [evening_here]
+    assert not Offer.objects.filter(group__in=[morning_elsewhere, evening_at_third], status="open").exists()
+
+
+@pytest.mark.django_db
+def test_the_run_says_per_step_what_it_did_and_how_long_it_took(capsys):
+    call_command("run_periodic")
+    out = capsys.readouterr().out
+    assert "Vrije plaatsen aangeboden aan de wachtlijst: 0" in out
+    assert "Tijd, vrije plaatsen aanbieden: " in out
+    assert "Tijd, totaal: " in out
+
+
+def run_periodic_elsewhere():
+    """`manage.py run_periodic` in a process of its own on the same database, as a second machine would."""
+    return subprocess.run(
+        [sys.executable, str(settings.BASE_DIR / "manage.py"), "run_periodic"],
+        env=database_environment(),
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("wagtail_roots")
+def test_a_second_periodic_run_skips_while_another_process_runs_one():
+    with only_one_at_a_time() as mine:
+        assert mine
+        busy = run_periodic_elsewhere()
+    afterwards = run_periodic_elsewhere()
+
+    assert "Er loopt al een periodieke run; deze slaat over." in busy
+    assert "Tijd, totaal" not in busy
+    assert "Tijd, totaal: " in afterwards
