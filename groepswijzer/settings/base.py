@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "resources",
     "booking",
     "privacy",
+    "reports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,0 +1,119 @@
+"""The public overview "Aanbod en wachttijden": per training and location, what someone can expect now.
+
+Nothing is stored or cached: every request counts from the groups, the places
+and the waiting list as they are, so the page is right on the next request
+after a place changes. The rules come from booking, never restated here:
+bookable is `TrainingGroup.objects.with_bookable(now)`, a stop is
+`services.stops`, and the expected wait is `waitlist.estimate` (the estimate
+the waiting list shows a person) for someone who joins the list now and
+wants this location.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from booking.models import RegistrationStop, TrainingGroup, WaitlistEntry
+from booking.services import stops
+from booking.services.availability import LISTED_STATUSES
+from booking.waitlist.estimate import expected_wait_for_newcomer, groups_counted_on
+from courses.models import CoursePage
+
+
+@dataclass
+class OfferRow:
+    """One training at one location, at `now`."""
+
+    location: object
+    next_start: object = None  # the first session of the next group here (open or planned)
+    places_left: int = 0  # free places in groups here that someone can sign up for now
+    signup_until: object = None  # the deadline of the next group someone can sign up for now
+    stop: object = None  # the registration stop in force here, if any
+    wait: object = None  # a WaitEstimate for someone joining the list now for this location
+    groups: int = 0  # upcoming groups here
+
+    @property
+    def can_sign_up(self):
+        return self.places_left > 0 and self.stop is None
+
+
+@dataclass
+class CourseOffer:
+    course: object
+    waiting: int
+    rows: list = field(default_factory=list)
+    stop: object = None  # a stop for the whole course
+
+
+def upcoming_groups(now, course_ids=None):
+    """Open and planned groups whose first session is still ahead (or not planned), with `bookable` and places."""
+    groups = TrainingGroup.objects.filter(status__in=LISTED_STATUSES)
+    if course_ids is not None:
+        groups = groups.filter(course_id__in=course_ids)
+    return (
+        groups.with_bookable(now)
+        .filter(Q(first_start__isnull=True) | Q(first_start__gt=now))
+        .select_related("location")
+        .order_by("first_start", "pk")
+    )
+
+
+def waiting_per_course(course_ids):
+    """People on each course's list now (waiting, or with an open offer): one query."""
+    rows = (
+        WaitlistEntry.objects.active()
+        .filter(course_id__in=course_ids)
+        .order_by()
+        .values("course_id")
+        .annotate(count=Count("pk"))
+    )
+    return {row["course_id"]: row["count"] for row in rows}
+
+
+def course_offers(now=None):
+    """Every live training with its locations, in title order; locations by town and name.
+
+    A location is listed when the training names it or has an upcoming group
+    there. The number of queries grows with the number of trainings (a handful),
+    never with the number of locations or groups.
+    """
+    now = now or timezone.now()
+    courses = list(CoursePage.objects.live().public().order_by("title").prefetch_related("locations"))
+    ids = [course.pk for course in courses]
+    waiting = waiting_per_course(ids)
+    # Every stop in force, in one query; `stop_for` picks per course and location (booking's rule).
+    active = list(RegistrationStop.objects.filter(RegistrationStop.active_q(now)).order_by("starts_at", "pk"))
+    by_course = {course_id: [] for course_id in ids}
+    for group in upcoming_groups(now, ids):
+        by_course[group.course_id].append(group)
+    offers = []
+    for course in courses:
+        counted = list(groups_counted_on(course.pk, now))
+        rows = {}
+        for location in course.locations.all():
+            rows[location.pk] = OfferRow(location=location)
+        for group in by_course[course.pk]:
+            row = rows.setdefault(group.location_id, OfferRow(location=group.location))
+            row.groups += 1
+            if group.first_start is not None and (row.next_start is None or group.first_start < row.next_start):
+                row.next_start = group.first_start
+            if group.bookable:
+                row.places_left += group.places_left
+                if row.signup_until is None and group.signup_deadline is not None:
+                    row.signup_until = group.signup_deadline
+        for row in rows.values():
+            row.stop = stops.stop_for(active, course, row.location)
+            row.wait = expected_wait_for_newcomer(
+                course.pk, location_id=row.location.pk, waiting=waiting.get(course.pk, 0), groups=counted, now=now
+            )
+        ordered = sorted(rows.values(), key=lambda row: (row.location.is_online, row.location.town, row.location.name))
+        offers.append(
+            CourseOffer(
+                course=course,
+                waiting=waiting.get(course.pk, 0),
+                rows=ordered,
+                stop=stops.stop_for(active, course, None),
+            )
+        )
+    return offers
