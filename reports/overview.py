@@ -17,7 +17,7 @@ from django.utils import timezone
 from booking.models import RegistrationStop, TrainingGroup, WaitlistEntry
 from booking.services import stops
 from booking.services.availability import LISTED_STATUSES
-from booking.waitlist.estimate import expected_wait_for_newcomer, groups_counted_on
+from booking.waitlist.estimate import counted_groups, expected_wait_for_newcomer
 from courses.models import CoursePage
 
 
@@ -71,49 +71,67 @@ def waiting_per_course(course_ids):
     return {row["course_id"]: row["count"] for row in rows}
 
 
+def active_stops(now):
+    """Every registration stop in force, in one query; `stop_for` picks per course and location (booking's rule)."""
+    return list(RegistrationStop.objects.filter(RegistrationStop.active_q(now)).order_by("starts_at", "pk"))
+
+
+stop_for = stops.stop_for
+
+
+def offer_row(location, groups):
+    """An OfferRow from the upcoming groups of one training at one location (from `upcoming_groups`, in date order)."""
+    row = OfferRow(location=location, groups=len(groups))
+    for group in groups:
+        if group.first_start is not None and (row.next_start is None or group.first_start < row.next_start):
+            row.next_start = group.first_start
+        if group.bookable:
+            row.places_left += group.places_left
+            if row.signup_until is None and group.signup_deadline is not None:
+                row.signup_until = group.signup_deadline
+    return row
+
+
 def course_offers(now=None):
     """Every live training with its locations, in title order; locations by town and name.
 
     A location is listed when the training names it or has an upcoming group
-    there. The number of queries grows with the number of trainings (a handful),
-    never with the number of locations or groups.
+    there. A fixed number of queries, whatever the number of trainings, locations or groups.
     """
     now = now or timezone.now()
     courses = list(CoursePage.objects.live().public().order_by("title").prefetch_related("locations"))
     ids = [course.pk for course in courses]
     waiting = waiting_per_course(ids)
-    # Every stop in force, in one query; `stop_for` picks per course and location (booking's rule).
-    active = list(RegistrationStop.objects.filter(RegistrationStop.active_q(now)).order_by("starts_at", "pk"))
-    by_course = {course_id: [] for course_id in ids}
+    active = active_stops(now)
+    upcoming = {}
     for group in upcoming_groups(now, ids):
-        by_course[group.course_id].append(group)
+        upcoming.setdefault((group.course_id, group.location_id), []).append(group)
+    counted = {}
+    for group in counted_groups(now).filter(course_id__in=ids):
+        counted.setdefault((group.course_id, group.location_id), []).append(group)
     offers = []
     for course in courses:
-        counted = list(groups_counted_on(course.pk, now))
-        rows = {}
-        for location in course.locations.all():
-            rows[location.pk] = OfferRow(location=location)
-        for group in by_course[course.pk]:
-            row = rows.setdefault(group.location_id, OfferRow(location=group.location))
-            row.groups += 1
-            if group.first_start is not None and (row.next_start is None or group.first_start < row.next_start):
-                row.next_start = group.first_start
-            if group.bookable:
-                row.places_left += group.places_left
-                if row.signup_until is None and group.signup_deadline is not None:
-                    row.signup_until = group.signup_deadline
-        for row in rows.values():
-            row.stop = stops.stop_for(active, course, row.location)
+        locations = {location.pk: location for location in course.locations.all()}
+        for (course_id, location_id), groups in upcoming.items():
+            if course_id == course.pk:
+                locations.setdefault(location_id, groups[0].location)
+        rows = []
+        for location in locations.values():
+            row = offer_row(location, upcoming.get((course.pk, location.pk), []))
+            row.stop = stop_for(active, course, location)
+            # Only this location's groups suit someone who wants this location: the same outcome, less to count.
             row.wait = expected_wait_for_newcomer(
-                course.pk, location_id=row.location.pk, waiting=waiting.get(course.pk, 0), groups=counted, now=now
+                course.pk,
+                location_id=location.pk,
+                waiting=waiting.get(course.pk, 0),
+                groups=counted.get((course.pk, location.pk), []),
+                now=now,
             )
-        ordered = sorted(rows.values(), key=lambda row: (row.location.is_online, row.location.town, row.location.name))
+            rows.append(row)
+        rows.sort(key=lambda row: (row.location.is_online, row.location.town, row.location.name))
         offers.append(
             CourseOffer(
-                course=course,
-                waiting=waiting.get(course.pk, 0),
-                rows=ordered,
-                stop=stops.stop_for(active, course, None),
+                course=course, waiting=waiting.get(course.pk, 0), rows=rows, stop=stop_for(active, course, None)
             )
         )
     return offers

@@ -88,17 +88,23 @@ def expected_wait_for_newcomer(course_id, *, location_id=None, waiting=None, gro
     return estimate_from(groups, waiting + 1, suits, now)
 
 
-def groups_counted_on(course_id, now):
+def counted_groups(now):
     """The groups whose places the estimate counts: planned (all places) or bookable (free places), with a date
-    after `now`, not behind a registration stop, in order of their first session."""
+    after `now`, not behind a registration stop, in order of their first session. Every course's; see
+    `groups_counted_on` for one."""
     return (
         TrainingGroup.objects.with_bookable(now)
-        .filter(course_id=course_id, first_start__gt=now)
+        .filter(first_start__gt=now)
         .filter(Q(status=TrainingGroup.Status.PLANNED) | Q(bookable=True))
         .exclude(RegistrationStop.covers_group_q(now))
         .select_related("location")
         .order_by("first_start", "pk")
     )
+
+
+def groups_counted_on(course_id, now):
+    """`counted_groups` of one course."""
+    return counted_groups(now).filter(course_id=course_id)
 
 
 def estimate_from(groups, place_in_line, suits, now):

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "booking",
     "privacy",
     "reports",
+    "ninja",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
