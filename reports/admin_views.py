@@ -1,0 +1,277 @@
+"""The office's figures in the Wagtail admin: filters in the URL, charts with their tables, downloads.
+
+Counts only: no screen here shows a name, so nothing is written to the access
+log. Who may look: the permission `reports.view_figures` (the coordinators).
+"""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from booking.models import Location
+from courses.models import CoursePage
+from home.organisation import OrganisationSettings
+
+from . import charts, exports
+from . import figures as f
+
+PERMISSION = "reports.view_figures"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class FigureFilters(forms.Form):
+    training = forms.ModelChoiceField(
+        label=gettext_lazy("Training"),
+        queryset=CoursePage.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Alle trainingen"),
+        error_messages={"invalid_choice": gettext_lazy("Kies een training uit de lijst.")},
+    )
+    locatie = forms.ModelChoiceField(
+        label=gettext_lazy("Locatie"),
+        queryset=Location.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Alle locaties"),
+        error_messages={"invalid_choice": gettext_lazy("Kies een locatie uit de lijst.")},
+    )
+    van = forms.DateField(
+        label=gettext_lazy("Eerste bijeenkomst vanaf"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": gettext_lazy("Vul een datum in, bijvoorbeeld 2026-01-01.")},
+    )
+    tot = forms.DateField(
+        label=gettext_lazy("tot en met"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": gettext_lazy("Vul een datum in, bijvoorbeeld 2026-12-31.")},
+    )
+
+    def __init__(self, *args, now=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now = now or timezone.now()
+        self.fields["training"].queryset = CoursePage.objects.order_by("title")
+        self.fields["locatie"].queryset = Location.objects.order_by("town", "name")
+
+    def clean(self):
+        data = super().clean()
+        start, end = f.last_twelve_months(self.now)
+        data["van"] = data.get("van") or start
+        data["tot"] = data.get("tot") or end
+        if data["tot"] < data["van"]:
+            self.add_error("tot", _("Deze datum moet na de datum 'vanaf' liggen."))
+        elif (data["tot"] - data["van"]).days > 366 * 5:
+            self.add_error("tot", _("Kies een periode van hoogstens vijf jaar."))
+        return data
+
+    def filters(self):
+        data = self.cleaned_data
+        training, location = data.get("training"), data.get("locatie")
+        return f.Filters(
+            start=data["van"],
+            end=data["tot"],
+            course_id=training.pk if training else None,
+            location_id=location.pk if location else None,
+        )
+
+
+class FiguresPermissionMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def download(content, filename, content_type):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def funnel_chart(result):
+    total = result.total
+    bars = [
+        charts.Bar(str(label), None if 0 < total[key] < f.SMALL else total[key], str(f.people(total[key])))
+        for key, label in f.FUNNEL_STEPS + f.OUTCOMES
+        if key == f.SIGNED_UP or total[key] or key in dict(f.FUNNEL_STEPS)
+    ]
+    return charts.horizontal_bars(
+        "grafiek-trechter",
+        _("Van aanmelding tot afronding"),
+        _(
+            "Staafdiagram: hoeveel mensen zich aanmeldden, begonnen en de training afrondden. "
+            "De tabel eronder geeft dezelfde getallen."
+        ),
+        bars,
+    )
+
+
+def waits_chart(result):
+    bars = []
+    for month, waits in result.waits_by_month.items():
+        shown = waits.count >= f.SMALL
+        bars.append(charts.Bar(month, waits.median if shown else None, f"{waits.median:.0f}" if shown else "< 5"))
+    return charts.columns(
+        "grafiek-wachttijd",
+        _("Wachttijd per maand (mediaan in dagen)"),
+        _(
+            "Kolommen: de middelste wachttijd in dagen per maand van de start. De stippellijn is 4 weken "
+            "(28 dagen). De tabel eronder geeft dezelfde getallen."
+        ),
+        bars,
+        reference=f.TREEKNORM_DAYS,
+        reference_label=_("4 weken"),
+    )
+
+
+def fill_chart(result):
+    bars = [
+        charts.Bar(name, None if stats.fill_rate is None else 100 * stats.fill_rate, exports_percent(stats.fill_rate))
+        for name, stats in result.groups_by_location.items()
+    ]
+    return charts.horizontal_bars(
+        "grafiek-vulling",
+        _("Vulling per locatie"),
+        _(
+            "Staafdiagram: welk deel van de plaatsen in gestarte groepen bij de start bezet was, per locatie. "
+            "De tabel eronder geeft dezelfde getallen."
+        ),
+        bars,
+        maximum=100,
+    )
+
+
+def exports_percent(rate):
+    return "–" if rate is None else f"{round(100 * rate)}%"
+
+
+class FiguresView(FiguresPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "reports/admin/figures.html"
+    header_icon = "table"
+    page_title = gettext_lazy("Cijfers")
+
+    def get_page_title(self):
+        return self.page_title
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
+    def get(self, request, *args, **kwargs):
+        form = FigureFilters(request.GET or None)
+        if request.GET and not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, result=None))
+        if not request.GET:
+            form = FigureFilters({})
+            form.is_valid()
+        result = f.compute(form.filters())
+        tables = exports.all_tables(result)
+        wanted = request.GET.get("tabel")
+        if wanted:
+            return self.export(tables, wanted, request.GET.get("formaat"), form.filters())
+        return self.render_to_response(self.get_context_data(form=form, result=result, tables=tables))
+
+    def export(self, tables, wanted, kind, filters):
+        stamp = f"{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
+        if wanted == "alles" and kind == "xlsx":
+            return download(exports.to_xlsx(tables), f"cijfers-{stamp}.xlsx", XLSX)
+        table = next((table for table in tables if table.key == wanted), None)
+        if table is None or kind not in ("csv", "xlsx"):
+            return HttpResponse(_("Deze download bestaat niet."), status=404, content_type="text/plain; charset=utf-8")
+        if kind == "csv":
+            return download(exports.to_csv(table), f"{table.key}-{stamp}.csv", "text/csv; charset=utf-8")
+        return download(exports.to_xlsx([table]), f"{table.key}-{stamp}.xlsx", XLSX)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        result = kwargs.get("result")
+        if result is not None:
+            query = self.request.GET.copy()
+            query.pop("tabel", None)
+            query.pop("formaat", None)
+            context.update(
+                charts={
+                    "trechter": funnel_chart(result),
+                    "wachttijd": waits_chart(result),
+                    "groepen": fill_chart(result),
+                },
+                query=query.urlencode(),
+                waits=result.waits,
+                treeknorm=f.share(result.waits.within_treeknorm, result.waits.count),
+                courses=CoursePage.objects.live().order_by("title"),
+                year=timezone.localdate().year - 1,
+            )
+        return context
+
+
+class YearlyReportForm(forms.Form):
+    training = forms.ModelChoiceField(
+        label=gettext_lazy("Training"),
+        queryset=CoursePage.objects.none(),
+        error_messages={
+            "required": gettext_lazy("Kies een training."),
+            "invalid_choice": gettext_lazy("Kies een training uit de lijst."),
+        },
+    )
+    jaar = forms.IntegerField(
+        label=gettext_lazy("Jaar"),
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "required": gettext_lazy("Vul een jaar in, bijvoorbeeld 2026."),
+            "invalid": gettext_lazy("Vul een jaar in, bijvoorbeeld 2026."),
+            "min_value": gettext_lazy("Vul een jaar in, bijvoorbeeld 2026."),
+            "max_value": gettext_lazy("Vul een jaar in, bijvoorbeeld 2026."),
+        },
+    )
+    formaat = forms.ChoiceField(choices=[("pdf", "PDF"), ("xlsx", "XLSX")], initial="pdf")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["training"].queryset = CoursePage.objects.order_by("title")
+
+
+class YearlyReportView(FiguresPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Jaarverslag: one training, one calendar year, every table; as PDF or XLSX."""
+
+    template_name = "reports/admin/yearly.html"
+    header_icon = "doc-full"
+    page_title = gettext_lazy("Jaarverslag per training")
+
+    def get_page_title(self):
+        return self.page_title
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("cijfers"), "label": _("Cijfers")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get(self, request, *args, **kwargs):
+        form = YearlyReportForm(request.GET or None, initial={"jaar": timezone.localdate().year - 1})
+        if not request.GET or not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        course, year = form.cleaned_data["training"], form.cleaned_data["jaar"]
+        filters = f.Filters(start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31), course_id=course.pk)
+        tables = exports.all_tables(f.compute(filters))
+        name = f"jaarverslag-{slugify(course.title)}-{year}"
+        if form.cleaned_data["formaat"] == "xlsx":
+            return download(exports.to_xlsx(tables), f"{name}.xlsx", XLSX)
+        organisation = OrganisationSettings.load(request_or_site=request)
+        pdf = exports.yearly_pdf(course.title, filters, tables, organisation.name)
+        return download(pdf, f"{name}.pdf", "application/pdf")
+
+
+def admin_urls():
+    return [
+        path("cijfers/", FiguresView.as_view(), name="cijfers"),
+        path("cijfers/jaarverslag/", YearlyReportView.as_view(), name="cijfers_jaarverslag"),
+    ]
