@@ -21,7 +21,7 @@ from booking.models import Location
 from courses.models import CoursePage
 from home.organisation import OrganisationSettings
 
-from . import charts, exports
+from . import charts, demand, exports
 from . import figures as f
 
 PERMISSION = "reports.view_figures"
@@ -270,8 +270,119 @@ class YearlyReportView(FiguresPermissionMixin, WagtailAdminTemplateMixin, Templa
         return download(pdf, f"{name}.pdf", "application/pdf")
 
 
+class DemandFilters(forms.Form):
+    training = forms.ModelChoiceField(
+        label=gettext_lazy("Training"),
+        queryset=CoursePage.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Alle trainingen"),
+        error_messages={"invalid_choice": gettext_lazy("Kies een training uit de lijst.")},
+    )
+    km = forms.IntegerField(
+        label=gettext_lazy("Afstand die mensen willen reizen (km)"),
+        min_value=1,
+        max_value=50,
+        required=False,
+        help_text=gettext_lazy("Een gebied zonder groep binnen deze afstand telt als wit gebied."),
+        error_messages={
+            "invalid": gettext_lazy("Vul een aantal kilometers in, van 1 tot en met 50."),
+            "min_value": gettext_lazy("Vul een aantal kilometers in, van 1 tot en met 50."),
+            "max_value": gettext_lazy("Vul een aantal kilometers in, van 1 tot en met 50."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["training"].queryset = CoursePage.objects.live().order_by("title")
+
+
+def demand_map(course_demand, km):
+    dots = [
+        (
+            row.area.latitude,
+            row.area.longitude,
+            4 if row.waiting + row.signed_up < f.SMALL else min(4 + (row.waiting + row.signed_up) ** 0.5 * 1.5, 18),
+            "demand",
+            _("%(pc4)s %(place)s: %(waiting)s wachtend, %(signed)s aangemeld")
+            % {
+                "pc4": row.area.pc4,
+                "place": row.area.name,
+                "waiting": f.people(row.waiting),
+                "signed": f.people(row.signed_up),
+            },
+        )
+        for row in course_demand.areas
+    ]
+    dots += [
+        (location.latitude, location.longitude, 5, "group", _("Groep: %(where)s") % {"where": location})
+        for location in course_demand.supply
+    ]
+    return charts.points(
+        f"kaart-{course_demand.course.pk}",
+        _("Vraag en groepen: %(course)s") % {"course": course_demand.course.title},
+        _(
+            "Kaart zonder ondergrond: rondjes zijn postcodegebieden met vraag (groter is meer mensen), vierkantjes "
+            "zijn locaties met een groep. De tabel eronder geeft dezelfde gegevens."
+        ),
+        dots,
+    )
+
+
+class DemandView(FiguresPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Vraagkaart: per PC4 area the demand against where groups run, and where a new group would help most."""
+
+    template_name = "reports/admin/demand.html"
+    header_icon = "site"
+    page_title = gettext_lazy("Waar is een nieuwe groep nodig?")
+
+    def get_page_title(self):
+        return self.page_title
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("cijfers"), "label": _("Cijfers")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get(self, request, *args, **kwargs):
+        form = DemandFilters(request.GET or None)
+        if request.GET and not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, courses=None))
+        data = form.cleaned_data if request.GET else {}
+        km = data.get("km") or demand.DEFAULT_KM
+        training = data.get("training")
+        found = demand.demand(km=km, course_id=training.pk if training else None)
+        tables = {item.course.pk: exports.demand_table(item) for item in found}
+        wanted = request.GET.get("tabel")
+        if wanted:
+            table = next((table for table in tables.values() if table.key == wanted), None)
+            kind = request.GET.get("formaat")
+            if table is None or kind not in ("csv", "xlsx"):
+                return HttpResponse(
+                    _("Deze download bestaat niet."), status=404, content_type="text/plain; charset=utf-8"
+                )
+            if kind == "csv":
+                return download(exports.to_csv(table), f"{table.key}.csv", "text/csv; charset=utf-8")
+            return download(exports.to_xlsx([table]), f"{table.key}.xlsx", XLSX)
+        query = request.GET.copy()
+        query.pop("tabel", None)
+        query.pop("formaat", None)
+        items = [
+            {"demand": item, "table": tables[item.course.pk], "map": demand_map(item, km)}
+            for item in found
+            if item.areas or item.supply
+        ]
+        suggestions = sorted(
+            (s for item in found for s in item.suggestions), key=lambda s: (-s.waiting_within, s.course.title)
+        )
+        return self.render_to_response(
+            self.get_context_data(form=form, courses=items, suggestions=suggestions, km=km, query=query.urlencode())
+        )
+
+
 def admin_urls():
     return [
+        path("cijfers/vraag/", DemandView.as_view(), name="cijfers_vraag"),
         path("cijfers/", FiguresView.as_view(), name="cijfers"),
         path("cijfers/jaarverslag/", YearlyReportView.as_view(), name="cijfers_jaarverslag"),
     ]

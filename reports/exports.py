@@ -209,3 +209,31 @@ def yearly_pdf(course_title, filters, tables, organisation_name):
                 for cell in row:
                     line.cell(_latin(cell))
     return bytes(pdf.output())
+
+
+def demand_table(course_demand):
+    rows = []
+    for row in course_demand.areas:
+        rows.append(
+            [
+                row.area.pc4,
+                row.area.name,
+                f.people(row.waiting),
+                f.people(row.signed_up),
+                str(row.nearest) if row.nearest else "–",
+                "–" if row.nearest_km is None else f"{row.nearest_km:.0f} km",
+            ]
+        )
+    return Table(
+        f"vraag-{course_demand.course.pk}",
+        _("Vraag per postcodegebied: %(course)s") % {"course": course_demand.course.title},
+        [
+            _("PC4"),
+            _("Plaats"),
+            _("Op de wachtlijst"),
+            _("Aangemeld (12 maanden)"),
+            _("Dichtstbijzijnde groep"),
+            _("Afstand"),
+        ],
+        rows,
+    )

@@ -21,3 +21,8 @@ def figures_urls():
 @hooks.register("register_admin_menu_item")
 def figures_menu_item():
     return FiguresMenuItem(_("Cijfers"), reverse("cijfers"), icon_name="table", order=450)
+
+
+@hooks.register("register_admin_menu_item")
+def demand_menu_item():
+    return FiguresMenuItem(_("Vraagkaart"), reverse("cijfers_vraag"), icon_name="site", order=451)

@@ -47,6 +47,8 @@ PLAN = [
     ("mentaal-fit", 28, 244, [CancelCause.TOO_FEW, CancelCause.TRAINER]),
     ("mindfulness", 46, 396, [CancelCause.TOO_FEW, CancelCause.LOCATION]),
 ]
+# People waiting now in villages without a group nearby (course slug, PC4, how many): the demand map's case.
+WAITING_NOW = [("mindfulness", "5531", 8), ("mindfulness", "5525", 5), ("mentaal-fit", "5531", 6)]
 FIRST_NAMES = ["Eva", "Daan", "Sophie", "Lucas", "Emma", "Milan", "Julia", "Thijs", "Lotte", "Sem", "Noa", "Bram"]
 LAST_NAMES = ["Jansen", "de Bruijn", "van Dijk", "Bakker", "Peeters", "Smits", "van den Broek", "Maas", "Hendriks"]
 HOURS = (10, 14, 19)
@@ -284,6 +286,24 @@ class HistoryWriter:
                 self.expected.outcomes[outcome] += 1
                 tally[outcome] += 1
 
+    def waiting_now(self, course, pc4, count):
+        for _ in range(count):
+            joined = self.now - datetime.timedelta(days=self.rng.randint(10, 70), hours=self.rng.randint(0, 23))
+            participant = self.new_person(joined)
+            participant.postcode = f"{pc4} AB"
+            self.participants.append(participant)
+            self.entries.append(
+                WaitlistEntry(
+                    course_id=course.pk,
+                    participant=participant,
+                    status=WaitlistEntry.Status.WAITING,
+                    rank=joined.timestamp(),
+                    joined_at=joined,
+                    consent_text_version=CONSENT_VERSION,
+                    consent_at=joined,
+                )
+            )
+
     def write(self):
         with dates_as_given(Participant, Enrollment, WaitlistEntry, Offer, Payment):
             Participant.objects.bulk_create(self.participants)
@@ -334,5 +354,9 @@ def build_history(*, seed=1, now=None):
         if course is None:
             continue
         writer.course_year(course, groups, people, causes)
+    for slug, pc4, count in WAITING_NOW:
+        course = CoursePage.objects.filter(slug=slug).first()
+        if course is not None:
+            writer.waiting_now(course, pc4, count)
     writer.write()
     return writer.expected
