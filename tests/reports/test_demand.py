@@ -59,5 +59,5 @@ def test_the_office_sees_the_map_the_table_and_the_rule(client, mindfulness):
     bad = client.get("/admin/cijfers/vraag/?km=500").content.decode()
     assert "Vul een aantal kilometers in, van 1 tot en met 50." in bad
 
-    csv = client.get("/admin/cijfers/vraag/?km=8&tabel=vraag-%d&formaat=csv" % mindfulness.pk)
+    csv = client.get(f"/admin/cijfers/vraag/?km=8&tabel=vraag-{mindfulness.pk}&formaat=csv")
     assert "5531;Bladel;5" in csv.content.decode("utf-8-sig")
