@@ -173,6 +173,9 @@ class FiguresView(FiguresPermissionMixin, WagtailAdminTemplateMixin, TemplateVie
             form = FigureFilters({})
             form.is_valid()
         result = f.compute(form.filters())
+        if not request.GET:
+            # Show the period the figures are for in the date fields.
+            form = FigureFilters(initial={"van": result.filters.start, "tot": result.filters.end})
         tables = exports.all_tables(result)
         wanted = request.GET.get("tabel")
         if wanted:

@@ -111,7 +111,8 @@ class ServiceAtLocation(Schema):
     x_registration_stop: str | None = Field(description="Uitbreiding: de aanmeldstop die hier geldt, met de uitleg.")
     x_expected_wait_weeks: int | None = Field(
         description=(
-            "Uitbreiding: de verwachte wachttijd in weken voor iemand die zich nu op de wachtlijst zet voor deze "
+            "Uitbreiding: de verwachte wachttijd in weken tot de eerste bijeenkomst. Is hier nu plaats, dan is dat "
+            "de tijd tot de eerste groep met plaats. Anders voor iemand die zich nu op de wachtlijst zet voor deze "
             "locatie: iedereen die al wacht gaat voor; vrije plaatsen in open groepen en alle plaatsen in geplande "
             "groepen tellen mee, in volgorde van de eerste bijeenkomst. Leeg: nog niet te zeggen."
         )

@@ -18,7 +18,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from booking.models import Location, Session, TrainingGroup
-from booking.waitlist.estimate import counted_groups, expected_wait_for_newcomer
+from booking.waitlist.estimate import counted_groups
 from courses.models import CoursePage
 from home.organisation import OrganisationSettings
 
@@ -152,12 +152,8 @@ def service_at_locations(number=1, size=DEFAULT_PAGE_SIZE, now=None):
         key = (pair.coursepage_id, pair.location_id)
         row = overview.offer_row(pair.location, upcoming.get(key, []))
         row.stop = overview.stop_for(active, pair.coursepage, pair.location)
-        row.wait = expected_wait_for_newcomer(
-            pair.coursepage_id,
-            location_id=pair.location_id,
-            waiting=waiting.get(pair.coursepage_id, 0),
-            groups=counted.get(key, []),
-            now=now,
+        row.wait = overview.wait_here(
+            row, pair.coursepage_id, pair.location_id, waiting.get(pair.coursepage_id, 0), counted.get(key, []), now
         )
         rows.append(
             {

@@ -17,7 +17,7 @@ from django.utils import timezone
 from booking.models import RegistrationStop, TrainingGroup, WaitlistEntry
 from booking.services import stops
 from booking.services.availability import LISTED_STATUSES
-from booking.waitlist.estimate import counted_groups, expected_wait_for_newcomer
+from booking.waitlist.estimate import counted_groups, estimate_from, expected_wait_for_newcomer
 from courses.models import CoursePage
 
 
@@ -92,6 +92,23 @@ def offer_row(location, groups):
     return row
 
 
+def wait_here(row, course_id, location_id, waiting, counted, now):
+    """The expected wait at one location, as a WaitEstimate.
+
+    With a free place here that someone can take now, they sign up and wait
+    for that group's start: the estimate for the first in line over the
+    bookable groups here. Otherwise they join the waiting list behind everyone
+    on it: `expected_wait_for_newcomer`. `counted` holds only this location's
+    groups: only those suit someone who wants this location, so the outcome is
+    the same with less to count.
+    """
+    if row.can_sign_up:
+        bookable = [group for group in counted if getattr(group, "bookable", False) and group.first_start]
+        if bookable:
+            return estimate_from(bookable, 1, lambda group: True, now)
+    return expected_wait_for_newcomer(course_id, location_id=location_id, waiting=waiting, groups=counted, now=now)
+
+
 def course_offers(now=None):
     """Every live training with its locations, in title order; locations by town and name.
 
@@ -119,13 +136,8 @@ def course_offers(now=None):
         for location in locations.values():
             row = offer_row(location, upcoming.get((course.pk, location.pk), []))
             row.stop = stop_for(active, course, location)
-            # Only this location's groups suit someone who wants this location: the same outcome, less to count.
-            row.wait = expected_wait_for_newcomer(
-                course.pk,
-                location_id=location.pk,
-                waiting=waiting.get(course.pk, 0),
-                groups=counted.get((course.pk, location.pk), []),
-                now=now,
+            row.wait = wait_here(
+                row, course.pk, location.pk, waiting.get(course.pk, 0), counted.get((course.pk, location.pk), []), now
             )
             rows.append(row)
         rows.sort(key=lambda row: (row.location.is_online, row.location.town, row.location.name))

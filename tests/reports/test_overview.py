@@ -69,7 +69,7 @@ def test_places_left_are_right_on_the_next_request_after_a_sign_up(client, cours
 
 def test_the_wait_is_the_estimate_someone_joining_the_list_now_gets(client, course, eindhoven, geldrop):
     at(course, eindhoven, geldrop)
-    planned_group(course, eindhoven, first_start=days_ahead(20), capacity=3, taken=1)
+    planned_group(course, eindhoven, first_start=days_ahead(20), capacity=3, taken=3)  # full
     planned_group(course, geldrop, first_start=days_ahead(40), capacity=10, status="planned")
     planned_group(course, eindhoven, first_start=days_ahead(70), capacity=10, status="planned")
     WaitlistEntryFactory.create_batch(4, course=course)
@@ -78,7 +78,7 @@ def test_the_wait_is_the_estimate_someone_joining_the_list_now_gets(client, cour
     newcomer = WaitlistEntryFactory(course=course, preferred_locations=[eindhoven])
     weeks = expected_wait(newcomer, now=timezone.now()).weeks
 
-    assert weeks == 10  # 2 free places now, then the planned group in ten weeks
+    assert weeks == 10  # the planned group in ten weeks is the first here with places for the five
     assert f"ongeveer {weeks} weken" in shown
     assert "Er staan nu 5 mensen op de wachtlijst" in text(client.get(URL))  # the newcomer too
 
