@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BENCH_PREFIX = "gw_bench"
 SETTINGS = "bench.web.settings"
-STATIC_ROOT = Path("/tmp/gw-bench-static")
+# Another checkout benchmarking at the same time collects its own files: give each its own folder.
+STATIC_ROOT = Path(os.environ.get("GW_BENCH_STATIC") or "/tmp/gw-bench-static")
 MEDIA_ROOT = Path("/tmp/gw-bench-media")
 SQLITE_DIR = Path("/tmp")
 DEFAULT_MAX_AGE_DAYS = 3

@@ -17,6 +17,7 @@ with production settings, each request once for its queries and size, then
 
 import argparse
 import sys
+import time
 
 from benchlib import (
     BENCH_PREFIX,
@@ -53,13 +54,27 @@ def parse_args():
     return parser.parse_args()
 
 
+def copy_when_free(database, source, tries=60):
+    """PostgreSQL copies a database only while nobody else is connected to it: wait for that (another
+    benchmark may be reading the kept set)."""
+    for attempt in range(tries):
+        try:
+            database.copy_from(source)
+            return
+        except Exception as error:  # the driver's "in use" error; anything else shows after the last try
+            if attempt == tries - 1:
+                raise
+            print(f"  {source.label} is in use ({str(error).splitlines()[0]}); trying again in 10 s", flush=True)
+            time.sleep(10)
+
+
 def main():
     args = parse_args()
     source = prepare_data(args.factor, seed=args.seed)
     database = bench_database(f"{BENCH_PREFIX}_figures_work")
     if database.exists():
         database.drop()
-    database.copy_from(source)
+    copy_when_free(database, source)
     try:
         manage(database, "migrate", "--noinput", "-v0")
         collect_static(database)
