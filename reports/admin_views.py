@@ -348,7 +348,7 @@ class DemandView(FiguresPermissionMixin, WagtailAdminTemplateMixin, TemplateView
         ]
 
     def get(self, request, *args, **kwargs):
-        form = DemandFilters(request.GET or None)
+        form = DemandFilters(request.GET or None, initial={"km": demand.DEFAULT_KM})
         if request.GET and not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form, courses=None))
         data = form.cleaned_data if request.GET else {}

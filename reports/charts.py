@@ -36,7 +36,11 @@ def _svg(width, height, chart_id, title, desc, body):
     )
 
 
-def horizontal_bars(chart_id, title, desc, bars, *, maximum=None, width=720, label_width=260, row=34):
+def _short(text, length):
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def horizontal_bars(chart_id, title, desc, bars, *, maximum=None, width=760, label_width=330, row=34):
     """One bar per row, the label on the left and the value at the end of the bar."""
     top = 8
     height = top + row * max(len(bars), 1) + 8
@@ -47,7 +51,7 @@ def horizontal_bars(chart_id, title, desc, bars, *, maximum=None, width=720, lab
         y = top + index * row
         body.append(
             f'<text x="{label_width - 10}" y="{y + row / 2 + 5}" text-anchor="end" fill="{TEXT}" '
-            f'font-size="14">{escape(bar.label[:38])}</text>'
+            f'font-size="13">{escape(_short(bar.label, 44))}</text>'
         )
         length = 0 if bar.value is None else max(room * bar.value / biggest, 1 if bar.value else 0)
         if length:
@@ -110,7 +114,9 @@ def points(chart_id, title, desc, dots, *, width=520, height=600):
     south, north = min(lats) - pad, max(lats) + pad
     west, east = min(lons) - pad, max(lons) + pad
     # Longitude degrees are shorter than latitude degrees in the Netherlands (about 0.62).
-    scale = min((width - 20) / ((east - west) * 0.62), (height - 20) / (north - south))
+    # Room on the right for the labels of the areas.
+    scale = min((width - 110) / ((east - west) * 0.62), (height - 20) / (north - south))
+    height = min(height, int((north - south) * scale) + 20)  # no empty band under a wide region
     body = []
     for lat, lon, radius, kind, label in dots:
         x = 10 + (lon - west) * 0.62 * scale
@@ -125,4 +131,9 @@ def points(chart_id, title, desc, dots, *, width=520, height=600):
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{REFERENCE}" fill-opacity="0.55" '
                 f'stroke="{REFERENCE}"><title>{escape(label)}</title></circle>'
             )
+            if radius >= 8:
+                body.append(
+                    f'<text x="{x + radius + 3:.1f}" y="{y + 4:.1f}" fill="{TEXT}" font-size="12">'
+                    f"{escape(label.split(':')[0])}</text>"
+                )
     return _svg(width, height, chart_id, title, desc, body)
