@@ -133,10 +133,18 @@ def waits_chart(result):
     )
 
 
+FILL_CHART_LOCATIONS = 30
+
+
 def fill_chart(result):
+    """The fill of the locations with the most started groups (at most 30: a chart, not a list; the table has all)."""
+    busiest = sorted(
+        ((name, stats) for name, stats in result.groups_by_location.items() if stats.started),
+        key=lambda item: (-item[1].started, item[0]),
+    )[:FILL_CHART_LOCATIONS]
     bars = [
         charts.Bar(name, None if stats.fill_rate is None else 100 * stats.fill_rate, exports_percent(stats.fill_rate))
-        for name, stats in result.groups_by_location.items()
+        for name, stats in sorted(busiest)
     ]
     return charts.horizontal_bars(
         "grafiek-vulling",
