@@ -60,6 +60,8 @@ MODEL_PERMISSIONS = {
         *_model_permissions("booking", "payment", actions=("view", "change")),
         # Erase a participant's data on request, with a reason (booking.staff.privacy).
         ("privacy", "erase_personal_data"),
+        # The office's figures and the demand map (reports); counts only, no names.
+        ("reports", "view_figures"),
     ],
     # Trainers and professionals work on the public site only: trainers under /medewerkers/.
     roles.TRAINERS: [],

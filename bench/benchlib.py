@@ -33,7 +33,8 @@ PYTHON = sys.executable
 # Two people benchmarking on one server give their databases different prefixes (still gw_bench… or gw_…).
 BENCH_PREFIX = os.environ.get("BENCH_DB_PREFIX", "gw_bench")
 SETTINGS = "bench.web.settings"
-STATIC_ROOT = Path("/tmp/gw-bench-static")
+# Another checkout benchmarking at the same time collects its own files: give each its own folder.
+STATIC_ROOT = Path(os.environ.get("GW_BENCH_STATIC") or "/tmp/gw-bench-static")
 MEDIA_ROOT = Path("/tmp/gw-bench-media")
 SQLITE_DIR = Path("/tmp")
 DEFAULT_MAX_AGE_DAYS = 3

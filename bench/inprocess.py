@@ -92,6 +92,12 @@ def task_urls(arguments):
     )
 
 
+def task_course_id(arguments):
+    """The id of the course page at a path (the figures benchmark filters on it)."""
+    path = arguments["path"]
+    emit(course_id=next(page.pk for page in CoursePage.objects.live() if page.url == path))
+
+
 def client_for(login):
     client = Client()
     if login:
@@ -302,7 +308,13 @@ def task_periodic(arguments):
             )
 
 
-TASKS = {"urls": task_urls, "requests": task_requests, "export": task_export, "periodic": task_periodic}
+TASKS = {
+    "urls": task_urls,
+    "course_id": task_course_id,
+    "requests": task_requests,
+    "export": task_export,
+    "periodic": task_periodic,
+}
 
 
 if __name__ == "__main__":

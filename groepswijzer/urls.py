@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
+from reports.api import api as reports_api
 
 
 class AdminLoginRedirect(RedirectView):
@@ -30,6 +31,8 @@ urlpatterns = [
     path("medewerkers/", include("booking.staff.urls")),
     path("agenda/", include("booking.staff.feed_urls")),
     path("betalen/", include("booking.payments.urls")),
+    path("aanbod-en-wachttijden/", include("reports.urls")),
+    path("api/v1/", reports_api.urls),
 ]
 
 if settings.DEBUG:

@@ -5,7 +5,7 @@ from booking.models.enrollments import ConsentChannel, Enrollment, EnrollmentMov
 from .access_log import AccessLogEntry, AccessLogPurge, AppendOnlyError
 from .attendance import Attendance
 from .emails import OutgoingEmail
-from .groups import WEEKS_BETWEEN, Frequency, Session, SignupClosedReason, TrainingGroup
+from .groups import WEEKS_BETWEEN, CancelCause, Frequency, Session, SignupClosedReason, TrainingGroup
 from .locations import Location
 from .payments import PAY_LATER, Payment, PaymentEvent, Refund
 from .stops import RegistrationStop
@@ -18,6 +18,7 @@ __all__ = [
     "AccessLogPurge",
     "AppendOnlyError",
     "Attendance",
+    "CancelCause",
     "ConsentChannel",
     "Enrollment",
     "EnrollmentMove",

@@ -44,6 +44,16 @@ class SignupClosedReason(models.TextChoices):
     CANCELLED = "cancelled", _("Deze groep gaat niet door.")
 
 
+class CancelCause(models.TextChoices):
+    """Why the office cancelled a group: asked when cancelling, counted in the figures (reports)."""
+
+    TOO_FEW = "too_few", _("te weinig aanmeldingen")
+    MERGED = "merged", _("samengevoegd met een andere groep")
+    TRAINER = "trainer", _("trainer niet beschikbaar")
+    LOCATION = "location", _("locatie niet beschikbaar")
+    OTHER = "other", _("andere reden")
+
+
 class TrainingGroupQuerySet(models.QuerySet):
     def with_places_left(self, now=None):
         """Annotate `places_taken`, `places_left` and `places_held` (live holds) at `now`, in the same query.
@@ -200,6 +210,11 @@ class TrainingGroup(models.Model):
         related_name="merged_from",
         help_text=_("De groep waar de deelnemers naartoe gingen toen deze groep niet doorging."),
     )
+    # Set when the office cancels the group (staff.actions.cancel_group); empty for groups cancelled before.
+    cancel_cause = models.CharField(
+        _("waarom afgezegd"), max_length=10, choices=CancelCause.choices, blank=True, editable=False
+    )
+    cancelled_at = models.DateTimeField(_("afgezegd op"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     objects = TrainingGroupQuerySet.as_manager()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from booking.models import Enrollment, Offer, Session, TrainingGroup, WaitlistEntry, takes_a_place
+from booking.models import CancelCause, Enrollment, Offer, Session, TrainingGroup, WaitlistEntry, takes_a_place
 from booking.payments import refunds
 from booking.services import availability, fill, places, planning
 from booking.services.access_log import Action, group_where, log_access
@@ -21,7 +21,7 @@ from booking.services.notifications import queue_email
 logger = logging.getLogger(__name__)
 
 
-def cancel_group(group, *, by=None, reason="", now=None):
+def cancel_group(group, *, by=None, reason="", cause=CancelCause.OTHER, now=None):
     """The organisation cancels a group (for instance: too few sign-ups). Returns the cancelled enrollments.
 
     The group gets the status cancelled; every scheduled session is cancelled,
@@ -32,8 +32,9 @@ def cancel_group(group, *, by=None, reason="", now=None):
     confirmed place, a calendar cancellation of every date; the sessions send
     no emails of their own. An open offer of
     a place in this group is withdrawn, and that person keeps their place on
-    the waiting list. `reason` is told to the participants. Calling it again
-    changes nothing and sends nothing.
+    the waiting list. `reason` is told to the participants; `cause` (a
+    CancelCause, which the office's form requires) is kept on the group with
+    the moment, for the figures. Calling it again changes nothing and sends nothing.
     """
 
     now = now or timezone.now()
@@ -43,7 +44,9 @@ def cancel_group(group, *, by=None, reason="", now=None):
         locked = lock_group(group.pk)
         if locked.status != TrainingGroup.Status.CANCELLED:
             locked.status = TrainingGroup.Status.CANCELLED
-            locked.save(update_fields=["status"])
+            locked.cancel_cause = CancelCause(cause)
+            locked.cancelled_at = now
+            locked.save(update_fields=["status", "cancel_cause", "cancelled_at"])
         for session in Session.objects.filter(group=locked, status=Session.Status.SCHEDULED):
             planning.cancel_session(session, notify=False)
         active = list(Enrollment.objects.filter(group=locked).filter(takes_a_place(now)).select_related("participant"))
@@ -156,7 +159,7 @@ def merge_group(group, into, *, by, reason, now=None):
             done.update(move.enrollment_id for move in made)
             moves.extend(made)
         TrainingGroup.objects.filter(pk=group.pk).update(merged_into=into)
-        cancel_group(group, by=by, reason=reason, now=now)
+        cancel_group(group, by=by, reason=reason, cause=CancelCause.MERGED, now=now)
         log(group, "booking.group.merge", user=by, data={"into": into.pk, "moved": len(moves)})
         log_access(
             by,

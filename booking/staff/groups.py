@@ -32,7 +32,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import log
 
 from booking import clock
-from booking.models import Enrollment, Frequency, Session, TrainingGroup, takes_a_place
+from booking.models import CancelCause, Enrollment, Frequency, Session, TrainingGroup, takes_a_place
 from booking.services import fill, offers, planning
 from booking.staff import actions as staff_actions
 from booking.staff.enrollments import enrollments_url
@@ -532,6 +532,13 @@ class GroupStatusView(GroupPageMixin, TemplateView):
 
 
 class CancelGroupForm(forms.Form):
+    cause = forms.ChoiceField(
+        label=gettext_lazy("Waarom gaat de groep niet door?"),
+        choices=[(value, label) for value, label in CancelCause.choices if value != CancelCause.MERGED],
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy("Voor de cijfers van het bureau. De deelnemers zien dit niet."),
+        error_messages={"required": gettext_lazy("Kies waarom de groep niet doorgaat.")},
+    )
     reason = forms.CharField(
         label=gettext_lazy("Reden voor de deelnemers"),
         max_length=500,
@@ -575,7 +582,9 @@ class CancelGroupView(GroupPageMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         with transaction.atomic():
-            cancelled = staff_actions.cancel_group(self.group, by=request.user, reason=form.cleaned_data["reason"])
+            cancelled = staff_actions.cancel_group(
+                self.group, by=request.user, reason=form.cleaned_data["reason"], cause=form.cleaned_data["cause"]
+            )
             log(self.group, "booking.group.cancel", user=request.user, data={"reason": form.cleaned_data["reason"]})
         messages.success(
             request,

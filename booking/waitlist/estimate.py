@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from booking.clock import local_time
-from booking.models import RegistrationStop, TrainingGroup
+from booking.models import RegistrationStop, TrainingGroup, WaitlistEntry
 from booking.services.offers import fits
 from booking.waitlist.entries import position
 
@@ -66,18 +66,53 @@ def expected_wait(entry, now=None):
     place_in_line = position(entry)
     if place_in_line is None:
         return WaitEstimate(weeks=None)
-    # Planned groups (all their places) and bookable ones (their free places), never behind a stop.
-    groups = (
+    return estimate_from(
+        groups_counted_on(entry.course_id, now), place_in_line, lambda group: fits(entry, group, group.first_start), now
+    )
+
+
+def expected_wait_for_newcomer(course_id, *, location_id=None, waiting=None, groups=None, now=None):
+    """The wait for someone who joins the course's list at `now`, behind everyone on it (`expected_wait`'s rule).
+
+    The newcomer wants `location_id` (None: any location) at any part of the
+    day, and stands behind the `waiting` people now on the list. A listing of
+    many locations passes `waiting` and `groups` (from `groups_counted_on`)
+    once, so it asks the database nothing more per location.
+    """
+    now = now or timezone.now()
+    if waiting is None:
+        waiting = WaitlistEntry.objects.active().filter(course_id=course_id).count()
+    if groups is None:
+        groups = list(groups_counted_on(course_id, now))
+    suits = (lambda group: True) if location_id is None else (lambda group: group.location_id == location_id)
+    return estimate_from(groups, waiting + 1, suits, now)
+
+
+def counted_groups(now):
+    """The groups whose places the estimate counts: planned (all places) or bookable (free places), with a date
+    after `now`, not behind a registration stop, in order of their first session. Every course's; see
+    `groups_counted_on` for one."""
+    return (
         TrainingGroup.objects.with_bookable(now)
-        .filter(course_id=entry.course_id, first_start__gt=now)
+        .filter(first_start__gt=now)
         .filter(Q(status=TrainingGroup.Status.PLANNED) | Q(bookable=True))
         .exclude(RegistrationStop.covers_group_q(now))
         .select_related("location")
         .order_by("first_start", "pk")
     )
+
+
+def groups_counted_on(course_id, now):
+    """`counted_groups` of one course."""
+    return counted_groups(now).filter(course_id=course_id)
+
+
+def estimate_from(groups, place_in_line, suits, now):
+    """The counting step of the estimate: places add up over `groups` that `suits` accepts, in their order,
+    until there are `place_in_line` of them; the wait is the weeks until that group's first session."""
     counted = 0
     for group in groups:
-        if not fits(entry, group, group.first_start):
+        if not suits(group):
             continue
         counted += group.capacity if group.status == TrainingGroup.Status.PLANNED else group.places_left
         if counted >= place_in_line:

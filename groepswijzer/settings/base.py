@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "resources",
     "booking",
     "privacy",
+    "reports",
+    "ninja",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -296,16 +296,20 @@ def test_cancelling_a_group_asks_for_a_reason_then_tells_the_participants(
 
     response = admin_client.post(url, {"reason": ""})
     assert "Schrijf de reden op." in response.content.decode()
+    assert "Kies waarom de groep niet doorgaat." in response.content.decode()
     group.refresh_from_db()
     assert group.status != TrainingGroup.Status.CANCELLED
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(url, {"reason": "Er hebben zich te weinig mensen aangemeld."}, follow=True)
+        response = admin_client.post(
+            url, {"reason": "Er hebben zich te weinig mensen aangemeld.", "cause": "too_few"}, follow=True
+        )
 
     assert "De groep is afgezegd. 1 deelnemer krijgt een e-mail" in response.content.decode()
     group.refresh_from_db()
     enrollment.refresh_from_db()
     assert group.status == TrainingGroup.Status.CANCELLED
+    assert group.get_cancel_cause_display() == "te weinig aanmeldingen" and group.cancelled_at is not None
     assert enrollment.status == Enrollment.Status.CANCELLED
     sent = [m for m in mail.outbox if m.to == ["sanne@example.nl"]]
     assert len(sent) == 1 and "te weinig mensen" in sent[0].body

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from home.demo import refuse_unless_demo_allowed
 from home.demo.builder import build_demo, demo_counts
+from home.demo.history import build_history, history_period
 from home.demo.users import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 SITE_URL = "http://127.0.0.1:8000"
@@ -17,10 +18,23 @@ class Command(BaseCommand):
         "Nog een keer draaien verandert niets. Alleen met DEBUG of GROEPSWIJZER_ALLOW_DEMO."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--history",
+            action="store_true",
+            help=(
+                "ook een afgelopen jaar: 74 gestarte groepen, ongeveer 640 deelnemers, wachttijden en betalingen "
+                "(voor de cijfers) / also a past year for the figures"
+            ),
+        )
+        parser.add_argument("--seed", type=int, default=1, help="zelfde seed, zelfde jaar / same seed, same year")
+
+    def handle(self, *args, history=False, seed=1, **options):
         refuse_unless_demo_allowed()
         started = time.monotonic()
         tally = build_demo()
+        if history:
+            self.write_history(seed)
         seconds = time.monotonic() - started
 
         out = self.stdout
@@ -52,3 +66,18 @@ class Command(BaseCommand):
         out.write("Code voor de tweestapsinlog / two-step login code:")
         out.write("  .venv/bin/python manage.py demo_totp EMAIL    (of / or: make totp EMAIL=...)")
         out.write(f"  Of zet deze sleutel in een authenticator-app / or add this key to an app: {DEMO_TOTP_SECRET}")
+
+    def write_history(self, seed):
+        expected = build_history(seed=seed)
+        if expected is None:
+            self.stdout.write("Het afgelopen jaar stond er al / the past year was already there.")
+            return
+        start, end = history_period(None)
+        started = sum(expected.outcomes[key] for key in ("completed", "stopped", "running"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Afgelopen jaar ({start:%d-%m-%Y} tot en met {end:%d-%m-%Y}): {expected.groups_started} groepen "
+                f"gestart, {started} deelnemers gestart, {sum(expected.outcomes.values())} aanmeldingen. "
+                "Zie Beheer → Cijfers."
+            )
+        )

@@ -1,0 +1,399 @@
+"""The office's figures in the Wagtail admin: filters in the URL, charts with their tables, downloads.
+
+Counts only: no screen here shows a name, so nothing is written to the access
+log. Who may look: the permission `reports.view_figures` (the coordinators).
+"""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from booking.models import Location
+from courses.models import CoursePage
+from home.organisation import OrganisationSettings
+
+from . import charts, demand, exports
+from . import figures as f
+
+PERMISSION = "reports.view_figures"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class FigureFilters(forms.Form):
+    training = forms.ModelChoiceField(
+        label=gettext_lazy("Training"),
+        queryset=CoursePage.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Alle trainingen"),
+        error_messages={"invalid_choice": gettext_lazy("Kies een training uit de lijst.")},
+    )
+    locatie = forms.ModelChoiceField(
+        label=gettext_lazy("Locatie"),
+        queryset=Location.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Alle locaties"),
+        error_messages={"invalid_choice": gettext_lazy("Kies een locatie uit de lijst.")},
+    )
+    van = forms.DateField(
+        label=gettext_lazy("Eerste bijeenkomst vanaf"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": gettext_lazy("Vul een datum in, bijvoorbeeld 2026-01-01.")},
+    )
+    tot = forms.DateField(
+        label=gettext_lazy("tot en met"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": gettext_lazy("Vul een datum in, bijvoorbeeld 2026-12-31.")},
+    )
+
+    def __init__(self, *args, now=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now = now or timezone.now()
+        self.fields["training"].queryset = CoursePage.objects.order_by("title")
+        self.fields["locatie"].queryset = Location.objects.order_by("town", "name")
+
+    def clean(self):
+        data = super().clean()
+        start, end = f.last_twelve_months(self.now)
+        data["van"] = data.get("van") or start
+        data["tot"] = data.get("tot") or end
+        if data["tot"] < data["van"]:
+            self.add_error("tot", _("Deze datum moet na de datum 'vanaf' liggen."))
+        elif (data["tot"] - data["van"]).days > 366 * 5:
+            self.add_error("tot", _("Kies een periode van hoogstens vijf jaar."))
+        return data
+
+    def filters(self):
+        data = self.cleaned_data
+        training, location = data.get("training"), data.get("locatie")
+        return f.Filters(
+            start=data["van"],
+            end=data["tot"],
+            course_id=training.pk if training else None,
+            location_id=location.pk if location else None,
+        )
+
+
+class FiguresPermissionMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def download(content, filename, content_type):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def funnel_chart(result):
+    total = result.total
+    bars = [
+        charts.Bar(str(label), None if 0 < total[key] < f.SMALL else total[key], str(f.people(total[key])))
+        for key, label in f.FUNNEL_STEPS + f.OUTCOMES
+        if key == f.SIGNED_UP or total[key] or key in dict(f.FUNNEL_STEPS)
+    ]
+    return charts.horizontal_bars(
+        "grafiek-trechter",
+        _("Van aanmelding tot afronding"),
+        _(
+            "Staafdiagram: hoeveel mensen zich aanmeldden, begonnen en de training afrondden. "
+            "De tabel eronder geeft dezelfde getallen."
+        ),
+        bars,
+    )
+
+
+def waits_chart(result):
+    bars = []
+    for month, waits in result.waits_by_month.items():
+        shown = waits.count >= f.SMALL
+        bars.append(charts.Bar(month, waits.median if shown else None, f"{waits.median:.0f}" if shown else "< 5"))
+    return charts.columns(
+        "grafiek-wachttijd",
+        _("Wachttijd per maand (mediaan in dagen)"),
+        _(
+            "Kolommen: de middelste wachttijd in dagen per maand van de start. De stippellijn is 4 weken "
+            "(28 dagen). De tabel eronder geeft dezelfde getallen."
+        ),
+        bars,
+        reference=f.TREEKNORM_DAYS,
+        reference_label=_("4 weken"),
+    )
+
+
+FILL_CHART_LOCATIONS = 30
+
+
+def fill_chart(result):
+    """The fill of the locations with the most started groups (at most 30: a chart, not a list; the table has all)."""
+    busiest = sorted(
+        ((name, stats) for name, stats in result.groups_by_location.items() if stats.started),
+        key=lambda item: (-item[1].started, item[0]),
+    )[:FILL_CHART_LOCATIONS]
+    bars = [
+        charts.Bar(name, None if stats.fill_rate is None else 100 * stats.fill_rate, exports_percent(stats.fill_rate))
+        for name, stats in sorted(busiest)
+    ]
+    return charts.horizontal_bars(
+        "grafiek-vulling",
+        _("Vulling per locatie"),
+        _(
+            "Staafdiagram: welk deel van de plaatsen in gestarte groepen bij de start bezet was, per locatie. "
+            "De tabel eronder geeft dezelfde getallen."
+        ),
+        bars,
+        maximum=100,
+    )
+
+
+def exports_percent(rate):
+    return "–" if rate is None else f"{round(100 * rate)}%"
+
+
+class FiguresView(FiguresPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "reports/admin/figures.html"
+    header_icon = "table"
+    page_title = gettext_lazy("Cijfers")
+
+    def get_page_title(self):
+        return self.page_title
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
+    def get(self, request, *args, **kwargs):
+        form = FigureFilters(request.GET or None)
+        if request.GET and not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, result=None))
+        if not request.GET:
+            form = FigureFilters({})
+            form.is_valid()
+        result = f.compute(form.filters())
+        if not request.GET:
+            # Show the period the figures are for in the date fields.
+            form = FigureFilters(initial={"van": result.filters.start, "tot": result.filters.end})
+        tables = exports.all_tables(result)
+        wanted = request.GET.get("tabel")
+        if wanted:
+            return self.export(tables, wanted, request.GET.get("formaat"), form.filters())
+        return self.render_to_response(self.get_context_data(form=form, result=result, tables=tables))
+
+    def export(self, tables, wanted, kind, filters):
+        stamp = f"{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
+        if wanted == "alles" and kind == "xlsx":
+            return download(exports.to_xlsx(tables), f"cijfers-{stamp}.xlsx", XLSX)
+        table = next((table for table in tables if table.key == wanted), None)
+        if table is None or kind not in ("csv", "xlsx"):
+            return HttpResponse(_("Deze download bestaat niet."), status=404, content_type="text/plain; charset=utf-8")
+        if kind == "csv":
+            return download(exports.to_csv(table), f"{table.key}-{stamp}.csv", "text/csv; charset=utf-8")
+        return download(exports.to_xlsx([table]), f"{table.key}-{stamp}.xlsx", XLSX)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        result = kwargs.get("result")
+        if result is not None:
+            query = self.request.GET.copy()
+            query.pop("tabel", None)
+            query.pop("formaat", None)
+            context.update(
+                charts={
+                    "trechter": funnel_chart(result),
+                    "wachttijd": waits_chart(result),
+                    "groepen": fill_chart(result),
+                },
+                query=query.urlencode(),
+                waits=result.waits,
+                treeknorm=f.share(result.waits.within_treeknorm, result.waits.count),
+                courses=CoursePage.objects.live().order_by("title"),
+                year=timezone.localdate().year - 1,
+            )
+        return context
+
+
+class YearlyReportForm(forms.Form):
+    training = forms.ModelChoiceField(
+        label=gettext_lazy("Training"),
+        queryset=CoursePage.objects.none(),
+        error_messages={
+            "required": gettext_lazy("Kies een training."),
+            "invalid_choice": gettext_lazy("Kies een training uit de lijst."),
+        },
+    )
+    jaar = forms.IntegerField(
+        label=gettext_lazy("Jaar"),
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "required": gettext_lazy("Vul een jaar in, bijvoorbeeld 2026."),
+            "invalid": gettext_lazy("Vul een jaar in, bijvoorbeeld 2026."),
+            "min_value": gettext_lazy("Vul een jaar in, bijvoorbeeld 2026."),
+            "max_value": gettext_lazy("Vul een jaar in, bijvoorbeeld 2026."),
+        },
+    )
+    formaat = forms.ChoiceField(choices=[("pdf", "PDF"), ("xlsx", "XLSX")], initial="pdf")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["training"].queryset = CoursePage.objects.order_by("title")
+
+
+class YearlyReportView(FiguresPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Jaarverslag: one training, one calendar year, every table; as PDF or XLSX."""
+
+    template_name = "reports/admin/yearly.html"
+    header_icon = "doc-full"
+    page_title = gettext_lazy("Jaarverslag per training")
+
+    def get_page_title(self):
+        return self.page_title
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("cijfers"), "label": _("Cijfers")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get(self, request, *args, **kwargs):
+        form = YearlyReportForm(request.GET or None, initial={"jaar": timezone.localdate().year - 1})
+        if not request.GET or not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        course, year = form.cleaned_data["training"], form.cleaned_data["jaar"]
+        filters = f.Filters(start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31), course_id=course.pk)
+        tables = exports.all_tables(f.compute(filters))
+        name = f"jaarverslag-{slugify(course.title)}-{year}"
+        if form.cleaned_data["formaat"] == "xlsx":
+            return download(exports.to_xlsx(tables), f"{name}.xlsx", XLSX)
+        organisation = OrganisationSettings.load(request_or_site=request)
+        pdf = exports.yearly_pdf(course.title, filters, tables, organisation.name)
+        return download(pdf, f"{name}.pdf", "application/pdf")
+
+
+class DemandFilters(forms.Form):
+    training = forms.ModelChoiceField(
+        label=gettext_lazy("Training"),
+        queryset=CoursePage.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Alle trainingen"),
+        error_messages={"invalid_choice": gettext_lazy("Kies een training uit de lijst.")},
+    )
+    km = forms.IntegerField(
+        label=gettext_lazy("Afstand die mensen willen reizen (km)"),
+        min_value=1,
+        max_value=50,
+        required=False,
+        help_text=gettext_lazy("Een gebied zonder groep binnen deze afstand telt als wit gebied."),
+        error_messages={
+            "invalid": gettext_lazy("Vul een aantal kilometers in, van 1 tot en met 50."),
+            "min_value": gettext_lazy("Vul een aantal kilometers in, van 1 tot en met 50."),
+            "max_value": gettext_lazy("Vul een aantal kilometers in, van 1 tot en met 50."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["training"].queryset = CoursePage.objects.live().order_by("title")
+
+
+def demand_map(course_demand, km):
+    dots = [
+        (
+            row.area.latitude,
+            row.area.longitude,
+            4 if row.waiting + row.signed_up < f.SMALL else min(4 + (row.waiting + row.signed_up) ** 0.5 * 1.5, 18),
+            "demand",
+            _("%(pc4)s %(place)s: %(waiting)s wachtend, %(signed)s aangemeld")
+            % {
+                "pc4": row.area.pc4,
+                "place": row.area.name,
+                "waiting": f.people(row.waiting),
+                "signed": f.people(row.signed_up),
+            },
+        )
+        for row in course_demand.areas
+    ]
+    dots += [
+        (location.latitude, location.longitude, 5, "group", _("Groep: %(where)s") % {"where": location})
+        for location in course_demand.supply
+    ]
+    return charts.points(
+        f"kaart-{course_demand.course.pk}",
+        _("Vraag en groepen: %(course)s") % {"course": course_demand.course.title},
+        _(
+            "Kaart zonder ondergrond: rondjes zijn postcodegebieden met vraag (groter is meer mensen), vierkantjes "
+            "zijn locaties met een groep. De tabel eronder geeft dezelfde gegevens."
+        ),
+        dots,
+    )
+
+
+class DemandView(FiguresPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Vraagkaart: per PC4 area the demand against where groups run, and where a new group would help most."""
+
+    template_name = "reports/admin/demand.html"
+    header_icon = "site"
+    page_title = gettext_lazy("Waar is een nieuwe groep nodig?")
+
+    def get_page_title(self):
+        return self.page_title
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("cijfers"), "label": _("Cijfers")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get(self, request, *args, **kwargs):
+        form = DemandFilters(request.GET or None, initial={"km": demand.DEFAULT_KM})
+        if request.GET and not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, courses=None))
+        data = form.cleaned_data if request.GET else {}
+        km = data.get("km") or demand.DEFAULT_KM
+        training = data.get("training")
+        found = demand.demand(km=km, course_id=training.pk if training else None)
+        tables = {item.course.pk: exports.demand_table(item) for item in found}
+        wanted = request.GET.get("tabel")
+        if wanted:
+            table = next((table for table in tables.values() if table.key == wanted), None)
+            kind = request.GET.get("formaat")
+            if table is None or kind not in ("csv", "xlsx"):
+                return HttpResponse(
+                    _("Deze download bestaat niet."), status=404, content_type="text/plain; charset=utf-8"
+                )
+            if kind == "csv":
+                return download(exports.to_csv(table), f"{table.key}.csv", "text/csv; charset=utf-8")
+            return download(exports.to_xlsx([table]), f"{table.key}.xlsx", XLSX)
+        query = request.GET.copy()
+        query.pop("tabel", None)
+        query.pop("formaat", None)
+        items = [
+            {"demand": item, "table": tables[item.course.pk], "map": demand_map(item, km)}
+            for item in found
+            if item.areas or item.supply
+        ]
+        suggestions = sorted(
+            (s for item in found for s in item.suggestions), key=lambda s: (-s.waiting_within, s.course.title)
+        )
+        return self.render_to_response(
+            self.get_context_data(form=form, courses=items, suggestions=suggestions, km=km, query=query.urlencode())
+        )
+
+
+def admin_urls():
+    return [
+        path("cijfers/vraag/", DemandView.as_view(), name="cijfers_vraag"),
+        path("cijfers/", FiguresView.as_view(), name="cijfers"),
+        path("cijfers/jaarverslag/", YearlyReportView.as_view(), name="cijfers_jaarverslag"),
+    ]
