@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("booking", "0010_access_log_actions"),
+        ("booking", "0011_scale_indexes"),
     ]
 
     operations = [
