@@ -96,6 +96,18 @@ class CourseFilterForm(PostcodeAreaForm):
         to_field_name="slug",
     )
     audience = forms.ChoiceField(label=_("Voor wie"), choices=[("", _("Iedereen"))] + Audience.choices, required=False)
+    age = forms.IntegerField(
+        label=_("Uw leeftijd"),
+        required=False,
+        min_value=18,
+        max_value=120,
+        help_text=_("Dan ziet u alleen trainingen voor uw leeftijd."),
+        error_messages={
+            "min_value": _("De trainingen zijn voor volwassenen, vanaf 18 jaar."),
+            "max_value": _("Vul uw leeftijd in jaren in, bijvoorbeeld 45."),
+            "invalid": _("Vul uw leeftijd in met cijfers, bijvoorbeeld 45."),
+        },
+    )
     delivery = forms.ChoiceField(label=_("Vorm"), choices=[("", _("Alle vormen"))] + Delivery.choices, required=False)
     couples = forms.BooleanField(label=_("Alleen trainingen waar koppels welkom zijn"), required=False)
     free_places = forms.BooleanField(label=_("Alleen trainingen met vrije plaatsen"), required=False)

@@ -15,10 +15,15 @@ from django.utils.translation import gettext_lazy as _
 
 from booking import geo
 
-from ..models import Session, TrainingGroup
+from ..models import Location, Session, TrainingGroup
 from . import stops
 
 MAX_ALTERNATIVES = 5
+
+# The nearest group with a place is searched for in rings: most people have
+# one within the first, so the database looks at few groups; the last ring
+# is the whole country.
+SEARCH_RADII_KM = (15, 50, None)
 
 # The groups a visitor can still look forward to. Running, completed and
 # cancelled groups are not shown; closed ones neither (their sign-up is over).
@@ -184,6 +189,85 @@ def group_listing(course, *, area=None, now=None):
         if entry.stop is not None:
             entry.elsewhere = [other for other in locations if other is not entry and other.open_groups]
     return GroupListing(course=course, locations=locations, area=area, course_stop=stops.stop_for(active, course, None))
+
+
+@dataclass(frozen=True)
+class NearestGroup:
+    """A course's group with a place that the finder shows: the nearest (or, online, the soonest)."""
+
+    course_id: int
+    group_id: int
+    first_start: object  # a datetime, or None before its sessions are planned
+    location_name: str
+    town: str
+    online: bool
+    distance_km: float | None = None
+
+
+def _nearest_row(row, *, online):
+    course_id, group_id, first_start, name, town, *distance = row
+    return NearestGroup(
+        course_id=course_id,
+        group_id=group_id,
+        first_start=first_start,
+        location_name=name,
+        town=town,
+        online=online,
+        distance_km=distance[0] if distance else None,
+    )
+
+
+_ROW_FIELDS = ("course_id", "pk", "first_start", "location__name", "location__town")
+
+
+def nearest_bookable(course_ids, area=None, *, max_km=None, now=None):
+    """Per course, the bookable group (``TrainingGroup.objects.bookable``) the finder shows.
+
+    Returns ``(nearest, online)``: dicts by course id. `nearest`: with `area`
+    the group at a location nearest to it (within `max_km` when given),
+    without `area` the soonest; `online`: the soonest online group. A course
+    with no group with a place is in neither.
+
+    The distance is measured in the database: a bounding box first, then the
+    exact distance, ring by ring (`SEARCH_RADII_KM`), so a search looks only
+    at the groups near the postcode and not at every group in the country.
+    """
+    now = now or timezone.now()
+    remaining = set(course_ids)
+    if not remaining:
+        return {}, {}
+    bookable = TrainingGroup.objects.bookable(now).filter(course_id__in=remaining)
+    online_groups = bookable.filter(location__kind=Location.Kind.ONLINE).order_by("first_start", "pk")
+    online = {}
+    for row in online_groups.values_list(*_ROW_FIELDS):
+        online.setdefault(row[0], _nearest_row(row, online=True))
+
+    placed = bookable.exclude(location__kind=Location.Kind.ONLINE)
+    nearest = {}
+    if area is None:
+        for row in placed.order_by("first_start", "pk").values_list(*_ROW_FIELDS):
+            nearest.setdefault(row[0], _nearest_row(row, online=False))
+        return nearest, online
+
+    placed = placed.filter(location__latitude__isnull=False, location__longitude__isnull=False)
+    radii = (max_km,) if max_km is not None else SEARCH_RADII_KM
+    for radius in radii:
+        groups = placed.filter(course_id__in=remaining).annotate(
+            distance_km=geo.distance_expression(area, "location__latitude", "location__longitude")
+        )
+        if radius is not None:
+            south, north, west, east = geo.bounding_box(area, radius)
+            groups = groups.filter(
+                location__latitude__range=(south, north),
+                location__longitude__range=(west, east),
+                distance_km__lte=radius,
+            )
+        for row in groups.order_by("distance_km", "first_start", "pk").values_list(*_ROW_FIELDS, "distance_km"):
+            nearest.setdefault(row[0], _nearest_row(row, online=False))
+        remaining -= nearest.keys()
+        if not remaining:
+            break
+    return nearest, online
 
 
 def refusal_for(row, now=None):
