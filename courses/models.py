@@ -30,6 +30,18 @@ from .forms import CourseFilterForm, GroupPostcodeForm
 __all__ = ["Audience", "CourseIndexPage", "CoursePage", "Delivery", "SuitabilityQuestion", "Theme", "Trainer"]
 
 
+MAX_PAGE = 1000
+
+
+def page_number(value):
+    """A page number from the URL: 1 for anything that is not a sensible one."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= MAX_PAGE else 1
+
+
 class CourseIndexPage(Page):
     intro = models.TextField(_("introductie"), max_length=500, blank=True)
 
@@ -261,9 +273,9 @@ class CoursePage(Page):
         return context
 
     def groups_context(self, request):
-        """The groups, per location, nearest first when the visitor gave a postcode (for this page and step 1).
+        """One page of the groups, per location, nearest first when the visitor gave a postcode (this page and step 1).
 
-        The postcode comes as GET, so a sorted list has a URL.
+        The postcode and the page come as GET (`postcode`, `pagina`), so a sorted list has a URL.
         """
         form = GroupPostcodeForm(request.GET if "postcode" in request.GET else None)
         if self.pk is None:
@@ -273,9 +285,11 @@ class CoursePage(Page):
                 "group_listing": availability.GroupListing(course=self),
                 "waitlist_url": None,
             }
+        area = form.area
         return {
             "group_search_form": form,
-            "group_listing": availability.group_listing(self, area=form.area),
+            "group_listing": availability.group_listing(self, area=area, page=page_number(request.GET.get("pagina"))),
+            "group_postcode": str(form.cleaned_data["postcode"]) if area is not None else "",
             "waitlist_url": reverse("waitlist:join", kwargs={"course_id": self.pk}),
         }
 

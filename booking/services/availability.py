@@ -9,7 +9,7 @@ waiting list.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Case, F, FloatField, Prefetch, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +19,8 @@ from ..models import Location, Session, TrainingGroup
 from . import stops
 
 MAX_ALTERNATIVES = 5
+# Groups on one page of a course page or sign-up step 1; "meer groepen" shows the next.
+GROUPS_PER_PAGE = 10
 
 # The nearest group with a place is searched for in rings: most people have
 # one within the first, so the database looks at few groups; the last ring
@@ -73,10 +75,15 @@ class LocationGroups:
 
 @dataclass
 class GroupListing:
+    """One page of a course's upcoming groups, per location (the course page and sign-up step 1)."""
+
     course: object
     locations: list = field(default_factory=list)
     area: object = None  # geo.PostcodeArea of the visitor's postcode, when given
     course_stop: object = None  # a stop for the whole course
+    page: int = 1
+    has_more: bool = False  # groups after this page
+    any_open: bool = False  # a group with a place on any page (TrainingGroup.objects.bookable)
 
     @property
     def rows(self):
@@ -87,12 +94,16 @@ class GroupListing:
         return [row for row in self.rows if row.can_sign_up]
 
     @property
-    def any_open(self):
-        return bool(self.open_rows)
-
-    @property
     def stopped_locations(self):
         return [location for location in self.locations if location.stop is not None]
+
+    @property
+    def previous_page(self):
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def next_page(self):
+        return self.page + 1 if self.has_more else None
 
 
 @dataclass
@@ -150,45 +161,63 @@ def row_for(group, *, now, stop=None, distance_km=None):
     )
 
 
-def group_listing(course, *, area=None, now=None):
-    """The course's upcoming groups per location, for the course page and the first sign-up step.
+def group_listing(course, *, area=None, now=None, page=1, per_page=GROUPS_PER_PAGE):
+    """One page of the course's upcoming groups, per location, for the course page and the first sign-up step.
 
     With `area` (a geo.PostcodeArea from the visitor's postcode) the nearest
-    location comes first and online locations after those with a distance;
-    without it, the location with the earliest start comes first. Within a
-    location, groups are in date order, groups without dates last. Each
-    location carries the registration stop that closes it, if any.
+    groups come first, online ones after those with a distance; without it
+    the soonest. The order and the page are chosen in the database, so a
+    course with hundreds of groups shows `per_page` of them and fetches no
+    more. On the page, groups at one location stay together, in the order
+    of the location's first group. Each location carries the registration
+    stop that closes it, if any.
     """
     now = now or timezone.now()
+    page = max(1, page)
     active = stops.active_stops(course, now)
+    groups = upcoming_groups(course, now)
+    soonest = (F("first_start").asc(nulls_last=True), "location__name", "pk")
+    if area is not None:
+        groups = groups.annotate(
+            distance_km=Case(
+                When(location__kind=Location.Kind.ONLINE, then=None),
+                default=geo.distance_expression(area, "location__latitude", "location__longitude"),
+                output_field=FloatField(),
+            )
+        ).order_by(F("distance_km").asc(nulls_last=True), *soonest)
+    else:
+        groups = groups.order_by(*soonest)
+    start = (page - 1) * per_page
+    fetched = list(groups[start : start + per_page + 1])
+
     by_location = {}
-    for group in upcoming_groups(course, now):
+    for group in fetched[:per_page]:
         location = group.location
         if location.pk not in by_location:
             by_location[location.pk] = LocationGroups(
                 location=location,
-                distance_km=location.distance_to(area) if area else None,
+                distance_km=getattr(group, "distance_km", None),
                 stop=stops.stop_for(active, course, location),
             )
         entry = by_location[location.pk]
         entry.groups.append(row_for(group, now=now, stop=entry.stop, distance_km=entry.distance_km))
 
-    for entry in by_location.values():
-        entry.groups.sort(key=lambda row: (row.first_start is None, row.first_start or now, row.group.pk))
-
-    def soonest(entry):
-        # Groups are in date order already, and groups without dates last.
-        first = entry.groups[0].first_start
-        return (first is None, first or now, entry.location.name)
-
-    locations = sorted(by_location.values(), key=soonest)
-    if area:
-        far = float("inf")
-        locations.sort(key=lambda entry: entry.distance_km if entry.distance_km is not None else far)
+    locations = list(by_location.values())
     for entry in locations:
         if entry.stop is not None:
             entry.elsewhere = [other for other in locations if other is not entry and other.open_groups]
-    return GroupListing(course=course, locations=locations, area=area, course_stop=stops.stop_for(active, course, None))
+    any_open = any(row.can_sign_up for entry in locations for row in entry.groups)
+    if not any_open:
+        any_open = TrainingGroup.objects.bookable(now).filter(course=course).exists()
+    return GroupListing(
+        course=course,
+        locations=locations,
+        area=area,
+        course_stop=stops.stop_for(active, course, None),
+        page=page,
+        has_more=len(fetched) > per_page,
+        any_open=any_open,
+    )
 
 
 @dataclass(frozen=True)
