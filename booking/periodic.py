@@ -13,6 +13,7 @@ from booking.services import access_log, notifications, planning
 from booking.services.places import expire_holds_and_notify
 from booking.waitlist import checks
 from booking.waitlist import offers as waitlist_offers
+from home import publishing
 from privacy import retention
 
 
@@ -41,7 +42,9 @@ def run_periodic(now=None):
        left the waiting list), clear what bookkeeping kept once its years
        are over, and remove access log rows older than five years; each in
        batches, reading only rows that are due (``privacy.retention``);
-    8. send emails that failed before.
+    8. send emails that failed before;
+    9. publish the pages an editor scheduled, and unpublish those that
+       expired (``home.publishing``).
 
     Nothing depends on this running on time: a hold or offer past its
     expiry no longer counts anyway; the run only makes that visible and
@@ -63,4 +66,5 @@ def run_periodic(now=None):
     counts["kept_data_cleared"] = sum(retention.anonymise_by_own_clocks(now).values())
     counts["access_log_removed"] = access_log.purge_expired(now)
     counts["emails_retried"] = notifications.retry_unsent(now)
+    counts["pages_published"] = publishing.publish_scheduled(now)
     return counts
