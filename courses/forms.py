@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 
 from booking import geo
 
@@ -132,3 +133,16 @@ class CourseFilterForm(PostcodeAreaForm):
         if not self.is_bound or not hasattr(self, "cleaned_data"):
             return False
         return any(self.data.get(name) for name in self.fields)
+
+
+class CoursePageForm(WagtailAdminPageForm):
+    """The editor's form for a training: the delivery mode must fit the chosen locations."""
+
+    def clean(self):
+        cleaned = super().clean()
+        delivery, locations = cleaned.get("delivery"), cleaned.get("locations")
+        if delivery and locations is not None:
+            problem = self._meta.model.delivery_problem(delivery, list(locations))
+            if problem:
+                self.add_error("delivery", problem)
+        return cleaned
