@@ -17,6 +17,7 @@ from accounts import roles
 from booking.models import Payment
 from booking.selfservice import cancellation
 from booking.services import links, money
+from booking.staff import actions as staff_actions
 from tests.booking.factories import place_in, planned_group, staff_user, trainer_account
 from tests.factories import CoursePageFactory, LocationFactory
 from tests.helpers import emails_to
@@ -56,6 +57,23 @@ def test_cancelling_after_paying_says_the_money_comes_back(group, mailoutbox, dj
         cancellation.cancel_by_participant(enrollment)
     cancelled = [email for email in emails_to(mailoutbox, "daan@example.nl") if "afgemeld" in email.subject]
     assert "U heeft de eigen bijdrage al betaald. U krijgt die terug." in cancelled[0].body
+
+
+def test_a_cancelled_group_tells_each_person_what_happens_to_their_money(
+    group, mailoutbox, django_capture_on_commit_callbacks
+):
+    unpaid = place_in(group, email="fleur@example.nl")
+    paid = place_in(group, email="daan@example.nl")
+    payment = money.create_payment([paid], provider=Payment.Provider.OFFLINE)
+    Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.PAID)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_actions.cancel_group(group, reason="Te weinig aanmeldingen.")
+    assert unpaid.participant.email == "fleur@example.nl"
+    (to_fleur,) = emails_to(mailoutbox, "fleur@example.nl")
+    assert "U had de eigen bijdrage nog niet betaald. U hoeft niets te betalen." in to_fleur.body
+    assert "Heeft u de eigen bijdrage al betaald?" not in to_fleur.body
+    to_daan = [email for email in emails_to(mailoutbox, "daan@example.nl") if "niet door" in email.body]
+    assert "U heeft de eigen bijdrage al betaald. U krijgt die helemaal terug." in to_daan[0].body
 
 
 def test_a_short_password_is_refused_in_dutch(client, home):
