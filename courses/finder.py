@@ -116,7 +116,13 @@ def find_courses(courses, form, now=None):
     max_km = int(data["distance"]) if data.get("distance") and area else None
 
     courses = list(courses)
-    nearest, online = availability.nearest_bookable([course.pk for course in courses], area, max_km=max_km, now=now)
+    nearest, online = availability.nearest_bookable(
+        [course.pk for course in courses],
+        area,
+        max_km=max_km,
+        online_only=[course.pk for course in courses if course.delivery == Delivery.ONLINE],
+        now=now,
+    )
     results = []
     for course in courses:
         result = CourseResult(course=course, nearest=nearest.get(course.pk), online=online.get(course.pk))

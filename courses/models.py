@@ -39,6 +39,7 @@ __all__ = ["Audience", "CourseIndexPage", "CoursePage", "Delivery", "Suitability
 
 
 MAX_PAGE = 1000
+MAX_LOCATIONS_SHOWN = 12
 
 
 def page_number(value):
@@ -316,9 +317,14 @@ class CoursePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["course_locations"] = sorted(self.locations.all(), key=lambda loc: (loc.is_online, loc.town, loc.name))
         context["course_index"] = self.get_parent().specific
         context.update(self.groups_context(request))
+        # The locations of the groups on this page (a national course has thousands of locations);
+        # before any group is planned, the first of the locations the course names.
+        shown = [entry.location for entry in context["group_listing"].locations]
+        if not shown:
+            shown = list(self.locations.order_by("kind", "town", "name")[:MAX_LOCATIONS_SHOWN])
+        context["course_locations"] = sorted(shown, key=lambda loc: (loc.is_online, loc.town, loc.name))
         return context
 
     def groups_context(self, request):

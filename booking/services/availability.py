@@ -9,7 +9,7 @@ waiting list.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, F, FloatField, Prefetch, Q, When
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Prefetch, Q, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -161,6 +161,15 @@ def row_for(group, *, now, stop=None, distance_km=None):
     )
 
 
+def _distance_to(area):
+    """Kilometres from `area` to a group's location, in the database; None for an online location."""
+    return Case(
+        When(location__kind=Location.Kind.ONLINE, then=None),
+        default=geo.distance_expression(area, "location__latitude", "location__longitude"),
+        output_field=FloatField(),
+    )
+
+
 def group_listing(course, *, area=None, now=None, page=1, per_page=GROUPS_PER_PAGE):
     """One page of the course's upcoming groups, per location, for the course page and the first sign-up step.
 
@@ -175,23 +184,34 @@ def group_listing(course, *, area=None, now=None, page=1, per_page=GROUPS_PER_PA
     now = now or timezone.now()
     page = max(1, page)
     active = stops.active_stops(course, now)
-    groups = upcoming_groups(course, now)
+    # First the page's groups, chosen with what is cheap to compute for hundreds of groups (the first
+    # start, the distance); then places and the bookable rule for those groups only.
+    started = Session.objects.filter(group=OuterRef("pk"), status=Session.Status.SCHEDULED, start__lte=now)
+    first = Session.objects.filter(group=OuterRef("pk"), status=Session.Status.SCHEDULED).order_by("start")
+    # The same rule as upcoming_groups (no session started yet), as an anti-join; the first start and
+    # the distance only for the order (alias: computed once per group, not selected).
+    candidates = (
+        TrainingGroup.objects.filter(course=course, status__in=LISTED_STATUSES)
+        .exclude(Exists(started))
+        .alias(first_start=Subquery(first.values("start")[:1]))
+    )
     soonest = (F("first_start").asc(nulls_last=True), "location__name", "pk")
     if area is not None:
-        groups = groups.annotate(
-            distance_km=Case(
-                When(location__kind=Location.Kind.ONLINE, then=None),
-                default=geo.distance_expression(area, "location__latitude", "location__longitude"),
-                output_field=FloatField(),
-            )
-        ).order_by(F("distance_km").asc(nulls_last=True), *soonest)
+        candidates = candidates.alias(distance_km=_distance_to(area)).order_by(
+            F("distance_km").asc(nulls_last=True), *soonest
+        )
     else:
-        groups = groups.order_by(*soonest)
+        candidates = candidates.order_by(*soonest)
     start = (page - 1) * per_page
-    fetched = list(groups[start : start + per_page + 1])
+    chosen = list(candidates.values_list("pk", flat=True)[start : start + per_page + 1])
+    order = {pk: position for position, pk in enumerate(chosen[:per_page])}
+    groups = upcoming_groups(course, now).filter(pk__in=order)
+    if area is not None:
+        groups = groups.annotate(distance_km=_distance_to(area))
+    fetched = sorted(groups, key=lambda group: order[group.pk])
 
     by_location = {}
-    for group in fetched[:per_page]:
+    for group in fetched:
         location = group.location
         if location.pk not in by_location:
             by_location[location.pk] = LocationGroups(
@@ -215,7 +235,7 @@ def group_listing(course, *, area=None, now=None, page=1, per_page=GROUPS_PER_PA
         area=area,
         course_stop=stops.stop_for(active, course, None),
         page=page,
-        has_more=len(fetched) > per_page,
+        has_more=len(chosen) > per_page,
         any_open=any_open,
     )
 
@@ -249,49 +269,55 @@ def _nearest_row(row, *, online):
 _ROW_FIELDS = ("course_id", "pk", "first_start", "location__name", "location__town")
 
 
-def nearest_bookable(course_ids, area=None, *, max_km=None, now=None):
+def nearest_bookable(course_ids, area=None, *, max_km=None, online_only=(), now=None):
     """Per course, the bookable group (``TrainingGroup.objects.bookable``) the finder shows.
 
-    Returns ``(nearest, online)``: dicts by course id. `nearest`: with `area`
-    the group at a location nearest to it (within `max_km` when given),
-    without `area` the soonest; `online`: the soonest online group. A course
-    with no group with a place is in neither.
+    Returns ``(nearest, online)``: dicts by course id. `nearest`: the group
+    at a location nearest to `area` (within `max_km` when given); `online`:
+    the soonest online group. A course with no group with a place is in
+    neither; without `area` both are empty (there is nothing to measure).
+    Courses in `online_only` (given online only) are not looked for at locations.
 
-    The distance is measured in the database: a bounding box first, then the
-    exact distance, ring by ring (`SEARCH_RADII_KM`), so a search looks only
-    at the groups near the postcode and not at every group in the country.
+    The distance is measured in the database, to locations: a bounding box
+    first, then the exact distance, ring by ring (`SEARCH_RADII_KM`); then
+    the bookable rule for the groups at those locations only, so a search
+    looks at the groups near the postcode and not at every group in the
+    country.
     """
     now = now or timezone.now()
     remaining = set(course_ids)
-    if not remaining:
+    if not remaining or area is None:
         return {}, {}
-    bookable = TrainingGroup.objects.bookable(now).filter(course_id__in=remaining)
-    online_groups = bookable.filter(location__kind=Location.Kind.ONLINE).order_by("first_start", "pk")
+    bookable = TrainingGroup.objects.bookable(now).filter(course_id__in=list(remaining))
+    # Locations first (a small table, and a bounding box), then only the groups at those locations:
+    # the bookable rule is worked out for the groups near the postcode, not for every group.
+    online_ids = list(Location.objects.filter(kind=Location.Kind.ONLINE).values_list("pk", flat=True))
     online = {}
-    for row in online_groups.values_list(*_ROW_FIELDS):
-        online.setdefault(row[0], _nearest_row(row, online=True))
+    if online_ids:
+        online_groups = bookable.filter(location_id__in=online_ids).order_by("first_start", "pk")
+        for row in online_groups.values_list(*_ROW_FIELDS):
+            online.setdefault(row[0], _nearest_row(row, online=True))
 
-    placed = bookable.exclude(location__kind=Location.Kind.ONLINE)
+    placed = Location.objects.exclude(kind=Location.Kind.ONLINE).filter(latitude__isnull=False, longitude__isnull=False)
     nearest = {}
-    if area is None:
-        for row in placed.order_by("first_start", "pk").values_list(*_ROW_FIELDS):
-            nearest.setdefault(row[0], _nearest_row(row, online=False))
-        return nearest, online
-
-    placed = placed.filter(location__latitude__isnull=False, location__longitude__isnull=False)
-    radii = (max_km,) if max_km is not None else SEARCH_RADII_KM
-    for radius in radii:
-        groups = placed.filter(course_id__in=remaining).annotate(
-            distance_km=geo.distance_expression(area, "location__latitude", "location__longitude")
-        )
+    remaining -= set(online_only)
+    for radius in (max_km,) if max_km is not None else SEARCH_RADII_KM:
+        locations = placed.annotate(distance_km=geo.distance_expression(area))
         if radius is not None:
             south, north, west, east = geo.bounding_box(area, radius)
-            groups = groups.filter(
-                location__latitude__range=(south, north),
-                location__longitude__range=(west, east),
-                distance_km__lte=radius,
+            locations = locations.filter(
+                latitude__range=(south, north), longitude__range=(west, east), distance_km__lte=radius
             )
-        for row in groups.order_by("distance_km", "first_start", "pk").values_list(*_ROW_FIELDS, "distance_km"):
+        distances = dict(locations.values_list("pk", "distance_km"))
+        groups = bookable.filter(course_id__in=remaining)
+        if radius is not None:
+            groups = groups.filter(location_id__in=list(distances))
+        found = []
+        for row in groups.values_list(*_ROW_FIELDS, "location_id"):
+            distance = distances.get(row[-1])
+            if distance is not None:
+                found.append((distance, row[2] is None, row[2] or now, row[1], row[:-1] + (distance,)))
+        for *_key, row in sorted(found):
             nearest.setdefault(row[0], _nearest_row(row, online=False))
         remaining -= nearest.keys()
         if not remaining:
