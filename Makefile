@@ -68,6 +68,7 @@ bench: install-test
 BENCH_FACTOR ?= 1
 bench-scale: install-test
 	$(BIN)/python bench/scale.py --factor $(BENCH_FACTOR)
+	$(BIN)/python bench/finder.py --factor $(BENCH_FACTOR)
 	$(BIN)/python bench/periodic.py --scales 0.1,$(BENCH_FACTOR)
 	$(BIN)/python bench/pages.py --data generated --factor $(BENCH_FACTOR)
 

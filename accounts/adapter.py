@@ -3,11 +3,12 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import ratelimit
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from groepswijzer.clients import client_ip, client_key
 
-from . import emails
+from . import emails, roles
 from .models import User
 
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
@@ -43,6 +44,18 @@ class AccountAdapter(OutboxEmailMixin, DefaultAccountAdapter):
 
     def get_client_ip(self, request):
         return client_ip(request)
+
+    def get_login_redirect_url(self, request):
+        """Staff land where their work is: the office and editors in the admin, a trainer at their groups.
+
+        A `next` in the login link still wins (allauth reads it first).
+        """
+        user = request.user
+        if user.is_superuser or roles.has_role(user, roles.COORDINATORS, roles.EDITORS):
+            return reverse("wagtailadmin_home")
+        if roles.has_role(user, roles.TRAINERS):
+            return reverse("staff:my_groups")
+        return super().get_login_redirect_url(request)
 
     def clean_email(self, email):
         """An address longer than the database keeps is refused at the field, never cut short."""

@@ -12,10 +12,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.db.models import ExpressionWrapper, F, FloatField, Value
+from django.db.models.functions import ASin, Cos, Radians, Sin, Sqrt
 from django.utils.translation import gettext_lazy as _
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "nl-pc4.csv"
 EARTH_RADIUS_KM = 6371.0088
+KM_PER_DEGREE_LATITUDE = math.pi * EARTH_RADIUS_KM / 180
 
 # ASCII only: \d would also accept Arabic-Indic or fullwidth digits.
 POSTCODE_RE = re.compile(r"^([1-9][0-9]{3})(?:\s?([A-Z]{2}))?$", re.ASCII)
@@ -92,3 +95,26 @@ def distance_km(lat1, lon1, lat2, lon2):
     dlambda = math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def bounding_box(area, km):
+    """(south, north, west, east) in degrees around `area`: every point within `km` lies inside it.
+
+    A cheap first filter in the database; the exact distance decides.
+    """
+    dlat = km / KM_PER_DEGREE_LATITUDE
+    dlon = km / (KM_PER_DEGREE_LATITUDE * max(math.cos(math.radians(area.latitude)), 0.01))
+    return area.latitude - dlat, area.latitude + dlat, area.longitude - dlon, area.longitude + dlon
+
+
+def distance_expression(area, latitude="latitude", longitude="longitude"):
+    """The haversine distance in km from `area` to the fields `latitude`/`longitude`, as a database expression.
+
+    The same formula as `distance_km`, so the database orders and filters by
+    the same kilometres the pages show.
+    """
+    lat1, lon1 = math.radians(area.latitude), math.radians(area.longitude)
+    half_dlat = Sin((Radians(F(latitude)) - Value(lat1)) / Value(2.0))
+    half_dlon = Sin((Radians(F(longitude)) - Value(lon1)) / Value(2.0))
+    a = half_dlat * half_dlat + Value(math.cos(lat1)) * Cos(Radians(F(latitude))) * half_dlon * half_dlon
+    return ExpressionWrapper(Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(a)), output_field=FloatField())

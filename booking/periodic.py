@@ -19,6 +19,7 @@ from booking.services.locks import only_one_at_a_time
 from booking.services.places import expire_holds_and_notify
 from booking.waitlist import checks
 from booking.waitlist import offers as waitlist_offers
+from home import publishing
 from privacy import retention
 
 
@@ -57,6 +58,7 @@ STEPS = [
     ("kept_data", lambda now: {"kept_data_cleared": sum(retention.anonymise_by_own_clocks(now).values())}),
     ("access_log", lambda now: {"access_log_removed": access_log.purge_expired(now)}),
     ("retry_emails", lambda now: {"emails_retried": notifications.retry_unsent(now)}),
+    ("publish_pages", lambda now: {"pages_published": publishing.publish_scheduled(now)}),
 ]
 
 
@@ -96,7 +98,9 @@ def run_periodic(now=None):
        left the waiting list), clear what bookkeeping kept once its years
        are over, and remove access log rows older than five years; each in
        batches, reading only rows that are due (``privacy.retention``);
-    8. send emails that failed before.
+    8. send emails that failed before;
+    9. publish the pages an editor scheduled, and unpublish those that
+       expired (``home.publishing``).
 
     Nothing depends on this running on time: a hold or offer past its
     expiry no longer counts anyway; the run only makes that visible and

@@ -11,6 +11,17 @@ class Audience(models.TextChoices):
     YOUNG_ADULTS = "young_adults", _("Jongvolwassenen (18 tot 27 jaar)")
     SENIORS = "seniors", _("Ouderen (65+)")
 
+    @classmethod
+    def fitting(cls, age):
+        """The audiences a person of `age` belongs to (a course for all adults fits everyone of 18 and older)."""
+        return [
+            audience for audience, (low, high) in AGE_RANGES.items() if low <= age and (high is None or age <= high)
+        ]
+
+
+# The ages each audience is for: (youngest, oldest or None).
+AGE_RANGES = {Audience.ADULTS: (18, None), Audience.YOUNG_ADULTS: (18, 27), Audience.SENIORS: (65, None)}
+
 
 class Delivery(models.TextChoices):
     IN_PERSON = "in_person", _("Op locatie")

@@ -1,19 +1,34 @@
-"""Find trainings for the course index: filter, then order by distance when a postcode is given."""
+"""Find trainings for the course index: filter, then order by the nearest group with a place."""
 
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
 from booking.models import TrainingGroup
+from booking.services import availability
+
+from .catalogue import Audience, Delivery
+
+# Beyond this the region's groups are too far to travel to every week: the
+# finder says so and points to the online groups.
+FAR_KM = 50
 
 
 @dataclass
 class CourseResult:
     course: object  # a CoursePage
-    nearest: object = None  # booking.Location
-    distance_km: float | None = None
-    online: bool = False
+    nearest: availability.NearestGroup | None = None  # the nearest (or soonest) group with a place at a location
+    online: availability.NearestGroup | None = None  # the soonest online group with a place
+
+    @property
+    def distance_km(self):
+        return self.nearest.distance_km if self.nearest else None
+
+    @property
+    def has_place(self):
+        return self.nearest is not None or self.online is not None
 
 
 @dataclass
@@ -22,6 +37,9 @@ class CourseSearch:
     area: object = None  # geo.PostcodeArea for the postcode, when given
     filtered: bool = False
     total: int = 0
+    far: bool = False  # a postcode given, and no group with a place within FAR_KM
+    far_km: int = FAR_KM
+    postcode: str = ""  # the postcode the distances are from, for links to the course pages
 
 
 def courses_with_groups(*, free_places=False, weeks=None, now=None):
@@ -44,15 +62,35 @@ def courses_with_groups(*, free_places=False, weeks=None, now=None):
     return groups.order_by().values("course_id")
 
 
-def find_courses(courses, form):
+def for_age(age):
+    """Courses whose audience includes someone of `age` and whose minimum age they have reached."""
+    return Q(audience__in=Audience.fitting(age), min_age__lte=age)
+
+
+def _order(result, *, by_distance, age_given):
+    far = float("inf")
+    return (
+        # Without an age, trainings for all adults before those for one age group.
+        not age_given and result.course.audience != Audience.ADULTS,
+        by_distance and not result.has_place,
+        by_distance and result.nearest is None,
+        result.distance_km if by_distance and result.nearest else far,
+        result.course.title,
+    )
+
+
+def find_courses(courses, form, now=None):
     """The trainings of `courses` (live course pages) that match the valid parts of ``form``.
 
     Invalid fields are ignored (the form shows their errors), so a typo in the
-    postcode never hides the whole catalogue. With a known postcode, each
-    training shows its nearest location and trainings are ordered nearest
-    first; online-only trainings come after those with a location in reach.
+    postcode never hides the whole catalogue. Each training shows its group
+    with a place (``TrainingGroup.objects.bookable``): with a known postcode
+    the nearest, ordered nearest first, online groups after those in reach;
+    without one the soonest. Distances are to where those groups meet, not to
+    every location a course names.
     """
-    courses = courses.prefetch_related("themes", "locations").order_by("title")
+    now = now or timezone.now()
+    courses = courses.prefetch_related("themes").order_by("title")
     total = courses.count()
     data = {}
     if form.is_bound:
@@ -62,35 +100,54 @@ def find_courses(courses, form):
         courses = courses.filter(themes=data["theme"])
     if data.get("audience"):
         courses = courses.filter(audience=data["audience"])
+    if data.get("age"):
+        courses = courses.filter(for_age(data["age"]))
     if data.get("delivery"):
         courses = courses.filter(delivery=data["delivery"])
     if data.get("couples"):
         courses = courses.filter(couples_welcome=True)
     if data.get("free_places") or data.get("starts_within"):
-        wanted = courses_with_groups(free_places=bool(data.get("free_places")), weeks=data.get("starts_within"))
+        wanted = courses_with_groups(
+            free_places=bool(data.get("free_places")), weeks=data.get("starts_within"), now=now
+        )
         courses = courses.filter(pk__in=wanted)
 
     area = data.get("area") if "postcode" not in form.errors else None
     max_km = int(data["distance"]) if data.get("distance") and area else None
 
+    courses = list(courses)
+    nearest, online = availability.nearest_bookable(
+        [course.pk for course in courses],
+        area,
+        max_km=max_km,
+        online_only=[course.pk for course in courses if course.delivery == Delivery.ONLINE],
+        now=now,
+    )
     results = []
     for course in courses:
-        result = CourseResult(course=course)
-        locations = list(course.locations.all())
-        result.online = any(loc.is_online for loc in locations)
-        if area:
-            measured = [(loc.distance_to(area), loc) for loc in locations if loc.distance_to(area) is not None]
-            if measured:
-                result.distance_km, result.nearest = min(measured, key=lambda pair: pair[0])
-        if max_km is not None and not result.online and (result.distance_km is None or result.distance_km > max_km):
+        result = CourseResult(course=course, nearest=nearest.get(course.pk), online=online.get(course.pk))
+        beyond_reach = result.nearest is None and result.online is None and course.delivery != Delivery.ONLINE
+        if max_km is not None and beyond_reach:
             continue
         results.append(result)
+    results.sort(key=lambda result: _order(result, by_distance=area is not None, age_given=bool(data.get("age"))))
 
-    if area:
-        far = float("inf")
-        results.sort(key=lambda r: (r.distance_km if r.distance_km is not None else far, r.course.title))
+    far = False
+    if area is not None and (max_km is None or max_km >= FAR_KM):
+        far = not any(result.nearest and result.distance_km <= FAR_KM for result in results)
     filtered = any(
         data.get(name)
-        for name in ("theme", "audience", "delivery", "couples", "distance", "postcode", "free_places", "starts_within")
+        for name in (
+            "theme",
+            "audience",
+            "age",
+            "delivery",
+            "couples",
+            "distance",
+            "postcode",
+            "free_places",
+            "starts_within",
+        )
     )
-    return CourseSearch(results=results, area=area, filtered=filtered, total=total)
+    postcode = str(data["postcode"]) if area is not None else ""
+    return CourseSearch(results=results, area=area, filtered=filtered, total=total, far=far, postcode=postcode)

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 
 from booking import geo
 
@@ -96,6 +97,18 @@ class CourseFilterForm(PostcodeAreaForm):
         to_field_name="slug",
     )
     audience = forms.ChoiceField(label=_("Voor wie"), choices=[("", _("Iedereen"))] + Audience.choices, required=False)
+    age = forms.IntegerField(
+        label=_("Uw leeftijd"),
+        required=False,
+        min_value=18,
+        max_value=120,
+        help_text=_("Dan ziet u alleen trainingen voor uw leeftijd."),
+        error_messages={
+            "min_value": _("De trainingen zijn voor volwassenen, vanaf 18 jaar."),
+            "max_value": _("Vul uw leeftijd in jaren in, bijvoorbeeld 45."),
+            "invalid": _("Vul uw leeftijd in met cijfers, bijvoorbeeld 45."),
+        },
+    )
     delivery = forms.ChoiceField(label=_("Vorm"), choices=[("", _("Alle vormen"))] + Delivery.choices, required=False)
     couples = forms.BooleanField(label=_("Alleen trainingen waar koppels welkom zijn"), required=False)
     free_places = forms.BooleanField(label=_("Alleen trainingen met vrije plaatsen"), required=False)
@@ -120,3 +133,16 @@ class CourseFilterForm(PostcodeAreaForm):
         if not self.is_bound or not hasattr(self, "cleaned_data"):
             return False
         return any(self.data.get(name) for name in self.fields)
+
+
+class CoursePageForm(WagtailAdminPageForm):
+    """The editor's form for a training: the delivery mode must fit the chosen locations."""
+
+    def clean(self):
+        cleaned = super().clean()
+        delivery, locations = cleaned.get("delivery"), cleaned.get("locations")
+        if delivery and locations is not None:
+            problem = self._meta.model.delivery_problem(delivery, list(locations))
+            if problem:
+                self.add_error("delivery", problem)
+        return cleaned

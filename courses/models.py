@@ -13,7 +13,15 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    PageChooserPanel,
+    TabbedInterface,
+)
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -25,9 +33,22 @@ from home.blocks import BodyBlock
 
 from .catalogue import Audience, Delivery, Theme, Trainer
 from .finder import find_courses
-from .forms import CourseFilterForm, GroupPostcodeForm
+from .forms import CourseFilterForm, CoursePageForm, GroupPostcodeForm
 
 __all__ = ["Audience", "CourseIndexPage", "CoursePage", "Delivery", "SuitabilityQuestion", "Theme", "Trainer"]
+
+
+MAX_PAGE = 1000
+MAX_LOCATIONS_SHOWN = 12
+
+
+def page_number(value):
+    """A page number from the URL: 1 for anything that is not a sensible one."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= MAX_PAGE else 1
 
 
 class CourseIndexPage(Page):
@@ -156,11 +177,20 @@ class CoursePage(Page):
     )
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("meer informatie"))
 
+    # The form in the order an editor thinks: what the training is, who it is for and how it runs,
+    # where it runs, and then signing up and paying. Each tab shows how many of its fields need work.
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
         FieldPanel("complaints"),
         FieldPanel("learning_goals"),
+        MultiFieldPanel(
+            [FieldPanel("suitable_for"), FieldPanel("not_suitable_for"), FieldPanel("alternative_advice")],
+            heading=_("Past deze training bij u?"),
+        ),
+        FieldPanel("body"),
+    ]
+    setup_panels = [
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("audience"), FieldPanel("min_age")]), FieldPanel("couples_welcome")],
             heading=_("Voor wie"),
@@ -173,6 +203,14 @@ class CoursePage(Page):
             ],
             heading=_("Opzet"),
         ),
+        FieldPanel("trainers", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel(
+            [PageChooserPanel("follow_up_course", "courses.CoursePage"), FieldPanel("follow_up_text")],
+            heading=_("Vervolg"),
+        ),
+    ]
+    where_panels = [
+        FieldPanel("locations", widget=forms.CheckboxSelectMultiple),
         MultiFieldPanel(
             [
                 FieldPanel("delivery"),
@@ -181,27 +219,28 @@ class CoursePage(Page):
             ],
             heading=_("Vorm en eHealth"),
         ),
-        FieldPanel("contribution"),
-        FieldPanel("payment_providers"),
-        FieldPanel("trainers", widget=forms.CheckboxSelectMultiple),
-        MultiFieldPanel(
-            [FieldPanel("suitable_for"), FieldPanel("not_suitable_for"), FieldPanel("alternative_advice")],
-            heading=_("Past deze training bij u?"),
-        ),
-        MultiFieldPanel(
-            [PageChooserPanel("follow_up_course", "courses.CoursePage"), FieldPanel("follow_up_text")],
-            heading=_("Vervolg"),
-        ),
-        FieldPanel("locations", widget=forms.CheckboxSelectMultiple),
+    ]
+    signup_panels = [
         InlinePanel(
             "suitability_questions",
             heading=_("Vragen bij aanmelden"),
             label=_("Vraag"),
             help_text=_("Korte ja/nee-vragen: past de groep bij deze persoon?"),
         ),
+        FieldPanel("contribution"),
+        FieldPanel("payment_providers"),
         MultiFieldPanel([FieldPanel("cancellation_days"), FieldPanel("cancellation_terms")], heading=_("Afmelden")),
-        FieldPanel("body"),
     ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("De training")),
+            ObjectList(setup_panels, heading=_("Voor wie en opzet")),
+            ObjectList(where_panels, heading=_("Waar en hoe")),
+            ObjectList(signup_panels, heading=_("Aanmelden en betalen")),
+            ObjectList(Page.promote_panels, heading=_("Vindbaarheid")),
+            ObjectList(Page.settings_panels, heading=_("Publiceren"), classname="settings"),
+        ]
+    )
 
     search_fields = Page.search_fields + [
         index.SearchField("summary", boost=2),
@@ -215,6 +254,7 @@ class CoursePage(Page):
 
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = []
+    base_form_class = CoursePageForm
 
     class Meta:
         verbose_name = _("training")
@@ -226,6 +266,28 @@ class CoursePage(Page):
             raise ValidationError({"group_min": _("De kleinste groep kan niet groter zijn dan de grootste groep.")})
         if self.follow_up_course_id and self.follow_up_course_id == self.pk:
             raise ValidationError({"follow_up_course": _("Een training kan niet haar eigen vervolg zijn.")})
+
+    @staticmethod
+    def delivery_problem(delivery, locations):
+        """What is wrong when the delivery mode does not fit the locations, or None.
+
+        Online means only online locations; on location means no online
+        location; blended may have both. Checked by the page form
+        (`CoursePageForm`), where the chosen locations are known.
+        """
+        online = [location for location in locations if location.is_online]
+        placed = [location for location in locations if not location.is_online]
+        if delivery == Delivery.ONLINE and placed:
+            return _(
+                "Bij 'Online' horen alleen online locaties. Kies 'Op locatie en online (blended)', "
+                "of haal %(places)s weg bij de locaties."
+            ) % {"places": ", ".join(str(location) for location in placed)}
+        if delivery == Delivery.IN_PERSON and online:
+            return _(
+                "Deze training heeft een online locatie. Kies dan 'Online' (alleen online) of "
+                "'Op locatie en online (blended)'."
+            )
+        return None
 
     @staticmethod
     def _lines(text):
@@ -255,15 +317,20 @@ class CoursePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["course_locations"] = sorted(self.locations.all(), key=lambda loc: (loc.is_online, loc.town, loc.name))
         context["course_index"] = self.get_parent().specific
         context.update(self.groups_context(request))
+        # The locations of the groups on this page (a national course has thousands of locations);
+        # before any group is planned, the first of the locations the course names.
+        shown = [entry.location for entry in context["group_listing"].locations]
+        if not shown:
+            shown = list(self.locations.order_by("kind", "town", "name")[:MAX_LOCATIONS_SHOWN])
+        context["course_locations"] = sorted(shown, key=lambda loc: (loc.is_online, loc.town, loc.name))
         return context
 
     def groups_context(self, request):
-        """The groups, per location, nearest first when the visitor gave a postcode (for this page and step 1).
+        """One page of the groups, per location, nearest first when the visitor gave a postcode (this page and step 1).
 
-        The postcode comes as GET, so a sorted list has a URL.
+        The postcode and the page come as GET (`postcode`, `pagina`), so a sorted list has a URL.
         """
         form = GroupPostcodeForm(request.GET if "postcode" in request.GET else None)
         if self.pk is None:
@@ -273,9 +340,11 @@ class CoursePage(Page):
                 "group_listing": availability.GroupListing(course=self),
                 "waitlist_url": None,
             }
+        area = form.area
         return {
             "group_search_form": form,
-            "group_listing": availability.group_listing(self, area=form.area),
+            "group_listing": availability.group_listing(self, area=area, page=page_number(request.GET.get("pagina"))),
+            "group_postcode": str(form.cleaned_data["postcode"]) if area is not None else "",
             "waitlist_url": reverse("waitlist:join", kwargs={"course_id": self.pk}),
         }
 

@@ -70,7 +70,7 @@ def test_professional_signup_keeps_what_was_typed_when_a_field_is_wrong(client, 
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "geldig e-mailadres" in html
+    assert "Dit e-mailadres klopt niet. Vul een e-mailadres in zoals naam@voorbeeld.nl." in html
     assert 'value="Joëlle"' in html and "Praktijk Ĳsselstein" in html
 
 

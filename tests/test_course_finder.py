@@ -1,9 +1,10 @@
-"""Finding a training: filters that live in the URL, nearest location first."""
+"""Finding a training: filters that live in the URL, the nearest group with a place first."""
 
 import pytest
 
 from courses.models import Audience, Delivery
 from tests import factories
+from tests.booking.factories import planned_group
 
 
 @pytest.fixture
@@ -14,9 +15,10 @@ def region(course_index):
     online = factories.LocationFactory(name="Online", kind="online", address="", postcode="", town="")
     stress = factories.ThemeFactory(name="Stress en spanning")
     sleep = factories.ThemeFactory(name="Slaap")
-    return {
+    courses = {
+        # Mentaal Fit names Eindhoven too, but its group there is full: distances go to Helmond and Deurne.
         "mentaal_fit": factories.CoursePageFactory(
-            parent=course_index, title="Mentaal Fit", themes=[stress], locations=[helmond, deurne]
+            parent=course_index, title="Mentaal Fit", themes=[stress], locations=[eindhoven, helmond, deurne]
         ),
         "mindfulness": factories.CoursePageFactory(
             parent=course_index, title="Mindfulness", themes=[stress], locations=[eindhoven], couples_welcome=True
@@ -30,18 +32,25 @@ def region(course_index):
             audience=Audience.SENIORS,
         ),
     }
+    planned_group(courses["mentaal_fit"], eindhoven, capacity=2, taken=2, days=10)
+    planned_group(courses["mentaal_fit"], helmond, days=30)
+    planned_group(courses["mentaal_fit"], deurne, days=40)
+    planned_group(courses["mindfulness"], eindhoven, days=20)
+    planned_group(courses["slapen"], online, days=15)
+    return courses
 
 
 def titles(response):
     return [result.course.title for result in response.context["search"].results]
 
 
-def test_without_filters_all_trainings_are_listed(client, region, course_index):
+def test_without_filters_all_trainings_are_listed_general_ones_first(client, region, course_index):
     response = client.get(course_index.url)
-    assert titles(response) == ["Beter slapen", "Mentaal Fit", "Mindfulness"]
+    # Beter slapen is for people of 65 and older: after the trainings for every adult.
+    assert titles(response) == ["Mentaal Fit", "Mindfulness", "Beter slapen"]
 
 
-def test_nearest_location_comes_first_with_its_distance(client, region, course_index):
+def test_nearest_group_with_a_place_comes_first_with_its_distance(client, region, course_index):
     response = client.get(course_index.url, {"postcode": "5751 ab"})  # Deurne
     assert titles(response) == ["Mentaal Fit", "Mindfulness", "Beter slapen"]
     first = response.context["search"].results[0]
@@ -50,9 +59,60 @@ def test_nearest_location_comes_first_with_its_distance(client, region, course_i
     assert "Deurne" in response.content.decode()
 
 
-def test_distance_limit_keeps_nearby_and_online_trainings(client, region, course_index):
+def test_distance_is_to_the_group_with_a_place_not_to_a_full_one(client, region, course_index):
+    response = client.get(course_index.url, {"postcode": "5611 AB"})  # Eindhoven, where Mentaal Fit is full
+    assert titles(response) == ["Mindfulness", "Mentaal Fit", "Beter slapen"]
+    card = response.content.decode().split("Mentaal Fit</a>")[1].split("</article>")[0]
+    assert "– Helmond" in card
+    assert "Groep met plaats, start" in card
+    assert "Eindhoven" not in card
+
+
+def test_distance_limit_keeps_groups_with_a_place_nearby_and_online_trainings(client, region, course_index):
     response = client.get(course_index.url, {"postcode": "5611", "distance": "5"})
+    # Mentaal Fit's group in Eindhoven is full: it does not pass a 5 km limit.
     assert titles(response) == ["Mindfulness", "Beter slapen"]
+
+
+def test_the_card_links_to_the_course_page_with_the_postcode(client, region, course_index):
+    response = client.get(course_index.url, {"postcode": "5701 AA"})
+    assert f'href="{region["mentaal_fit"].url}?postcode=5701%20AA#groepen"' in response.content.decode()
+
+
+def test_a_course_with_only_full_groups_says_so_and_comes_last(client, region, course_index):
+    full = factories.CoursePageFactory(parent=course_index, title="Assertiviteit", locations=[])
+    planned_group(full, factories.LocationFactory(postcode="5611 AB", town="Eindhoven"), capacity=1, taken=1)
+    response = client.get(course_index.url, {"postcode": "5611 AB"})
+    # After the trainings for every adult with a place; Beter slapen (65+) after those for every adult.
+    assert titles(response) == ["Mindfulness", "Mentaal Fit", "Assertiviteit", "Beter slapen"]
+    card = response.content.decode().split("Assertiviteit</a>")[1].split("</article>")[0]
+    assert "Geen groep met plaats in de buurt" in card
+
+
+def test_age_filter_shows_the_trainings_for_that_age(client, region, course_index):
+    young = factories.CoursePageFactory(parent=course_index, title="Grip op piekeren", audience=Audience.YOUNG_ADULTS)
+    planned_group(young, factories.LocationFactory(postcode="5611 AB", town="Eindhoven"))
+    everyone = titles(client.get(course_index.url, {"postcode": "5611 AB"}))
+    # Nearest, but for 18 to 27 only: not first for everyone.
+    assert everyone.index("Grip op piekeren") > everyone.index("Mentaal Fit")
+    assert titles(client.get(course_index.url, {"postcode": "5611 AB", "age": "22"}))[0] == "Grip op piekeren"
+    assert "Grip op piekeren" not in titles(client.get(course_index.url, {"age": "45"}))
+    assert titles(client.get(course_index.url, {"age": "70"})) == ["Beter slapen", "Mentaal Fit", "Mindfulness"]
+
+
+def test_an_age_under_18_gets_a_message_at_the_field(client, region, course_index):
+    response = client.get(course_index.url, {"age": "15"})
+    assert response.context["filter_form"].errors["age"] == ["De trainingen zijn voor volwassenen, vanaf 18 jaar."]
+    assert len(titles(response)) == 3
+
+
+def test_a_postcode_far_from_the_region_points_to_the_online_groups(client, region, course_index):
+    response = client.get(course_index.url, {"postcode": "9999 ZZ"})
+    html = response.content.decode()
+    assert "De trainingen in deze regio zijn ver van 9999 ZZ" in html
+    assert "?delivery=online" in html
+    nearby = client.get(course_index.url, {"postcode": "5611 AB"}).content.decode()
+    assert "zijn ver van" not in nearby
 
 
 @pytest.mark.parametrize(
@@ -113,10 +173,10 @@ def test_course_index_queries_do_not_grow_with_the_number_of_trainings(
     client.get(course_index.url, {"postcode": "5611"})  # warm caches (site root, settings)
     with django_assert_max_num_queries(40) as few:
         client.get(course_index.url, {"postcode": "5611"})
-    location = factories.LocationFactory(town="Geldrop", postcode="5664 AA")
     theme = factories.ThemeFactory(name="Veerkracht")
     for number in range(12):
-        factories.CoursePageFactory(parent=course_index, title=f"Extra {number}", themes=[theme], locations=[location])
+        extra = factories.CoursePageFactory(parent=course_index, title=f"Extra {number}", themes=[theme])
+        planned_group(extra, factories.LocationFactory(town="Geldrop", postcode="5664 AA"))
     with django_assert_max_num_queries(len(few.captured_queries)) as many:
         response = client.get(course_index.url, {"postcode": "5611"})
     assert len(response.context["search"].results) == 15

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from booking.models import Enrollment, Participant, Session
 from booking.selfservice import personal
 from booking.selfservice.cancellation import cancellation_terms
-from booking.services import calendars, links
+from booking.services import calendars, links, money
 from booking.services.notifications import Email, email_kind
 
 
@@ -71,6 +71,7 @@ def cancellation(enrollment_id, within_terms, by_partner=False, by_office=False)
         {
             "terms": cancellation_terms(enrollment, now),
             "within_terms": within_terms,
+            "has_paid": money.has_paid(enrollment),
             "by_office": by_office,
             "partner": partner,
             "waitlist_url": links.waitlist_join_url(enrollment.group.course),

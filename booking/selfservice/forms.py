@@ -44,7 +44,7 @@ class NewLinkForm(forms.Form):
         help_text=_("Het e-mailadres waarmee u zich heeft aangemeld."),
         error_messages={
             "required": _("Vul uw e-mailadres in."),
-            "invalid": _("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."),
+            "invalid": _("Dit e-mailadres klopt niet. Vul een e-mailadres in zoals naam@voorbeeld.nl."),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )

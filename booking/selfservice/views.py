@@ -21,7 +21,7 @@ from booking import own_data
 from booking.models import Enrollment, Participant
 from booking.selfservice import cancellation, personal
 from booking.selfservice.forms import CancelForm, NewLinkForm
-from booking.services import calendars, links
+from booking.services import calendars, links, money
 from booking.services.errors import EnrollmentNotActive
 from privacy.erasure import ErasureBlocked
 from privacy.registry import retention_months
@@ -128,6 +128,7 @@ def cancelled(request, enrollment, token):
         return redirect("selfservice:manage", token=token)
     context = _page_context(enrollment, token, timezone.now())
     context["terms"] = cancellation.cancellation_terms(enrollment, enrollment.cancelled_at)
+    context["has_paid"] = money.has_paid(enrollment)
     context["partner_cancelled"] = (
         Enrollment.objects.filter(
             party=enrollment.party, status=Enrollment.Status.CANCELLED, cancelled_at=enrollment.cancelled_at

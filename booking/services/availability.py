@@ -9,16 +9,23 @@ waiting list.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Prefetch, Q, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking import geo
 
-from ..models import Session, TrainingGroup
+from ..models import Location, Session, TrainingGroup
 from . import stops
 
 MAX_ALTERNATIVES = 5
+# Groups on one page of a course page or sign-up step 1; "meer groepen" shows the next.
+GROUPS_PER_PAGE = 10
+
+# The nearest group with a place is searched for in rings: most people have
+# one within the first, so the database looks at few groups; the last ring
+# is the whole country.
+SEARCH_RADII_KM = (15, 50, None)
 
 # The groups a visitor can still look forward to. Running, completed and
 # cancelled groups are not shown; closed ones neither (their sign-up is over).
@@ -69,10 +76,15 @@ class LocationGroups:
 
 @dataclass
 class GroupListing:
+    """One page of a course's upcoming groups, per location (the course page and sign-up step 1)."""
+
     course: object
     locations: list = field(default_factory=list)
     area: object = None  # geo.PostcodeArea of the visitor's postcode, when given
     course_stop: object = None  # a stop for the whole course
+    page: int = 1
+    has_more: bool = False  # groups after this page
+    any_open: bool = False  # a group with a place on any page (TrainingGroup.objects.bookable)
 
     @property
     def rows(self):
@@ -83,12 +95,16 @@ class GroupListing:
         return [row for row in self.rows if row.can_sign_up]
 
     @property
-    def any_open(self):
-        return bool(self.open_rows)
-
-    @property
     def stopped_locations(self):
         return [location for location in self.locations if location.stop is not None]
+
+    @property
+    def previous_page(self):
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def next_page(self):
+        return self.page + 1 if self.has_more else None
 
 
 @dataclass
@@ -147,45 +163,168 @@ def row_for(group, *, now, stop=None, distance_km=None):
     )
 
 
-def group_listing(course, *, area=None, now=None):
-    """The course's upcoming groups per location, for the course page and the first sign-up step.
+def _distance_to(area):
+    """Kilometres from `area` to a group's location, in the database; None for an online location."""
+    return Case(
+        When(location__kind=Location.Kind.ONLINE, then=None),
+        default=geo.distance_expression(area, "location__latitude", "location__longitude"),
+        output_field=FloatField(),
+    )
+
+
+def group_listing(course, *, area=None, now=None, page=1, per_page=GROUPS_PER_PAGE):
+    """One page of the course's upcoming groups, per location, for the course page and the first sign-up step.
 
     With `area` (a geo.PostcodeArea from the visitor's postcode) the nearest
-    location comes first and online locations after those with a distance;
-    without it, the location with the earliest start comes first. Within a
-    location, groups are in date order, groups without dates last. Each
-    location carries the registration stop that closes it, if any.
+    groups come first, online ones after those with a distance; without it
+    the soonest. The order and the page are chosen in the database, so a
+    course with hundreds of groups shows `per_page` of them and fetches no
+    more. On the page, groups at one location stay together, in the order
+    of the location's first group. Each location carries the registration
+    stop that closes it, if any.
     """
     now = now or timezone.now()
+    page = max(1, page)
     active = stops.active_stops(course, now)
+    # First the page's groups, chosen with what is cheap to compute for hundreds of groups (the first
+    # start, the distance); then places and the bookable rule for those groups only.
+    started = Session.objects.filter(group=OuterRef("pk"), status=Session.Status.SCHEDULED, start__lte=now)
+    first = Session.objects.filter(group=OuterRef("pk"), status=Session.Status.SCHEDULED).order_by("start")
+    # The same rule as upcoming_groups (no session started yet), as an anti-join; the first start and
+    # the distance only for the order (alias: computed once per group, not selected).
+    candidates = (
+        TrainingGroup.objects.filter(course=course, status__in=LISTED_STATUSES)
+        .exclude(Exists(started))
+        .alias(first_start=Subquery(first.values("start")[:1]))
+    )
+    soonest = (F("first_start").asc(nulls_last=True), "location__name", "pk")
+    if area is not None:
+        candidates = candidates.alias(distance_km=_distance_to(area)).order_by(
+            F("distance_km").asc(nulls_last=True), *soonest
+        )
+    else:
+        candidates = candidates.order_by(*soonest)
+    start = (page - 1) * per_page
+    chosen = list(candidates.values_list("pk", flat=True)[start : start + per_page + 1])
+    order = {pk: position for position, pk in enumerate(chosen[:per_page])}
+    groups = upcoming_groups(course, now).filter(pk__in=order)
+    if area is not None:
+        groups = groups.annotate(distance_km=_distance_to(area))
+    fetched = sorted(groups, key=lambda group: order[group.pk])
+
     by_location = {}
-    for group in upcoming_groups(course, now):
+    for group in fetched:
         location = group.location
         if location.pk not in by_location:
             by_location[location.pk] = LocationGroups(
                 location=location,
-                distance_km=location.distance_to(area) if area else None,
+                distance_km=getattr(group, "distance_km", None),
                 stop=stops.stop_for(active, course, location),
             )
         entry = by_location[location.pk]
         entry.groups.append(row_for(group, now=now, stop=entry.stop, distance_km=entry.distance_km))
 
-    for entry in by_location.values():
-        entry.groups.sort(key=lambda row: (row.first_start is None, row.first_start or now, row.group.pk))
-
-    def soonest(entry):
-        # Groups are in date order already, and groups without dates last.
-        first = entry.groups[0].first_start
-        return (first is None, first or now, entry.location.name)
-
-    locations = sorted(by_location.values(), key=soonest)
-    if area:
-        far = float("inf")
-        locations.sort(key=lambda entry: entry.distance_km if entry.distance_km is not None else far)
+    locations = list(by_location.values())
     for entry in locations:
         if entry.stop is not None:
             entry.elsewhere = [other for other in locations if other is not entry and other.open_groups]
-    return GroupListing(course=course, locations=locations, area=area, course_stop=stops.stop_for(active, course, None))
+    any_open = any(row.can_sign_up for entry in locations for row in entry.groups)
+    if not any_open:
+        any_open = TrainingGroup.objects.bookable(now).filter(course=course).exists()
+    return GroupListing(
+        course=course,
+        locations=locations,
+        area=area,
+        course_stop=stops.stop_for(active, course, None),
+        page=page,
+        has_more=len(chosen) > per_page,
+        any_open=any_open,
+    )
+
+
+@dataclass(frozen=True)
+class NearestGroup:
+    """A course's group with a place that the finder shows: the nearest (or, online, the soonest)."""
+
+    course_id: int
+    group_id: int
+    first_start: object  # a datetime, or None before its sessions are planned
+    location_name: str
+    town: str
+    online: bool
+    distance_km: float | None = None
+
+
+def _nearest_row(row, *, online):
+    course_id, group_id, first_start, name, town, *distance = row
+    return NearestGroup(
+        course_id=course_id,
+        group_id=group_id,
+        first_start=first_start,
+        location_name=name,
+        town=town,
+        online=online,
+        distance_km=distance[0] if distance else None,
+    )
+
+
+_ROW_FIELDS = ("course_id", "pk", "first_start", "location__name", "location__town")
+
+
+def nearest_bookable(course_ids, area=None, *, max_km=None, online_only=(), now=None):
+    """Per course, the bookable group (``TrainingGroup.objects.bookable``) the finder shows.
+
+    Returns ``(nearest, online)``: dicts by course id. `nearest`: the group
+    at a location nearest to `area` (within `max_km` when given); `online`:
+    the soonest online group. A course with no group with a place is in
+    neither; without `area` both are empty (there is nothing to measure).
+    Courses in `online_only` (given online only) are not looked for at locations.
+
+    The distance is measured in the database, to locations: a bounding box
+    first, then the exact distance, ring by ring (`SEARCH_RADII_KM`); then
+    the bookable rule for the groups at those locations only, so a search
+    looks at the groups near the postcode and not at every group in the
+    country.
+    """
+    now = now or timezone.now()
+    remaining = set(course_ids)
+    if not remaining or area is None:
+        return {}, {}
+    bookable = TrainingGroup.objects.bookable(now).filter(course_id__in=list(remaining))
+    # Locations first (a small table, and a bounding box), then only the groups at those locations:
+    # the bookable rule is worked out for the groups near the postcode, not for every group.
+    online_ids = list(Location.objects.filter(kind=Location.Kind.ONLINE).values_list("pk", flat=True))
+    online = {}
+    if online_ids:
+        online_groups = bookable.filter(location_id__in=online_ids).order_by("first_start", "pk")
+        for row in online_groups.values_list(*_ROW_FIELDS):
+            online.setdefault(row[0], _nearest_row(row, online=True))
+
+    placed = Location.objects.exclude(kind=Location.Kind.ONLINE).filter(latitude__isnull=False, longitude__isnull=False)
+    nearest = {}
+    remaining -= set(online_only)
+    for radius in (max_km,) if max_km is not None else SEARCH_RADII_KM:
+        locations = placed.annotate(distance_km=geo.distance_expression(area))
+        if radius is not None:
+            south, north, west, east = geo.bounding_box(area, radius)
+            locations = locations.filter(
+                latitude__range=(south, north), longitude__range=(west, east), distance_km__lte=radius
+            )
+        distances = dict(locations.values_list("pk", "distance_km"))
+        groups = bookable.filter(course_id__in=remaining)
+        if radius is not None:
+            groups = groups.filter(location_id__in=list(distances))
+        found = []
+        for row in groups.values_list(*_ROW_FIELDS, "location_id"):
+            distance = distances.get(row[-1])
+            if distance is not None:
+                found.append((distance, row[2] is None, row[2] or now, row[1], row[:-1] + (distance,)))
+        for *_key, row in sorted(found):
+            nearest.setdefault(row[0], _nearest_row(row, online=False))
+        remaining -= nearest.keys()
+        if not remaining:
+            break
+    return nearest, online
 
 
 def refusal_for(row, now=None):

@@ -24,6 +24,13 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 
+def has_paid(enrollment):
+    """Whether the own contribution for this place was paid (not exempt, not zero): then it comes back on cancelling."""
+    return (
+        enrollment.payments.filter(status=Status.PAID, amount__gt=0).exclude(provider=Payment.Provider.EXEMPT).exists()
+    )
+
+
 def euro(amount):
     """EUR 35,00 in Dutch notation ("€ 35,00"): the one way the site writes an amount."""
     return "€\u00a0" + number_format(Decimal(amount).quantize(CENT), 2, use_l10n=True, force_grouping=True)

@@ -17,6 +17,8 @@ SESSION_KEY = "signup"
 # The last person typed in, whatever the group: a new attempt (another group
 # of the course, after the first was full) starts with it.
 RECENT_KEY = "signup_recent"
+# The postcode someone searched with on the finder or the course page, to fill in at the details step.
+POSTCODE_KEY = "signup_postcode"
 MAX_VALUE_LENGTH = 300
 MAX_GROUPS = 10
 
@@ -86,6 +88,16 @@ class SignupState:
     @staticmethod
     def recent_person(request):
         return request.session.get(RECENT_KEY) or {}
+
+    @staticmethod
+    def remember_postcode(request, postcode):
+        """Keep the postcode the person searched with (a geo.Postcode), for the details step."""
+        if request.session.get(POSTCODE_KEY) != str(postcode):
+            request.session[POSTCODE_KEY] = str(postcode)
+
+    @staticmethod
+    def remembered_postcode(request):
+        return request.session.get(POSTCODE_KEY, "")
 
     def set_errors(self, errors):
         """Refusals found later (at the hold) that belong at a field of step 2: {field: [message]}."""

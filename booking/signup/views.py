@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from booking import geo
 from booking.forms import PARTNER_PREFIX, ParticipantsForm
 from booking.models import Enrollment, TrainingGroup
 from booking.payments.providers import get_provider, providers_for
@@ -155,24 +156,39 @@ def choose_group(request, course_id):
 def group(request, group_id):
     """Step 1 for one group: what the group is, and whether signing up is possible (else what is)."""
     step = Step(request, group_id, "group")
+    postcode = _searched_postcode(request)
+    if postcode is not None:
+        SignupState.remember_postcode(request, postcode)
     refusal = step.refusal()
     alternatives = []
     if refusal is not None:
-        alternatives = availability.alternatives(step.course, exclude_group=step.group, now=step.now)
+        area = geo.find_area(postcode or SignupState.remembered_postcode(request))
+        alternatives = availability.alternatives(step.course, exclude_group=step.group, area=area, now=step.now)
     return step.render("group", refusal=refusal, alternatives=alternatives)
+
+
+def _searched_postcode(request):
+    """The postcode the course page or the finder passed along (`?postcode=`), or None."""
+    try:
+        return geo.parse_postcode(request.GET.get("postcode")) if request.GET.get("postcode") else None
+    except ValidationError:
+        return None
 
 
 # --- step 2: participant -------------------------------------------------------------------------
 
 
 def _initial_person(request, step):
-    data = step.state.person or SignupState.recent_person(request)
-    if data:
-        return data
+    if step.state.person:
+        return step.state.person
+    data = dict(SignupState.recent_person(request))
     user = request.user
-    if user.is_authenticated:
-        return {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
-    return {}
+    if not data and user.is_authenticated:
+        data = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+    if not data.get("postcode"):
+        # The postcode the person searched with on the finder or the course page.
+        data["postcode"] = SignupState.remembered_postcode(request)
+    return data
 
 
 def participant(request, group_id):

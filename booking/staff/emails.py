@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from booking.models import EnrollmentMove, Offer
 from booking.selfservice.emails import calendar_cancellation, enrollment_for_email, place_context
-from booking.services import availability, links
+from booking.services import availability, links, money
 from booking.services.calendars import moved_calendars
 from booking.services.notifications import Email, email_kind
 
@@ -32,6 +32,7 @@ def group_cancelled(enrollment_id, reason="", offered=False):
         {
             "reason": reason,
             "offered": offered,
+            "has_paid": money.has_paid(enrollment),
             "alternatives": alternatives,
             "waitlist_url": links.waitlist_join_url(group.course),
         }

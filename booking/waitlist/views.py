@@ -90,6 +90,10 @@ def join(request, course_id):
         status = 400
     else:
         initial = {"postcode": request.GET.get("postcode", "")[:16]} if request.GET.get("postcode") else {}
+        # From a full group's "op de wachtlijst": its location is ticked already.
+        chosen = request.GET.get("locatie", "")
+        if chosen.isdigit() and any(location.pk == int(chosen) for location in locations):
+            initial["preferred_locations"] = [int(chosen)]
         form = WaitlistForm(initial=initial, course=course, locations=locations)
 
     now = timezone.now()

@@ -270,7 +270,7 @@ def test_new_link_form_explains_a_wrong_address_at_the_field_and_keeps_it(client
     response = client.post("/mijn-aanmelding/nieuwe-link/", {"email": "fleur@example"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl." in page
+    assert "Dit e-mailadres klopt niet. Vul een e-mailadres in zoals naam@voorbeeld.nl." in page
     assert 'aria-invalid="true"' in page
     assert 'value="fleur@example"' in page
 
