@@ -60,6 +60,9 @@ MODEL_PERMISSIONS = {
         *_model_permissions("booking", "payment", actions=("view", "change")),
         # Erase a participant's data on request, with a reason (booking.staff.privacy).
         ("privacy", "erase_personal_data"),
+        # The care path: practices and who belongs to them, the referrals made (carepath.admin).
+        *_model_permissions("carepath", "practice", actions=("view", "add", "change")),
+        ("carepath", "view_referral"),
     ],
     # Trainers and professionals work on the public site only: trainers under /medewerkers/.
     roles.TRAINERS: [],

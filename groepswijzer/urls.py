@@ -30,6 +30,7 @@ urlpatterns = [
     path("medewerkers/", include("booking.staff.urls")),
     path("agenda/", include("booking.staff.feed_urls")),
     path("betalen/", include("booking.payments.urls")),
+    path("", include("carepath.urls")),
 ]
 
 if settings.DEBUG:

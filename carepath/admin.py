@@ -1,0 +1,80 @@
+"""The care path in the Wagtail admin: practices (with their members) and the referrals made."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.models import WagtailAdminModelForm
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from accounts import roles
+from accounts.models import User
+
+from .models import Practice, Referral
+from .services import referrals
+from .services.referrals import Status
+
+
+class PracticeForm(WagtailAdminModelForm):
+    class Meta:
+        model = Practice
+        fields = ["name", "agb_code", "address", "postcode", "town", "letter_email", "members"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only verified professionals can be members: they are the ones who refer.
+        self.fields["members"].queryset = User.objects.filter(groups__name=roles.PROFESSIONALS).order_by("email")
+
+
+class PracticeViewSet(ModelViewSet):
+    model = Practice
+    form_class = PracticeForm
+    form_fields = PracticeForm.Meta.fields
+    icon = "home"
+    menu_label = _("Praktijken")
+    add_to_admin_menu = False
+    list_display = ["name", "agb_code", "town", "letter_email"]
+    list_export = ["name", "agb_code", "address", "postcode", "town", "letter_email"]
+    search_fields = ["name", "agb_code", "town"]
+    export_filename = "praktijken"
+    copy_view_enabled = False
+
+
+def _status_label(referral):
+    return Status.LABELS[referrals.full_status(referral)]
+
+
+class ReferralViewSet(ModelViewSet):
+    """The referrals, for the figures and for questions from practices; no patient names are shown here."""
+
+    model = Referral
+    icon = "link"
+    menu_label = _("Verwijzingen")
+    add_to_admin_menu = False
+    form_fields = ["note"]
+    list_filter = ["course", "practice", "delivery"]
+    list_export = ["display_code", "created_at", "course", "practice", "referrer", "opened_at", "expires_at"]
+    export_headings = {"display_code": _("code")}
+    export_filename = "verwijzingen"
+    search_fields = ["code"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    list_display = [
+        Column("display_code", label=_("Code")),
+        Column("created_at", label=_("Gemaakt"), sort_key="created_at"),
+        Column("course", label=_("Training"), accessor=lambda r: r.course.title if r.course_id else _("zelf kiezen")),
+        Column("practice", label=_("Praktijk")),
+        Column("status", label=_("Status"), accessor=_status_label),
+    ]
+
+    def get_queryset(self, request):
+        return referrals.with_attended().select_related(
+            "course", "practice", "referrer", "enrollment", "waitlist_entry"
+        )
+
+
+class CarePathMenu(ViewSetGroup):
+    menu_label = _("Zorgpad")
+    menu_icon = "group"
+    menu_order = 160
+    items = (PracticeViewSet("praktijken"), ReferralViewSet("verwijzingen"))

@@ -1,0 +1,64 @@
+"""The care path's emails, through booking's outbox (see booking.services.notifications.email_kind)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from booking.models import Participant
+from booking.services import links
+from booking.services.notifications import Email, email_kind
+
+from .models import Referral
+from .services import referrals
+
+SHARING_LINK = "referral-sharing"
+
+
+def referral_url(referral):
+    """The link a patient opens to start signing up with a referral: it holds the code, nothing else."""
+    return links.absolute(reverse("carepath:referral", kwargs={"code": referral.code}))
+
+
+def sharing_url(referral):
+    """The patient's own page about sharing their progress with the referrer (withdraw or give again)."""
+    return links.personal_url("carepath:sharing", SHARING_LINK, referral.pk)
+
+
+def referrer_name(referral):
+    user = referral.referrer
+    return user.get_full_name() or user.email
+
+
+@email_kind("referral_invitation")
+def referral_invitation(referral_id):
+    """The referral, sent from the site to the address the professional typed in: the link and the code."""
+    referral = Referral.objects.select_related("course", "referrer", "practice").get(pk=referral_id)
+    return Email(
+        to=referral.patient_email,
+        subject=_("Uw verwijzing naar een groepstraining"),
+        template="carepath/referral_invitation",
+        context={
+            "referral": referral,
+            "referrer": referrer_name(referral),
+            "url": referral_url(referral),
+            "valid_until": referral.expires_at,
+        },
+    )
+
+
+@email_kind("referral_sharing")
+def referral_sharing(referral_id, participant_id):
+    """After signing up with a referral and agreeing to share: what is shared, and the link to stop it."""
+    referral = Referral.objects.select_related("referrer", "practice").get(pk=referral_id)
+    participant = Participant.objects.get(pk=participant_id)
+    return Email(
+        to=participant.email,
+        subject=_("U deelt uw voortgang met uw verwijzer"),
+        template="carepath/referral_sharing",
+        context={
+            "participant": participant,
+            "referral": referral,
+            "referrer": referrer_name(referral),
+            "sharing_url": sharing_url(referral),
+            "valid_days": referrals.valid_days(),
+        },
+    )

@@ -1,0 +1,162 @@
+"""Practices and referrals: how professionals send a patient to a group training.
+
+A referral is made by a verified professional, reaches the patient on paper
+(a short code and a QR code) or by an email sent from the site, and is
+tied to the patient's place (or waiting-list entry) once they sign up with
+it. What its referrer may see of it afterwards depends on the patient's
+separate consent to share progress (``share_consent_at`` /
+``share_withdrawn_at``); the status itself is computed in
+``carepath.services.referrals``, never stored.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# No 0/O, 1/I/L: a code is typed over from paper and read aloud on the phone.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10  # 31**10, about 8 * 10**14 codes: guessing one is hopeless, and tries are rate-limited
+
+
+def new_code():
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def format_code(code):
+    """ "ABCDE-FGHJK": easier to read and to type over."""
+    return f"{code[:5]}-{code[5:]}" if len(code) == CODE_LENGTH else code
+
+
+def normalise_code(typed):
+    """What someone typed, as the stored code: capitals, without spaces or dashes."""
+    return "".join(ch for ch in (typed or "").upper() if ch.isalnum())
+
+
+class Practice(models.Model):
+    """A GP practice (huisartsenpraktijk) or health centre whose professionals refer, and where GP letters go."""
+
+    name = models.CharField(_("naam"), max_length=200)
+    agb_code = models.CharField(
+        _("AGB-code"),
+        max_length=8,
+        unique=True,
+        validators=[RegexValidator(r"^\d{8}$", _("Een AGB-code heeft 8 cijfers, bijvoorbeeld 01012345."))],
+        help_text=_("De AGB-code van de praktijk: 8 cijfers."),
+    )
+    address = models.CharField(_("adres"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=7)
+    town = models.CharField(_("plaats"), max_length=100)
+    letter_email = models.EmailField(
+        _("e-mailadres voor brieven"),
+        help_text=_("Hier gaan de brieven over deelnemers naartoe (beveiligde praktijkmail)."),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("professionals van deze praktijk"),
+        blank=True,
+        related_name="practices",
+        help_text=_("Zij zien elkaars verwijzingen."),
+    )
+
+    class Meta:
+        verbose_name = _("praktijk")
+        verbose_name_plural = _("praktijken")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}, {self.town}" if self.town else self.name
+
+
+class Referral(models.Model):
+    """One referral of one patient by a professional. Never deleted; its free text goes after the retention period."""
+
+    class Delivery(models.TextChoices):
+        PRINT = "print", _("Geprint meegeven (code en QR-code)")
+        EMAIL = "email", _("Per e-mail vanaf deze website")
+
+    code = models.CharField(_("code"), max_length=CODE_LENGTH, unique=True, default=new_code, editable=False)
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("verwijzer"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    practice = models.ForeignKey(
+        Practice,
+        verbose_name=_("praktijk"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("training"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        help_text=_("Leeg: een groepstraining, de patiënt kiest zelf welke."),
+    )
+    preferred_location = models.ForeignKey(
+        "booking.Location",
+        verbose_name=_("voorkeurslocatie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(
+        _("korte notitie voor de trainer"),
+        max_length=300,
+        blank=True,
+        help_text=_("Geen diagnose. Bijvoorbeeld: liever een groep overdag."),
+    )
+    delivery = models.CharField(_("hoe krijgt de patiënt de verwijzing"), max_length=10, choices=Delivery.choices)
+    patient_email = models.EmailField(_("e-mailadres van de patiënt"), blank=True)
+    created_at = models.DateTimeField(_("aangemaakt op"))
+    expires_at = models.DateTimeField(_("geldig tot"))
+    opened_at = models.DateTimeField(_("geopend op"), null=True, blank=True)
+    enrollment = models.ForeignKey(
+        "booking.Enrollment",
+        verbose_name=_("aanmelding"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    waitlist_entry = models.ForeignKey(
+        "booking.WaitlistEntry",
+        verbose_name=_("plaats op de wachtlijst"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    share_consent_at = models.DateTimeField(_("toestemming om voortgang te delen op"), null=True, blank=True)
+    share_consent_version = models.CharField(_("versie toestemmingstekst delen"), max_length=40, blank=True)
+    share_withdrawn_at = models.DateTimeField(_("toestemming delen ingetrokken op"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("verwijzing")
+        verbose_name_plural = _("verwijzingen")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(anonymised_at__isnull=True), name="carepath_referral_retention"
+            ),
+        ]
+
+    def __str__(self):
+        return format_code(self.code)
+
+    @property
+    def display_code(self):
+        return format_code(self.code)
+
+    @property
+    def shares_progress(self):
+        """The patient agreed to share their progress with the referrer, and has not withdrawn it."""
+        return self.share_consent_at is not None and self.share_withdrawn_at is None

@@ -1,0 +1,30 @@
+"""Personal data in the care path: what each model holds, how it is anonymised, and when (see privacy.registry).
+
+Loaded by CarepathConfig.ready; listed in docs/privacy.md.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from privacy.registry import CLEAR, EMAIL, account, address, after, holds_none, participant, register
+
+from .models import Practice, Referral
+
+register(
+    Referral,
+    purpose=_(
+        "Een verwijzing naar een training: door wie, naar welke training, een korte notitie voor de trainer, "
+        "het e-mailadres als de verwijzing per e-mail ging, en of de patiënt de voortgang deelt."
+    ),
+    ties=[
+        participant("enrollment__participant"),
+        participant("waitlist_entry__participant"),
+        address("patient_email"),
+        account("referrer"),
+    ],
+    fields={"patient_email": EMAIL, "note": CLEAR},
+    clock=after("created_at", setting="GROEPSWIJZER_RETENTION_MONTHS", months=24, marker="anonymised_at"),
+)
+holds_none(
+    Practice,
+    why=_("Een huisartsenpraktijk: naam, AGB-code, adres en het e-mailadres voor brieven; geen persoon."),
+)
