@@ -7,7 +7,7 @@ from booking.models import Participant
 from booking.services import links
 from booking.services.notifications import Email, email_kind
 
-from .models import Referral
+from .models import Referral, Screening
 from .services import referrals
 
 SHARING_LINK = "referral-sharing"
@@ -60,5 +60,29 @@ def referral_sharing(referral_id, participant_id):
             "referrer": referrer_name(referral),
             "sharing_url": sharing_url(referral),
             "valid_days": referrals.valid_days(),
+        },
+    )
+
+
+@email_kind("screening_not_suitable")
+def screening_not_suitable(screening_id):
+    """After a call that found the group does not fit: said kindly, with the other ways on the caller chose."""
+    screening = Screening.objects.select_related("enrollment__participant", "enrollment__group__course").get(
+        pk=screening_id
+    )
+    enrollment = screening.enrollment
+    courses = [
+        {"title": course.title, "url": links.course_url(course)}
+        for course in screening.alternative_courses.live().order_by("title")
+    ]
+    return Email(
+        to=enrollment.participant.email,
+        subject=_("Na ons telefoongesprek: andere mogelijkheden voor u"),
+        template="carepath/screening_not_suitable",
+        context={
+            "participant": enrollment.participant,
+            "course": enrollment.group.course,
+            "alternatives": screening.alternative_labels(),
+            "courses": courses,
         },
     )

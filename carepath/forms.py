@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from booking.models import Location
 from courses.models import CoursePage
 
-from .models import CODE_LENGTH, Referral, normalise_code
+from .models import CODE_LENGTH, Referral, Screening, normalise_code
 from .services import consent
 
 
@@ -113,3 +113,55 @@ class ShareForm(forms.Form):
     share = forms.BooleanField(label=_("Ja, mijn verwijzer mag zien hoe het gaat"), required=False)
 
     consent_text = consent.SHARE_TEXT
+
+
+class ScreeningForm(forms.Form):
+    """The outcome of one call. "Not suitable" needs at least one other way on for the participant."""
+
+    error_css_class = "has-error"
+
+    outcome = forms.ChoiceField(
+        label=_("Uitkomst van het gesprek"),
+        choices=Screening.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies de uitkomst van het gesprek.")},
+    )
+    note = forms.CharField(
+        label=_("Korte notitie"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Alleen voor de trainers en het bureau. Geen diagnose. Hooguit 300 tekens."),
+        error_messages={"max_length": _("Schrijf hooguit 300 tekens (nu %(show_value)d).")},
+    )
+    alternatives = forms.MultipleChoiceField(
+        label=_("Andere mogelijkheden voor de deelnemer"),
+        choices=Screening.Alternative.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Alleen bij „past niet”: deze staan in de e-mail aan de deelnemer."),
+    )
+    alternative_courses = forms.ModelMultipleChoiceField(
+        label=_("Andere trainingen"),
+        queryset=CoursePage.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["alternative_courses"].queryset = (
+            CoursePage.objects.live().public().exclude(pk=course.pk).order_by("title")
+        )
+        self.fields["alternative_courses"].label_from_instance = lambda page: page.title
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == Screening.Outcome.NOT_SUITABLE and not (
+            cleaned.get("alternatives") or cleaned.get("alternative_courses")
+        ):
+            self.add_error(
+                "alternatives",
+                _("Kies minstens één andere mogelijkheid. Zo weet de deelnemer wat nu wel kan."),
+            )
+        return cleaned

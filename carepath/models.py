@@ -160,3 +160,49 @@ class Referral(models.Model):
     def shares_progress(self):
         """The patient agreed to share their progress with the referrer, and has not withdrawn it."""
         return self.share_consent_at is not None and self.share_withdrawn_at is None
+
+
+class Screening(models.Model):
+    """One telephone screening call before the group starts: when, by whom, the outcome and a short note.
+
+    A participant may be called more than once (after "doubt", say); the
+    newest call counts. Only ``carepath.services.screening`` writes these.
+    """
+
+    class Outcome(models.TextChoices):
+        SUITABLE = "suitable", _("Past in de groep")
+        DOUBT = "doubt", _("Twijfel: overleggen met de verwijzer")
+        NOT_SUITABLE = "not_suitable", _("Past niet in de groep")
+
+    class Alternative(models.TextChoices):
+        GP = "gp", _("Een gesprek met de eigen huisarts of POH-GGZ over wat beter past")
+        EHEALTH = "ehealth", _("Een online zelfhulpprogramma (eHealth), via de POH-GGZ")
+        INDIVIDUAL = "individual", _("Gesprekken met een psycholoog, alleen in plaats van in een groep")
+        NEIGHBOURHOOD = "neighbourhood", _("Hulp in de wijk, zoals het sociaal wijkteam")
+        LATER = "later", _("Later opnieuw aanmelden, als het beter uitkomt")
+
+    enrollment = models.ForeignKey(
+        "booking.Enrollment", verbose_name=_("aanmelding"), on_delete=models.PROTECT, related_name="screenings"
+    )
+    called_at = models.DateTimeField(_("gebeld op"))
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("gebeld door"), on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(_("uitkomst"), max_length=20, choices=Outcome.choices)
+    note = models.CharField(_("korte notitie"), max_length=300, blank=True)
+    alternatives = models.JSONField(_("andere mogelijkheden"), default=list, blank=True)
+    alternative_courses = models.ManyToManyField(
+        "courses.CoursePage", verbose_name=_("andere trainingen"), blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("telefonische screening")
+        verbose_name_plural = _("telefonische screenings")
+        ordering = ["-called_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.enrollment_id}: {self.get_outcome_display()}"
+
+    def alternative_labels(self):
+        labels = dict(self.Alternative.choices)
+        return [labels[key] for key in self.alternatives if key in labels]

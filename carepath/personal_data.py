@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy.registry import CLEAR, EMAIL, account, address, after, holds_none, participant, register
 
-from .models import Practice, Referral
+from .models import Practice, Referral, Screening
 
 register(
     Referral,
@@ -23,6 +23,12 @@ register(
     ],
     fields={"patient_email": EMAIL, "note": CLEAR},
     clock=after("created_at", setting="GROEPSWIJZER_RETENTION_MONTHS", months=24, marker="anonymised_at"),
+)
+register(
+    Screening,
+    purpose=_("Het telefoongesprek voor de start: wanneer, door wie, de uitkomst en een korte notitie."),
+    ties=[participant("enrollment__participant")],
+    fields={"note": CLEAR},
 )
 holds_none(
     Practice,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import staff_views, views
 
 app_name = "carepath"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("verwijzen/", views.my_referrals, name="my_referrals"),
     path("verwijzen/nieuw/", views.new_referral, name="new"),
     path("verwijzen/<int:pk>/", views.referral_detail, name="detail"),
+    # The trainer area: telephone screening before the start.
+    path("medewerkers/groep/<int:group_id>/bellen/", staff_views.to_call, name="to_call"),
+    path("medewerkers/groep/<int:group_id>/bellen/<int:enrollment_id>/", staff_views.screen, name="screen"),
     # The patient.
     path("verwijzing/", views.enter_code, name="enter_code"),
     path("verwijzing/delen/<str:token>/", views.sharing, name="sharing"),
