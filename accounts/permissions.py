@@ -63,6 +63,8 @@ MODEL_PERMISSIONS = {
         # The care path: practices and who belongs to them, the referrals made (carepath.admin).
         *_model_permissions("carepath", "practice", actions=("view", "add", "change")),
         ("carepath", "view_referral"),
+        # Letters to the GP: download, send to the practice, mark sent (carepath.letters_admin).
+        *_model_permissions("carepath", "letter", actions=("view", "change")),
     ],
     # Trainers and professionals work on the public site only: trainers under /medewerkers/.
     roles.TRAINERS: [],

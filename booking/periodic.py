@@ -15,6 +15,20 @@ from booking.waitlist import checks
 from booking.waitlist import offers as waitlist_offers
 from privacy import retention
 
+# Steps of apps built on booking (the care path's letters and questionnaire invitations): each is
+# ``step(now) -> {name: count}``, registered from the app's ready() with `register_step`, so booking
+# needs to know nothing of them. They run before the retry of failed emails.
+EXTRA_STEPS = []
+# What the command prints for each of their counts: {name: Dutch label}.
+EXTRA_LABELS = {}
+
+
+def register_step(step, labels=None):
+    if step not in EXTRA_STEPS:
+        EXTRA_STEPS.append(step)
+    EXTRA_LABELS.update(labels or {})
+    return step
+
 
 def _how_many(result):
     if result is None:
@@ -41,7 +55,8 @@ def run_periodic(now=None):
        left the waiting list), clear what bookkeeping kept once its years
        are over, and remove access log rows older than five years; each in
        batches, reading only rows that are due (``privacy.retention``);
-    8. send emails that failed before.
+    8. the steps other apps registered (`register_step`);
+    9. send emails that failed before.
 
     Nothing depends on this running on time: a hold or offer past its
     expiry no longer counts anyway; the run only makes that visible and
@@ -62,5 +77,7 @@ def run_periodic(now=None):
     counts["participants_anonymised"] = retention.anonymise_due_participants(now)
     counts["kept_data_cleared"] = sum(retention.anonymise_by_own_clocks(now).values())
     counts["access_log_removed"] = access_log.purge_expired(now)
+    for step in EXTRA_STEPS:
+        counts.update(step(now))
     counts["emails_retried"] = notifications.retry_unsent(now)
     return counts

@@ -77,4 +77,5 @@ class CarePathMenu(ViewSetGroup):
     menu_label = _("Zorgpad")
     menu_icon = "group"
     menu_order = 160
+    submenu_hook = "register_care_path_menu_item"
     items = (PracticeViewSet("praktijken"), ReferralViewSet("verwijzingen"))

@@ -7,4 +7,4 @@ class CarepathConfig(AppConfig):
 
     def ready(self):
         # Emails through the outbox, the privacy registry, and the receivers that tie a referral to a place.
-        from . import emails, personal_data, receivers  # noqa: F401
+        from . import emails, periodic, personal_data, receivers  # noqa: F401

@@ -7,8 +7,8 @@ from booking.models import Participant
 from booking.services import links
 from booking.services.notifications import Email, email_kind
 
-from .models import Referral, Screening
-from .services import referrals
+from .models import Letter, Referral, Screening
+from .services import letters, referrals
 
 SHARING_LINK = "referral-sharing"
 
@@ -85,4 +85,29 @@ def screening_not_suitable(screening_id):
             "alternatives": screening.alternative_labels(),
             "courses": courses,
         },
+    )
+
+
+class LetterAttachment:
+    """The letter's PDF as an email attachment, made only when the email is put together to be sent."""
+
+    def __init__(self, letter):
+        self.letter = letter
+
+    def __iter__(self):
+        yield letters.letter_filename([self.letter])
+        yield letters.letters_pdf([self.letter])
+        yield "application/pdf"
+
+
+@email_kind("gp_letter")
+def gp_letter(letter_id):
+    """A letter to the GP, as a PDF, to the practice's letter address; the email itself names nobody."""
+    letter = Letter.objects.select_related("practice", "enrollment__group__course").get(pk=letter_id)
+    return Email(
+        to=letter.practice.letter_email,
+        subject=_("Brief over een deelnemer aan een groepstraining"),
+        template="carepath/gp_letter",
+        context={"letter": letter, "practice": letter.practice},
+        attachments=[LetterAttachment(letter)],
     )

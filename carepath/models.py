@@ -206,3 +206,53 @@ class Screening(models.Model):
     def alternative_labels(self):
         labels = dict(self.Alternative.choices)
         return [labels[key] for key in self.alternatives if key in labels]
+
+
+class Letter(models.Model):
+    """A letter to the participant's GP: at the start (after the first session attended) and at the end.
+
+    Made only with the participant's letter consent. What the letter says is
+    frozen when it is made (attendance, completion, outcome), so the PDF
+    downloaded or sent later is the same letter; ``sent_at`` is set once.
+    """
+
+    class Kind(models.TextChoices):
+        START = "start", _("start van de training")
+        END = "end", _("einde van de training")
+
+    class SentHow(models.TextChoices):
+        EMAIL = "email", _("per e-mail naar de praktijk")
+        POST = "post", _("gedownload en zelf verstuurd")
+
+    enrollment = models.ForeignKey(
+        "booking.Enrollment", verbose_name=_("aanmelding"), on_delete=models.PROTECT, related_name="gp_letters"
+    )
+    kind = models.CharField(_("soort brief"), max_length=10, choices=Kind.choices)
+    practice = models.ForeignKey(
+        Practice, verbose_name=_("praktijk"), on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+    )
+    practice_name = models.CharField(_("huisartsenpraktijk (zoals opgegeven)"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("gemaakt op"))
+    attended = models.PositiveSmallIntegerField(_("aanwezig bij"), default=0)
+    sessions_total = models.PositiveSmallIntegerField(_("aantal bijeenkomsten"), default=0)
+    completed = models.BooleanField(_("afgerond"), null=True, blank=True)
+    outcome_text = models.CharField(_("verandering in score"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("verstuurd op"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verstuurd door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sent_how = models.CharField(_("hoe verstuurd"), max_length=10, choices=SentHow.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("brief aan de huisarts")
+        verbose_name_plural = _("brieven aan de huisarts")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["enrollment", "kind"], name="carepath_letter_once_per_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.enrollment_id}"

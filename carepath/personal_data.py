@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy.registry import CLEAR, EMAIL, account, address, after, holds_none, participant, register
 
-from .models import Practice, Referral, Screening
+from .models import Letter, Practice, Referral, Screening
 
 register(
     Referral,
@@ -29,6 +29,15 @@ register(
     purpose=_("Het telefoongesprek voor de start: wanneer, door wie, de uitkomst en een korte notitie."),
     ties=[participant("enrollment__participant")],
     fields={"note": CLEAR},
+)
+register(
+    Letter,
+    purpose=_(
+        "Een brief aan de huisarts bij de start en het einde van de training, met toestemming van de deelnemer: "
+        "aanwezigheid, afgerond of niet, verandering in score."
+    ),
+    ties=[participant("enrollment__participant")],
+    fields={"practice_name": CLEAR, "outcome_text": CLEAR},
 )
 holds_none(
     Practice,

@@ -17,7 +17,7 @@ from booking.models import Attendance, Enrollment, WaitlistEntry
 from booking.services.notifications import queue_email
 
 from ..models import Practice, Referral, normalise_code
-from . import consent
+from . import completion, consent
 
 
 class Status:
@@ -205,13 +205,16 @@ def full_status(referral, now=None):
         attended = getattr(referral, "attended", None)
         if attended is None:
             attended = enrollment.attendance.filter(status=Attendance.Status.PRESENT).exists()
-        if state == Enrollment.Status.COMPLETED:
-            return Status.COMPLETED
         if state == Enrollment.Status.EXPIRED:
             return Status.OPENED  # a hold that ran out: never signed up
         if state == Enrollment.Status.CANCELLED:
             return Status.STOPPED
-        return Status.STARTED if attended else Status.SIGNED_UP
+        if not attended:
+            return Status.STOPPED if state == Enrollment.Status.COMPLETED else Status.SIGNED_UP
+        done = completion.progress(enrollment, now).completed
+        if done is None:
+            return Status.STARTED
+        return Status.COMPLETED if done else Status.STOPPED
     entry = referral.waitlist_entry
     if entry is not None and entry.status == WaitlistEntry.Status.WAITING:
         return Status.WAITING

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from booking.periodic import run_periodic
+from booking.periodic import EXTRA_LABELS, run_periodic
 
 LABELS = {
     "expired_holds": "Verlopen reserveringen",
@@ -34,4 +34,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = run_periodic()
         for key, number in counts.items():
-            self.stdout.write(f"{LABELS.get(key, key)}: {number}")
+            self.stdout.write(f"{(LABELS | EXTRA_LABELS).get(key, key)}: {number}")
