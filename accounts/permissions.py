@@ -65,6 +65,9 @@ MODEL_PERMISSIONS = {
         ("carepath", "view_referral"),
         # Letters to the GP: download, send to the practice, mark sent (carepath.letters_admin).
         *_model_permissions("carepath", "letter", actions=("view", "change")),
+        # Questionnaires: defined by the office; who answered, with scores (carepath.admin).
+        *_model_permissions("carepath", "questionnaire", actions=("view", "add", "change")),
+        ("carepath", "view_invitation"),
     ],
     # Trainers and professionals work on the public site only: trainers under /medewerkers/.
     roles.TRAINERS: [],

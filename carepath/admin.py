@@ -9,8 +9,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from accounts import roles
 from accounts.models import User
 
-from .models import Practice, Referral
-from .services import referrals
+from .models import Invitation, Practice, Questionnaire, Referral
+from .services import questionnaires, referrals
 from .services.referrals import Status
 
 
@@ -73,9 +73,54 @@ class ReferralViewSet(ModelViewSet):
         )
 
 
+class QuestionnaireViewSet(ModelViewSet):
+    """Staff define questionnaires here: items, answer scale, scoring, bands (see docs/outcomes.md)."""
+
+    model = Questionnaire
+    icon = "form"
+    menu_label = _("Vragenlijsten")
+    add_to_admin_menu = False
+    list_display = ["name", "is_demo", "active", "scoring"]
+    list_filter = ["active", "is_demo"]
+    copy_view_enabled = False
+
+
+class ResponseViewSet(ModelViewSet):
+    """Who was invited and who answered, with scores: no answers per question and no names in the list."""
+
+    model = Invitation
+    icon = "list-ul"
+    menu_label = _("Ingevulde vragenlijsten")
+    add_to_admin_menu = False
+    form_fields = []
+    list_filter = ["moment", "questionnaire", "enrollment__group__course"]
+    list_display = [
+        Column("created_at", label=_("Uitgenodigd"), sort_key="created_at"),
+        Column("moment", label=_("Moment"), accessor="get_moment_display"),
+        Column("questionnaire", label=_("Vragenlijst")),
+        Column("course", label=_("Training"), accessor=lambda i: i.enrollment.group.course.title),
+        Column("answered_at", label=_("Ingevuld")),
+        Column("score", label=_("Score"), accessor=lambda i: questionnaires.display_score(i.score)),
+    ]
+    list_export = ["created_at", "moment", "questionnaire", "answered_at", "score", "reminded_at"]
+    export_filename = "vragenlijsten"
+    create_view_enabled = False
+    edit_view_enabled = False
+    delete_view_enabled = False
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return Invitation.objects.select_related("questionnaire", "enrollment__group__course")
+
+
 class CarePathMenu(ViewSetGroup):
     menu_label = _("Zorgpad")
     menu_icon = "group"
     menu_order = 160
     submenu_hook = "register_care_path_menu_item"
-    items = (PracticeViewSet("praktijken"), ReferralViewSet("verwijzingen"))
+    items = (
+        PracticeViewSet("praktijken"),
+        ReferralViewSet("verwijzingen"),
+        QuestionnaireViewSet("vragenlijsten"),
+        ResponseViewSet("ingevulde-vragenlijsten"),
+    )

@@ -7,10 +7,11 @@ from booking.models import Participant
 from booking.services import links
 from booking.services.notifications import Email, email_kind
 
-from .models import Letter, Referral, Screening
+from .models import Invitation, Letter, Referral, Screening
 from .services import letters, referrals
 
 SHARING_LINK = "referral-sharing"
+QUESTIONNAIRE_LINK = "questionnaire"
 
 
 def referral_url(referral):
@@ -110,4 +111,34 @@ def gp_letter(letter_id):
         template="carepath/gp_letter",
         context={"letter": letter, "practice": letter.practice},
         attachments=[LetterAttachment(letter)],
+    )
+
+
+def questionnaire_url(invitation):
+    return links.personal_url("carepath:questionnaire", QUESTIONNAIRE_LINK, invitation.pk)
+
+
+@email_kind("questionnaire_invitation")
+def questionnaire_invitation(invitation_id, reminder=False):
+    """The invitation to answer before or after the training (and its one reminder), with the personal link."""
+    invitation = Invitation.objects.select_related("enrollment__participant", "enrollment__group__course").get(
+        pk=invitation_id
+    )
+    course = invitation.enrollment.group.course
+    before = invitation.moment == Invitation.Moment.PRE
+    subject = (
+        _("Een paar vragen voor de start van %(course)s") if before else _("Hoe was %(course)s? Een paar vragen")
+    ) % {"course": course.title}
+    return Email(
+        to=invitation.enrollment.participant.email,
+        subject=(_("Herinnering: ") + subject) if reminder else subject,
+        template="carepath/questionnaire_invitation",
+        context={
+            "participant": invitation.enrollment.participant,
+            "course": course,
+            "before": before,
+            "reminder": reminder,
+            "url": questionnaire_url(invitation),
+            "count": invitation.questionnaire.items.count() if invitation.questionnaire_id else 0,
+        },
     )

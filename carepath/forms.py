@@ -165,3 +165,71 @@ class ScreeningForm(forms.Form):
                 _("Kies minstens één andere mogelijkheid. Zo weet de deelnemer wat nu wel kan."),
             )
         return cleaned
+
+
+class AnswersForm(forms.Form):
+    """One line per question, the answers of the questionnaire's scale as radio buttons."""
+
+    error_css_class = "has-error"
+
+    def __init__(self, *args, questionnaire, after=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(questionnaire.items.all())
+        choices = questionnaire.answer_choices()
+        for number, item in enumerate(self.items, start=1):
+            self.fields[self.field_name(item)] = forms.TypedChoiceField(
+                label=f"{number}. {item.text}",
+                choices=choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Kies een antwoord op deze vraag.")},
+            )
+        if after:
+            self.fields["share_with_gp"] = forms.BooleanField(
+                label=_("Mijn huisarts mag in de brief over de training lezen hoe mijn score veranderde"),
+                required=False,
+            )
+
+    @staticmethod
+    def field_name(item):
+        return f"vraag_{item.pk}"
+
+    def values(self):
+        return {item.pk: self.cleaned_data[self.field_name(item)] for item in self.items}
+
+    def answered(self):
+        return sum(1 for item in self.items if self.data.get(self.field_name(item)))
+
+
+class EvaluationForm(forms.Form):
+    error_css_class = "has-error"
+
+    grade = forms.TypedChoiceField(
+        label=_("Welk rapportcijfer geeft u de training?"),
+        choices=[(n, str(n)) for n in range(1, 11)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("1 is heel slecht, 10 is uitstekend."),
+        error_messages={"required": _("Kies een cijfer van 1 tot en met 10.")},
+    )
+    would_recommend = forms.TypedChoiceField(
+        label=_("Zou u de training aanraden aan iemand anders?"),
+        choices=[("ja", _("Ja")), ("nee", _("Nee"))],
+        coerce=lambda value: value == "ja",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies ja of nee.")},
+    )
+    helped = forms.CharField(
+        label=_("Wat heeft u het meest geholpen?"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Schrijf hooguit 1000 tekens (nu %(show_value)d).")},
+    )
+    comments = forms.CharField(
+        label=_("Wilt u nog iets anders kwijt?"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Schrijf hooguit 1000 tekens (nu %(show_value)d).")},
+    )

@@ -11,11 +11,17 @@ separate consent to share progress (``share_consent_at`` /
 
 import secrets
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
+from wagtail.models import Orderable
 
 # No 0/O, 1/I/L: a code is typed over from paper and read aloud on the phone.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -256,3 +262,161 @@ class Letter(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.enrollment_id}"
+
+
+class Questionnaire(ClusterableModel):
+    """An outcome questionnaire as staff define it: items on one answer scale, a scoring rule and bands.
+
+    The score is the sum or the mean of the answers, times the multiplier
+    (WHO-5: the sum times 4 gives 0-100). A band names a range of scores.
+    """
+
+    class Scoring(models.TextChoices):
+        SUM = "sum", _("som van de antwoorden")
+        MEAN = "mean", _("gemiddelde van de antwoorden")
+
+    name = models.CharField(_("naam"), max_length=120)
+    intro = models.TextField(_("uitleg bovenaan"), blank=True)
+    is_demo = models.BooleanField(
+        _("demo-vragenlijst"),
+        default=False,
+        help_text=_("Een voorbeeld, geen gevalideerd instrument. Gebruik het niet om effecten te rapporteren."),
+    )
+    active = models.BooleanField(_("in gebruik"), default=True)
+    courses = ParentalManyToManyField(
+        "courses.CoursePage",
+        verbose_name=_("trainingen"),
+        blank=True,
+        related_name="+",
+        help_text=_("Leeg: alle trainingen."),
+    )
+    scale_min = models.SmallIntegerField(_("laagste antwoord"), default=0)
+    scale_max = models.SmallIntegerField(_("hoogste antwoord"), default=5)
+    scale_labels = models.TextField(
+        _("antwoorden"),
+        help_text=_("Eén per regel, van laag naar hoog, zoveel als er antwoorden zijn. Bijvoorbeeld: Nooit"),
+    )
+    scoring = models.CharField(_("score"), max_length=10, choices=Scoring.choices, default=Scoring.SUM)
+    multiplier = models.DecimalField(_("vermenigvuldigen met"), max_digits=6, decimal_places=2, default=1)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("intro"),
+        FieldRowPanel([FieldPanel("is_demo"), FieldPanel("active")]),
+        FieldPanel("courses", widget=forms.CheckboxSelectMultiple),
+        FieldRowPanel([FieldPanel("scale_min"), FieldPanel("scale_max")]),
+        FieldPanel("scale_labels"),
+        FieldRowPanel([FieldPanel("scoring"), FieldPanel("multiplier")]),
+        InlinePanel("items", heading=_("Vragen"), label=_("Vraag"), min_num=1),
+        InlinePanel("bands", heading=_("Uitslag in woorden"), label=_("Band")),
+    ]
+
+    class Meta:
+        verbose_name = _("vragenlijst")
+        verbose_name_plural = _("vragenlijsten")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({_('demo')})" if self.is_demo else self.name
+
+    def answer_choices(self):
+        labels = [line.strip() for line in self.scale_labels.splitlines() if line.strip()]
+        values = range(self.scale_min, self.scale_max + 1)
+        return [(value, labels[i] if i < len(labels) else str(value)) for i, value in enumerate(values)]
+
+    def clean(self):
+        super().clean()
+        if self.scale_max is not None and self.scale_min is not None and self.scale_max <= self.scale_min:
+            raise ValidationError({"scale_max": _("Het hoogste antwoord moet hoger zijn dan het laagste.")})
+        labels = [line for line in (self.scale_labels or "").splitlines() if line.strip()]
+        if (
+            self.scale_max is not None
+            and self.scale_min is not None
+            and len(labels) != self.scale_max - self.scale_min + 1
+        ):
+            raise ValidationError(
+                {
+                    "scale_labels": _("Schrijf precies één antwoord per regel: %(count)s regels.")
+                    % {"count": self.scale_max - self.scale_min + 1}
+                }
+            )
+
+
+class QuestionnaireItem(Orderable):
+    questionnaire = ParentalKey(Questionnaire, on_delete=models.CASCADE, related_name="items")
+    text = models.CharField(_("vraag"), max_length=300)
+
+    def __str__(self):
+        return self.text
+
+
+class ScoreBand(Orderable):
+    questionnaire = ParentalKey(Questionnaire, on_delete=models.CASCADE, related_name="bands")
+    low = models.DecimalField(_("van"), max_digits=6, decimal_places=2)
+    high = models.DecimalField(_("tot en met"), max_digits=6, decimal_places=2)
+    label = models.CharField(_("in woorden"), max_length=120)
+
+    def __str__(self):
+        return f"{self.low}-{self.high}: {self.label}"
+
+
+class Invitation(models.Model):
+    """An invitation to answer: the questionnaire before the first session or after the last, or the evaluation."""
+
+    class Moment(models.TextChoices):
+        PRE = "pre", _("voor de training")
+        POST = "post", _("na de training")
+        EVALUATION = "evaluation", _("evaluatie")
+
+    enrollment = models.ForeignKey(
+        "booking.Enrollment", verbose_name=_("aanmelding"), on_delete=models.PROTECT, related_name="invitations"
+    )
+    questionnaire = models.ForeignKey(
+        Questionnaire, verbose_name=_("vragenlijst"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    moment = models.CharField(_("moment"), max_length=12, choices=Moment.choices)
+    created_at = models.DateTimeField(_("uitgenodigd op"))
+    reminded_at = models.DateTimeField(_("herinnerd op"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("ingevuld op"), null=True, blank=True)
+    score = models.DecimalField(_("score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    share_with_gp = models.BooleanField(_("verandering mag in de brief aan de huisarts"), default=False)
+
+    class Meta:
+        verbose_name = _("uitnodiging voor een vragenlijst")
+        verbose_name_plural = _("uitnodigingen voor vragenlijsten")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["enrollment", "moment"], name="carepath_invitation_once")]
+
+    def __str__(self):
+        return f"{self.get_moment_display()}: {self.enrollment_id}"
+
+
+class Answer(models.Model):
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(QuestionnaireItem, on_delete=models.PROTECT, related_name="+")
+    value = models.SmallIntegerField(_("antwoord"))
+
+    class Meta:
+        verbose_name = _("antwoord")
+        verbose_name_plural = _("antwoorden")
+        constraints = [models.UniqueConstraint(fields=["invitation", "item"], name="carepath_answer_once")]
+
+    def __str__(self):
+        return f"{self.invitation_id}/{self.item_id}: {self.value}"
+
+
+class Evaluation(models.Model):
+    """The satisfaction evaluation after the last session; separate from the outcome scores."""
+
+    invitation = models.OneToOneField(Invitation, on_delete=models.PROTECT, related_name="evaluation")
+    grade = models.PositiveSmallIntegerField(_("rapportcijfer"))
+    would_recommend = models.BooleanField(_("zou de training aanraden"))
+    helped = models.TextField(_("wat hielp"), blank=True)
+    comments = models.TextField(_("verder nog"), blank=True)
+
+    class Meta:
+        verbose_name = _("evaluatie")
+        verbose_name_plural = _("evaluaties")
+
+    def __str__(self):
+        return f"{self.invitation_id}: {self.grade}"

@@ -2,11 +2,20 @@
 
 from booking.periodic import register_step
 
-from .services import letters
+from .services import letters, questionnaires
 
 
 def care_path_step(now):
-    return {"gp_letters_made": letters.create_due_letters(now)}
+    counts = questionnaires.invite_due(now)
+    counts["gp_letters_made"] = letters.create_due_letters(now)
+    return counts
 
 
-register_step(care_path_step, labels={"gp_letters_made": "Brieven aan de huisarts klaargezet"})
+register_step(
+    care_path_step,
+    labels={
+        "questionnaires_invited": "Uitnodigingen voor vragenlijsten",
+        "questionnaire_reminders": "Herinneringen voor vragenlijsten",
+        "gp_letters_made": "Brieven aan de huisarts klaargezet",
+    },
+)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy.registry import CLEAR, EMAIL, account, address, after, holds_none, participant, register
 
-from .models import Letter, Practice, Referral, Screening
+from .models import Answer, Evaluation, Invitation, Letter, Practice, Referral, Screening
 
 register(
     Referral,
@@ -38,6 +38,22 @@ register(
     ),
     ties=[participant("enrollment__participant")],
     fields={"practice_name": CLEAR, "outcome_text": CLEAR},
+)
+register(
+    Invitation,
+    purpose=_("Een uitnodiging voor een vragenlijst voor of na de training: wanneer, ingevuld of niet, de score."),
+    ties=[participant("enrollment__participant")],
+)
+register(
+    Answer,
+    purpose=_("De antwoorden op een vragenlijst over hoe het met iemand gaat."),
+    ties=[participant("invitation__enrollment__participant")],
+)
+register(
+    Evaluation,
+    purpose=_("Wat een deelnemer van de training vond: cijfer, aanraden, wat hielp, opmerkingen."),
+    ties=[participant("invitation__enrollment__participant")],
+    fields={"helped": CLEAR, "comments": CLEAR},
 )
 holds_none(
     Practice,

@@ -5,6 +5,8 @@ other group is "not found". Every page that shows participants is written in
 the access log.
 """
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,8 +18,8 @@ from booking.staff import trainers
 from booking.staff.views import staff_only
 
 from .forms import ScreeningForm
-from .models import Screening
-from .services import screening
+from .models import Evaluation, Screening
+from .services import questionnaires, screening
 
 
 def _group(request, group_id):
@@ -90,4 +92,39 @@ def screen(request, group_id, enrollment_id):
         "carepath/staff/screen.html",
         {"group": group, "enrollment": enrollment, "form": form, "history": history, "referral": referral},
         status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+@staff_only
+def outcomes(request, group_id):
+    """Scores before and after per participant of the group, and what the group thought of the training."""
+    group = _group(request, group_id)
+    enrollments = trainers.participants(group)
+    rows = []
+    for enrollment in enrollments:
+        change = questionnaires.change_for(enrollment)
+        rows.append(
+            {
+                "enrollment": enrollment,
+                "change": change,
+                "before_band": questionnaires.band_of(change.questionnaire, change.before) if change else "",
+                "after_band": questionnaires.band_of(change.questionnaire, change.after) if change else "",
+            }
+        )
+    evaluations = list(Evaluation.objects.filter(invitation__enrollment__group=group))
+    log_access(request.user, [e.participant for e in enrollments], Action.VIEW_LIST, group_where(group, "uitkomsten"))
+    grades = [evaluation.grade for evaluation in evaluations]
+    return render(
+        request,
+        "carepath/staff/outcomes.html",
+        {
+            "group": group,
+            "rows": rows,
+            "evaluations": evaluations,
+            "mean_grade": questionnaires.display_score(
+                (Decimal(sum(grades)) / len(grades)).quantize(Decimal("0.1")) if grades else None
+            ),
+            "recommend": sum(1 for evaluation in evaluations if evaluation.would_recommend),
+        },
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staff_views, views
+from . import questionnaire_views, staff_views, views
 
 app_name = "carepath"
 
@@ -12,8 +12,10 @@ urlpatterns = [
     # The trainer area: telephone screening before the start.
     path("medewerkers/groep/<int:group_id>/bellen/", staff_views.to_call, name="to_call"),
     path("medewerkers/groep/<int:group_id>/bellen/<int:enrollment_id>/", staff_views.screen, name="screen"),
+    path("medewerkers/groep/<int:group_id>/uitkomsten/", staff_views.outcomes, name="outcomes"),
     # The patient.
     path("verwijzing/", views.enter_code, name="enter_code"),
     path("verwijzing/delen/<str:token>/", views.sharing, name="sharing"),
     path("verwijzing/<str:code>/", views.referral, name="referral"),
+    path("vragenlijst/<str:token>/", questionnaire_views.questionnaire, name="questionnaire"),
 ]

@@ -26,7 +26,7 @@ from groepswijzer.clients import client_ip
 from . import emails, receivers
 from .forms import CodeForm, ReferralForm, ShareForm
 from .models import Referral
-from .services import referrals
+from .services import questionnaires, referrals
 from .services.referrals import Status
 
 RATE_WINDOW_SECONDS = 3600
@@ -109,6 +109,10 @@ def my_referrals(request):
                 "status_label": Status.LABELS[status],
                 "expired": referrals.is_expired(referral, now) and status in (Status.CREATED, Status.OPENED),
                 "own": referral.referrer_id == request.user.pk,
+                # The change in score: only while the patient shares their progress.
+                "change": questionnaires.change_for(referral.enrollment)
+                if referral.shares_progress and referral.enrollment_id
+                else None,
             }
         )
     return render(

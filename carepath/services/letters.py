@@ -10,8 +10,11 @@ sent (by email to the practice, or downloaded and marked sent by the
 office) exactly once; what was sent stays.
 """
 
+import datetime
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -23,11 +26,15 @@ from booking.services.access_log import Action, log_access
 from booking.services.notifications import queue_email
 from home.organisation import OrganisationSettings
 
-from ..models import Letter, Practice, Referral
-from . import completion
+from ..models import Invitation, Letter, Practice, Referral
+from . import completion, questionnaires
 
 # Places that can have a letter: those that were taken up (a place cancelled after the start gets its end letter).
 LETTER_STATUSES = (Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED, Enrollment.Status.CANCELLED)
+
+
+def end_letter_wait():
+    return datetime.timedelta(days=int(getattr(settings, "GROEPSWIJZER_END_LETTER_WAIT_DAYS", 7)))
 
 
 def practice_for(enrollment):
@@ -64,7 +71,18 @@ def create_due_letters(now=None):
         .values("last")
     )
     has_end = Letter.objects.filter(enrollment=OuterRef("pk"), kind=Letter.Kind.END)
-    ended = _candidates(now).annotate(last_end=last_end).filter(last_end__lte=now).exclude(Exists(has_end))
+    # The end letter waits for the questionnaire after the training, so it can say the change in score;
+    # not longer than END_LETTER_WAIT.
+    answered = Invitation.objects.filter(
+        enrollment=OuterRef("pk"), moment=Invitation.Moment.POST, answered_at__isnull=False
+    )
+    ended = (
+        _candidates(now)
+        .annotate(last_end=last_end)
+        .filter(last_end__lte=now)
+        .filter(Q(Exists(answered)) | Q(last_end__lte=now - end_letter_wait()))
+        .exclude(Exists(has_end))
+    )
     for enrollment in ended:
         made += _make(enrollment, Letter.Kind.END, now)
     return made
@@ -83,6 +101,7 @@ def _make(enrollment, kind, now):
                 attended=progress.attended,
                 sessions_total=progress.sessions_total,
                 completed=progress.completed if kind == Letter.Kind.END else None,
+                outcome_text=questionnaires.letter_outcome_text(enrollment) if kind == Letter.Kind.END else "",
             )
     except IntegrityError:  # made at the same moment by another run
         return 0

@@ -383,4 +383,8 @@ GROEPSWIJZER_TRANSFER_DAYS = int(env("GROEPSWIJZER_TRANSFER_DAYS", "14"))
 GROEPSWIJZER_REFERRAL_DAYS = int(env("GROEPSWIJZER_REFERRAL_DAYS", "90"))
 GROEPSWIJZER_REFERRAL_CODE_TRIES = 20
 GROEPSWIJZER_REFERRALS_PER_HOUR = 60
+# A questionnaire not answered gets one reminder this many days after the invitation; the end letter
+# to the GP waits at most this many days for the questionnaire after the training.
+GROEPSWIJZER_QUESTIONNAIRE_REMINDER_DAYS = 4
+GROEPSWIJZER_END_LETTER_WAIT_DAYS = 7
 # --- end of payments -------------------------------------------------------------------------------
