@@ -49,6 +49,8 @@ MODEL_PERMISSIONS = {
         *ADMIN_ACCESS,
         *REFERENCE_DATA,
         *_model_permissions("home", "organisationsettings"),
+        # The decision aid for professionals (carepath.admin.DecisionAidViewSet).
+        *_model_permissions("carepath", "decisionquestion"),
     ],
     roles.COORDINATORS: [
         *ADMIN_ACCESS,

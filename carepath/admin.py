@@ -5,11 +5,12 @@ from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from accounts import roles
 from accounts.models import User
 
-from .models import Invitation, Practice, Questionnaire, Referral
+from .models import DecisionQuestion, Invitation, Practice, Questionnaire, Referral
 from .services import questionnaires, referrals
 from .services.referrals import Status
 
@@ -124,3 +125,14 @@ class CarePathMenu(ViewSetGroup):
         QuestionnaireViewSet("vragenlijsten"),
         ResponseViewSet("ingevulde-vragenlijsten"),
     )
+
+
+class DecisionAidViewSet(SnippetViewSet):
+    """The decision aid for professionals, edited by editors: questions, answers, and where each answer leads."""
+
+    model = DecisionQuestion
+    icon = "help"
+    menu_label = _("Beslishulp")
+    add_to_admin_menu = True
+    menu_order = 310
+    list_display = ["text", "is_start"]

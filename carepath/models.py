@@ -420,3 +420,67 @@ class Evaluation(models.Model):
 
     def __str__(self):
         return f"{self.invitation_id}: {self.grade}"
+
+
+class DecisionQuestion(ClusterableModel):
+    """A question in the decision aid (beslisboom) for professionals; each answer leads on or gives advice."""
+
+    text = models.CharField(_("vraag"), max_length=300)
+    help_text = models.TextField(_("toelichting"), blank=True)
+    is_start = models.BooleanField(_("eerste vraag"), default=False, help_text=_("Hier begint de beslishulp."))
+
+    panels = [
+        FieldPanel("text"),
+        FieldPanel("help_text"),
+        FieldPanel("is_start"),
+        InlinePanel("answers", heading=_("Antwoorden"), label=_("Antwoord"), min_num=2),
+    ]
+
+    class Meta:
+        verbose_name = _("vraag in de beslishulp")
+        verbose_name_plural = _("beslishulp")
+        ordering = ["-is_start", "text"]
+
+    def __str__(self):
+        return self.text
+
+
+class DecisionAnswer(Orderable):
+    """An answer: it leads to the next question, or ends in advice (a training, or "not a group: this instead")."""
+
+    question = ParentalKey(DecisionQuestion, on_delete=models.CASCADE, related_name="answers")
+    label = models.CharField(_("antwoord"), max_length=200)
+    next_question = models.ForeignKey(
+        DecisionQuestion,
+        verbose_name=_("volgende vraag"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("advies: deze training"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    advice = models.TextField(
+        _("advies in woorden"),
+        blank=True,
+        help_text=_("Waarom deze training, of: geen groep, maar dit."),
+    )
+
+    panels = [FieldPanel("label"), FieldPanel("next_question"), FieldPanel("course"), FieldPanel("advice")]
+
+    def __str__(self):
+        return self.label
+
+    def clean(self):
+        super().clean()
+        ends = bool(self.course_id or self.advice.strip())
+        if self.next_question_id and ends:
+            raise ValidationError({"next_question": _("Kies een volgende vraag óf een advies, niet allebei.")})
+        if not self.next_question_id and not ends:
+            raise ValidationError({"next_question": _("Kies een volgende vraag, of schrijf een advies.")})

@@ -25,7 +25,7 @@ from groepswijzer.clients import client_ip
 
 from . import emails, receivers
 from .forms import CodeForm, ReferralForm, ShareForm
-from .models import Referral
+from .models import DecisionAnswer, DecisionQuestion, Referral
 from .services import questionnaires, referrals
 from .services.referrals import Status
 
@@ -187,6 +187,29 @@ def referral_detail(request, pk):
             "own": referral.referrer_id == request.user.pk,
         },
     )
+
+
+@require_http_methods(["GET", "HEAD"])
+@professional_only
+def decision_aid(request, question_id=None):
+    """The decision aid, one question at a time; its first question when none is given."""
+    questions = DecisionQuestion.objects.prefetch_related("answers")
+    if question_id is None:
+        question = questions.filter(is_start=True).first()
+    else:
+        question = get_object_or_404(questions, pk=question_id)
+    return render(request, "carepath/decision_aid.html", {"question": question})
+
+
+@require_http_methods(["GET", "HEAD"])
+@professional_only
+def decision_advice(request, answer_id):
+    """Where the answers led: a training (with "maak een verwijzing") or another way."""
+    answer = get_object_or_404(DecisionAnswer.objects.select_related("question", "course"), pk=answer_id)
+    if answer.next_question_id:
+        return redirect("carepath:decision_aid", question_id=answer.next_question_id)
+    course = answer.course if answer.course is not None and answer.course.live else None
+    return render(request, "carepath/decision_advice.html", {"answer": answer, "course": course})
 
 
 # --- the patient -----------------------------------------------------------------------------------

@@ -4,11 +4,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
 
 from home.dashboard import WORK_PANEL_HOOK
 
 from . import letters_admin
-from .admin import CarePathMenu
+from .admin import CarePathMenu, DecisionAidViewSet
 
 
 @hooks.register("register_admin_viewset")
@@ -34,3 +35,6 @@ def letters_menu_item():
 @hooks.register(WORK_PANEL_HOOK)
 def letters_to_send(request):
     return letters_admin.LettersPanel(request)
+
+
+register_snippet(DecisionAidViewSet)
