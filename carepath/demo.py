@@ -1,11 +1,29 @@
 """Demo content of the care path: the demo wellbeing questionnaire (not a validated instrument), the first
 version of the decision aid, written from the trainings' own suitability facts."""
 
+import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
+from booking.models import Attendance, Enrollment, Participant, TrainingGroup, WaitlistEntry
+from booking.services import consent, planning
 from courses.models import CoursePage
 
-from .models import DecisionAnswer, DecisionQuestion, Questionnaire, QuestionnaireItem, ScoreBand
+from .models import (
+    DecisionAnswer,
+    DecisionQuestion,
+    Invitation,
+    Letter,
+    Practice,
+    Questionnaire,
+    QuestionnaireItem,
+    Referral,
+    ScoreBand,
+    Screening,
+)
+from .services import consent as referral_consent
+from .services import letters, questionnaires, referrals
 
 DEMO_QUESTIONNAIRE = "Hoe gaat het met u? (demo)"
 DEMO_ITEMS = [
@@ -155,3 +173,185 @@ def ensure_decision_aid():
         advice="Leren rustig en duidelijk zeggen wat je bedoelt; alleen of samen met de partner.",
     )
     return start
+
+
+# --- practices, a completed group and referrals in every status ---------------------------------------
+
+PRACTICES = [
+    {
+        "name": "Huisartsenpraktijk Het Kwadrant",
+        "agb_code": "01059321",
+        "address": "Kwadrantplein 4",
+        "postcode": "5684 CV",
+        "town": "Best",
+        "letter_email": "brieven@kwadrant.voorbeeld.example",
+    },
+    {
+        "name": "Gezondheidscentrum De Smelen",
+        "agb_code": "01057784",
+        "address": "Smelenplein 2",
+        "postcode": "5664 HX",
+        "town": "Geldrop",
+        "letter_email": "",
+    },
+]
+# Invented people of the completed group: (first, last, year, answers before, answers after, sessions attended).
+COMPLETED_GROUP = [
+    ("Ilona", "Verbeek", 1977, 1, 3, 5),
+    ("Bram", "Hoogendijk", 1969, 2, 3, 4),
+    ("Yasmin", "el Idrissi", 1990, 1, 2, 5),
+    ("Frank", "Mertens", 1958, 2, 2, 4),
+    ("Petra", "Scholten", 1983, 1, 1, 2),
+    ("Ruben", "van Aalst", 1995, 0, 3, 5),
+]
+
+
+def ensure_care_path_demo(*, groups, course_pages, locations, trainer, professional, coordinator, tally):
+    """Practices, a completed group with screenings, answers and letters, and referrals in every status; once."""
+    ensure_demo_questionnaire()
+    ensure_decision_aid()
+    if Practice.objects.exists() or not groups:
+        return
+    now = timezone.now()
+    kwadrant, smelen = (Practice.objects.create(**data) for data in PRACTICES)
+    kwadrant.members.add(professional)
+    tally.add("practices", 2)
+
+    completed, people = _completed_group(course_pages["mentaal-fit"], locations["best"], trainer, kwadrant, now)
+    tally.add("groups")
+    _screenings(completed, people, trainer.user, now)
+    _answers(completed, people, now)
+    made = letters.create_due_letters(now)
+    tally.add("letters", made)
+    # The office already sent the start letters; the end letters are waiting.
+    letters.mark_sent(list(Letter.objects.filter(kind=Letter.Kind.START)), by=coordinator, now=now)
+    _referrals(professional, kwadrant, groups, completed, people, now)
+    tally.add("referrals", Referral.objects.count())
+
+
+def _completed_group(course, location, trainer, practice, now):
+    first = timezone.localtime(now - datetime.timedelta(weeks=10)).replace(hour=19, minute=0, second=0, microsecond=0)
+    group = TrainingGroup.objects.create(course=course, location=location, status=TrainingGroup.Status.OPEN)
+    planning.set_trainers(group, [trainer])
+    planning.plan_sessions(group, first_start=first)
+    sessions = list(group.sessions.order_by("start"))
+    people = []
+    for number, (first_name, last_name, year, _before, _after, attended) in enumerate(COMPLETED_GROUP):
+        participant = Participant.objects.create(
+            first_name=first_name,
+            last_name=last_name,
+            email=f"{first_name}.{last_name}".lower().replace(" ", "") + "@voorbeeld.example",
+            phone=f"06-{23450000 + number * 1301:08d}",
+            birth_year=year,
+            postcode=f"568{number} BA",
+            gp_practice=practice.name,
+            gp_letter_consent=number % 3 != 2,
+            gp_letter_consent_at=first - datetime.timedelta(days=21) if number % 3 != 2 else None,
+        )
+        enrollment = Enrollment.objects.create(
+            group=group,
+            participant=participant,
+            status=Enrollment.Status.CONFIRMED,
+            consent_text_version=consent.VERSION,
+            consent_at=first - datetime.timedelta(days=21),
+            confirmed_at=first - datetime.timedelta(days=21),
+        )
+        for session in sessions[:attended]:
+            Attendance.objects.create(session=session, enrollment=enrollment, status=Attendance.Status.PRESENT)
+        for session in sessions[attended:]:
+            Attendance.objects.create(session=session, enrollment=enrollment, status=Attendance.Status.ABSENT)
+        people.append(enrollment)
+    planning.advance_group_statuses(now)
+    return group, people
+
+
+def _screenings(group, people, caller, now):
+    first = group.sessions.order_by("start").first().start
+    for number, enrollment in enumerate(people):
+        called = first - datetime.timedelta(days=7, hours=number)
+        if number == 3:
+            Screening.objects.create(
+                enrollment=enrollment,
+                called_at=called - datetime.timedelta(days=2),
+                called_by=caller,
+                outcome=Screening.Outcome.DOUBT,
+                note="Twijfelt of de avond lukt; overlegd met de POH.",
+            )
+        Screening.objects.create(
+            enrollment=enrollment, called_at=called, called_by=caller, outcome=Screening.Outcome.SUITABLE
+        )
+
+
+def _answers(group, people, now):
+    questionnaire = ensure_demo_questionnaire()
+    items = list(questionnaire.items.all())
+    first = group.sessions.order_by("start").first().start
+    last = group.sessions.order_by("start").last().end
+    for number, enrollment in enumerate(people):
+        _first, _last, _year, before, after, attended = COMPLETED_GROUP[number]
+        pre = Invitation.objects.create(
+            enrollment=enrollment, questionnaire=questionnaire, moment="pre", created_at=first - timedelta_days(14)
+        )
+        questionnaires.answer(pre, {item.pk: before for item in items}, now=first - timedelta_days(12))
+        if attended < 4:
+            continue  # stopped early: no answers after
+        post = Invitation.objects.create(
+            enrollment=enrollment, questionnaire=questionnaire, moment="post", created_at=last + timedelta_days(1)
+        )
+        questionnaires.answer(
+            post, {item.pk: after for item in items}, share_with_gp=number % 2 == 0, now=last + timedelta_days(2)
+        )
+        evaluation = Invitation.objects.create(enrollment=enrollment, moment="evaluation", created_at=last)
+        questionnaires.evaluate(
+            evaluation,
+            grade=7 + number % 3,
+            would_recommend=number != 3,
+            helped=["De ademhalingsoefening.", "Horen dat anderen hetzelfde hebben.", ""][number % 3],
+            now=last + timedelta_days(2),
+        )
+
+
+def timedelta_days(days):
+    return datetime.timedelta(days=days)
+
+
+def _referral(referrer, practice, course, now, *, days_ago, opened=True, shares=True, **links):
+    created = now - timedelta_days(days_ago)
+    referral = Referral.objects.create(
+        referrer=referrer,
+        practice=practice,
+        course=course,
+        delivery=Referral.Delivery.PRINT,
+        created_at=created,
+        expires_at=created + timedelta_days(referrals.valid_days()),
+        opened_at=created + timedelta_days(1) if opened else None,
+        **links,
+    )
+    if shares and opened:
+        referral.share_consent_at = created + timedelta_days(1)
+        referral.share_consent_version = referral_consent.SHARE_VERSION
+        referral.save(update_fields=["share_consent_at", "share_consent_version"])
+    return referral
+
+
+def _referrals(professional, practice, groups, completed, people, now):
+    mentaal_fit = completed.course
+    upcoming = groups["mf-helmond"]
+    running = groups["mf-geldrop"]
+    waiting = WaitlistEntry.objects.filter(status=WaitlistEntry.Status.WAITING).order_by("pk").first()
+    # Created, not opened yet; opened; and one whose code ran out.
+    _referral(professional, practice, None, now, days_ago=2, opened=False)
+    _referral(professional, practice, mentaal_fit, now, days_ago=6, shares=False)
+    _referral(professional, practice, mentaal_fit, now, days_ago=120, opened=False)
+    # Signed up for a group that starts soon; the same, without consent to share (shows "geopend").
+    signed_up = upcoming.enrollments.filter(status=Enrollment.Status.CONFIRMED).order_by("pk")
+    _referral(professional, practice, upcoming.course, now, days_ago=20, enrollment=signed_up[0])
+    _referral(professional, practice, upcoming.course, now, days_ago=22, shares=False, enrollment=signed_up[1])
+    if waiting is not None:
+        _referral(professional, practice, waiting.course, now, days_ago=30, waitlist_entry=waiting)
+    started = running.enrollments.filter(attendance__status=Attendance.Status.PRESENT).distinct().order_by("pk")
+    if started.exists():
+        _referral(professional, practice, running.course, now, days_ago=45, enrollment=started[0])
+    # The completed group: completed, and one who stopped after two sessions.
+    _referral(professional, practice, mentaal_fit, now, days_ago=90, enrollment=people[0])
+    _referral(professional, practice, mentaal_fit, now, days_ago=88, enrollment=people[4])
