@@ -65,6 +65,7 @@ MODEL_PERMISSIONS = {
         # The care path: practices and who belongs to them, the referrals made (carepath.admin).
         *_model_permissions("carepath", "practice", actions=("view", "add", "change")),
         ("carepath", "view_referral"),
+        ("carepath", "view_screening"),
         # Letters to the GP: download, send to the practice, mark sent (carepath.letters_admin).
         *_model_permissions("carepath", "letter", actions=("view", "change")),
         # Questionnaires: defined by the office; who answered, with scores (carepath.admin).

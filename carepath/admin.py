@@ -3,14 +3,16 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from accounts import roles
 from accounts.models import User
+from booking.services.access_log import Action, log_access
 
-from .models import DecisionQuestion, Invitation, Practice, Questionnaire, Referral
+from .models import DecisionQuestion, Invitation, Practice, Questionnaire, Referral, Screening
 from .services import questionnaires, referrals
 from .services.referrals import Status
 
@@ -114,6 +116,44 @@ class ResponseViewSet(ModelViewSet):
         return Invitation.objects.select_related("questionnaire", "enrollment__group__course")
 
 
+class ScreeningIndexView(generic.IndexView):
+    """The telephone screenings, newest first; the participants on the page are written in the access log."""
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        shown = [screening.enrollment.participant_id for screening in context["object_list"]]
+        log_access(self.request.user, shown, Action.VIEW_LIST, "telefonische screenings: overzicht")
+        return context
+
+
+class ScreeningViewSet(ModelViewSet):
+    """Every call before the start: who, when, the outcome. Read only: the trainer area records them."""
+
+    model = Screening
+    icon = "mobile-alt"
+    menu_label = _("Telefonische screening")
+    add_to_admin_menu = False
+    form_fields = []
+    index_view_class = ScreeningIndexView
+    list_filter = ["outcome", "enrollment__group__course"]
+    list_display = [
+        Column("called_at", label=_("Gebeld op"), sort_key="called_at"),
+        Column("participant", label=_("Deelnemer"), accessor=lambda s: s.enrollment.participant.full_name),
+        Column("group", label=_("Groep"), accessor=lambda s: str(s.enrollment.group)),
+        Column("outcome", label=_("Uitkomst"), accessor="get_outcome_display"),
+        Column("called_by", label=_("Door"), accessor=lambda s: s.called_by.get_full_name() or s.called_by.email),
+    ]
+    list_export = ["called_at", "outcome", "enrollment", "called_by"]
+    export_filename = "telefonische-screenings"
+    create_view_enabled = False
+    edit_view_enabled = False
+    delete_view_enabled = False
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return Screening.objects.select_related("enrollment__participant", "enrollment__group__course", "called_by")
+
+
 class CarePathMenu(ViewSetGroup):
     menu_label = _("Zorgpad")
     menu_icon = "group"
@@ -122,6 +162,7 @@ class CarePathMenu(ViewSetGroup):
     items = (
         PracticeViewSet("praktijken"),
         ReferralViewSet("verwijzingen"),
+        ScreeningViewSet("screenings"),
         QuestionnaireViewSet("vragenlijsten"),
         ResponseViewSet("ingevulde-vragenlijsten"),
     )
