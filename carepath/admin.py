@@ -46,10 +46,27 @@ def _status_label(referral):
     return Status.LABELS[referrals.full_status(referral)]
 
 
+class ReferralIndexView(generic.IndexView):
+    """The referrals, with the figures above them: referred, opened, signed up, started, completed.
+
+    The figures count every referral in the list (the filters apply), also
+    those whose patient never signed up or did not share: counts, no names.
+    """
+
+    template_name = "carepath/admin/referral_index.html"
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        filtered = self.filters.qs if self.filters is not None else self.get_base_queryset()
+        context["funnel"] = referrals.funnel(filtered)
+        return context
+
+
 class ReferralViewSet(ModelViewSet):
     """The referrals, for the figures and for questions from practices; no patient names are shown here."""
 
     model = Referral
+    index_view_class = ReferralIndexView
     icon = "link"
     menu_label = _("Verwijzingen")
     add_to_admin_menu = False

@@ -1,6 +1,7 @@
 """The care path in the admin: practices with members, referrals, screenings (logged), questionnaires, responses."""
 
 import pytest
+from django.utils import timezone
 
 from booking.models import AccessLogEntry
 from carepath.demo import ensure_demo_questionnaire
@@ -65,3 +66,14 @@ def test_referrals_screenings_and_responses_are_listed_and_screenings_logged(cli
     assert AccessLogEntry.objects.filter(user=office, participant=fatma.participant).exists()
     assert "Hoe gaat het met u? (demo)" in text(client.get("/admin/vragenlijsten/"))
     assert client.get("/admin/ingevulde-vragenlijsten/").status_code == 200
+
+
+def test_the_referral_figures_count_every_referral_also_without_sign_up(client, office, course_index):
+    course = CoursePageFactory(parent=course_index, title="Mentaal Fit")
+    ReferralFactory(course=course)
+    ReferralFactory(course=course, opened_at=timezone.now())
+    signed = place_in(planned_group(course))
+    ReferralFactory(course=course, enrollment=signed)
+    page = text(client.get("/admin/verwijzingen/"))
+    assert "Verwezen: <strong>3</strong>" in page
+    assert "aangemeld of op de wachtlijst: <strong>1</strong>" in page
