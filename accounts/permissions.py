@@ -49,6 +49,8 @@ MODEL_PERMISSIONS = {
         *ADMIN_ACCESS,
         *REFERENCE_DATA,
         *_model_permissions("home", "organisationsettings"),
+        # The decision aid for professionals (carepath.admin.DecisionAidViewSet).
+        *_model_permissions("carepath", "decisionquestion"),
     ],
     roles.COORDINATORS: [
         *ADMIN_ACCESS,
@@ -62,6 +64,15 @@ MODEL_PERMISSIONS = {
         ("privacy", "erase_personal_data"),
         # The office's figures and the demand map (reports); counts only, no names.
         ("reports", "view_figures"),
+        # The care path: practices and who belongs to them, the referrals made (carepath.admin).
+        *_model_permissions("carepath", "practice", actions=("view", "add", "change")),
+        ("carepath", "view_referral"),
+        ("carepath", "view_screening"),
+        # Letters to the GP: download, send to the practice, mark sent (carepath.letters_admin).
+        *_model_permissions("carepath", "letter", actions=("view", "change")),
+        # Questionnaires: defined by the office; who answered, with scores (carepath.admin).
+        *_model_permissions("carepath", "questionnaire", actions=("view", "add", "change")),
+        ("carepath", "view_invitation"),
     ],
     # Trainers and professionals work on the public site only: trainers under /medewerkers/.
     roles.TRAINERS: [],

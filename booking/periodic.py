@@ -22,6 +22,20 @@ from booking.waitlist import offers as waitlist_offers
 from home import publishing
 from privacy import retention
 
+# Steps of apps built on booking (the care path's letters and questionnaire invitations): each is
+# ``step(now) -> {name: count}``, registered from the app's ready() with `register_step`, so booking
+# needs to know nothing of them. They run before the retry of failed emails.
+EXTRA_STEPS = []
+# What the command prints for each of their counts: {name: Dutch label}.
+EXTRA_LABELS = {}
+
+
+def register_step(step, labels=None):
+    if step not in EXTRA_STEPS:
+        EXTRA_STEPS.append(step)
+    EXTRA_LABELS.update(labels or {})
+    return step
+
 
 def _how_many(result):
     if result is None:
@@ -69,11 +83,19 @@ class StepReport:
     seconds: float = 0.0
 
 
+def _steps_in_order():
+    """Booking's steps, with those other apps registered just before failed emails are sent again."""
+    for name, step in STEPS:
+        if name == "retry_emails":
+            yield from ((extra.__name__, extra) for extra in EXTRA_STEPS)
+        yield name, step
+
+
 def run_steps(now=None):
     """Take every step in order; returns a StepReport (what it did, how long it took) per step."""
     now = now or timezone.now()
     reports = []
-    for name, step in STEPS:
+    for name, step in _steps_in_order():
         started = time.perf_counter()
         counts = step(now)
         reports.append(StepReport(name, counts, time.perf_counter() - started))
@@ -98,9 +120,10 @@ def run_periodic(now=None):
        left the waiting list), clear what bookkeeping kept once its years
        are over, and remove access log rows older than five years; each in
        batches, reading only rows that are due (``privacy.retention``);
-    8. send emails that failed before;
-    9. publish the pages an editor scheduled, and unpublish those that
-       expired (``home.publishing``).
+    8. the steps other apps registered (`register_step`);
+    9. send emails that failed before;
+    10. publish the pages an editor scheduled, and unpublish those that
+        expired (``home.publishing``).
 
     Nothing depends on this running on time: a hold or offer past its
     expiry no longer counts anyway; the run only makes that visible and

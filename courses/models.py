@@ -110,6 +110,16 @@ class CoursePage(Page):
         _("grootste groep"), default=10, validators=[MinValueValidator(2), MaxValueValidator(30)]
     )
 
+    completion_min_sessions = models.PositiveSmallIntegerField(
+        _("afgerond bij minstens … bijeenkomsten aanwezig"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text=_(
+            "Wanneer telt de training als afgerond? Bijvoorbeeld 4: aanwezig bij minstens 4 bijeenkomsten. "
+            "Leeg: bij alle bijeenkomsten op één na."
+        ),
+    )
     minimum_check_days = models.PositiveSmallIntegerField(
         _("beslissen over doorgaan (dagen voor de start)"),
         null=True,
@@ -200,6 +210,7 @@ class CoursePage(Page):
                 FieldRowPanel([FieldPanel("session_count"), FieldPanel("hours_per_session"), FieldPanel("frequency")]),
                 FieldRowPanel([FieldPanel("group_min"), FieldPanel("group_max")]),
                 FieldPanel("minimum_check_days"),
+                FieldPanel("completion_min_sessions"),
             ],
             heading=_("Opzet"),
         ),
@@ -266,6 +277,10 @@ class CoursePage(Page):
             raise ValidationError({"group_min": _("De kleinste groep kan niet groter zijn dan de grootste groep.")})
         if self.follow_up_course_id and self.follow_up_course_id == self.pk:
             raise ValidationError({"follow_up_course": _("Een training kan niet haar eigen vervolg zijn.")})
+        if self.completion_min_sessions and self.session_count and self.completion_min_sessions > self.session_count:
+            raise ValidationError(
+                {"completion_min_sessions": _("Dit kan niet meer zijn dan het aantal bijeenkomsten van de training.")}
+            )
 
     @staticmethod
     def delivery_problem(delivery, locations):

@@ -33,6 +33,7 @@ urlpatterns = [
     path("betalen/", include("booking.payments.urls")),
     path("aanbod-en-wachttijden/", include("reports.urls")),
     path("api/v1/", reports_api.urls),
+    path("", include("carepath.urls")),
 ]
 
 if settings.DEBUG:

@@ -80,8 +80,8 @@ def _references(payment):
     ]
 
 
-class _Writer:
-    """Text in the font that is available: Unicode with DejaVu, Latin-1 with the core font."""
+class PdfWriter:
+    """Text in the font that is available: Unicode with DejaVu, Latin-1 with the core font (receipts, GP letters)."""
 
     def __init__(self, pdf, texts):
         self.pdf = pdf
@@ -150,7 +150,7 @@ def receipt_pdf(payment):
         texts = [organisation.name, organisation.region, organisation.address, organisation.email, organisation.phone]
         texts += [course.title, location.name, location.address, location.town, payment.method]
         texts += [e.participant.full_name for e in enrollments]
-        writer = _Writer(pdf, texts)
+        writer = PdfWriter(pdf, texts)
         pdf.set_title(writer.text(f"Betaalbewijs {course.title}"))
         pdf.set_author(writer.text(organisation.name))
         pdf.set_creator("Groepswijzer")

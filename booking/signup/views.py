@@ -18,7 +18,7 @@ from booking import geo
 from booking.forms import PARTNER_PREFIX, ParticipantsForm
 from booking.models import Enrollment, TrainingGroup
 from booking.payments.providers import get_provider, providers_for
-from booking.services import availability, links, places, transfers
+from booking.services import availability, links, places, signals, transfers
 from booking.services import consent as consent_text
 from booking.services.errors import AlreadyEnrolled, BookingError, GroupFull, SignupClosed
 from booking.services.hold_limits import TooManyHolds
@@ -37,6 +37,8 @@ STEPS = [
     ("done", gettext_lazy("Bevestiging")),
 ]
 BACK = "back"
+# The sender of `signals.places_held` from this journey.
+hold_for_signup_sender = signup.hold_for_signup
 
 
 def waitlist_url(course):
@@ -393,6 +395,7 @@ def _hold(request, step, participants):
         state.set_errors(errors)
         return redirect(step.url("participant"))
     state.set_held(enrollments, fingerprint=digest)
+    signals.places_held.send(sender=hold_for_signup_sender, request=request, enrollments=enrollments)
     return redirect(step.next())
 
 

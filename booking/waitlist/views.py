@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from booking import own_data
 from booking.models import Offer, Session, TrainingGroup, WaitlistEntry
-from booking.services import consent, links, offers
+from booking.services import consent, links, offers, signals
 from booking.services.errors import BookingError
 from booking.waitlist import entries as waitlist
 from booking.waitlist import estimate
@@ -82,6 +82,7 @@ def join(request, course_id):
             except BookingError as error:
                 form.add_error(None, error.message)
             else:
+                signals.waitlist_joined.send(sender=join, request=request, entry=entry)
                 messages.success(
                     request,
                     _("U staat op de wachtlijst. We hebben u een e-mail gestuurd met de link naar deze pagina."),

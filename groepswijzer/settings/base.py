@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "courses",
     "resources",
     "booking",
+    "carepath",
     "privacy",
     "reports",
     "ninja",
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "home.context_processors.site_navigation",
+                "carepath.context_processors.referral",
             ],
         },
     },
@@ -387,4 +389,14 @@ GROEPSWIJZER_IBAN = env("GROEPSWIJZER_IBAN", "")
 GROEPSWIJZER_ACCOUNT_HOLDER = env("GROEPSWIJZER_ACCOUNT_HOLDER", "")
 # A transfer is due this many days after signing up, and at the latest the day before the first session.
 GROEPSWIJZER_TRANSFER_DAYS = int(env("GROEPSWIJZER_TRANSFER_DAYS", "14"))
+
+# Care path: a referral's code works this many days; wrong codes per client address per hour before
+# the code pages refuse for the rest of the hour; referrals one professional can make per hour.
+GROEPSWIJZER_REFERRAL_DAYS = int(env("GROEPSWIJZER_REFERRAL_DAYS", "90"))
+GROEPSWIJZER_REFERRAL_CODE_TRIES = 20
+GROEPSWIJZER_REFERRALS_PER_HOUR = 60
+# A questionnaire not answered gets one reminder this many days after the invitation; the end letter
+# to the GP waits at most this many days for the questionnaire after the training.
+GROEPSWIJZER_QUESTIONNAIRE_REMINDER_DAYS = 4
+GROEPSWIJZER_END_LETTER_WAIT_DAYS = 7
 # --- end of payments -------------------------------------------------------------------------------

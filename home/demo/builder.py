@@ -17,6 +17,7 @@ from wagtail.utils.file import hash_filelike
 
 from accounts.permissions import ensure_role_groups
 from booking.models import Location
+from carepath.demo import ensure_care_path_demo
 from courses.models import CourseIndexPage, CoursePage, Theme, Trainer
 from home.models import HomePage, HomePageFeaturedCourse, OrganisationSettings, StandardPage
 from resources.access import ensure_professional_collection
@@ -84,7 +85,17 @@ def build_demo():
     ensure_factsheets(professionals_index, demo_documents, tally, editor)
     ensure_toolkits(professionals_index, demo_documents, tally, editor)
     ensure_standard_pages(home, tally, editor)
-    groups.ensure_groups(course_pages, locations, trainers, tally)
+    planned = groups.ensure_groups(course_pages, locations, trainers, tally)
+    # The care path builds on newly planned groups: practices, referrals, a completed group with answers.
+    ensure_care_path_demo(
+        groups=planned,
+        course_pages=course_pages,
+        locations=locations,
+        trainer=trainers["marieke"],
+        professional=users_by_email[users.PROFESSIONAL.email],
+        coordinator=users_by_email[users.COORDINATOR.email],
+        tally=tally,
+    )
 
     if home_is_new:
         # The home page links to pages below it, so it is published last, once.

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from booking.periodic import run_once
+from booking.periodic import EXTRA_LABELS, run_once
 
 LABELS = {
     "expired_holds": "Verlopen reserveringen",
@@ -21,6 +21,7 @@ LABELS = {
     "kept_data_cleared": "Bewaarde gegevens gewist (termijn voor de boekhouding voorbij)",
     "access_log_removed": "Regels uit het inzagelog verwijderd (ouder dan de bewaartermijn)",
     "emails_retried": "Eerder mislukte e-mails nu verstuurd",
+    "pages_published": "Pagina's gepubliceerd of offline gehaald (volgens planning)",
 }
 
 
@@ -37,6 +38,7 @@ STEPS = {
     "kept_data": "bewaartermijn boekhouding",
     "access_log": "inzagelog opschonen",
     "retry_emails": "mislukte e-mails",
+    "publish_pages": "geplande pagina's",
 }
 
 
@@ -55,7 +57,7 @@ class Command(BaseCommand):
             return
         for report in reports:
             for key, number in report.counts.items():
-                self.stdout.write(f"{LABELS.get(key, key)}: {number}")
+                self.stdout.write(f"{(LABELS | EXTRA_LABELS).get(key, key)}: {number}")
         total = sum(report.seconds for report in reports)
         for report in reports:
             self.stdout.write(f"Tijd, {STEPS.get(report.name, report.name)}: {report.seconds * 1000:.0f} ms")

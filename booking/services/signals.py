@@ -1,0 +1,13 @@
+"""Moments in the patient's journeys that another app may act on, without booking knowing that app.
+
+The care path (``carepath``) listens to tie a referral to the place or the
+waiting-list entry its patient just made. The senders pass the request, so a
+receiver can read what the visitor brought along in their session.
+"""
+
+from django.dispatch import Signal
+
+# After a sign-up held its places: sender, request, enrollments (the first is the person who signed up).
+places_held = Signal()
+# After someone joined a waiting list on the site: sender, request, entry.
+waitlist_joined = Signal()

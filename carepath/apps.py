@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CarepathConfig(AppConfig):
+    name = "carepath"
+    verbose_name = "Zorgpad"
+
+    def ready(self):
+        # Emails through the outbox, the privacy registry, and the receivers that tie a referral to a place.
+        from . import emails, periodic, personal_data, receivers  # noqa: F401

@@ -1,0 +1,273 @@
+"""Outcome questionnaires and the evaluation: who is invited when, answering once, scores and their change.
+
+Before the first session: everyone with a confirmed place is invited (the
+questionnaire of their course). After the last session: everyone who
+attended at least once gets the questionnaire again and the satisfaction
+evaluation. Each invitation gets one reminder. The periodic run does the
+inviting (`invite_due`); it is idempotent (one invitation per place per
+moment, a database constraint).
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from booking.models import Attendance, Enrollment, Session
+from booking.services.notifications import queue_email
+
+from ..models import Answer, Evaluation, Invitation, Questionnaire
+
+# After the last session, people are invited for this long; later, the moment has passed.
+POST_WINDOW = datetime.timedelta(days=30)
+
+
+def reminder_after():
+    return datetime.timedelta(days=int(getattr(settings, "GROEPSWIJZER_QUESTIONNAIRE_REMINDER_DAYS", 4)))
+
+
+def questionnaire_for(course):
+    """The active questionnaire for `course`: one chosen for it, else one for every course; or None."""
+    active = Questionnaire.objects.filter(active=True).order_by("name", "pk")
+    return active.filter(courses=course).first() or active.filter(courses__isnull=True).first()
+
+
+# --- scoring ---------------------------------------------------------------------------------------
+
+
+def score_of(questionnaire, values):
+    """The score of a list of answers: their sum or mean, times the multiplier, to two decimals."""
+    values = list(values)
+    if not values:
+        return None
+    total = Decimal(sum(values))
+    raw = total if questionnaire.scoring == Questionnaire.Scoring.SUM else total / len(values)
+    return (raw * questionnaire.multiplier).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def band_of(questionnaire, score):
+    if score is None:
+        return ""
+    band = questionnaire.bands.filter(low__lte=score, high__gte=score).order_by("low").first()
+    return band.label if band else ""
+
+
+def display_score(score):
+    """12.00 -> "12", 3.25 -> "3,25": how a score is written in Dutch text."""
+    if score is None:
+        return ""
+    text = f"{score.normalize():f}" if score == score.to_integral() else f"{score:.2f}"
+    return text.replace(".", ",")
+
+
+# --- inviting ---------------------------------------------------------------------------------------
+
+
+def _sessions_bounds():
+    scheduled = Session.objects.filter(group=OuterRef("group"), status=Session.Status.SCHEDULED).order_by()
+    first = scheduled.values("group").annotate(first=Min("start")).values("first")
+    last = scheduled.values("group").annotate(last=Max("end")).values("last")
+    return first, last
+
+
+def _invite(enrollment, moment, questionnaire, now, *, email=True):
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                enrollment=enrollment, questionnaire=questionnaire, moment=moment, created_at=now
+            )
+            if email:
+                queue_email(
+                    "questionnaire_invitation",
+                    f"questionnaire_invitation:invitation:{invitation.pk}",
+                    participant=enrollment.participant,
+                    invitation_id=invitation.pk,
+                )
+    except IntegrityError:  # invited at the same moment by another run
+        return None
+    return invitation
+
+
+def invite_due(now=None):
+    """Invite before the start and after the end, and remind once; returns {name: count}."""
+    now = now or timezone.now()
+    first, last = _sessions_bounds()
+    counts = {"questionnaires_invited": 0, "questionnaire_reminders": 0}
+    live = Enrollment.objects.filter(participant__anonymised_at__isnull=True).select_related("group__course")
+
+    has_pre = Invitation.objects.filter(enrollment=OuterRef("pk"), moment=Invitation.Moment.PRE)
+    before = (
+        live.filter(status=Enrollment.Status.CONFIRMED)
+        .annotate(first_start=first)
+        .filter(first_start__gt=now)
+        .exclude(Exists(has_pre))
+    )
+    for enrollment in before:
+        questionnaire = questionnaire_for(enrollment.group.course)
+        if questionnaire is not None and _invite(enrollment, Invitation.Moment.PRE, questionnaire, now):
+            counts["questionnaires_invited"] += 1
+
+    attended = Attendance.objects.filter(enrollment=OuterRef("pk"), status=Attendance.Status.PRESENT)
+    has_post = Invitation.objects.filter(enrollment=OuterRef("pk"), moment=Invitation.Moment.POST)
+    after = (
+        live.filter(status__in=[Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED])
+        .filter(Exists(attended))
+        .annotate(last_end=last)
+        .filter(last_end__lte=now, last_end__gt=now - POST_WINDOW)
+        .exclude(Exists(has_post))
+    )
+    for enrollment in after:
+        questionnaire = questionnaire_for(enrollment.group.course)
+        # The evaluation goes with it; its link follows the questionnaire (or is the link, without one).
+        if _invite(enrollment, Invitation.Moment.POST, questionnaire, now):
+            _invite(enrollment, Invitation.Moment.EVALUATION, None, now, email=False)
+            counts["questionnaires_invited"] += 1
+
+    due = (
+        Invitation.objects.filter(
+            answered_at__isnull=True,
+            reminded_at__isnull=True,
+            created_at__lte=now - reminder_after(),
+            moment__in=[Invitation.Moment.PRE, Invitation.Moment.POST],
+            enrollment__participant__anonymised_at__isnull=True,
+        )
+        .annotate(first_start=Min("enrollment__group__sessions__start"))
+        .filter(~Q(moment=Invitation.Moment.PRE) | Q(first_start__gt=now))
+        .select_related("enrollment__participant")
+    )
+    for invitation in due:
+        with transaction.atomic():
+            if Invitation.objects.filter(pk=invitation.pk, reminded_at__isnull=True).update(reminded_at=now):
+                queue_email(
+                    "questionnaire_invitation",
+                    f"questionnaire_reminder:invitation:{invitation.pk}",
+                    participant=invitation.enrollment.participant,
+                    invitation_id=invitation.pk,
+                    reminder=True,
+                )
+                counts["questionnaire_reminders"] += 1
+    return counts
+
+
+def is_open(invitation, now=None):
+    """Can it still be answered: not answered yet, and (before the training) the first session has not begun."""
+    now = now or timezone.now()
+    if invitation.answered_at is not None:
+        return False
+    if invitation.moment == Invitation.Moment.PRE:
+        first = invitation.enrollment.group.sessions.filter(status=Session.Status.SCHEDULED).aggregate(m=Min("start"))
+        return first["m"] is None or first["m"] > now
+    return True
+
+
+# --- answering -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def answer(invitation, values, *, share_with_gp=False, now=None):
+    """Store the answers {item id: value} of one invitation, once, and its score. Every item needs an answer."""
+    now = now or timezone.now()
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.answered_at is not None:
+        raise ValidationError(_("U heeft deze vragenlijst al ingevuld. Dank u wel!"))
+    questionnaire = invitation.questionnaire
+    allowed = {value for value, _label in questionnaire.answer_choices()}
+    items = list(questionnaire.items.all())
+    if any(values.get(item.pk) not in allowed for item in items):
+        raise ValidationError(_("Beantwoord alle vragen."))
+    Answer.objects.bulk_create([Answer(invitation=invitation, item=item, value=values[item.pk]) for item in items])
+    invitation.score = score_of(questionnaire, [values[item.pk] for item in items])
+    invitation.answered_at = now
+    invitation.share_with_gp = bool(share_with_gp)
+    invitation.save(update_fields=["score", "answered_at", "share_with_gp"])
+    return invitation
+
+
+@transaction.atomic
+def evaluate(invitation, *, grade, would_recommend, helped="", comments="", now=None):
+    now = now or timezone.now()
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.answered_at is not None:
+        raise ValidationError(_("U heeft de evaluatie al ingevuld. Dank u wel!"))
+    Evaluation.objects.create(
+        invitation=invitation,
+        grade=grade,
+        would_recommend=would_recommend,
+        helped=helped.strip(),
+        comments=comments.strip(),
+    )
+    invitation.answered_at = now
+    invitation.save(update_fields=["answered_at"])
+    return invitation
+
+
+def evaluation_after(invitation):
+    """The open evaluation that goes with a post invitation, or None."""
+    return Invitation.objects.filter(
+        enrollment=invitation.enrollment, moment=Invitation.Moment.EVALUATION, answered_at__isnull=True
+    ).first()
+
+
+# --- the change in score -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    questionnaire: Questionnaire
+    before: Decimal
+    after: Decimal | None
+
+    @property
+    def difference(self):
+        return None if self.after is None else self.after - self.before
+
+    @property
+    def before_text(self):
+        return display_score(self.before)
+
+    @property
+    def after_text(self):
+        return display_score(self.after)
+
+    @property
+    def difference_text(self):
+        if self.difference is None:
+            return ""
+        sign = "+" if self.difference > 0 else ""
+        return sign + display_score(self.difference)
+
+
+def change_for(enrollment):
+    """The scores before and after for one place (after may be None), or None without a score before."""
+    found = {
+        i.moment: i
+        for i in Invitation.objects.filter(
+            enrollment=enrollment, moment__in=[Invitation.Moment.PRE, Invitation.Moment.POST], score__isnull=False
+        ).select_related("questionnaire")
+    }
+    pre, post = found.get(Invitation.Moment.PRE), found.get(Invitation.Moment.POST)
+    if pre is None:
+        return None
+    same = post is not None and post.questionnaire_id == pre.questionnaire_id
+    return Change(questionnaire=pre.questionnaire, before=pre.score, after=post.score if same else None)
+
+
+def letter_outcome_text(enrollment):
+    """For the end letter: the change in score, only when the participant agreed to share it with the GP."""
+    post = Invitation.objects.filter(enrollment=enrollment, moment=Invitation.Moment.POST, share_with_gp=True).first()
+    change = change_for(enrollment) if post is not None else None
+    if change is None or change.after is None:
+        return ""
+    questionnaire = change.questionnaire
+    before_band, after_band = band_of(questionnaire, change.before), band_of(questionnaire, change.after)
+    return (
+        f"Score op de vragenlijst {questionnaire.name}: voor de training {change.before_text}"
+        f"{f' ({before_band})' if before_band else ''}, na de training {change.after_text}"
+        f"{f' ({after_band})' if after_band else ''}."
+    )
