@@ -18,10 +18,11 @@ from booking.models import (
 from booking.payments import online
 from booking.payments import periodic as payment_periodic
 from booking.payments.gateway import configured_gateway
-from booking.services import consent, notifications, places, planning
+from booking.services import access_log, consent, notifications, places, planning
 from booking.services.errors import BookingError, GroupFull
 from booking.waitlist import checks, entries
 from booking.waitlist import offers as waitlist_offers
+from privacy import retention
 
 CONSENT_VERSION = consent.VERSION
 
@@ -50,6 +51,9 @@ PERIODIC_STEPS = [
     (periodic, "send_reminders", "reminders"),
     (planning, "advance_group_statuses", "start and complete groups"),
     (payment_periodic, "run_periodic", "payments"),
+    (retention, "anonymise_due_participants", "privacy: anonymise"),
+    (retention, "anonymise_by_own_clocks", "privacy: kept data"),
+    (access_log, "purge_expired", "access log purge"),
     (notifications, "retry_unsent", "retry emails"),
 ]
 

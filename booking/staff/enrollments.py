@@ -37,11 +37,25 @@ def enrollments_url(**filters):
 
 
 class LocationFilter(SimpleListFilter):
+    """Filter on a location where the chosen training has coming groups (plus the location already chosen).
+
+    Like the group filter, offered once a training is chosen: a region's
+    thousands of locations would make every page of the listing long.
+    """
+
     title = gettext_lazy("locatie")
     parameter_name = "location"
 
     def lookups(self, request, model_admin):
-        rows = Location.objects.order_by("name", "town", "pk").values_list("pk", "name", "town")
+        chosen = self.value()
+        course = request.GET.get(CourseFilter.parameter_name, "")
+        shown = Q(pk__in=[])
+        if course.isdigit():
+            coming = TrainingGroup.objects.filter(course_id=int(course), status__in=COMING).values("location_id")
+            shown = Q(pk__in=coming)
+        if chosen and chosen.isdigit():
+            shown |= Q(pk=int(chosen))
+        rows = Location.objects.filter(shown).order_by("name", "town", "pk").values_list("pk", "name", "town")
         return [(str(pk), f"{name}, {town}" if town else name) for pk, name, town in rows]
 
     def queryset(self, request, queryset):

@@ -155,7 +155,7 @@ def link_enrollment(referral, enrollment):
     has no place going on yet. When the patient shares their progress, they
     get an email once with the link to withdraw that consent.
     """
-    referral = Referral.objects.select_for_update().select_related("enrollment").get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("enrollment").get(pk=referral.pk)
     if referral.course_id not in (None, enrollment.group.course_id) or not _is_free(referral):
         return False
     referral.enrollment = enrollment
