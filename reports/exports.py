@@ -55,7 +55,7 @@ def funnel_table(result):
         rows.append([str(label), f.people(result.total[key]), f.share(result.total[key], result.total[f.SIGNED_UP])])
     return Table(
         "trechter",
-        _("Van aanmelding tot afronding"),
+        _("Van verwijzing tot afronding"),
         [_("Stap"), _("Mensen"), _("Van de stap ervoor (of van aangemeld)")],
         rows,
     )
@@ -129,6 +129,7 @@ def all_tables(result):
         funnel_table(result),
         per_table("per-training", _("Per training"), _("Training"), result.by_course),
         per_table("per-locatie", _("Per locatie"), _("Locatie"), result.by_location),
+        per_table("per-praktijk", _("Per praktijk die verwees"), _("Praktijk"), result.by_practice),
         groups_table(result),
         cancellations_table(result),
         waits_table(result),

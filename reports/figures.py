@@ -33,9 +33,15 @@ that at least 90 % of waits are not longer than (nearest rank); within
 Money: payments for places in the period's groups, by way of paying; paid
 amounts; exemptions; refunds paid back.
 
-The care path (referrals, outcome questionnaires) adds its steps in front of
-and after these when it lands: `FUNNEL_STEPS` is the ordered list the pages,
-the charts and the exports follow.
+Referred (verwezen), in front of signed up: the care path's referrals made
+in the period (their `created_at`: a referral has no group, and counts also
+when the patient never signs up). A referral's training and location are
+those of the place it led to, else what the referrer chose (none: it counts
+only without that filter). Its practice is the referral's practice. A place
+belongs to the practice of its (first) referral; places without a referral
+are "zonder verwijzing". The practice filter narrows the people (referrals,
+places, waits); groups and money stay those of the period's groups.
+`FUNNEL_STEPS` is the ordered list the pages, the charts and the exports follow.
 """
 
 import datetime
@@ -61,11 +67,13 @@ from booking.models import (
     Session,
     TrainingGroup,
 )
+from carepath.models import Practice, Referral
 from courses.models import CoursePage
 
 SMALL = 5  # cells of fewer people than this are shown as "< 5"
 TREEKNORM_DAYS = 28
 
+REFERRED = "referred"
 SIGNED_UP = "signed_up"
 STARTED = "started"
 COMPLETED = "completed"
@@ -76,8 +84,9 @@ LEFT_BEFORE_START = "left_before_start"
 GROUP_CANCELLED = "group_cancelled"
 NOT_STARTED_YET = "not_started_yet"
 
-# The funnel's main steps in order; the care path puts "referred" in front.
+# The funnel's main steps in order.
 FUNNEL_STEPS = [
+    (REFERRED, _("verwezen")),
     (SIGNED_UP, _("aangemeld")),
     (STARTED, _("gestart")),
     (COMPLETED, _("afgerond")),
@@ -103,6 +112,7 @@ class Filters:
     end: datetime.date
     course_id: int | None = None
     location_id: int | None = None
+    practice_id: int | None = None
 
     @property
     def since(self):
@@ -210,6 +220,7 @@ class Figures:
     total: Funnel
     by_course: dict  # course title -> Funnel
     by_location: dict  # location label -> Funnel
+    by_practice: dict  # practice label (or "zonder verwijzing") -> Funnel
     groups: GroupStats
     groups_by_location: dict  # location label -> GroupStats
     waits: Waits
@@ -283,6 +294,7 @@ def compute(filters, now=None):
     accepted_from = Offer.objects.filter(enrollment=OuterRef("pk"), status=Offer.Status.ACCEPTED).values(
         "entry__joined_at"
     )[:1]
+    first_referral = Referral.objects.filter(enrollment=OuterRef("pk")).order_by("created_at", "pk")
     places = (
         Enrollment.objects.filter(group__in=groups_qs.values("pk"))
         .filter(Q(confirmed_at__isnull=False) | Q(status__in=SIGNED_UP_STATUSES))
@@ -290,19 +302,51 @@ def compute(filters, now=None):
             attended=Exists(Attendance.objects.filter(enrollment=OuterRef("pk"))),
             present=Exists(Attendance.objects.filter(enrollment=OuterRef("pk"), status=Attendance.Status.PRESENT)),
             list_joined=Subquery(accepted_from),
+            referred=Exists(first_referral),
+            practice=Subquery(first_referral.values("practice_id")[:1]),
         )
-        .values_list("group_id", "status", "cancelled_at", "created_at", "attended", "present", "list_joined")
+    )
+    if filters.practice_id:
+        places = places.filter(practice=filters.practice_id)
+    places = places.values_list(
+        "group_id", "status", "cancelled_at", "created_at", "attended", "present", "list_joined", "referred", "practice"
+    )
+
+    referrals = referred_in(filters)
+    practices = {
+        practice.pk: str(practice)
+        for practice in Practice.objects.filter(
+            pk__in={row[0] for row in referrals} | set(places.exclude(practice=None).values_list("practice", flat=True))
+        )
+    }
+    courses.update(
+        CoursePage.objects.filter(pk__in={row[1] for row in referrals} - set(courses)).values_list("pk", "title")
+    )
+    locations.update(
+        (location.pk, _label(location))
+        for location in Location.objects.filter(pk__in={row[2] for row in referrals} - set(locations))
     )
 
     total, by_course, by_location = Funnel(), defaultdict(Funnel), defaultdict(Funnel)
+    by_practice = defaultdict(Funnel)
+    for practice_id, course_id, location_id in referrals:
+        total.counts[REFERRED] += 1
+        by_practice[practice_label(practices, practice_id, True)].counts[REFERRED] += 1
+        if course_id:
+            by_course[courses[course_id]].counts[REFERRED] += 1
+        if location_id:
+            by_location[locations[location_id]].counts[REFERRED] += 1
+
     at_start_per_group = Counter()
     waits, waits_by_month = Waits(), defaultdict(Waits)
-    for group_id, status, cancelled_at, created_at, attended, present, list_joined in places.iterator(chunk_size=5000):
+    for row in places.iterator(chunk_size=5000):
+        group_id, status, cancelled_at, created_at, attended, present, list_joined, referred, practice_id = row
         group = groups[group_id]
         outcome = classify(group, status, cancelled_at, attended, present, now)
         total.add(outcome)
         by_course[courses[group["course_id"]]].add(outcome)
         by_location[locations[group["location_id"]]].add(outcome)
+        by_practice[practice_label(practices, practice_id, referred)].add(outcome)
         if outcome in (COMPLETED, STOPPED, RUNNING, NO_SHOW):
             at_start_per_group[group_id] += 1
             asked = min(created_at, list_joined) if list_joined else created_at
@@ -328,12 +372,45 @@ def compute(filters, now=None):
         total=total,
         by_course=dict(sorted(by_course.items())),
         by_location=dict(sorted(by_location.items())),
+        by_practice=dict(sorted(by_practice.items(), key=lambda item: (item[0] == str(WITHOUT_REFERRAL), item[0]))),
         groups=stats,
         groups_by_location=dict(sorted(stats_by_location.items())),
         waits=waits,
         waits_by_month=dict(sorted(waits_by_month.items())),
         money=money(groups_qs),
     )
+
+
+WITHOUT_REFERRAL = _("zonder verwijzing")
+UNKNOWN_PRACTICE = _("praktijk niet vastgelegd")
+
+
+def practice_label(practices, practice_id, referred):
+    if not referred:
+        return str(WITHOUT_REFERRAL)
+    return practices[practice_id] if practice_id else str(UNKNOWN_PRACTICE)
+
+
+def referred_in(filters):
+    """(practice, training, location) of each referral made in the period that fits the filters (see the rules)."""
+    rows = Referral.objects.filter(created_at__gte=filters.since, created_at__lt=filters.until)
+    if filters.practice_id:
+        rows = rows.filter(practice_id=filters.practice_id)
+    found = []
+    for practice_id, course_id, location_id, group_course, group_location in rows.values_list(
+        "practice_id",
+        "course_id",
+        "preferred_location_id",
+        "enrollment__group__course_id",
+        "enrollment__group__location_id",
+    ):
+        course_id, location_id = group_course or course_id, group_location or location_id
+        if filters.course_id and course_id != filters.course_id:
+            continue
+        if filters.location_id and location_id != filters.location_id:
+            continue
+        found.append((practice_id, course_id, location_id))
+    return found
 
 
 def money(groups_qs):
