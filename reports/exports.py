@@ -124,6 +124,64 @@ def money_table(result):
     return Table("betalingen", _("Eigen bijdrage"), [_("Wat"), _("Aantal"), _("Bedrag")], rows)
 
 
+def _decimal(value, places=1):
+    return f"{value:.{places}f}".replace(".", ",")
+
+
+def _change(value):
+    """A change as text: a minus sign (U+2212, so no spreadsheet reads a formula) when the score went down."""
+    return ("\u2212" if value < 0 else "") + _decimal(abs(value))
+
+
+def outcomes_table(result):
+    rows = []
+    for outcome in result.outcomes:
+        small = outcome.count < f.SMALL
+        rows.append(
+            [
+                outcome.name,
+                f.people(outcome.count),
+                "–" if small else _decimal(outcome.mean_pre),
+                "–" if small else _decimal(outcome.mean_post),
+                "–" if small else _change(outcome.mean_change),
+                "–" if outcome.improved is None or small else f.people(outcome.improved),
+            ]
+        )
+    return Table(
+        "uitkomsten",
+        _("Verandering per vragenlijst"),
+        [
+            _("Vragenlijst"),
+            _("Afgerond, met voor en na"),
+            _("Gemiddeld voor"),
+            _("Gemiddeld na"),
+            _("Gemiddelde verandering (na min voor)"),
+            _("Minstens één band beter"),
+        ],
+        rows,
+        note=_("Alleen wie de training afrondde en de vragenlijst voor en na invulde."),
+    )
+
+
+def satisfaction_table(result):
+    found = result.satisfaction
+    small = found.count < f.SMALL
+    rows = [
+        [
+            _("Hele periode"),
+            f.people(found.count),
+            "–" if small else _decimal(found.mean_grade),
+            f.share(found.recommend, found.count),
+        ]
+    ]
+    return Table(
+        "tevredenheid",
+        _("Tevredenheid na de training"),
+        [_("Periode"), _("Evaluaties ingevuld"), _("Gemiddeld rapportcijfer"), _("Zou de training aanraden")],
+        rows,
+    )
+
+
 def all_tables(result):
     return [
         funnel_table(result),
@@ -133,6 +191,8 @@ def all_tables(result):
         groups_table(result),
         cancellations_table(result),
         waits_table(result),
+        outcomes_table(result),
+        satisfaction_table(result),
         money_table(result),
     ]
 
@@ -166,7 +226,14 @@ def to_xlsx(tables):
 
 
 def _latin(text):
-    return str(text).replace("€", "EUR").replace("–", "-").encode("latin-1", "replace").decode("latin-1")
+    return (
+        str(text)
+        .replace("€", "EUR")
+        .replace("–", "-")
+        .replace("\u2212", "-")
+        .encode("latin-1", "replace")
+        .decode("latin-1")
+    )
 
 
 def yearly_pdf(course_title, filters, tables, organisation_name):

@@ -30,6 +30,14 @@ value (the mean of the middle two for an even count); P90: the smallest wait
 that at least 90 % of waits are not longer than (nearest rank); within
 4 weeks: a wait of at most 28 days (the Treeknorm).
 
+Outcome (per questionnaire, the instrument): of the completed places, those
+with a score before (pre) and after (post) on the same questionnaire: mean
+pre, mean post, mean change (post minus pre), and how many ended in a higher
+band than they started in (bands ordered by their lower bound; higher scores
+are better on the instruments the care path supports). Satisfaction: the
+evaluations of the period's places: mean grade and the share that would
+recommend the training.
+
 Money: payments for places in the period's groups, by way of paying; paid
 amounts; exemptions; refunds paid back.
 
@@ -67,7 +75,7 @@ from booking.models import (
     Session,
     TrainingGroup,
 )
-from carepath.models import Practice, Referral
+from carepath.models import Evaluation, Invitation, Practice, Questionnaire, Referral, ScoreBand
 from courses.models import CoursePage
 
 SMALL = 5  # cells of fewer people than this are shown as "< 5"
@@ -205,6 +213,48 @@ class Waits:
 
 
 @dataclass
+class Outcome:
+    """Pre and post scores of one questionnaire; `improved` is None when it has no bands."""
+
+    name: str
+    pairs: list = field(default_factory=list)  # (pre, post) as Decimals
+    improved: int | None = 0
+
+    @property
+    def count(self):
+        return len(self.pairs)
+
+    def _mean(self, values):
+        return sum(values) / len(values) if values else None
+
+    @property
+    def mean_pre(self):
+        return self._mean([pre for pre, _post in self.pairs])
+
+    @property
+    def mean_post(self):
+        return self._mean([post for _pre, post in self.pairs])
+
+    @property
+    def mean_change(self):
+        return self._mean([post - pre for pre, post in self.pairs])
+
+
+@dataclass
+class Satisfaction:
+    grades: list = field(default_factory=list)
+    recommend: int = 0
+
+    @property
+    def count(self):
+        return len(self.grades)
+
+    @property
+    def mean_grade(self):
+        return sum(self.grades) / len(self.grades) if self.grades else None
+
+
+@dataclass
 class Money:
     by_provider: Counter = field(default_factory=Counter)  # payments per way of paying
     paid_count: int = 0
@@ -226,6 +276,8 @@ class Figures:
     waits: Waits
     waits_by_month: dict  # "2026-03" -> Waits (month of the first session)
     money: Money
+    outcomes: list  # Outcome per questionnaire, by name
+    satisfaction: Satisfaction
 
 
 def _label(location):
@@ -309,7 +361,16 @@ def compute(filters, now=None):
     if filters.practice_id:
         places = places.filter(practice=filters.practice_id)
     places = places.values_list(
-        "group_id", "status", "cancelled_at", "created_at", "attended", "present", "list_joined", "referred", "practice"
+        "pk",
+        "group_id",
+        "status",
+        "cancelled_at",
+        "created_at",
+        "attended",
+        "present",
+        "list_joined",
+        "referred",
+        "practice",
     )
 
     referrals = referred_in(filters)
@@ -339,14 +400,18 @@ def compute(filters, now=None):
 
     at_start_per_group = Counter()
     waits, waits_by_month = Waits(), defaultdict(Waits)
+    counted, completed = set(), set()
     for row in places.iterator(chunk_size=5000):
-        group_id, status, cancelled_at, created_at, attended, present, list_joined, referred, practice_id = row
+        pk, group_id, status, cancelled_at, created_at, attended, present, list_joined, referred, practice_id = row
         group = groups[group_id]
         outcome = classify(group, status, cancelled_at, attended, present, now)
         total.add(outcome)
         by_course[courses[group["course_id"]]].add(outcome)
         by_location[locations[group["location_id"]]].add(outcome)
         by_practice[practice_label(practices, practice_id, referred)].add(outcome)
+        counted.add(pk)
+        if outcome == COMPLETED:
+            completed.add(pk)
         if outcome in (COMPLETED, STOPPED, RUNNING, NO_SHOW):
             at_start_per_group[group_id] += 1
             asked = min(created_at, list_joined) if list_joined else created_at
@@ -378,7 +443,65 @@ def compute(filters, now=None):
         waits=waits,
         waits_by_month=dict(sorted(waits_by_month.items())),
         money=money(groups_qs),
+        outcomes=outcomes(groups_qs, completed),
+        satisfaction=satisfaction(groups_qs, counted),
     )
+
+
+def band_index(bands, score):
+    """The place of `score` among the bands (ordered by their lower bound), or None outside every band."""
+    for index, (low, high) in enumerate(bands):
+        if low <= score <= high:
+            return index
+    return None
+
+
+def outcomes(groups_qs, completed):
+    """Per questionnaire: the completed places with a pre and a post score on it (see the module's rules)."""
+    scores = defaultdict(dict)  # enrollment -> moment -> (questionnaire, score)
+    for enrollment_id, moment, questionnaire_id, score in Invitation.objects.filter(
+        enrollment__group__in=groups_qs.values("pk"),
+        moment__in=[Invitation.Moment.PRE, Invitation.Moment.POST],
+        score__isnull=False,
+        questionnaire__isnull=False,
+    ).values_list("enrollment_id", "moment", "questionnaire_id", "score"):
+        if enrollment_id in completed:
+            scores[enrollment_id][moment] = (questionnaire_id, score)
+    pairs = defaultdict(list)
+    for found in scores.values():
+        pre, post = found.get(Invitation.Moment.PRE), found.get(Invitation.Moment.POST)
+        if pre and post and pre[0] == post[0]:
+            pairs[pre[0]].append((pre[1], post[1]))
+    bands = defaultdict(list)
+    for questionnaire_id, low, high in (
+        ScoreBand.objects.filter(questionnaire__in=list(pairs))
+        .order_by("low")
+        .values_list("questionnaire", "low", "high")
+    ):
+        bands[questionnaire_id].append((low, high))
+    result = []
+    for questionnaire in Questionnaire.objects.filter(pk__in=list(pairs)):
+        outcome = Outcome(name=str(questionnaire), pairs=pairs[questionnaire.pk])
+        if bands[questionnaire.pk]:
+            for pre, post in outcome.pairs:
+                before, after = band_index(bands[questionnaire.pk], pre), band_index(bands[questionnaire.pk], post)
+                outcome.improved += before is not None and after is not None and after > before
+        else:
+            outcome.improved = None
+        result.append(outcome)
+    return sorted(result, key=lambda outcome: outcome.name)
+
+
+def satisfaction(groups_qs, counted):
+    """The evaluations of the counted places: grades and who would recommend the training."""
+    result = Satisfaction()
+    for enrollment_id, grade, recommend in Evaluation.objects.filter(
+        invitation__enrollment__group__in=groups_qs.values("pk")
+    ).values_list("invitation__enrollment_id", "grade", "would_recommend"):
+        if enrollment_id in counted:
+            result.grades.append(grade)
+            result.recommend += recommend
+    return result
 
 
 WITHOUT_REFERRAL = _("zonder verwijzing")
