@@ -49,8 +49,9 @@ def _funnel_cells(funnel):
 
 def funnel_table(result):
     rows = []
-    for _key, label, count, before in result.total.steps():
-        rows.append([str(label), f.people(count), "" if before is None else f.share(count, before)])
+    for key, label, count, before in result.total.steps():
+        share = "" if before is None else f.share(result.total.conversion(key), before)
+        rows.append([str(label), f.people(count), share])
     for key, label in f.OUTCOMES:
         rows.append([str(label), f.people(result.total[key]), f.share(result.total[key], result.total[f.SIGNED_UP])])
     return Table(

@@ -83,6 +83,7 @@ TREEKNORM_DAYS = 28
 
 REFERRED = "referred"
 SIGNED_UP = "signed_up"
+SIGNED_UP_REFERRED = "signed_up_referred"  # signed up with a referral: what "verwezen" converts into
 STARTED = "started"
 COMPLETED = "completed"
 STOPPED = "stopped"
@@ -148,9 +149,15 @@ class Funnel:
             return self.counts[COMPLETED] + self.counts[STOPPED] + self.counts[RUNNING]
         return self.counts[key]
 
-    def add(self, outcome):
+    def add(self, outcome, referred=False):
         self.counts[SIGNED_UP] += 1
         self.counts[outcome] += 1
+        if referred:
+            self.counts[SIGNED_UP_REFERRED] += 1
+
+    def conversion(self, key):
+        """The part of step `key` that the step before leads to: aangemeld with a referral, of verwezen."""
+        return self.counts[SIGNED_UP_REFERRED] if key == SIGNED_UP else self[key]
 
     @property
     def at_start(self):
@@ -405,10 +412,10 @@ def compute(filters, now=None):
         pk, group_id, status, cancelled_at, created_at, attended, present, list_joined, referred, practice_id = row
         group = groups[group_id]
         outcome = classify(group, status, cancelled_at, attended, present, now)
-        total.add(outcome)
-        by_course[courses[group["course_id"]]].add(outcome)
-        by_location[locations[group["location_id"]]].add(outcome)
-        by_practice[practice_label(practices, practice_id, referred)].add(outcome)
+        total.add(outcome, referred)
+        by_course[courses[group["course_id"]]].add(outcome, referred)
+        by_location[locations[group["location_id"]]].add(outcome, referred)
+        by_practice[practice_label(practices, practice_id, referred)].add(outcome, referred)
         counted.add(pk)
         if outcome == COMPLETED:
             completed.add(pk)

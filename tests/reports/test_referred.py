@@ -88,5 +88,10 @@ def test_the_office_filters_per_practice_in_the_url_and_downloads_the_split(clie
     assert rows[1][:3] == ["Gezondheidscentrum De Akkers, Mierlo", "< 5", "0"]
     assert rows[3][:3] == ["zonder verwijzing", "0", "< 5"]
 
+    response = client.get(f"/admin/cijfers/?van={start}&tabel=trechter&formaat=csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    # aangemeld with a referral (5) of verwezen (8); the 2 without a referral do not count in the share
+    assert rows[1] == ["verwezen", "8", ""] and rows[2] == ["aangemeld", "7", "62%"]
+
     wrong = client.get("/admin/cijfers/?praktijk=999999").content.decode()
     assert "Kies een praktijk uit de lijst." in wrong
