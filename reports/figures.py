@@ -488,7 +488,9 @@ def outcomes(groups_qs, completed):
         bands[questionnaire_id].append((low, high))
     result = []
     for questionnaire in Questionnaire.objects.filter(pk__in=list(pairs)):
-        outcome = Outcome(name=str(questionnaire), pairs=pairs[questionnaire.pk])
+        demo = questionnaire.is_demo and "demo" not in questionnaire.name.lower()
+        name = f"{questionnaire.name} ({_('demo')})" if demo else questionnaire.name
+        outcome = Outcome(name=name, pairs=pairs[questionnaire.pk])
         if bands[questionnaire.pk]:
             for pre, post in outcome.pairs:
                 before, after = band_index(bands[questionnaire.pk], pre), band_index(bands[questionnaire.pk], post)

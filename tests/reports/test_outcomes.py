@@ -26,8 +26,8 @@ def now():
     return timezone.now()
 
 
-def questionnaire(name, bands=()):
-    made = Questionnaire.objects.create(name=name, scale_min=0, scale_max=4, scale_labels="a\nb\nc\nd\ne")
+def questionnaire(name, bands=(), **more):
+    made = Questionnaire.objects.create(name=name, scale_min=0, scale_max=4, scale_labels="a\nb\nc\nd\ne", **more)
     for order, (low, high, label) in enumerate(bands):
         ScoreBand.objects.create(questionnaire=made, sort_order=order, low=low, high=high, label=label)
     return made
@@ -48,7 +48,7 @@ def answered(now):
     course = CoursePageFactory(title="Mentaal Fit")
     group = planned_group(course, LocationFactory(town="Eindhoven"), first_start=now - 70 * DAY, count=4)
     who5 = questionnaire("WHO-5", [(0, 50, "laag"), (51, 100, "goed")])
-    mhc = questionnaire("MHC-SF")
+    mhc = questionnaire("MHC-SF", is_demo=True)
     people = [place_in(group) for _ in range(10)]
     Enrollment.objects.filter(pk__in=[p.pk for p in people]).update(status="completed")
     Enrollment.objects.filter(pk=people[7].pk).update(status="cancelled", cancelled_at=now - 50 * DAY)
@@ -79,7 +79,7 @@ def test_the_change_per_questionnaire_counts_completed_people_with_a_score_befor
     result = f.compute(period(now), now=now)
 
     mhc, who5 = result.outcomes  # by name
-    assert (mhc.name, mhc.count, mhc.improved) == ("MHC-SF", 2, None)
+    assert (mhc.name, mhc.count, mhc.improved) == ("MHC-SF (demo)", 2, None)
     assert (who5.name, who5.count, who5.improved) == ("WHO-5", 6, 3)
     assert [round(value, 2) for value in (who5.mean_pre, who5.mean_post, who5.mean_change)] == [
         Decimal("43.33"),
@@ -98,7 +98,7 @@ def test_the_office_sees_and_downloads_the_outcomes_with_small_cells_hidden(clie
 
     response = client.get(f"/admin/cijfers/?van={start}&tabel=uitkomsten&formaat=csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[1] == ["MHC-SF", "< 5", "–", "–", "–", "–"]
+    assert rows[1] == ["MHC-SF (demo)", "< 5", "–", "–", "–", "–"]
     assert rows[2] == ["WHO-5", "6", "43,3", "58,7", "15,3", "< 5"]
 
     response = client.get(f"/admin/cijfers/?van={start}&tabel=tevredenheid&formaat=xlsx")
