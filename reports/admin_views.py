@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from booking.models import Location
+from carepath.models import Practice
 from courses.models import CoursePage
 from home.organisation import OrganisationSettings
 
@@ -43,6 +44,13 @@ class FigureFilters(forms.Form):
         empty_label=gettext_lazy("Alle locaties"),
         error_messages={"invalid_choice": gettext_lazy("Kies een locatie uit de lijst.")},
     )
+    praktijk = forms.ModelChoiceField(
+        label=gettext_lazy("Praktijk die verwees"),
+        queryset=Practice.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Alle praktijken"),
+        error_messages={"invalid_choice": gettext_lazy("Kies een praktijk uit de lijst.")},
+    )
     van = forms.DateField(
         label=gettext_lazy("Eerste bijeenkomst vanaf"),
         required=False,
@@ -61,6 +69,7 @@ class FigureFilters(forms.Form):
         self.now = now or timezone.now()
         self.fields["training"].queryset = CoursePage.objects.order_by("title")
         self.fields["locatie"].queryset = Location.objects.order_by("town", "name")
+        self.fields["praktijk"].queryset = Practice.objects.order_by("name", "town")
 
     def clean(self):
         data = super().clean()
@@ -75,12 +84,13 @@ class FigureFilters(forms.Form):
 
     def filters(self):
         data = self.cleaned_data
-        training, location = data.get("training"), data.get("locatie")
+        training, location, practice = data.get("training"), data.get("locatie"), data.get("praktijk")
         return f.Filters(
             start=data["van"],
             end=data["tot"],
             course_id=training.pk if training else None,
             location_id=location.pk if location else None,
+            practice_id=practice.pk if practice else None,
         )
 
 
@@ -106,9 +116,9 @@ def funnel_chart(result):
     ]
     return charts.horizontal_bars(
         "grafiek-trechter",
-        _("Van aanmelding tot afronding"),
+        _("Van verwijzing tot afronding"),
         _(
-            "Staafdiagram: hoeveel mensen zich aanmeldden, begonnen en de training afrondden. "
+            "Staafdiagram: hoeveel mensen werden verwezen, zich aanmeldden, begonnen en de training afrondden. "
             "De tabel eronder geeft dezelfde getallen."
         ),
         bars,

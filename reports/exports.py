@@ -49,13 +49,14 @@ def _funnel_cells(funnel):
 
 def funnel_table(result):
     rows = []
-    for _key, label, count, before in result.total.steps():
-        rows.append([str(label), f.people(count), "" if before is None else f.share(count, before)])
+    for key, label, count, before in result.total.steps():
+        share = "" if before is None else f.share(result.total.conversion(key), before)
+        rows.append([str(label), f.people(count), share])
     for key, label in f.OUTCOMES:
         rows.append([str(label), f.people(result.total[key]), f.share(result.total[key], result.total[f.SIGNED_UP])])
     return Table(
         "trechter",
-        _("Van aanmelding tot afronding"),
+        _("Van verwijzing tot afronding"),
         [_("Stap"), _("Mensen"), _("Van de stap ervoor (of van aangemeld)")],
         rows,
     )
@@ -124,14 +125,75 @@ def money_table(result):
     return Table("betalingen", _("Eigen bijdrage"), [_("Wat"), _("Aantal"), _("Bedrag")], rows)
 
 
+def _decimal(value, places=1):
+    return f"{value:.{places}f}".replace(".", ",")
+
+
+def _change(value):
+    """A change as text: a minus sign (U+2212, so no spreadsheet reads a formula) when the score went down."""
+    return ("\u2212" if value < 0 else "") + _decimal(abs(value))
+
+
+def outcomes_table(result):
+    rows = []
+    for outcome in result.outcomes:
+        small = outcome.count < f.SMALL
+        rows.append(
+            [
+                outcome.name,
+                f.people(outcome.count),
+                "–" if small else _decimal(outcome.mean_pre),
+                "–" if small else _decimal(outcome.mean_post),
+                "–" if small else _change(outcome.mean_change),
+                "–" if outcome.improved is None or small else f.people(outcome.improved),
+            ]
+        )
+    return Table(
+        "uitkomsten",
+        _("Verandering per vragenlijst"),
+        [
+            _("Vragenlijst"),
+            _("Afgerond, met voor en na"),
+            _("Gemiddeld voor"),
+            _("Gemiddeld na"),
+            _("Gemiddelde verandering (na min voor)"),
+            _("Minstens één band beter"),
+        ],
+        rows,
+        note=_("Alleen wie de training afrondde en de vragenlijst voor en na invulde."),
+    )
+
+
+def satisfaction_table(result):
+    found = result.satisfaction
+    small = found.count < f.SMALL
+    rows = [
+        [
+            _("Hele periode"),
+            f.people(found.count),
+            "–" if small else _decimal(found.mean_grade),
+            f.share(found.recommend, found.count),
+        ]
+    ]
+    return Table(
+        "tevredenheid",
+        _("Tevredenheid na de training"),
+        [_("Periode"), _("Evaluaties ingevuld"), _("Gemiddeld rapportcijfer"), _("Zou de training aanraden")],
+        rows,
+    )
+
+
 def all_tables(result):
     return [
         funnel_table(result),
         per_table("per-training", _("Per training"), _("Training"), result.by_course),
         per_table("per-locatie", _("Per locatie"), _("Locatie"), result.by_location),
+        per_table("per-praktijk", _("Per praktijk die verwees"), _("Praktijk"), result.by_practice),
         groups_table(result),
         cancellations_table(result),
         waits_table(result),
+        outcomes_table(result),
+        satisfaction_table(result),
         money_table(result),
     ]
 
@@ -165,7 +227,14 @@ def to_xlsx(tables):
 
 
 def _latin(text):
-    return str(text).replace("€", "EUR").replace("–", "-").encode("latin-1", "replace").decode("latin-1")
+    return (
+        str(text)
+        .replace("€", "EUR")
+        .replace("–", "-")
+        .replace("\u2212", "-")
+        .encode("latin-1", "replace")
+        .decode("latin-1")
+    )
 
 
 def yearly_pdf(course_title, filters, tables, organisation_name):

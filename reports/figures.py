@@ -30,12 +30,26 @@ value (the mean of the middle two for an even count); P90: the smallest wait
 that at least 90 % of waits are not longer than (nearest rank); within
 4 weeks: a wait of at most 28 days (the Treeknorm).
 
+Outcome (per questionnaire, the instrument): of the completed places, those
+with a score before (pre) and after (post) on the same questionnaire: mean
+pre, mean post, mean change (post minus pre), and how many ended in a higher
+band than they started in (bands ordered by their lower bound; higher scores
+are better on the instruments the care path supports). Satisfaction: the
+evaluations of the period's places: mean grade and the share that would
+recommend the training.
+
 Money: payments for places in the period's groups, by way of paying; paid
 amounts; exemptions; refunds paid back.
 
-The care path (referrals, outcome questionnaires) adds its steps in front of
-and after these when it lands: `FUNNEL_STEPS` is the ordered list the pages,
-the charts and the exports follow.
+Referred (verwezen), in front of signed up: the care path's referrals made
+in the period (their `created_at`: a referral has no group, and counts also
+when the patient never signs up). A referral's training and location are
+those of the place it led to, else what the referrer chose (none: it counts
+only without that filter). Its practice is the referral's practice. A place
+belongs to the practice of its (first) referral; places without a referral
+are "zonder verwijzing". The practice filter narrows the people (referrals,
+places, waits); groups and money stay those of the period's groups.
+`FUNNEL_STEPS` is the ordered list the pages, the charts and the exports follow.
 """
 
 import datetime
@@ -61,12 +75,15 @@ from booking.models import (
     Session,
     TrainingGroup,
 )
+from carepath.models import Evaluation, Invitation, Practice, Questionnaire, Referral, ScoreBand
 from courses.models import CoursePage
 
 SMALL = 5  # cells of fewer people than this are shown as "< 5"
 TREEKNORM_DAYS = 28
 
+REFERRED = "referred"
 SIGNED_UP = "signed_up"
+SIGNED_UP_REFERRED = "signed_up_referred"  # signed up with a referral: what "verwezen" converts into
 STARTED = "started"
 COMPLETED = "completed"
 STOPPED = "stopped"
@@ -76,8 +93,9 @@ LEFT_BEFORE_START = "left_before_start"
 GROUP_CANCELLED = "group_cancelled"
 NOT_STARTED_YET = "not_started_yet"
 
-# The funnel's main steps in order; the care path puts "referred" in front.
+# The funnel's main steps in order.
 FUNNEL_STEPS = [
+    (REFERRED, _("verwezen")),
     (SIGNED_UP, _("aangemeld")),
     (STARTED, _("gestart")),
     (COMPLETED, _("afgerond")),
@@ -103,6 +121,7 @@ class Filters:
     end: datetime.date
     course_id: int | None = None
     location_id: int | None = None
+    practice_id: int | None = None
 
     @property
     def since(self):
@@ -130,9 +149,15 @@ class Funnel:
             return self.counts[COMPLETED] + self.counts[STOPPED] + self.counts[RUNNING]
         return self.counts[key]
 
-    def add(self, outcome):
+    def add(self, outcome, referred=False):
         self.counts[SIGNED_UP] += 1
         self.counts[outcome] += 1
+        if referred:
+            self.counts[SIGNED_UP_REFERRED] += 1
+
+    def conversion(self, key):
+        """The part of step `key` that the step before leads to: aangemeld with a referral, of verwezen."""
+        return self.counts[SIGNED_UP_REFERRED] if key == SIGNED_UP else self[key]
 
     @property
     def at_start(self):
@@ -195,6 +220,48 @@ class Waits:
 
 
 @dataclass
+class Outcome:
+    """Pre and post scores of one questionnaire; `improved` is None when it has no bands."""
+
+    name: str
+    pairs: list = field(default_factory=list)  # (pre, post) as Decimals
+    improved: int | None = 0
+
+    @property
+    def count(self):
+        return len(self.pairs)
+
+    def _mean(self, values):
+        return sum(values) / len(values) if values else None
+
+    @property
+    def mean_pre(self):
+        return self._mean([pre for pre, _post in self.pairs])
+
+    @property
+    def mean_post(self):
+        return self._mean([post for _pre, post in self.pairs])
+
+    @property
+    def mean_change(self):
+        return self._mean([post - pre for pre, post in self.pairs])
+
+
+@dataclass
+class Satisfaction:
+    grades: list = field(default_factory=list)
+    recommend: int = 0
+
+    @property
+    def count(self):
+        return len(self.grades)
+
+    @property
+    def mean_grade(self):
+        return sum(self.grades) / len(self.grades) if self.grades else None
+
+
+@dataclass
 class Money:
     by_provider: Counter = field(default_factory=Counter)  # payments per way of paying
     paid_count: int = 0
@@ -210,11 +277,14 @@ class Figures:
     total: Funnel
     by_course: dict  # course title -> Funnel
     by_location: dict  # location label -> Funnel
+    by_practice: dict  # practice label (or "zonder verwijzing") -> Funnel
     groups: GroupStats
     groups_by_location: dict  # location label -> GroupStats
     waits: Waits
     waits_by_month: dict  # "2026-03" -> Waits (month of the first session)
     money: Money
+    outcomes: list  # Outcome per questionnaire, by name
+    satisfaction: Satisfaction
 
 
 def _label(location):
@@ -283,6 +353,7 @@ def compute(filters, now=None):
     accepted_from = Offer.objects.filter(enrollment=OuterRef("pk"), status=Offer.Status.ACCEPTED).values(
         "entry__joined_at"
     )[:1]
+    first_referral = Referral.objects.filter(enrollment=OuterRef("pk")).order_by("created_at", "pk")
     places = (
         Enrollment.objects.filter(group__in=groups_qs.values("pk"))
         .filter(Q(confirmed_at__isnull=False) | Q(status__in=SIGNED_UP_STATUSES))
@@ -290,19 +361,64 @@ def compute(filters, now=None):
             attended=Exists(Attendance.objects.filter(enrollment=OuterRef("pk"))),
             present=Exists(Attendance.objects.filter(enrollment=OuterRef("pk"), status=Attendance.Status.PRESENT)),
             list_joined=Subquery(accepted_from),
+            referred=Exists(first_referral),
+            practice=Subquery(first_referral.values("practice_id")[:1]),
         )
-        .values_list("group_id", "status", "cancelled_at", "created_at", "attended", "present", "list_joined")
+    )
+    if filters.practice_id:
+        places = places.filter(practice=filters.practice_id)
+    places = places.values_list(
+        "pk",
+        "group_id",
+        "status",
+        "cancelled_at",
+        "created_at",
+        "attended",
+        "present",
+        "list_joined",
+        "referred",
+        "practice",
+    )
+
+    referrals = referred_in(filters)
+    practices = {
+        practice.pk: str(practice)
+        for practice in Practice.objects.filter(
+            pk__in={row[0] for row in referrals} | set(places.exclude(practice=None).values_list("practice", flat=True))
+        )
+    }
+    courses.update(
+        CoursePage.objects.filter(pk__in={row[1] for row in referrals} - set(courses)).values_list("pk", "title")
+    )
+    locations.update(
+        (location.pk, _label(location))
+        for location in Location.objects.filter(pk__in={row[2] for row in referrals} - set(locations))
     )
 
     total, by_course, by_location = Funnel(), defaultdict(Funnel), defaultdict(Funnel)
+    by_practice = defaultdict(Funnel)
+    for practice_id, course_id, location_id in referrals:
+        total.counts[REFERRED] += 1
+        by_practice[practice_label(practices, practice_id, True)].counts[REFERRED] += 1
+        if course_id:
+            by_course[courses[course_id]].counts[REFERRED] += 1
+        if location_id:
+            by_location[locations[location_id]].counts[REFERRED] += 1
+
     at_start_per_group = Counter()
     waits, waits_by_month = Waits(), defaultdict(Waits)
-    for group_id, status, cancelled_at, created_at, attended, present, list_joined in places.iterator(chunk_size=5000):
+    counted, completed = set(), set()
+    for row in places.iterator(chunk_size=5000):
+        pk, group_id, status, cancelled_at, created_at, attended, present, list_joined, referred, practice_id = row
         group = groups[group_id]
         outcome = classify(group, status, cancelled_at, attended, present, now)
-        total.add(outcome)
-        by_course[courses[group["course_id"]]].add(outcome)
-        by_location[locations[group["location_id"]]].add(outcome)
+        total.add(outcome, referred)
+        by_course[courses[group["course_id"]]].add(outcome, referred)
+        by_location[locations[group["location_id"]]].add(outcome, referred)
+        by_practice[practice_label(practices, practice_id, referred)].add(outcome, referred)
+        counted.add(pk)
+        if outcome == COMPLETED:
+            completed.add(pk)
         if outcome in (COMPLETED, STOPPED, RUNNING, NO_SHOW):
             at_start_per_group[group_id] += 1
             asked = min(created_at, list_joined) if list_joined else created_at
@@ -328,12 +444,105 @@ def compute(filters, now=None):
         total=total,
         by_course=dict(sorted(by_course.items())),
         by_location=dict(sorted(by_location.items())),
+        by_practice=dict(sorted(by_practice.items(), key=lambda item: (item[0] == str(WITHOUT_REFERRAL), item[0]))),
         groups=stats,
         groups_by_location=dict(sorted(stats_by_location.items())),
         waits=waits,
         waits_by_month=dict(sorted(waits_by_month.items())),
         money=money(groups_qs),
+        outcomes=outcomes(groups_qs, completed),
+        satisfaction=satisfaction(groups_qs, counted),
     )
+
+
+def band_index(bands, score):
+    """The place of `score` among the bands (ordered by their lower bound), or None outside every band."""
+    for index, (low, high) in enumerate(bands):
+        if low <= score <= high:
+            return index
+    return None
+
+
+def outcomes(groups_qs, completed):
+    """Per questionnaire: the completed places with a pre and a post score on it (see the module's rules)."""
+    scores = defaultdict(dict)  # enrollment -> moment -> (questionnaire, score)
+    for enrollment_id, moment, questionnaire_id, score in Invitation.objects.filter(
+        enrollment__group__in=groups_qs.values("pk"),
+        moment__in=[Invitation.Moment.PRE, Invitation.Moment.POST],
+        score__isnull=False,
+        questionnaire__isnull=False,
+    ).values_list("enrollment_id", "moment", "questionnaire_id", "score"):
+        if enrollment_id in completed:
+            scores[enrollment_id][moment] = (questionnaire_id, score)
+    pairs = defaultdict(list)
+    for found in scores.values():
+        pre, post = found.get(Invitation.Moment.PRE), found.get(Invitation.Moment.POST)
+        if pre and post and pre[0] == post[0]:
+            pairs[pre[0]].append((pre[1], post[1]))
+    bands = defaultdict(list)
+    for questionnaire_id, low, high in (
+        ScoreBand.objects.filter(questionnaire__in=list(pairs))
+        .order_by("low")
+        .values_list("questionnaire", "low", "high")
+    ):
+        bands[questionnaire_id].append((low, high))
+    result = []
+    for questionnaire in Questionnaire.objects.filter(pk__in=list(pairs)):
+        demo = questionnaire.is_demo and "demo" not in questionnaire.name.lower()
+        name = f"{questionnaire.name} ({_('demo')})" if demo else questionnaire.name
+        outcome = Outcome(name=name, pairs=pairs[questionnaire.pk])
+        if bands[questionnaire.pk]:
+            for pre, post in outcome.pairs:
+                before, after = band_index(bands[questionnaire.pk], pre), band_index(bands[questionnaire.pk], post)
+                outcome.improved += before is not None and after is not None and after > before
+        else:
+            outcome.improved = None
+        result.append(outcome)
+    return sorted(result, key=lambda outcome: outcome.name)
+
+
+def satisfaction(groups_qs, counted):
+    """The evaluations of the counted places: grades and who would recommend the training."""
+    result = Satisfaction()
+    for enrollment_id, grade, recommend in Evaluation.objects.filter(
+        invitation__enrollment__group__in=groups_qs.values("pk")
+    ).values_list("invitation__enrollment_id", "grade", "would_recommend"):
+        if enrollment_id in counted:
+            result.grades.append(grade)
+            result.recommend += recommend
+    return result
+
+
+WITHOUT_REFERRAL = _("zonder verwijzing")
+UNKNOWN_PRACTICE = _("praktijk niet vastgelegd")
+
+
+def practice_label(practices, practice_id, referred):
+    if not referred:
+        return str(WITHOUT_REFERRAL)
+    return practices[practice_id] if practice_id else str(UNKNOWN_PRACTICE)
+
+
+def referred_in(filters):
+    """(practice, training, location) of each referral made in the period that fits the filters (see the rules)."""
+    rows = Referral.objects.filter(created_at__gte=filters.since, created_at__lt=filters.until)
+    if filters.practice_id:
+        rows = rows.filter(practice_id=filters.practice_id)
+    found = []
+    for practice_id, course_id, location_id, group_course, group_location in rows.values_list(
+        "practice_id",
+        "course_id",
+        "preferred_location_id",
+        "enrollment__group__course_id",
+        "enrollment__group__location_id",
+    ):
+        course_id, location_id = group_course or course_id, group_location or location_id
+        if filters.course_id and course_id != filters.course_id:
+            continue
+        if filters.location_id and location_id != filters.location_id:
+            continue
+        found.append((practice_id, course_id, location_id))
+    return found
 
 
 def money(groups_qs):

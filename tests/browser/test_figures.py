@@ -33,8 +33,8 @@ def test_the_office_reads_its_figures_and_the_demand_map(chromium, demo_site):
     log_in_as_coordinator(page, demo_site)
 
     page.get_by_role("link", name="Cijfers").first.click()
-    expect(page.get_by_role("heading", name="Van aanmelding tot afronding", level=2)).to_be_visible()
-    expect(page.get_by_role("img", name="Van aanmelding tot afronding")).to_be_visible()
+    expect(page.get_by_role("heading", name="Van verwijzing tot afronding", level=2)).to_be_visible()
+    expect(page.get_by_role("img", name="Van verwijzing tot afronding")).to_be_visible()
     expect(page.get_by_role("rowheader", name="gestart", exact=True)).to_be_visible()
     page.screenshot(path=f"{SHOTS}-figures.png", full_page=True)
     assert serious_violations(page) == []

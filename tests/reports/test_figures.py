@@ -120,7 +120,7 @@ def test_the_office_sees_charts_with_their_tables_and_no_names(client, history, 
     page = client.get(f"/admin/cijfers/?training={course.pk}&van={start}").content.decode()
 
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart"' in page
-    assert "Van aanmelding tot afronding" in page and "Vulling per locatie" in page
+    assert "Van verwijzing tot afronding" in page and "Vulling per locatie" in page
     assert "Gezondheidscentrum Woensel, Eindhoven" in page
     assert "< 5" in page  # the stopped, the no-show, the one who left
     assert "Anna" not in page  # participants' first name in the factories
@@ -133,12 +133,13 @@ def test_every_table_downloads_as_csv_and_xlsx_with_the_same_cells(client, histo
     end = timezone.localdate(now) + 60 * DAY
     response = client.get(f"/admin/cijfers/?van={start}&tot={end}&tabel=trechter&formaat=csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[1][:2] == ["aangemeld", "18"] and rows[2][:2] == ["gestart", "12"]
+    assert rows[1][:2] == ["verwezen", "0"]
+    assert rows[2][:2] == ["aangemeld", "18"] and rows[3][:2] == ["gestart", "12"]
 
     response = client.get(f"/admin/cijfers/?van={start}&tot={end}&tabel=alles&formaat=xlsx")
     book = load_workbook(io.BytesIO(response.content))
-    assert "Van aanmelding tot afronding" in book.sheetnames
-    assert book["Van aanmelding tot afronding"]["B3"].value == 12
+    assert "Van verwijzing tot afronding" in book.sheetnames
+    assert book["Van verwijzing tot afronding"]["B4"].value == 12
 
 
 def test_the_yearly_report_is_a_pdf_and_an_xlsx(client, history, now):
@@ -149,7 +150,7 @@ def test_the_yearly_report_is_a_pdf_and_an_xlsx(client, history, now):
     pdf = client.get(f"/admin/cijfers/jaarverslag/?training={course.pk}&jaar={year}&formaat=pdf")
     assert pdf["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert "Jaarverslag Mindfulness" in text and "Van aanmelding tot afronding" in text
+    assert "Jaarverslag Mindfulness" in text and "Van verwijzing tot afronding" in text
 
     wrong = client.get(f"/admin/cijfers/jaarverslag/?training={course.pk}&jaar=twintig&formaat=pdf")
     assert "Vul een jaar in, bijvoorbeeld 2026." in wrong.content.decode()
