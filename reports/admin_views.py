@@ -29,14 +29,19 @@ PERMISSION = "reports.view_figures"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class FigureFilters(forms.Form):
-    training = forms.ModelChoiceField(
+def training_filter(trainings):
+    """The optional "Training" filter of the figures and the demand map (the querysets are lazy)."""
+    return forms.ModelChoiceField(
         label=gettext_lazy("Training"),
-        queryset=CoursePage.objects.none(),
+        queryset=trainings,
         required=False,
         empty_label=gettext_lazy("Alle trainingen"),
         error_messages={"invalid_choice": gettext_lazy("Kies een training uit de lijst.")},
     )
+
+
+class FigureFilters(forms.Form):
+    training = training_filter(CoursePage.objects.order_by("title"))
     locatie = forms.ModelChoiceField(
         label=gettext_lazy("Locatie"),
         queryset=Location.objects.none(),
@@ -67,7 +72,6 @@ class FigureFilters(forms.Form):
     def __init__(self, *args, now=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.now = now or timezone.now()
-        self.fields["training"].queryset = CoursePage.objects.order_by("title")
         self.fields["locatie"].queryset = Location.objects.order_by("town", "name")
         self.fields["praktijk"].queryset = Practice.objects.order_by("name", "town")
 
@@ -292,13 +296,7 @@ class YearlyReportView(FiguresPermissionMixin, WagtailAdminTemplateMixin, Templa
 
 
 class DemandFilters(forms.Form):
-    training = forms.ModelChoiceField(
-        label=gettext_lazy("Training"),
-        queryset=CoursePage.objects.none(),
-        required=False,
-        empty_label=gettext_lazy("Alle trainingen"),
-        error_messages={"invalid_choice": gettext_lazy("Kies een training uit de lijst.")},
-    )
+    training = training_filter(CoursePage.objects.live().order_by("title"))
     km = forms.IntegerField(
         label=gettext_lazy("Afstand die mensen willen reizen (km)"),
         min_value=1,
@@ -311,10 +309,6 @@ class DemandFilters(forms.Form):
             "max_value": gettext_lazy("Vul een aantal kilometers in, van 1 tot en met 50."),
         },
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["training"].queryset = CoursePage.objects.live().order_by("title")
 
 
 def demand_map(course_demand, km):
