@@ -332,6 +332,11 @@ PERSON_COLUMN_LIST = (
     Column("geboortejaar", True, gettext_lazy("Vier cijfers, bijvoorbeeld 1980.")),
     Column("postcode", True, gettext_lazy("Bijvoorbeeld 5611 AB.")),
 )
+# The consent given in the earlier system, for every import of people.
+CONSENT_COLUMN_LIST = (
+    Column("toestemming versie", False, gettext_lazy("De versie van de toestemmingstekst in het vorige systeem.")),
+    Column("toestemming datum", False, gettext_lazy("Wanneer de toestemming is gegeven.")),
+)
 GROUP_FIELDS = {
     "capacity": "plaatsen",
     "min_participants": "minimum",
@@ -473,8 +478,7 @@ class ParticipantResource(OfficeResource):
         Column("training", True, gettext_lazy("De naam van de training.")),
         Column("locatie", True, gettext_lazy("De naam van de locatie van de groep.")),
         Column("startdatum", True, gettext_lazy("De datum van de eerste bijeenkomst van de groep.")),
-        Column("toestemming versie", False, gettext_lazy("De versie van de toestemmingstekst in het vorige systeem.")),
-        Column("toestemming datum", False, gettext_lazy("Wanneer de toestemming is gegeven.")),
+        *CONSENT_COLUMN_LIST,
     )
 
     def import_one(self, values):
@@ -515,8 +519,7 @@ class WaitlistResource(OfficeResource):
         Column("voorkeurslocaties", False, gettext_lazy("Namen van locaties, gescheiden door ; Leeg: elke locatie.")),
         Column("dagdeel", False, gettext_lazy("ochtend, middag, avond of maakt niet uit.")),
         Column("op de wachtlijst sinds", True, gettext_lazy("Datum: bepaalt de volgorde op de lijst.")),
-        Column("toestemming versie", False, gettext_lazy("De versie van de toestemmingstekst in het vorige systeem.")),
-        Column("toestemming datum", False, gettext_lazy("Wanneer de toestemming is gegeven.")),
+        *CONSENT_COLUMN_LIST,
     )
 
     def import_one(self, values):
