@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from wagtail.models import Site
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -79,3 +79,14 @@ def serious_violations(page):
     results = Axe().run(page)
     found = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
     return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}" for v in found]
+
+
+def wait_for_admin_message(page, text):
+    """Wagtail's message bar shows ``text`` and has finished fading in.
+
+    The bar starts at opacity 0 and fades in once the admin's scripts mark the
+    page ready; judged halfway, its colours are not yet its own. The computed
+    opacity is polled, so this also waits for a fade that has not started yet.
+    """
+    expect(page.locator(".messages")).to_contain_text(text)
+    expect(page.locator(".messages > ul")).to_have_css("opacity", "1")
