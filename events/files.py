@@ -101,7 +101,7 @@ def certificate_pdf(booking):
             pdf.multi_cell(width, height, writer.text(text), new_x="LMARGIN", new_y="NEXT", align=align)
 
         paragraph(organisation.name, size=13, bold=True, height=7)
-        if organisation.region:
+        if organisation.region and organisation.region not in organisation.name:
             paragraph(organisation.region, size=10)
         pdf.ln(18)
         paragraph("Certificaat van deelname", size=24, bold=True, height=12, align="C")
@@ -133,7 +133,7 @@ def certificate_pdf(booking):
         pdf.ln(14)
         paragraph(
             "De echtheid van dit certificaat is te controleren met de controlecode op "
-            f"{links.absolute(reverse('events:verify'))}",
+            f"{links.absolute(reverse('events:verify'))}?code={format_code(booking.certificate_code)}",
             size=9,
             height=5,
         )
