@@ -121,8 +121,10 @@ def mine(request):
     )
     for booking in bookings:
         booking.position = services.position_in_line(booking)
-    upcoming = [booking for booking in bookings if booking.event.date >= today]
-    past = [booking for booking in reversed(bookings) if booking.event.date < today and booking.status == Status.BOOKED]
+    now = timezone.now()
+    # A day counts as past once it has ended: that evening its certificate is already in the list.
+    upcoming = [booking for booking in bookings if booking.event.end > now]
+    past = [booking for booking in reversed(bookings) if booking.event.end <= now and booking.status == Status.BOOKED]
     index = TrainingDayIndexPage.objects.live().first()
     return render(
         request,

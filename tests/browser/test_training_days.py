@@ -6,6 +6,7 @@ import io
 import re
 from pathlib import Path
 
+import time_machine
 from icalendar import Calendar
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -13,8 +14,9 @@ from pypdf import PdfReader
 from booking.models import OutgoingEmail
 from events import services
 from events.models import TrainingDayBooking, TrainingDayPage
-from home.demo.users import COORDINATOR, DEMO_PASSWORD, PROFESSIONAL
+from home.demo.users import DEMO_PASSWORD, PROFESSIONAL
 from tests.browser.conftest import serious_violations
+from tests.browser.test_office import log_in_as_coordinator
 
 SHOTS = Path("/tmp/events-shots")
 INTERVISIE = "intervisie-poh-ggz-groepen-begeleiden"
@@ -31,7 +33,7 @@ def downloaded(page, link):
     return Path(info.value.path()).read_bytes(), info.value.suggested_filename
 
 
-def test_a_professional_signs_up_gets_the_calendar_file_and_later_the_certificate(page, demo_site):
+def test_a_professional_signs_up_gets_the_calendar_file_and_later_the_certificate(chromium, page, demo_site):
     base = demo_site
     day = TrainingDayPage.objects.get(slug=INTERVISIE)
 
@@ -64,15 +66,29 @@ def test_a_professional_signs_up_gets_the_calendar_file_and_later_the_certificat
     assert OutgoingEmail.objects.filter(key=f"events_booked:{booking.pk}").exists()
     expect(page.get_by_text("Download uw certificaat")).to_have_count(0)
 
-    # After the evening, the office marks who came (the admin screen has its own test).
-    coordinator = type(booking.user).objects.get(email=COORDINATOR.email)
-    services.mark_attendance(day, [booking.pk], by=coordinator, now=day.end + datetime.timedelta(hours=1))
+    # After the evening, the office marks who came in the admin (the clock of the whole process moves on).
+    with time_machine.travel(day.end + datetime.timedelta(hours=1), tick=True):
+        office = chromium.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900}).new_page()
+        log_in_as_coordinator(office, base)
+        office.goto(base + "/admin/scholing/")
+        office.get_by_role("link", name=day.title).click()
+        expect(office.get_by_text("5 van 6 plaatsen bezet")).to_be_visible()
+        shot(office, "5-office-attendance")
+        office.get_by_label(f"{PROFESSIONAL.first_name} {PROFESSIONAL.last_name}").check()
+        office.get_by_role("button", name="Aanwezigheid opslaan").click()
+        expect(office.get_by_text("Aanwezigheid opgeslagen: 1 aanwezig, 4 afwezig.")).to_be_visible()
+        office.context.close()
+        overview_and_certificate(page, base, day)
 
-    # The overview: this evening with its certificate, and the demo's past return meeting with its own.
+
+def overview_and_certificate(page, base, day):
+    # The overview: this evening and the demo's past return meeting, each with its certificate.
+    booking = TrainingDayBooking.objects.get(event=day, user__email=PROFESSIONAL.email)
     page.goto(base + "/scholing/mijn-aanmeldingen/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Mijn scholing")
     assert serious_violations(page) == [], "the professional's overview"
     shot(page, "3-overview")
+    expect(page.get_by_role("link", name=re.compile("certificaat \\(pdf\\)"))).to_have_count(2)
     page.get_by_role("link", name=day.title, exact=True).click()
     body, filename = downloaded(page, page.get_by_role("link", name="Download uw certificaat (pdf)"))
     shot(page, "4-booking-with-certificate")
