@@ -109,6 +109,13 @@ DAYS = [
 ]
 
 
+def _working_day(day):
+    """The day, or the next weekday outside the Christmas holidays (no demo training on a Sunday or 25 December)."""
+    while day.weekday() >= 5 or (day.month, day.day) >= (12, 24) or (day.month, day.day) <= (1, 1):
+        day += datetime.timedelta(days=1)
+    return day
+
+
 def _ensure_child(parent, slug, make_page, tally, user):
     existing = parent.get_children().filter(slug=slug).first()
     if existing is not None:
@@ -178,7 +185,7 @@ def ensure_training_days_demo(*, professionals_index, locations, professional, c
                 title=data["title"],
                 kind=data["kind"],
                 summary=data["summary"],
-                date=today + datetime.timedelta(days=data["in_days"]),
+                date=_working_day(today + datetime.timedelta(days=data["in_days"])),
                 start_time=start,
                 end_time=end,
                 location=locations[data["location"]] if data["location"] else None,

@@ -281,10 +281,13 @@ def test_the_certificate_code_can_be_checked_by_anyone(client, day_index, profes
     services.mark_attendance(day, [booking.pk], by=office)
     booking.refresh_from_db()
 
-    found = text(client.get(reverse("events:verify"), {"code": services.format_code(booking.certificate_code)}))
+    response = client.get(reverse("events:verify"), {"code": services.format_code(booking.certificate_code)})
+    found = text(response)
     wrong = text(client.get(reverse("events:verify"), {"code": "ABCDE-FGHJK"}))
 
     assert "Dit certificaat is echt" in found and "Daan van der Kuijpers" in found
+    # A name on the page: no shared cache keeps it.
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert "Deze code kennen we niet" in wrong and 'aria-invalid="true"' in wrong
 
 
