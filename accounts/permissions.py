@@ -51,6 +51,9 @@ MODEL_PERMISSIONS = {
         *_model_permissions("home", "organisationsettings"),
         # The decision aid for professionals (carepath.admin.DecisionAidViewSet).
         *_model_permissions("carepath", "decisionquestion"),
+        # The newsletter: compose, preview, test and send mailings; see who is on which list (news.admin).
+        *_model_permissions("news", "mailing", actions=("view", "add", "change")),
+        ("news", "view_subscriber"),
     ],
     roles.COORDINATORS: [
         *ADMIN_ACCESS,
@@ -73,6 +76,8 @@ MODEL_PERMISSIONS = {
         # Questionnaires: defined by the office; who answered, with scores (carepath.admin).
         *_model_permissions("carepath", "questionnaire", actions=("view", "add", "change")),
         ("carepath", "view_invitation"),
+        # Who is on a newsletter list, for questions and requests (news.admin).
+        ("news", "view_subscriber"),
     ],
     # Trainers and professionals work on the public site only: trainers under /medewerkers/.
     roles.TRAINERS: [],

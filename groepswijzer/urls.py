@@ -33,6 +33,8 @@ urlpatterns = [
     path("betalen/", include("booking.payments.urls")),
     path("aanbod-en-wachttijden/", include("reports.urls")),
     path("api/v1/", reports_api.urls),
+    path("nieuwsbrief/", include("news.urls")),
+    path("nieuwsfeed/", include("news.feed_urls")),
     path("", include("carepath.urls")),
 ]
 

@@ -106,21 +106,30 @@ def log_export(user, where, rows):
     filter in `where` says whom it covered, in words without personal data
     (never a search term). Returns 1.
     """
+    return _log_listing(user, Action.EXPORT, where, rows)
+
+
+def log_listing(user, where, rows):
+    """Record that `user` looked at a list of people who are not participants (newsletter subscribers), as one row.
+
+    Like an export: one row with the listing and its filter in `where` and how
+    many rows it showed, with no participant. Returns 1.
+    """
+    return _log_listing(user, Action.VIEW_LIST, where, rows)
+
+
+def _log_listing(user, action, where, rows):
     if user is None or not user.is_authenticated:
-        raise ValueError("Only a logged-in member of staff can be recorded as exporting participant data.")
+        raise ValueError("Only a logged-in member of staff can be recorded as looking at personal data.")
     suffix = f", {rows} {'rij' if rows == 1 else 'rijen'}"
     where = f"{str(where)[: WHERE_MAX - len(suffix)]}{suffix}"
     with transaction.atomic():
         _take_chain_lock()
         previous = AccessLogEntry.objects.order_by("-pk").values_list("chain", flat=True).first() or ""
         at = timezone.now()
-        chain = chain_value(previous, user_id=user.pk, at=at, participant_id=None, action=Action.EXPORT, where=where)
+        chain = chain_value(previous, user_id=user.pk, at=at, participant_id=None, action=action, where=where)
         AccessLogEntry.objects.bulk_create(
-            [
-                AccessLogEntry(
-                    user_id=user.pk, participant_id=None, action=Action.EXPORT, where=where, at=at, chain=chain
-                )
-            ]
+            [AccessLogEntry(user_id=user.pk, participant_id=None, action=action, where=where, at=at, chain=chain)]
         )
     return 1
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "carepath",
     "privacy",
     "reports",
+    "news",
     "ninja",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
