@@ -156,6 +156,8 @@ class SubscriberViewSet(ModelViewSet):
     """Who is on which list, for questions and requests; signing up and off is done by the subscribers themselves."""
 
     model = Subscriber
+    name = "newsletter_subscribers"
+    url_prefix = "nieuwsbrief/abonnees"
     index_view_class = SubscriberIndexView
     icon = "user"
     menu_label = gettext_lazy("Abonnees")

@@ -1,6 +1,9 @@
 """RSS and Atom feeds of the public news (Django's syndication framework). Professional news is never in them."""
 
+import datetime
+
 from django.contrib.syndication.views import Feed
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
@@ -34,10 +37,12 @@ class NewsFeed(Feed):
         return item.url  # the framework adds the site's address when the link has none
 
     def item_pubdate(self, item):
-        return item.first_published_at
+        # The date the editor gave the item, at the start of that day here.
+        return timezone.make_aware(datetime.datetime.combine(item.date, datetime.time.min))
 
     def item_updateddate(self, item):
-        return item.last_published_at or item.first_published_at
+        # Atom needs one for every entry.
+        return item.last_published_at or self.item_pubdate(item)
 
 
 class AtomNewsFeed(NewsFeed):
