@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _tree(wagtail_roots):
     """News pages need Wagtail's root page, which a transactional test's flush removes."""
 
+
 SIGNUP = "/nieuwsbrief/deelnemers/"
 LINK = re.compile(r"http://testserver(/nieuwsbrief/[a-z]+/[^/\s]+/)")
 
