@@ -32,7 +32,7 @@ def newsletter_confirm(subscriber_id):
         subject=_("Bevestig uw aanmelding voor de nieuwsbrief"),
         template="news/confirm",
         context={
-            "newsletter": subscriber.get_newsletter_display(),
+            "newsletter": subscriber.get_newsletter_display().lower(),
             "confirm_url": subscriptions.confirm_url(subscriber),
             "consent_text": consent.text(subscriber.newsletter, subscriber.consent_text_version),
             "days": subscriptions.UNCONFIRMED_DAYS,

@@ -19,6 +19,7 @@ class SignupForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     agree = forms.BooleanField(
+        label=_("Ja, ik wil deze nieuwsbrief ontvangen"),
         required=True,
         error_messages={"required": _("Zet een vinkje als u de nieuwsbrief wilt ontvangen.")},
     )
@@ -26,4 +27,5 @@ class SignupForm(forms.Form):
     def __init__(self, *args, newsletter, **kwargs):
         super().__init__(*args, **kwargs)
         self.newsletter = newsletter
-        self.fields["agree"].label = consent.text(newsletter)
+        # What they agree to, right below the box and read out with it; its version is stored on sign-up.
+        self.fields["agree"].help_text = consent.text(newsletter)
