@@ -76,8 +76,8 @@ MODEL_PERMISSIONS = {
         # Questionnaires: defined by the office; who answered, with scores (carepath.admin).
         *_model_permissions("carepath", "questionnaire", actions=("view", "add", "change")),
         ("carepath", "view_invitation"),
-        # Who is on a newsletter list, for questions and requests (news.admin).
-        ("news", "view_subscriber"),
+        # Who is on a newsletter list, for questions and requests; erase an address on request (news.admin).
+        *_model_permissions("news", "subscriber", actions=("view", "delete")),
     ],
     # Trainers and professionals work on the public site only: trainers under /medewerkers/.
     roles.TRAINERS: [],

@@ -21,10 +21,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from booking.services.access_log import log_listing
+from booking.services.access_log import Action, log_listing
 
 from .models import Mailing, Subscriber, SubscriberList
-from .services import mailings
+from .services import mailings, subscriptions
 
 SEND_PERMISSION = "news.change_mailing"
 PROFESSIONAL_ITEM_IN_PATIENT_LIST = gettext_lazy(
@@ -135,6 +135,24 @@ class MailingSendView(WagtailAdminTemplateMixin, TemplateView):
         return redirect(send_url(self.mailing))
 
 
+class SubscriberDeleteView(generic.DeleteView):
+    """Erasure on request: the address goes now and the subscriber gets nothing more; the row stays, anonymised."""
+
+    @property
+    def confirmation_message(self):
+        return _(
+            "Het e-mailadres %(email)s wordt nu verwijderd. Deze persoon krijgt geen nieuwsbrief meer. "
+            "Doe dit als iemand erom vraagt; wie zich zelf afmeldt, is na 30 dagen vanzelf weg."
+        ) % {"email": self.object.email}
+
+    def get_success_message(self):
+        return _("Het e-mailadres is verwijderd. Deze persoon krijgt geen nieuwsbrief meer.")
+
+    def delete_action(self):
+        subscriptions.erase(self.object.pk)
+        log_listing(self.request.user, f"nieuwsbrief: abonnee {self.object.pk} verwijderd op verzoek", 1, Action.ERASE)
+
+
 class SubscriberIndexView(generic.IndexView):
     """The subscribers; each look is logged, with the filter and the number of rows, never a search term."""
 
@@ -159,6 +177,7 @@ class SubscriberViewSet(ModelViewSet):
     name = "newsletter_subscribers"
     url_prefix = "nieuwsbrief/abonnees"
     index_view_class = SubscriberIndexView
+    delete_view_class = SubscriberDeleteView
     icon = "user"
     menu_label = gettext_lazy("Abonnees")
     add_to_admin_menu = False

@@ -109,13 +109,13 @@ def log_export(user, where, rows):
     return _log_listing(user, Action.EXPORT, where, rows)
 
 
-def log_listing(user, where, rows):
-    """Record that `user` looked at a list of people who are not participants (newsletter subscribers), as one row.
+def log_listing(user, where, rows, action=Action.VIEW_LIST):
+    """Record that `user` looked at (or acted on) people who are not participants, such as newsletter subscribers.
 
-    Like an export: one row with the listing and its filter in `where` and how
-    many rows it showed, with no participant. Returns 1.
+    Like an export: one row with the screen and its filter in `where` and how
+    many rows it covered, with no participant. Returns 1.
     """
-    return _log_listing(user, Action.VIEW_LIST, where, rows)
+    return _log_listing(user, Action(action), where, rows)
 
 
 def _log_listing(user, action, where, rows):

@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from booking.services import links
 from booking.services.notifications import queue_email
+from privacy import registry
+from privacy.anonymise import anonymise_rows
 from privacy.people import normalise
 
 from .. import consent
@@ -144,3 +146,16 @@ def unsubscribe(subscriber_id, *, now=None):
 
 def signup_url(newsletter):
     return links.absolute(signup_path(newsletter))
+
+
+@transaction.atomic
+def erase(subscriber_id, *, now=None):
+    """Erasure on request: unsubscribed and the address gone now, as the registry says (the row stays, anonymised).
+
+    Newsletters still queued for the address are not sent (their builder finds
+    the subscriber unsubscribed). Returns the number of rows anonymised (0 or 1).
+    """
+    now = now or timezone.now()
+    unsubscribe(subscriber_id, now=now)
+    rows = Subscriber.objects.filter(pk=subscriber_id, anonymised_at__isnull=True)
+    return anonymise_rows(registry.entry_for(Subscriber), rows, now=now)

@@ -311,3 +311,19 @@ def test_an_unconfirmed_sign_up_is_forgotten_after_a_week_and_an_unsubscribed_ad
 def test_newsletter_emails_forget_their_address_once_sent(sent_mailing):
     row = OutgoingEmail.objects.get(kind="newsletter_mailing")
     assert row.sent_at is not None and is_placeholder_email(row.to) and row.params == {}
+
+
+def test_the_office_erases_a_subscriber_on_request_and_it_is_logged(client):
+    office = staff_user(roles.COORDINATORS)
+    client.force_login(office)
+    subscriber = SubscriberFactory(email="ilse@example.nl")
+    confirm = client.get(f"/admin/nieuwsbrief/abonnees/delete/{subscriber.pk}/")
+    assert "Het e-mailadres ilse@example.nl wordt nu verwijderd" in text(confirm)
+    client.post(f"/admin/nieuwsbrief/abonnees/delete/{subscriber.pk}/")
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+    assert is_placeholder_email(subscriber.email) and subscriber.anonymised_at is not None
+    erased = AccessLogEntry.objects.get(action=AccessLogEntry.Action.ERASE)
+    assert erased.user == office
+    assert erased.where == f"nieuwsbrief: abonnee {subscriber.pk} verwijderd op verzoek, 1 rij"
+    assert "ilse@example.nl" not in text(client.get("/admin/nieuwsbrief/abonnees/"))
