@@ -103,7 +103,9 @@ class Mailing(PreviewableMixin, ClusterableModel):
         return self.status == self.Status.DRAFT
 
     def news_pages(self):
-        return [item.page.specific for item in self.items.select_related("page").order_by("sort_order")]
+        """The chosen items that are still published, in the editor's order."""
+        items = self.items.select_related("page").filter(page__live=True).order_by("sort_order")
+        return [item.page.specific for item in items]
 
     def clean(self):
         super().clean()

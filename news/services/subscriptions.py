@@ -70,8 +70,8 @@ def subscribe(newsletter, email, *, now=None):
     Someone already subscribed gets no email and no change (the page says the
     same to everyone, so it tells nobody who is on the list). Signing up again
     after unsubscribing starts over: a new consent, a new confirmation. One
-    confirmation email per address per hour at most, however often the form
-    is sent.
+    confirmation email per address per day at most, however often the form
+    is sent, so the form cannot be used to flood someone's mailbox.
     """
     now = now or timezone.now()
     email = normalise(email)
@@ -98,7 +98,7 @@ def subscribe(newsletter, email, *, now=None):
     subscriber.save(update_fields=["status", "consent_text_version", "consent_at", "unsubscribed_at", "forget_at"])
     queue_email(
         "newsletter_confirm",
-        f"newsletter-confirm:{subscriber.pk}:{now:%Y%m%d%H}",
+        f"newsletter-confirm:{subscriber.pk}:{now:%Y%m%d}",
         subscriber_id=subscriber.pk,
     )
     return subscriber

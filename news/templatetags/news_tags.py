@@ -1,6 +1,7 @@
 """News on other pages: the latest items (home page, professionals' page), the feed links, links in emails."""
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,7 @@ register = template.Library()
 def latest_news(context, professionals=False):
     """The newest three items and the way to the rest; professional news only on the professionals' page."""
     request = context.get("request")
-    user = getattr(request, "user", None)
+    user = getattr(request, "user", None) or AnonymousUser()
     newsletter = SubscriberList.PROFESSIONALS if professionals else SubscriberList.PATIENTS
     return {
         "news_items": NewsPage.latest(user, professional_page=professionals),

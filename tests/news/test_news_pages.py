@@ -67,10 +67,14 @@ def test_the_home_page_shows_the_latest_three_public_items_and_never_professiona
 
 def test_the_professionals_page_shows_professional_news_only_to_those_with_access(client, home, news):
     professionals_page = ProfessionalsIndexPageFactory(parent=home)
-    assert "Terugkombijeenkomst voor POH-GGZ" not in text(client.get(professionals_page.url))
+
+    def news_section():
+        return text(client.get(professionals_page.url)).split('id="nieuws-titel"')[1].split("</section>")[0]
+
+    assert "Nieuwe groep in Geldrop" in news_section() and "Terugkombijeenkomst" not in news_section()
     client.force_login(professional())
-    page = text(client.get(professionals_page.url))
-    assert "Nieuws voor professionals" in page and "Terugkombijeenkomst voor POH-GGZ" in page
+    assert "Terugkombijeenkomst voor POH-GGZ" in news_section()
+    assert "Alleen voor professionals" in news_section()
 
 
 def test_the_rss_feed_is_valid_and_holds_public_news_only(client, news):

@@ -91,7 +91,7 @@ def test_a_confirmation_link_older_than_a_week_no_longer_works(client, time_mach
     assert Subscriber.objects.get().status == Subscriber.Status.PENDING
 
 
-def test_signing_up_again_sends_one_confirmation_per_hour_and_says_nothing_about_who_is_subscribed(client):
+def test_signing_up_again_sends_one_confirmation_a_day_and_says_nothing_about_who_is_subscribed(client):
     SubscriberFactory(email="ilse@example.nl")
     sign_up(client, "ilse@example.nl")
     assert mail.outbox == []  # already subscribed: no email, and the same page as for anyone
