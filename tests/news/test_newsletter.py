@@ -17,7 +17,7 @@ from news.services import mailings, subscriptions
 from privacy.registry import is_placeholder_email
 from privacy.retention import anonymise_by_own_clocks
 from tests.booking.factories import staff_user
-from tests.helpers import emails_to, text
+from tests.helpers import emails_to, run_together, text
 from tests.news.factories import NewsPageFactory, SubscriberFactory, mailing_with, professional_news
 
 # Transactional: emails leave after the commit that queued them, as they do on the site.
@@ -327,3 +327,23 @@ def test_the_office_erases_a_subscriber_on_request_and_it_is_logged(client):
     assert erased.user == office
     assert erased.where == f"nieuwsbrief: abonnee {subscriber.pk} verwijderd op verzoek, 1 rij"
     assert "ilse@example.nl" not in text(client.get("/admin/nieuwsbrief/abonnees/"))
+
+
+def test_two_runs_at_the_same_time_send_each_subscriber_one_newsletter(settings):
+    settings.GROEPSWIJZER_NEWSLETTER_BATCH = 2
+    readers = [SubscriberFactory() for _ in range(7)]
+    mailing = mailing_with(NewsPageFactory())
+    Mailing.objects.filter(pk=mailing.pk).update(status=Mailing.Status.SENDING)
+    outcomes = run_together([lambda: mailings.send_mailing(mailing.pk), lambda: mailings.send_mailing(mailing.pk)])
+    assert not [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+    assert sum(outcomes) == 7
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(reader.email for reader in readers)
+
+
+def test_two_sign_ups_of_one_address_at_the_same_time_make_one_subscriber():
+    outcomes = run_together(
+        [lambda: subscriptions.subscribe(SubscriberList.PATIENTS, "fenna@example.nl").pk for _ in range(2)]
+    )
+    assert not [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+    assert outcomes[0] == outcomes[1] and Subscriber.objects.count() == 1
+    assert len(mail.outbox) == 1
