@@ -51,9 +51,9 @@ MODEL_PERMISSIONS = {
         *_model_permissions("home", "organisationsettings"),
         # The decision aid for professionals (carepath.admin.DecisionAidViewSet).
         *_model_permissions("carepath", "decisionquestion"),
-        # The newsletter: compose, preview, test and send mailings; see who is on which list (news.admin).
+        # The newsletter: compose, preview, test and send mailings (news.admin). Who is on a list is
+        # the office's: editors see only how many.
         *_model_permissions("news", "mailing", actions=("view", "add", "change")),
-        ("news", "view_subscriber"),
     ],
     roles.COORDINATORS: [
         *ADMIN_ACCESS,

@@ -4,7 +4,7 @@ Subscribers are personal data: every look at the list is written to the
 access log (one row: the list, its filter and how many rows it showed).
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -33,12 +33,10 @@ PROFESSIONAL_ITEM_IN_PATIENT_LIST = gettext_lazy(
 
 
 class MailingForm(WagtailAdminModelForm):
-    """A sent mailing stays as it was; the patients' newsletter holds no news for professionals only."""
+    """The patients' newsletter holds no news for professionals only (a sent mailing is refused by Mailing.clean)."""
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk and not self.instance.is_draft:
-            raise ValidationError(_("Deze nieuwsbrief is al verstuurd en kan niet meer veranderen."))
         if cleaned.get("newsletter") == SubscriberList.PATIENTS:
             items = self.formsets["items"]
             items.is_valid()  # clean the chosen items now, to check them against the list

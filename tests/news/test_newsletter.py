@@ -238,6 +238,26 @@ def editor(client):
     return user
 
 
+def test_a_sent_mailing_can_no_longer_be_changed(client, editor):
+    mailing = mailing_with(NewsPageFactory(title="Nieuwe groep in Geldrop"))
+    mailings.request_send(mailing, editor)
+    response = client.post(
+        f"/admin/snippets/news/mailing/edit/{mailing.pk}/",
+        {
+            "title": "Andere titel",
+            "newsletter": "patients",
+            "intro": "Dit is er nieuw.",
+            "items-TOTAL_FORMS": "0",
+            "items-INITIAL_FORMS": "0",
+            "items-MIN_NUM_FORMS": "1",
+            "items-MAX_NUM_FORMS": "10",
+        },
+    )
+    assert "al verstuurd en kan niet meer veranderen" in text(response)
+    mailing.refresh_from_db()
+    assert mailing.title == "Nieuwsbrief december"
+
+
 def test_the_editor_previews_sends_a_test_to_themselves_then_sends_once(client, editor):
     reader = SubscriberFactory()
     mailing = mailing_with(NewsPageFactory(title="Nieuwe groep in Geldrop"))
@@ -281,10 +301,13 @@ def test_the_patients_newsletter_refuses_professional_news(client, editor):
 
 def test_looking_at_the_subscribers_is_logged_without_names(client, editor):
     SubscriberFactory(email="ilse@example.nl")
+    assert client.get("/admin/nieuwsbrief/abonnees/").status_code in {302, 403}  # editors see counts, not addresses
+    office = staff_user(roles.COORDINATORS)
+    client.force_login(office)
     page = client.get("/admin/nieuwsbrief/abonnees/?newsletter=patients")
     assert "ilse@example.nl" in text(page)
     [entry] = AccessLogEntry.objects.all()
-    assert entry.user == editor and entry.participant is None
+    assert entry.user == office and entry.participant is None
     assert entry.where == "nieuwsbrief: abonnees (newsletter=patients), 1 rij"
 
 
