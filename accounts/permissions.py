@@ -51,6 +51,9 @@ MODEL_PERMISSIONS = {
         *_model_permissions("home", "organisationsettings"),
         # The decision aid for professionals (carepath.admin.DecisionAidViewSet).
         *_model_permissions("carepath", "decisionquestion"),
+        # The newsletter: compose, preview, test and send mailings (news.admin). Who is on a list is
+        # the office's: editors see only how many.
+        *_model_permissions("news", "mailing", actions=("view", "add", "change")),
     ],
     roles.COORDINATORS: [
         *ADMIN_ACCESS,
@@ -75,6 +78,8 @@ MODEL_PERMISSIONS = {
         ("carepath", "view_invitation"),
         # Training days for professionals: who comes, attendance, the export (events.admin_views).
         *_model_permissions("events", "trainingdaybooking", actions=("view", "change")),
+        # Who is on a newsletter list, for questions and requests; erase an address on request (news.admin).
+        *_model_permissions("news", "subscriber", actions=("view", "delete")),
     ],
     # Trainers and professionals work on the public site only: trainers under /medewerkers/.
     roles.TRAINERS: [],

@@ -34,6 +34,8 @@ urlpatterns = [
     path("aanbod-en-wachttijden/", include("reports.urls")),
     path("scholing/", include("events.urls")),
     path("api/v1/", reports_api.urls),
+    path("nieuwsbrief/", include("news.urls")),
+    path("nieuwsfeed/", include("news.feed_urls")),
     path("", include("carepath.urls")),
 ]
 

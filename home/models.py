@@ -58,7 +58,12 @@ class HomePage(Page):
     search_fields = Page.search_fields + [index.SearchField("intro")]
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["courses.CourseIndexPage", "resources.ProfessionalsIndexPage", "home.StandardPage"]
+    subpage_types = [
+        "courses.CourseIndexPage",
+        "resources.ProfessionalsIndexPage",
+        "home.StandardPage",
+        "news.NewsIndexPage",
+    ]
 
     class Meta:
         verbose_name = _("startpagina")

@@ -177,6 +177,8 @@ class Clock:
         if self.kind == ON_REQUEST:
             return _("alleen op verzoek")
         months = self.period_months()
+        if months == 0:  # the row's own date is the moment itself
+            return _("op de datum in %(field)s") % {"field": self.field}
         if months % 12 == 0:
             return _("%(years)s jaar na %(field)s") % {"years": months // 12, "field": self.field}
         return _("%(months)s maanden na %(field)s") % {"months": months, "field": self.field}

@@ -8,6 +8,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from courses.models import CourseIndexPage, CoursePage
 from events.models import TrainingDayIndexPage, TrainingDayPage
 from home.models import HomePage, StandardPage
+from news.models import NewsIndexPage, NewsPage
 from resources.models import FactsheetPage, ProfessionalsIndexPage, ToolkitPage
 from tests import factories
 
@@ -26,7 +27,9 @@ class PageTreeTests(WagtailPageTestCase):
         self.login()
 
     def test_the_tree_only_allows_pages_where_they_belong(self):
-        self.assertAllowedSubpageTypes(HomePage, {CourseIndexPage, ProfessionalsIndexPage, StandardPage})
+        self.assertAllowedSubpageTypes(HomePage, {CourseIndexPage, ProfessionalsIndexPage, StandardPage, NewsIndexPage})
+        self.assertAllowedSubpageTypes(NewsIndexPage, {NewsPage})
+        self.assertAllowedSubpageTypes(NewsPage, set())
         self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})
         self.assertAllowedSubpageTypes(ProfessionalsIndexPage, {FactsheetPage, ToolkitPage, TrainingDayIndexPage})
         self.assertAllowedSubpageTypes(TrainingDayIndexPage, {TrainingDayPage})

@@ -106,8 +106,16 @@ def log_export(user, where, rows):
     filter in `where` says whom it covered, in words without personal data
     (never a search term). Returns 1.
     """
+    return log_listing(user, where, rows, Action.EXPORT)
+
+
+def log_listing(user, where, rows, action=Action.VIEW_LIST):
+    """Record that `user` looked at (or acted on) a listing of people who are not participants, such as
+    newsletter subscribers, as one row: the screen and its filter in `where` and how many rows it covered.
+    Returns 1.
+    """
     suffix = f", {rows} {'rij' if rows == 1 else 'rijen'}"
-    return log_screen(user, Action.EXPORT, f"{str(where)[: WHERE_MAX - len(suffix)]}{suffix}")
+    return log_screen(user, action, f"{str(where)[: WHERE_MAX - len(suffix)]}{suffix}")
 
 
 def log_screen(user, action, where):

@@ -7,7 +7,9 @@ when it was not sent before, so a task that runs twice sends one email.
 Email contents are built at delivery time by a builder registered per kind,
 from ids stored with the email, so no message text (and no personal data
 beyond the address) is kept in the database. An email to an address that
-has since been anonymised is not sent.
+has since been anonymised is not sent, and neither is one whose builder
+returns None at delivery time: what it was for no longer holds (a newsletter
+for someone who unsubscribed in the meantime).
 """
 
 import datetime
@@ -37,7 +39,7 @@ MAX_ATTEMPTS = 10
 
 
 def email_kind(kind, *, forget_after_sending=False):
-    """Register a builder: ``builder(**params) -> Email`` for emails of this kind.
+    """Register a builder: ``builder(**params) -> Email`` (or None: not to be sent) for emails of this kind.
 
     The builder always runs in the site's language and time zone, whatever
     the request that queued the email used (a worker has no request at all).
@@ -61,14 +63,20 @@ def email_kind(kind, *, forget_after_sending=False):
 
 
 class Email:
-    """What a builder returns: rendered from ``templates/emails/<template>.txt`` (and ``.html`` when present)."""
+    """What a builder returns: rendered from ``templates/emails/<template>.txt`` (and ``.html`` when present).
 
-    def __init__(self, *, to, subject, template, context, attachments=()):
+    `headers`: extra message headers, such as ``List-Unsubscribe`` on a
+    newsletter. Built at delivery time like the rest, so nothing of them is
+    stored in the outbox.
+    """
+
+    def __init__(self, *, to, subject, template, context, attachments=(), headers=None):
         self.to = to
         self.subject = subject
         self.template = template
         self.context = context
         self.attachments = list(attachments)  # (filename, content, mimetype)
+        self.headers = dict(headers or {})
 
     def message(self):
         context = {
@@ -86,6 +94,7 @@ class Email:
             subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{self.subject}",
             body=text,
             to=[self.to],
+            headers=self.headers,
         )
         if html:
             message.attach_alternative(html, "text/html")
@@ -103,6 +112,8 @@ def queue_email(kind, key, *, participant=None, **params):
     if kind not in BUILDERS:
         raise LookupError(f"No email builder for {kind!r}")
     email = BUILDERS[kind](**params)
+    if email is None:
+        return None  # nothing to send (any more)
     row, created = OutgoingEmail.objects.get_or_create(
         key=key,
         defaults={
@@ -145,6 +156,9 @@ def deliver(email_id):
         return False
     try:
         email = BUILDERS[row.kind](**row.params)
+        if email is None:
+            _drop(row)
+            return False
         if is_placeholder_email(email.to):
             _give_up(row, "Het adres is geanonimiseerd; deze e-mail gaat niet meer weg.")
             return False
@@ -162,6 +176,12 @@ def deliver(email_id):
 
 def _give_up(row, reason):
     OutgoingEmail.objects.filter(pk=row.pk).update(attempts=MAX_ATTEMPTS, last_error=reason)
+
+
+def _drop(row):
+    """No longer to be sent, and not a failure: no retry, and not among the failed emails."""
+    OutgoingEmail.objects.filter(pk=row.pk).update(attempts=MAX_ATTEMPTS, last_error="")
+    _forget(row)
 
 
 def _forget(row):

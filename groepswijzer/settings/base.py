@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "events",
     "privacy",
     "reports",
+    "news",
     "ninja",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

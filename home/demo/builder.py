@@ -21,6 +21,8 @@ from carepath.demo import ensure_care_path_demo
 from courses.models import CourseIndexPage, CoursePage, Theme, Trainer
 from events.demo import ensure_training_days_demo
 from home.models import HomePage, HomePageFeaturedCourse, OrganisationSettings, StandardPage
+from news.demo import ensure_news_demo
+from news.models import NewsPage
 from resources.access import ensure_professional_collection
 from resources.models import FactsheetPage, ProfessionalsIndexPage, ToolkitDocument, ToolkitPage
 
@@ -94,6 +96,7 @@ def build_demo():
         tally=tally,
     )
     ensure_standard_pages(home, tally, editor)
+    ensure_news_demo(home, ensure_page=ensure_page, tally=tally, user=editor)
     planned = groups.ensure_groups(course_pages, locations, trainers, tally)
     # The care path builds on newly planned groups: practices, referrals, a completed group with answers.
     ensure_care_path_demo(
@@ -379,6 +382,7 @@ def demo_counts():
     return {
         "pages": Page.objects.filter(depth__gt=1).count(),
         "courses": CoursePage.objects.count(),
+        "news": NewsPage.objects.count(),
         "locations": Location.objects.count(),
         "documents": get_document_model().objects.count(),
     }

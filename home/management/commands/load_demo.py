@@ -52,7 +52,8 @@ class Command(BaseCommand):
             )
         counts = demo_counts()
         out.write(
-            f"  Nu / now: {counts['pages']} pagina's (waarvan {counts['courses']} trainingen), "
+            f"  Nu / now: {counts['pages']} pagina's (waarvan {counts['courses']} trainingen en "
+            f"{counts['news']} nieuwsberichten), "
             f"{counts['locations']} locaties, {counts['documents']} documenten."
         )
         summary = training_days_summary()
