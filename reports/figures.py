@@ -64,9 +64,7 @@ from django.db.models import (
     CharField,
     Count,
     DateTimeField,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
     Min,
     OuterRef,
@@ -76,7 +74,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -389,18 +387,28 @@ def signed_up_places(filters, groups_qs, now):
     return places
 
 
-def wait_durations(places):
-    """(group, wait) of each place held at the start: from asking for a place to the first session.
+def waits_of(places, started):
+    """(group, days) of each place held at the start: from asking for a place to the first session.
 
-    Asking is the earlier of signing up and joining the list whose offer was accepted; the
-    database subtracts, so only a number per place comes back.
+    Asking is the earlier of signing up and joining the list whose offer was accepted. `started`
+    maps the period's started groups to their first session; places given up before it were not
+    held at the start. Plain rows of the started groups' places (no per-place lookup of the first
+    session in the database); the subtraction in Python.
     """
-    asked = Coalesce(Least(F("created_at"), F("list_joined")), F("created_at"))
-    return (
-        places.filter(outcome__in=AT_START)
-        .annotate(wait=ExpressionWrapper(F("first") - asked, output_field=DurationField()))
-        .values_list("group_id", "wait")
+    if not started:
+        return
+    rows = (
+        places.filter(group_id__in=list(started))
+        .order_by()
+        .values_list("group_id", "created_at", "list_joined", "status", "cancelled_at")
     )
+    for group_id, created_at, list_joined, status, cancelled_at in rows:
+        first = started[group_id]
+        if status == Enrollment.Status.CANCELLED and cancelled_at is not None and cancelled_at < first:
+            continue
+        asked = min(created_at, list_joined) if list_joined else created_at
+        # A place taken over from an earlier system can be dated after the start: no wait, not a negative one.
+        yield group_id, max(0.0, (first - asked).total_seconds() / 86400)
 
 
 def compute(filters, now=None):
@@ -472,9 +480,12 @@ def compute(filters, now=None):
 
     month_of = {pk: timezone.localtime(group["first_start"]).strftime("%Y-%m") for pk, group in groups.items()}
     waits, waits_by_month = Waits(), defaultdict(Waits)
-    for group_id, wait in wait_durations(places).iterator(chunk_size=10000):
-        # A place taken over from an earlier system can be dated after the start: no wait, not a negative one.
-        days = max(0.0, wait.total_seconds() / 86400)
+    started = {
+        pk: group["first_start"]
+        for pk, group in groups.items()
+        if group["status"] != TrainingGroup.Status.CANCELLED and group["first_start"] <= now
+    }
+    for group_id, days in waits_of(places, started):
         waits.days.append(days)
         waits_by_month[month_of[group_id]].days.append(days)
 
