@@ -59,6 +59,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -66,6 +67,9 @@ from django.db.models import (
     DateTimeField,
     Exists,
     F,
+    FloatField,
+    Func,
+    IntegerField,
     Min,
     OuterRef,
     Q,
@@ -74,7 +78,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -329,18 +333,20 @@ def period_groups(filters):
     return groups
 
 
-def outcome_expression(now):
+def outcome_expression(ahead):
     """The outcome of one place that was signed up (see the module's rules), as a database expression.
 
-    On places annotated with `first` (the group's first session), `attended` and `present`; the
-    conditions are tried in order, as the rules are read.
+    On places annotated with `first` (the group's first session), `attended` and `present`;
+    `ahead` lists the groups whose first session is still ahead (known per group, so the
+    database need not look up the first session for every place). The conditions are tried in
+    order, as the rules are read.
     """
     cancelled = Q(status=Enrollment.Status.CANCELLED)
     return Case(
         When(group__status=TrainingGroup.Status.CANCELLED, then=Value(GROUP_CANCELLED)),
         When(cancelled & Q(cancelled_at__isnull=False, cancelled_at__lt=F("first")), then=Value(LEFT_BEFORE_START)),
-        When(cancelled & Q(first__gt=now), then=Value(LEFT_BEFORE_START)),
-        When(first__gt=now, then=Value(NOT_STARTED_YET)),
+        When(cancelled & Q(group_id__in=ahead), then=Value(LEFT_BEFORE_START)),
+        When(group_id__in=ahead, then=Value(NOT_STARTED_YET)),
         When(attended=True, present=False, then=Value(NO_SHOW)),
         When(cancelled, then=Value(STOPPED)),
         When(status=Enrollment.Status.COMPLETED, then=Value(COMPLETED)),
@@ -352,12 +358,22 @@ def outcome_expression(now):
 AT_START = (COMPLETED, STOPPED, RUNNING, NO_SHOW)
 
 
-def signed_up_places(filters, groups_qs, now):
-    """The places signed up in the period's groups (and the practice filter), each with its `outcome`.
+def period_keys(filters, groups):
+    """The period's groups for a filter `group__in=`: their keys as a list where the database takes a list
+    that long (PostgreSQL), else the subquery (SQLite's limit on parameters)."""
+    limit = connection.features.max_query_params
+    return list(groups) if limit is None or len(groups) < limit // 2 else period_groups(filters).values("pk")
 
-    Lazy: `compute` counts them per group of figures in the database, and
-    reads only the waits of the places held at the start.
+
+def signed_up_places(filters, groups, now):
+    """The places signed up in the period's `groups` (from `period_groups`, by key), each with its `outcome`.
+
+    Lazy: `compute` counts them per group of figures in the database, and reads only the waits of
+    the places held at the start. The groups go in as a list of keys where the database takes one
+    that long (PostgreSQL), so the period's first sessions are not looked up again in every query.
     """
+    period = period_keys(filters, groups)
+    ahead = [pk for pk, group in groups.items() if group["first_start"] > now]
     first = (
         Session.objects.filter(group=OuterRef("group_id"))
         .order_by()
@@ -370,7 +386,7 @@ def signed_up_places(filters, groups_qs, now):
     )[:1]
     first_referral = Referral.objects.filter(enrollment=OuterRef("pk")).order_by("created_at", "pk")
     places = (
-        Enrollment.objects.filter(group__in=groups_qs.values("pk"))
+        Enrollment.objects.filter(group__in=period)
         .filter(Q(confirmed_at__isnull=False) | Q(status__in=SIGNED_UP_STATUSES))
         .annotate(
             first=Subquery(first, output_field=DateTimeField()),
@@ -378,13 +394,37 @@ def signed_up_places(filters, groups_qs, now):
             present=Exists(Attendance.objects.filter(enrollment=OuterRef("pk"), status=Attendance.Status.PRESENT)),
             list_joined=Subquery(accepted_from, output_field=DateTimeField()),
             referred=Exists(first_referral),
-            practice=Subquery(first_referral.values("practice_id")[:1]),
         )
-        .annotate(outcome=outcome_expression(now))
+        .annotate(
+            # Looked up only for places with a referral.
+            practice=Case(
+                When(referred=True, then=Subquery(first_referral.values("practice_id")[:1])),
+                default=None,
+                output_field=IntegerField(),
+            ),
+            outcome=outcome_expression(ahead),
+        )
     )
     if filters.practice_id:
         places = places.filter(practice=filters.practice_id)
     return places
+
+
+class Epoch(Func):
+    """A moment as seconds since 1970 (a float): PostgreSQL's EXTRACT(EPOCH …), SQLite's julianday.
+
+    The waits need only the difference of two moments: numbers come back from the database much
+    cheaper than timestamps, one per place.
+    """
+
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "((julianday(%(expressions)s) - 2440587.5) * 86400.0)"
+        return self.as_sql(compiler, connection, template=template, **extra)
 
 
 def waits_of(places, started):
@@ -392,23 +432,22 @@ def waits_of(places, started):
 
     Asking is the earlier of signing up and joining the list whose offer was accepted. `started`
     maps the period's started groups to their first session; places given up before it were not
-    held at the start. Plain rows of the started groups' places (no per-place lookup of the first
-    session in the database); the subtraction in Python.
+    held at the start. Per place two numbers (seconds) of the started groups' places; the first
+    session per group; the subtraction in Python.
     """
     if not started:
         return
-    rows = (
-        places.filter(group_id__in=list(started))
-        .order_by()
-        .values_list("group_id", "created_at", "list_joined", "status", "cancelled_at")
-    )
-    for group_id, created_at, list_joined, status, cancelled_at in rows:
-        first = started[group_id]
-        if status == Enrollment.Status.CANCELLED and cancelled_at is not None and cancelled_at < first:
+    first = {group_id: moment.timestamp() for group_id, moment in started.items()}
+    asked = Coalesce(Least(F("created_at"), F("list_joined")), F("created_at"))
+    given_up = Case(When(status=Enrollment.Status.CANCELLED, then=Epoch(F("cancelled_at"))), default=None)
+    # The places of the period's groups; those of groups not started are passed over below.
+    rows = places.order_by().values_list("group_id", Epoch(asked), given_up)
+    for group_id, asked_at, cancelled_at in rows:
+        start = first.get(group_id)
+        if start is None or (cancelled_at is not None and cancelled_at < start):
             continue
-        asked = min(created_at, list_joined) if list_joined else created_at
         # A place taken over from an earlier system can be dated after the start: no wait, not a negative one.
-        yield group_id, max(0.0, (first - asked).total_seconds() / 86400)
+        yield group_id, max(0.0, (start - asked_at) / 86400)
 
 
 def compute(filters, now=None):
@@ -434,7 +473,7 @@ def compute(filters, now=None):
         for location in Location.objects.filter(pk__in={g["location_id"] for g in groups.values()})
     }
 
-    places = signed_up_places(filters, groups_qs, now)
+    places = signed_up_places(filters, groups, now)
     counts = list(
         places.order_by()
         .values_list("group__course_id", "group__location_id", "practice", "referred", "outcome")
@@ -514,9 +553,9 @@ def compute(filters, now=None):
         groups_by_location=dict(sorted(stats_by_location.items())),
         waits=waits,
         waits_by_month=dict(sorted(waits_by_month.items())),
-        money=money(groups_qs),
-        outcomes=outcomes(groups_qs, places.filter(outcome=COMPLETED)),
-        satisfaction=satisfaction(groups_qs, places),
+        money=money(period_keys(filters, groups)),
+        outcomes=outcomes(places.filter(outcome=COMPLETED)),
+        satisfaction=satisfaction(places),
     )
 
 
@@ -528,7 +567,7 @@ def band_index(bands, score):
     return None
 
 
-def outcomes(groups_qs, completed):
+def outcomes(completed):
     """Per questionnaire: the `completed` places (a queryset) with a pre and a post score on it (see the rules)."""
     scores = defaultdict(dict)  # enrollment -> moment -> (questionnaire, score)
     for enrollment_id, moment, questionnaire_id, score in Invitation.objects.filter(
@@ -565,7 +604,7 @@ def outcomes(groups_qs, completed):
     return sorted(result, key=lambda outcome: outcome.name)
 
 
-def satisfaction(groups_qs, counted):
+def satisfaction(counted):
     """The evaluations of the `counted` places (a queryset): grades and who would recommend the training."""
     result = Satisfaction()
     for grade, recommend in Evaluation.objects.filter(invitation__enrollment__in=counted.values("pk")).values_list(
@@ -605,8 +644,9 @@ def referred_in(filters):
     return list(rows.order_by().values_list("practice_id", "training", "place").annotate(count=Count("pk")))
 
 
-def money(groups_qs):
-    payments = Payment.objects.filter(group__in=groups_qs.values("pk"))
+def money(period):
+    """Payments for places in the period's groups (`period`: as `period_keys` gives it)."""
+    payments = Payment.objects.filter(group__in=period)
     result = Money()
     for row in payments.order_by().values("provider", "status").annotate(count=Count("pk"), amount=Sum("amount")):
         result.by_provider[row["provider"]] += row["count"]
