@@ -4,6 +4,7 @@ Counts only: no screen here shows a name, so nothing is written to the access
 log. Who may look: the permission `reports.view_figures` (the coordinators).
 """
 
+import dataclasses
 import datetime
 
 from django import forms
@@ -311,7 +312,12 @@ class DemandFilters(forms.Form):
     )
 
 
-def demand_map(course_demand, km):
+# Per training the page shows the areas with the most demand; the download has every area.
+AREAS_SHOWN = 100
+
+
+def demand_map(course_demand, km, areas):
+    """The map of `areas` (of `course_demand`) and the locations with a group of the training."""
     dots = [
         (
             row.area.latitude,
@@ -326,7 +332,7 @@ def demand_map(course_demand, km):
                 "signed": f.people(row.signed_up),
             },
         )
-        for row in course_demand.areas
+        for row in areas
     ]
     dots += [
         (location.latitude, location.longitude, 5, "group", _("Groep: %(where)s") % {"where": location})
@@ -383,7 +389,13 @@ class DemandView(FiguresPermissionMixin, WagtailAdminTemplateMixin, TemplateView
         query.pop("tabel", None)
         query.pop("formaat", None)
         items = [
-            {"demand": item, "table": tables[item.course.pk], "map": demand_map(item, km)}
+            {
+                "demand": item,
+                "table": dataclasses.replace(tables[item.course.pk], rows=tables[item.course.pk].rows[:AREAS_SHOWN]),
+                "map": demand_map(item, km, item.areas[:AREAS_SHOWN]),
+                "shown": min(len(item.areas), AREAS_SHOWN),
+                "total": len(item.areas),
+            }
             for item in found
             if item.areas or item.supply
         ]

@@ -59,7 +59,26 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery, Sum
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -149,11 +168,11 @@ class Funnel:
             return self.counts[COMPLETED] + self.counts[STOPPED] + self.counts[RUNNING]
         return self.counts[key]
 
-    def add(self, outcome, referred=False):
-        self.counts[SIGNED_UP] += 1
-        self.counts[outcome] += 1
+    def add(self, outcome, referred=False, count=1):
+        self.counts[SIGNED_UP] += count
+        self.counts[outcome] += count
         if referred:
-            self.counts[SIGNED_UP_REFERRED] += 1
+            self.counts[SIGNED_UP_REFERRED] += count
 
     def conversion(self, key):
         """The part of step `key` that the step before leads to: aangemeld with a referral, of verwezen."""
@@ -314,26 +333,130 @@ def period_groups(filters):
     return groups
 
 
-def classify(group, status, cancelled_at, attended, present, now):
-    """The outcome of one place that was signed up (see the module's rules)."""
-    first = group["first_start"]
-    if group["status"] == TrainingGroup.Status.CANCELLED:
-        return GROUP_CANCELLED
-    if status == Enrollment.Status.CANCELLED and cancelled_at is not None and cancelled_at < first:
-        return LEFT_BEFORE_START
-    if first > now:
-        return LEFT_BEFORE_START if status == Enrollment.Status.CANCELLED else NOT_STARTED_YET
-    if attended and not present:
-        return NO_SHOW
-    if status == Enrollment.Status.CANCELLED:
-        return STOPPED
-    if status == Enrollment.Status.COMPLETED:
-        return COMPLETED
-    return RUNNING
+def outcome_expression(ahead):
+    """The outcome of one place that was signed up (see the module's rules), as a database expression.
+
+    On places annotated with `first` (the group's first session), `attended` and `present`;
+    `ahead` lists the groups whose first session is still ahead (known per group, so the
+    database need not look up the first session for every place). The conditions are tried in
+    order, as the rules are read.
+    """
+    cancelled = Q(status=Enrollment.Status.CANCELLED)
+    return Case(
+        When(group__status=TrainingGroup.Status.CANCELLED, then=Value(GROUP_CANCELLED)),
+        When(cancelled & Q(cancelled_at__isnull=False, cancelled_at__lt=F("first")), then=Value(LEFT_BEFORE_START)),
+        When(cancelled & Q(group_id__in=ahead), then=Value(LEFT_BEFORE_START)),
+        When(group_id__in=ahead, then=Value(NOT_STARTED_YET)),
+        When(attended=True, present=False, then=Value(NO_SHOW)),
+        When(cancelled, then=Value(STOPPED)),
+        When(status=Enrollment.Status.COMPLETED, then=Value(COMPLETED)),
+        default=Value(RUNNING),
+        output_field=CharField(),
+    )
+
+
+AT_START = (COMPLETED, STOPPED, RUNNING, NO_SHOW)
+
+
+def period_keys(filters, groups):
+    """The period's groups for a filter `group__in=`: their keys as a list where the database takes a list
+    that long (PostgreSQL), else the subquery (SQLite's limit on parameters)."""
+    limit = connection.features.max_query_params
+    return list(groups) if limit is None or len(groups) < limit // 2 else period_groups(filters).values("pk")
+
+
+def signed_up_places(filters, groups, now):
+    """The places signed up in the period's `groups` (from `period_groups`, by key), each with its `outcome`.
+
+    Lazy: `compute` counts them per group of figures in the database, and reads only the waits of
+    the places held at the start. The groups go in as a list of keys where the database takes one
+    that long (PostgreSQL), so the period's first sessions are not looked up again in every query.
+    """
+    period = period_keys(filters, groups)
+    ahead = [pk for pk, group in groups.items() if group["first_start"] > now]
+    first = (
+        Session.objects.filter(group=OuterRef("group_id"))
+        .order_by()
+        .values("group")
+        .annotate(first=Min("start"))
+        .values("first")
+    )
+    accepted_from = Offer.objects.filter(enrollment=OuterRef("pk"), status=Offer.Status.ACCEPTED).values(
+        "entry__joined_at"
+    )[:1]
+    first_referral = Referral.objects.filter(enrollment=OuterRef("pk")).order_by("created_at", "pk")
+    places = (
+        Enrollment.objects.filter(group__in=period)
+        .filter(Q(confirmed_at__isnull=False) | Q(status__in=SIGNED_UP_STATUSES))
+        .annotate(
+            first=Subquery(first, output_field=DateTimeField()),
+            attended=Exists(Attendance.objects.filter(enrollment=OuterRef("pk"))),
+            present=Exists(Attendance.objects.filter(enrollment=OuterRef("pk"), status=Attendance.Status.PRESENT)),
+            list_joined=Subquery(accepted_from, output_field=DateTimeField()),
+            referred=Exists(first_referral),
+        )
+        .annotate(
+            # Looked up only for places with a referral.
+            practice=Case(
+                When(referred=True, then=Subquery(first_referral.values("practice_id")[:1])),
+                default=None,
+                output_field=IntegerField(),
+            ),
+            outcome=outcome_expression(ahead),
+        )
+    )
+    if filters.practice_id:
+        places = places.filter(practice=filters.practice_id)
+    return places
+
+
+class Epoch(Func):
+    """A moment as seconds since 1970 (a float): PostgreSQL's EXTRACT(EPOCH …), SQLite's julianday.
+
+    The waits need only the difference of two moments: numbers come back from the database much
+    cheaper than timestamps, one per place.
+    """
+
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "((julianday(%(expressions)s) - 2440587.5) * 86400.0)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def waits_of(places, started):
+    """(group, days) of each place held at the start: from asking for a place to the first session.
+
+    Asking is the earlier of signing up and joining the list whose offer was accepted. `started`
+    maps the period's started groups to their first session; places given up before it were not
+    held at the start. Per place two numbers (seconds) of the started groups' places; the first
+    session per group; the subtraction in Python.
+    """
+    if not started:
+        return
+    first = {group_id: moment.timestamp() for group_id, moment in started.items()}
+    asked = Coalesce(Least(F("created_at"), F("list_joined")), F("created_at"))
+    given_up = Case(When(status=Enrollment.Status.CANCELLED, then=Epoch(F("cancelled_at"))), default=None)
+    # The places of the period's groups; those of groups not started are passed over below.
+    rows = places.order_by().values_list("group_id", Epoch(asked), given_up)
+    for group_id, asked_at, cancelled_at in rows:
+        start = first.get(group_id)
+        if start is None or (cancelled_at is not None and cancelled_at < start):
+            continue
+        # A place taken over from an earlier system can be dated after the start: no wait, not a negative one.
+        yield group_id, max(0.0, (start - asked_at) / 86400)
 
 
 def compute(filters, now=None):
-    """Every figure for the filters, in a fixed number of queries (the people come as plain tuples)."""
+    """Every figure for the filters, in a fixed number of queries, counted per group of figures in the database.
+
+    The places come back as one row per (training, location, practice, with a
+    referral or not, outcome) with its count, never one per place; only the
+    waits come per place, as one duration each.
+    """
     now = now or timezone.now()
     groups_qs = period_groups(filters)
     groups = {
@@ -350,41 +473,18 @@ def compute(filters, now=None):
         for location in Location.objects.filter(pk__in={g["location_id"] for g in groups.values()})
     }
 
-    accepted_from = Offer.objects.filter(enrollment=OuterRef("pk"), status=Offer.Status.ACCEPTED).values(
-        "entry__joined_at"
-    )[:1]
-    first_referral = Referral.objects.filter(enrollment=OuterRef("pk")).order_by("created_at", "pk")
-    places = (
-        Enrollment.objects.filter(group__in=groups_qs.values("pk"))
-        .filter(Q(confirmed_at__isnull=False) | Q(status__in=SIGNED_UP_STATUSES))
-        .annotate(
-            attended=Exists(Attendance.objects.filter(enrollment=OuterRef("pk"))),
-            present=Exists(Attendance.objects.filter(enrollment=OuterRef("pk"), status=Attendance.Status.PRESENT)),
-            list_joined=Subquery(accepted_from),
-            referred=Exists(first_referral),
-            practice=Subquery(first_referral.values("practice_id")[:1]),
-        )
-    )
-    if filters.practice_id:
-        places = places.filter(practice=filters.practice_id)
-    places = places.values_list(
-        "pk",
-        "group_id",
-        "status",
-        "cancelled_at",
-        "created_at",
-        "attended",
-        "present",
-        "list_joined",
-        "referred",
-        "practice",
+    places = signed_up_places(filters, groups, now)
+    counts = list(
+        places.order_by()
+        .values_list("group__course_id", "group__location_id", "practice", "referred", "outcome")
+        .annotate(count=Count("pk"))
     )
 
     referrals = referred_in(filters)
     practices = {
         practice.pk: str(practice)
         for practice in Practice.objects.filter(
-            pk__in={row[0] for row in referrals} | set(places.exclude(practice=None).values_list("practice", flat=True))
+            pk__in={row[0] for row in referrals} | {row[2] for row in counts if row[2] is not None}
         )
     }
     courses.update(
@@ -397,35 +497,36 @@ def compute(filters, now=None):
 
     total, by_course, by_location = Funnel(), defaultdict(Funnel), defaultdict(Funnel)
     by_practice = defaultdict(Funnel)
-    for practice_id, course_id, location_id in referrals:
-        total.counts[REFERRED] += 1
-        by_practice[practice_label(practices, practice_id, True)].counts[REFERRED] += 1
+    for practice_id, course_id, location_id, count in referrals:
+        total.counts[REFERRED] += count
+        by_practice[practice_label(practices, practice_id, True)].counts[REFERRED] += count
         if course_id:
-            by_course[courses[course_id]].counts[REFERRED] += 1
+            by_course[courses[course_id]].counts[REFERRED] += count
         if location_id:
-            by_location[locations[location_id]].counts[REFERRED] += 1
+            by_location[locations[location_id]].counts[REFERRED] += count
 
-    at_start_per_group = Counter()
+    at_start_per_location = Counter()
+    for course_id, location_id, practice_id, referred, outcome, count in counts:
+        for funnel in (
+            total,
+            by_course[courses[course_id]],
+            by_location[locations[location_id]],
+            by_practice[practice_label(practices, practice_id, referred)],
+        ):
+            funnel.add(outcome, referred, count)
+        if outcome in AT_START:
+            at_start_per_location[location_id] += count
+
+    month_of = {pk: timezone.localtime(group["first_start"]).strftime("%Y-%m") for pk, group in groups.items()}
     waits, waits_by_month = Waits(), defaultdict(Waits)
-    counted, completed = set(), set()
-    for row in places.iterator(chunk_size=5000):
-        pk, group_id, status, cancelled_at, created_at, attended, present, list_joined, referred, practice_id = row
-        group = groups[group_id]
-        outcome = classify(group, status, cancelled_at, attended, present, now)
-        total.add(outcome, referred)
-        by_course[courses[group["course_id"]]].add(outcome, referred)
-        by_location[locations[group["location_id"]]].add(outcome, referred)
-        by_practice[practice_label(practices, practice_id, referred)].add(outcome, referred)
-        counted.add(pk)
-        if outcome == COMPLETED:
-            completed.add(pk)
-        if outcome in (COMPLETED, STOPPED, RUNNING, NO_SHOW):
-            at_start_per_group[group_id] += 1
-            asked = min(created_at, list_joined) if list_joined else created_at
-            # A place taken over from an earlier system can be dated after the start: no wait, not a negative one.
-            days = max(0.0, (group["first_start"] - asked).total_seconds() / 86400)
-            waits.days.append(days)
-            waits_by_month[timezone.localtime(group["first_start"]).strftime("%Y-%m")].days.append(days)
+    started = {
+        pk: group["first_start"]
+        for pk, group in groups.items()
+        if group["status"] != TrainingGroup.Status.CANCELLED and group["first_start"] <= now
+    }
+    for group_id, days in waits_of(places, started):
+        waits.days.append(days)
+        waits_by_month[month_of[group_id]].days.append(days)
 
     stats, stats_by_location = GroupStats(), defaultdict(GroupStats)
     for group in groups.values():
@@ -437,7 +538,10 @@ def compute(filters, now=None):
             elif group["first_start"] <= now:
                 target.started += 1
                 target.places_offered += group["capacity"]
-                target.places_at_start += at_start_per_group[group["pk"]]
+    # Places held at the start are only in started groups (not cancelled, first session passed).
+    for location_id, count in at_start_per_location.items():
+        stats.places_at_start += count
+        stats_by_location[locations[location_id]].places_at_start += count
 
     return Figures(
         filters=filters,
@@ -449,9 +553,9 @@ def compute(filters, now=None):
         groups_by_location=dict(sorted(stats_by_location.items())),
         waits=waits,
         waits_by_month=dict(sorted(waits_by_month.items())),
-        money=money(groups_qs),
-        outcomes=outcomes(groups_qs, completed),
-        satisfaction=satisfaction(groups_qs, counted),
+        money=money(period_keys(filters, groups)),
+        outcomes=outcomes(places.filter(outcome=COMPLETED)),
+        satisfaction=satisfaction(places),
     )
 
 
@@ -463,17 +567,16 @@ def band_index(bands, score):
     return None
 
 
-def outcomes(groups_qs, completed):
-    """Per questionnaire: the completed places with a pre and a post score on it (see the module's rules)."""
+def outcomes(completed):
+    """Per questionnaire: the `completed` places (a queryset) with a pre and a post score on it (see the rules)."""
     scores = defaultdict(dict)  # enrollment -> moment -> (questionnaire, score)
     for enrollment_id, moment, questionnaire_id, score in Invitation.objects.filter(
-        enrollment__group__in=groups_qs.values("pk"),
+        enrollment__in=completed.values("pk"),
         moment__in=[Invitation.Moment.PRE, Invitation.Moment.POST],
         score__isnull=False,
         questionnaire__isnull=False,
     ).values_list("enrollment_id", "moment", "questionnaire_id", "score"):
-        if enrollment_id in completed:
-            scores[enrollment_id][moment] = (questionnaire_id, score)
+        scores[enrollment_id][moment] = (questionnaire_id, score)
     pairs = defaultdict(list)
     for found in scores.values():
         pre, post = found.get(Invitation.Moment.PRE), found.get(Invitation.Moment.POST)
@@ -501,15 +604,14 @@ def outcomes(groups_qs, completed):
     return sorted(result, key=lambda outcome: outcome.name)
 
 
-def satisfaction(groups_qs, counted):
-    """The evaluations of the counted places: grades and who would recommend the training."""
+def satisfaction(counted):
+    """The evaluations of the `counted` places (a queryset): grades and who would recommend the training."""
     result = Satisfaction()
-    for enrollment_id, grade, recommend in Evaluation.objects.filter(
-        invitation__enrollment__group__in=groups_qs.values("pk")
-    ).values_list("invitation__enrollment_id", "grade", "would_recommend"):
-        if enrollment_id in counted:
-            result.grades.append(grade)
-            result.recommend += recommend
+    for grade, recommend in Evaluation.objects.filter(invitation__enrollment__in=counted.values("pk")).values_list(
+        "grade", "would_recommend"
+    ):
+        result.grades.append(grade)
+        result.recommend += recommend
     return result
 
 
@@ -524,29 +626,27 @@ def practice_label(practices, practice_id, referred):
 
 
 def referred_in(filters):
-    """(practice, training, location) of each referral made in the period that fits the filters (see the rules)."""
+    """(practice, training, location, count) of the referrals made in the period that fit the filters (see the rules).
+
+    Counted in the database: one row per practice, training and location.
+    """
     rows = Referral.objects.filter(created_at__gte=filters.since, created_at__lt=filters.until)
     if filters.practice_id:
         rows = rows.filter(practice_id=filters.practice_id)
-    found = []
-    for practice_id, course_id, location_id, group_course, group_location in rows.values_list(
-        "practice_id",
-        "course_id",
-        "preferred_location_id",
-        "enrollment__group__course_id",
-        "enrollment__group__location_id",
-    ):
-        course_id, location_id = group_course or course_id, group_location or location_id
-        if filters.course_id and course_id != filters.course_id:
-            continue
-        if filters.location_id and location_id != filters.location_id:
-            continue
-        found.append((practice_id, course_id, location_id))
-    return found
+    rows = rows.annotate(
+        training=Coalesce(F("enrollment__group__course_id"), F("course_id")),
+        place=Coalesce(F("enrollment__group__location_id"), F("preferred_location_id")),
+    )
+    if filters.course_id:
+        rows = rows.filter(training=filters.course_id)
+    if filters.location_id:
+        rows = rows.filter(place=filters.location_id)
+    return list(rows.order_by().values_list("practice_id", "training", "place").annotate(count=Count("pk")))
 
 
-def money(groups_qs):
-    payments = Payment.objects.filter(group__in=groups_qs.values("pk"))
+def money(period):
+    """Payments for places in the period's groups (`period`: as `period_keys` gives it)."""
+    payments = Payment.objects.filter(group__in=period)
     result = Money()
     for row in payments.order_by().values("provider", "status").annotate(count=Count("pk"), amount=Sum("amount")):
         result.by_provider[row["provider"]] += row["count"]

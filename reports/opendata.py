@@ -14,7 +14,7 @@ schedules the group's sessions, capacity and status.
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from booking.models import Location, Session, TrainingGroup
@@ -123,9 +123,24 @@ def locations(number=1, size=DEFAULT_PAGE_SIZE):
 
 
 def course_locations():
-    """The pairs (training, location) that the trainings name: HSDS's service_at_location."""
+    """The pairs (training, location) that the trainings name: HSDS's service_at_location.
+
+    The training's title comes along as `course_title`: the pages themselves are not needed here.
+    """
     through = CoursePage.locations.through
-    return through.objects.filter(coursepage__live=True).select_related("coursepage", "location").order_by("pk")
+    return (
+        through.objects.filter(coursepage__live=True)
+        .select_related("location")
+        .annotate(course_title=F("coursepage__title"))
+        .order_by("pk")
+    )
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Just the key of a training: what `overview.stop_for` reads of it."""
+
+    pk: int
 
 
 def service_at_locations(number=1, size=DEFAULT_PAGE_SIZE, now=None):
@@ -138,20 +153,20 @@ def service_at_locations(number=1, size=DEFAULT_PAGE_SIZE, now=None):
     now = now or timezone.now()
     page = paginate(course_locations(), number, size)
     course_ids = sorted({pair.coursepage_id for pair in page.items})
-    location_ids = sorted({pair.location_id for pair in page.items})
+    pairs = {(pair.coursepage_id, pair.location_id) for pair in page.items}
     waiting = overview.waiting_per_course(course_ids)
     upcoming = {}
-    for group in overview.upcoming_groups(now, course_ids).filter(location_id__in=location_ids):
+    for group in overview.only_pairs(overview.upcoming_groups(now, course_ids), pairs):
         upcoming.setdefault((group.course_id, group.location_id), []).append(group)
     counted = {}
-    for group in counted_groups(now).filter(course_id__in=course_ids, location_id__in=location_ids):
+    for group in overview.only_pairs(counted_groups(now), pairs):
         counted.setdefault((group.course_id, group.location_id), []).append(group)
     active = overview.active_stops(now)
     rows = []
     for pair in page.items:
         key = (pair.coursepage_id, pair.location_id)
         row = overview.offer_row(pair.location, upcoming.get(key, []))
-        row.stop = overview.stop_for(active, pair.coursepage, pair.location)
+        row.stop = overview.stop_for(active, Ref(pair.coursepage_id), pair.location)
         row.wait = overview.wait_here(
             row, pair.coursepage_id, pair.location_id, waiting.get(pair.coursepage_id, 0), counted.get(key, []), now
         )
@@ -160,7 +175,7 @@ def service_at_locations(number=1, size=DEFAULT_PAGE_SIZE, now=None):
                 "id": hsds_id("service_at_location", pair.pk),
                 "service_id": hsds_id("service", pair.coursepage_id),
                 "location_id": hsds_id("location", pair.location_id),
-                "description": f"{pair.coursepage.title}, {pair.location}",
+                "description": f"{pair.course_title}, {pair.location}",
                 "x_next_start": row.next_start,
                 "x_places_left": row.places_left,
                 "x_signup_until": row.signup_until,
@@ -182,19 +197,29 @@ PUBLISHED_STATUSES = [
 
 
 def groups():
-    """Groups that are coming or running, of live trainings, with their scheduled sessions (one more query)."""
-    sessions = Session.objects.filter(status=Session.Status.SCHEDULED).order_by("start", "pk")
+    """Groups that are coming or running, of live trainings, with their training's title and frequency."""
     return (
         TrainingGroup.objects.filter(status__in=PUBLISHED_STATUSES, course__live=True)
         .with_places_left(timezone.now())
-        .select_related("course")
-        .prefetch_related(Prefetch("sessions", queryset=sessions, to_attr="scheduled_sessions"))
+        .annotate(course_title=F("course__title"), course_frequency=F("course__frequency"))
         .order_by("pk")
     )
 
 
-def schedule_row(group, pair_ids):
-    sessions = group.scheduled_sessions
+def scheduled_sessions(group_ids):
+    """{group id: [(start, end), …]}: the scheduled sessions of these groups, in order; one query of plain rows."""
+    found = {}
+    rows = (
+        Session.objects.filter(group_id__in=group_ids, status=Session.Status.SCHEDULED)
+        .order_by("start", "pk")
+        .values_list("group_id", "start", "end")
+    )
+    for group_id, start, end in rows:
+        found.setdefault(group_id, []).append((start, end))
+    return found
+
+
+def schedule_row(group, pair_ids, sessions):
     first = sessions[0] if sessions else None
     last = sessions[-1] if sessions else None
     pair = pair_ids.get((group.course_id, group.location_id))
@@ -202,20 +227,20 @@ def schedule_row(group, pair_ids):
         "id": hsds_id("schedule", group.pk),
         "service_id": hsds_id("service", group.course_id),
         "service_at_location_id": hsds_id("service_at_location", pair) if pair else None,
-        "valid_from": first.start.date() if first else None,
-        "valid_to": last.end.date() if last else None,
-        "dtstart": first.start if first else None,
-        "until": last.end if last else None,
+        "valid_from": first[0].date() if first else None,
+        "valid_to": last[1].date() if last else None,
+        "dtstart": first[0] if first else None,
+        "until": last[1] if last else None,
         "freq": "WEEKLY",
-        "interval": FREQUENCY.get(group.course.frequency, 1),
+        "interval": FREQUENCY.get(group.course_frequency, 1),
         "count": len(sessions),
-        "description": str(group.course.title),
+        "description": str(group.course_title),
         "x_location_id": hsds_id("location", group.location_id),
         "x_status": group.status,
         "x_capacity": group.capacity,
         "x_places_left": group.places_left,
         "x_signup_deadline": group.signup_deadline,
-        "x_sessions": [{"start": session.start, "end": session.end} for session in sessions],
+        "x_sessions": [{"start": start, "end": end} for start, end in sessions],
     }
 
 
@@ -227,5 +252,6 @@ def schedules(number=1, size=DEFAULT_PAGE_SIZE):
         Q(coursepage_id__in={c for c, _l in keys}) & Q(location_id__in={loc for _c, loc in keys})
     ).values_list("coursepage_id", "location_id", "pk")
     pair_ids = {(course, location): pk for course, location, pk in pairs}
-    page.items = [schedule_row(group, pair_ids) for group in page.items]
+    sessions = scheduled_sessions([group.pk for group in page.items])
+    page.items = [schedule_row(group, pair_ids, sessions.get(group.pk, [])) for group in page.items]
     return page
