@@ -54,6 +54,7 @@ from booking.services import locks, participants
 from booking.services.errors import AlreadyOnWaitlist, NotOnWaitlist
 from booking.services.locks import lock_course
 from booking.services.notifications import queue_email
+from booking.services.page_state import changed
 from booking.waitlist.offers import decline_locked, locked_offer
 
 ACTIVE = WaitlistEntry.ACTIVE
@@ -399,6 +400,7 @@ def leave_waitlist(entry, now=None):
                 locks.lock_group(open_offer.group_id)
                 decline_locked(locked_offer(open_offer), now)
             WaitlistEntry.objects.filter(pk=current.pk).update(status=WaitlistEntry.Status.LEFT, left_at=now)
+            changed(course_ids=[current.course_id])
     entry.refresh_from_db()
     return entry
 
