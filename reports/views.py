@@ -15,7 +15,8 @@ def offer_overview(request):
     """Aanbod en wachttijden: counted when built; anonymous visitors get it from the page cache until a place,
     a group, a stop or the waiting list changes (or a hold or a stop runs out by itself)."""
     now = timezone.now()
-    page_cache.depend_on(request, (page_cache.BOOKING,), page_state.next_change(now=now))
+    if page_cache.lookup_for(request) is not None:
+        page_cache.depend_on(request, (page_cache.BOOKING,), page_state.next_change(now=now))
     response = render(request, "reports/overview.html", {"offers": overview.course_offers(now), "now": now})
     page_cache.allow(request)
     return response
