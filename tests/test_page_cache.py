@@ -16,7 +16,14 @@ from booking.services import planning
 from booking.services.places import cancel_enrollment, confirm_enrollment, hold_places
 from booking.staff.actions import cancel_group
 from groepswijzer import page_cache
-from tests.booking.factories import CONSENT_VERSION, days_ahead, person, planned_group, signup_course
+from tests.booking.factories import (
+    CONSENT_VERSION,
+    WaitlistEntryFactory,
+    days_ahead,
+    person,
+    planned_group,
+    signup_course,
+)
 from tests.factories import FactsheetPageFactory, LocationFactory, StandardPageFactory, UserFactory
 from tests.helpers import signup_url, text
 
@@ -227,6 +234,25 @@ def test_an_opened_group_appears(client, course, location, committed):
     assert "binnenkort open" not in text(client.get(course.url))
 
 
+def test_a_group_changed_by_the_office_shows_its_new_places(client, course, group, committed):
+    assert "nog 8 plekken" in text(client.get(course.url))
+    group.capacity = 12
+    with committed():
+        group.save()
+    assert "nog 10 plekken" in text(client.get(course.url))
+
+
+def test_a_new_place_on_the_waiting_list_shows_in_the_overview(client, course, committed):
+    full = planned_group(course, LocationFactory(name="Wijkgebouw De Kroon", town="Helmond"), capacity=1, taken=1)
+    before = client.get(OVERVIEW).content
+    assert from_cache(client.get(OVERVIEW))
+    with committed():
+        WaitlistEntryFactory(course=course, preferred_locations=[full.location])
+    after = client.get(OVERVIEW)
+    assert not from_cache(after)
+    assert after.content != before
+
+
 def test_a_moved_session_shows_its_new_date(client, course, group, committed):
     session = group.sessions.order_by("start").last()
     new_start = days_ahead(60, 10)
@@ -269,7 +295,14 @@ def test_a_visitor_with_a_session_gets_pages_built_for_them(client, course, grou
 
 
 def test_sign_up_steps_and_personal_pages_are_never_cached(client, group):
-    for url in (signup_url("group", group), signup_url("participant", group), reverse("selfservice:new_link")):
+    personal = [
+        signup_url("group", group),
+        signup_url("participant", group),
+        reverse("selfservice:new_link"),
+        reverse("waitlist:join", kwargs={"course_id": group.course_id}),
+        reverse("carepath:enter_code"),
+    ]
+    for url in personal:
         first, second = twice(client, url)
         assert first.status_code == 200, url
         assert not from_cache(second), url

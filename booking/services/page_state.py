@@ -113,6 +113,15 @@ def _waitlist_changed(sender, instance, **kwargs):
     changed(course_ids=[instance.course_id])
 
 
+@receiver(m2m_changed, sender=WaitlistEntry.preferred_locations.through)
+def _wishes_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_"):
+        if isinstance(instance, WaitlistEntry):
+            changed(course_ids=[instance.course_id])
+        else:
+            changed(all_courses=True)
+
+
 @receiver(m2m_changed, sender=TrainingGroup.trainers.through)
 def _trainers_changed(sender, instance, action, pk_set, **kwargs):
     if action.startswith("post_"):

@@ -251,6 +251,7 @@ def change_wishes(entry, *, preferred_locations, part_of_day):
         if current.status not in ACTIVE:
             raise NotOnWaitlist(_("Deze persoon staat niet meer op de wachtlijst."))
         WaitlistEntry.objects.filter(pk=current.pk).update(part_of_day=part_of_day)
+        changed(course_ids=[current.course_id])
         current.preferred_locations.set(locations)
     entry.refresh_from_db()
     return entry
@@ -281,6 +282,7 @@ def take_off_waitlist(entry, *, by, reason, now=None):
         WaitlistEntry.objects.filter(pk=current.pk).update(
             status=WaitlistEntry.Status.TAKEN_OFF, left_at=now, removed_by=by, removal_reason=reason[:300]
         )
+        changed(course_ids=[current.course_id])
     entry.refresh_from_db()
     return entry
 
