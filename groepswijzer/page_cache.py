@@ -90,7 +90,8 @@ def _generations(names, found):
 
 
 def _eligible_request(request):
-    if request.method not in ("GET", "HEAD"):
+    # Wagtail's previews run through the middleware with a made-up request for the page's URL.
+    if request.method not in ("GET", "HEAD") or getattr(request, "is_dummy", False):
         return False
     harmless = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
     return set(request.COOKIES) <= harmless
@@ -157,7 +158,7 @@ def _storable(request, response, lookup):
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     # A form with a CSRF token, or an inline script with this request's nonce, belongs to one visitor.
-    if request.META.get("CSRF_COOKIE_USED") or isinstance(getattr(request, "_csp_nonce", None), str):
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or isinstance(getattr(request, "_csp_nonce", None), str):
         return False
     cache_control = response.get("Cache-Control", "")
     return not ("private" in cache_control or "no-store" in cache_control or get_max_age(response) == 0)

@@ -8,6 +8,8 @@ import datetime
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
@@ -201,6 +203,15 @@ def test_a_published_change_shows_on_the_page_the_finder_and_the_menu(client, ho
     assert "Mentaal Fit in de wijk" in text(client.get(course_index.url))
 
 
+def test_a_preview_of_a_draft_is_never_the_stored_live_page(client, course):
+    assert from_cache(twice(client, course.url)[1])
+    course.title = "Mentaal Fit, nieuwe versie"
+    course.save_revision()
+    preview = course.get_latest_revision_as_object().make_preview_request()
+    assert "Mentaal Fit, nieuwe versie" in text(preview)
+    assert "Mentaal Fit, nieuwe versie" not in text(client.get(course.url))
+
+
 def test_an_unpublished_page_is_gone_at_once(client, home, committed):
     page = StandardPageFactory(parent=home, title="Over ons")
     assert client.get(page.url).status_code == 200
@@ -309,15 +320,16 @@ def test_sign_up_steps_and_personal_pages_are_never_cached(client, group):
 
 
 @pytest.mark.urls("tests.page_cache_urls")
-def test_pages_with_a_csrf_token_a_nonce_or_a_cookie_are_never_stored(client, home):
+def test_pages_with_a_csrf_token_a_nonce_or_a_cookie_are_never_stored(home):
     for url in ("/test-cache/formulier/", "/test-cache/script/", "/test-cache/koekje/"):
-        first = client.get(url)
-        client.cookies.clear()
-        second = client.get(url)
-        assert first.status_code == 200, url
-        assert not from_cache(second), url
+        assert Client().get(url).status_code == 200, url
+        assert not from_cache(Client().get(url)), url
+        with_csrf_cookie = Client()
+        with_csrf_cookie.cookies[django_settings.CSRF_COOKIE_NAME] = "a" * 32
+        assert not from_cache(with_csrf_cookie.get(url)), url
+        assert not from_cache(with_csrf_cookie.get(url)), url
     # The script's nonce is in the policy of its own response: a stored page would carry an old one.
-    page = client.get("/test-cache/script/")
+    page = Client().get("/test-cache/script/")
     nonce = page.content.decode().split('nonce="')[1].split('"')[0]
     assert f"'nonce-{nonce}'" in page["Content-Security-Policy"]
 

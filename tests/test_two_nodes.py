@@ -28,22 +28,24 @@ from tests.booking.factories import planned_group, signup_course
 from tests.factories import CourseIndexPageFactory, HomePageFactory, LocationFactory
 from tests.helpers import run_together, signup_url
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("wagtail_roots")]
-
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("REDIS_URL", "")
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+pytestmark = [
+    pytest.mark.skipif(
+        not (ON_POSTGRES and REDIS_URL),
+        reason="two web nodes need a database server and a Redis they both reach: "
+        "set DATABASE_URL to PostgreSQL and REDIS_URL (SQLite is one machine's file)",
+    ),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("wagtail_roots"),
+]
+
 # Both nodes are reached under the site's one public name, as through a load balancer.
 HOST = "www.groepswijzer.test"
 PEOPLE = 16
 CAPACITY = 5
-
-
-@pytest.fixture(autouse=True)
-def _needs_postgres_and_redis():
-    if connection.vendor != "postgresql":
-        pytest.skip("two web nodes need a database server both can reach: set DATABASE_URL to PostgreSQL")
-    if not REDIS_URL:
-        pytest.skip("two web nodes share their cache in Redis: set REDIS_URL")
 
 
 def free_port():
@@ -104,8 +106,6 @@ def wait_until_serving(base, process, seconds=60):
 @pytest.fixture(scope="module")
 def nodes(django_db_setup, tmp_path_factory):
     """Both servers, started once for this module (on the test database, which each test fills anew)."""
-    if connection.vendor != "postgresql" or not REDIS_URL:
-        pytest.skip("see _needs_postgres_and_redis")
     ports = [free_port(), free_port()]
     folder = tmp_path_factory.mktemp("nodes")
     logs = [open(folder / f"node-{n}.log", "w") for n in range(2)]  # noqa: SIM115  (closed below)
