@@ -339,6 +339,18 @@ def test_a_post_is_never_answered_from_the_cache(client, course, group):
     assert not from_cache(client.post(course.url))
 
 
+def test_a_head_request_is_answered_from_the_cache_but_stores_nothing(client, course, group):
+    assert not from_cache(client.head(course.url))
+    assert client.get(course.url)[page_cache.HEADER] == "miss"
+    assert from_cache(client.head(course.url))
+
+
+def test_a_page_that_is_not_found_is_never_stored(client, home):
+    first, second = twice(client, "/bestaat-niet/")
+    assert first.status_code == second.status_code == 404
+    assert not from_cache(second)
+
+
 def test_with_the_page_cache_off_nothing_is_stored(client, settings, course, group):
     settings.PAGE_CACHE = False
     first, second = twice(client, course.url)
