@@ -60,12 +60,18 @@ def database_url():
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def redis_url():
+    """The Redis database this test process uses (with several test workers, each has its own)."""
+    return settings.CACHES["default"]["LOCATION"]
+
+
 def start_node(port, log):
     env = {
-        **os.environ,
+        # Not a test worker's name: the servers use exactly the database and Redis given here.
+        **{name: value for name, value in os.environ.items() if name != "PYTEST_XDIST_WORKER"},
         "DJANGO_SETTINGS_MODULE": "groepswijzer.settings.test",
         "DATABASE_URL": database_url(),
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": redis_url(),
         "PAGE_CACHE": "1",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
