@@ -33,12 +33,14 @@ demo: migrate
 run: demo
 	$(MANAGE) runserver $(HOST)
 
-## make test: the whole suite (browser tests included when Chromium is installed)
+## make test: the whole suite (browser tests included when Chromium is installed), one worker
+## per core (TEST_WORKERS=0: all in one process)
+TEST_WORKERS ?= auto
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: install-test
-	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 
 ## make lint: ruff (style, imports at the top) and import-linter (layers, no cycles)
 lint: install-test

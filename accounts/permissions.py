@@ -73,6 +73,8 @@ MODEL_PERMISSIONS = {
         # Questionnaires: defined by the office; who answered, with scores (carepath.admin).
         *_model_permissions("carepath", "questionnaire", actions=("view", "add", "change")),
         ("carepath", "view_invitation"),
+        # Training days for professionals: who comes, attendance, the export (events.admin_views).
+        *_model_permissions("events", "trainingdaybooking", actions=("view", "change")),
     ],
     # Trainers and professionals work on the public site only: trainers under /medewerkers/.
     roles.TRAINERS: [],

@@ -66,9 +66,14 @@ def verify_professional(profile, *, decided_by, note=""):
     return decide_professional(profile, status=ProfessionalProfile.Status.VERIFIED, decided_by=decided_by, note=note)
 
 
+def is_verified_professional(user):
+    """A professional whose account the office verified (group membership follows `decide_professional`)."""
+    return roles.has_role(user, roles.PROFESSIONALS)
+
+
 def can_see_professional_content(user):
     """Verified professionals and staff may open professional documents."""
-    return roles.has_role(user, roles.PROFESSIONALS) or roles.is_staff_member(user)
+    return is_verified_professional(user) or roles.is_staff_member(user)
 
 
 def has_mfa(user):

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 # URL namespaces whose pages show a participant's, a trainer's or a coordinator's data.
 PRIVATE_NAMESPACES = frozenset(
-    {"signup", "selfservice", "waitlist", "payments", "staff", "feeds", "accounts", "carepath"}
+    {"signup", "selfservice", "waitlist", "payments", "staff", "feeds", "accounts", "carepath", "events"}
 )
 # Paths without a namespace of ours: allauth's account pages, the admin (and its documents) and documents.
 PRIVATE_PATH_PREFIXES = ("/account/", "/mijn-account/", "/admin/")

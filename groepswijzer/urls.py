@@ -32,6 +32,7 @@ urlpatterns = [
     path("agenda/", include("booking.staff.feed_urls")),
     path("betalen/", include("booking.payments.urls")),
     path("aanbod-en-wachttijden/", include("reports.urls")),
+    path("scholing/", include("events.urls")),
     path("api/v1/", reports_api.urls),
     path("", include("carepath.urls")),
 ]

@@ -26,7 +26,7 @@ class ProfessionalsIndexPage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
     parent_page_types = ["home.HomePage"]
-    subpage_types = ["resources.FactsheetPage", "resources.ToolkitPage"]
+    subpage_types = ["resources.FactsheetPage", "resources.ToolkitPage", "events.TrainingDayIndexPage"]
     max_count = 1
 
     class Meta:
@@ -37,6 +37,8 @@ class ProfessionalsIndexPage(Page):
         children = self.get_children().live().public().specific().order_by("title")
         context["factsheets"] = [page for page in children if isinstance(page, FactsheetPage)]
         context["toolkits"] = [page for page in children if isinstance(page, ToolkitPage)]
+        # Other sections below this page (training days for professionals), linked by their title.
+        context["sections"] = [page for page in children if not isinstance(page, FactsheetPage | ToolkitPage)]
         context["has_access"] = access.can_open_professional_content(request.user)
         return context
 

@@ -6,6 +6,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from courses.models import CourseIndexPage, CoursePage
+from events.models import TrainingDayIndexPage, TrainingDayPage
 from home.models import HomePage, StandardPage
 from resources.models import FactsheetPage, ProfessionalsIndexPage, ToolkitPage
 from tests import factories
@@ -27,7 +28,9 @@ class PageTreeTests(WagtailPageTestCase):
     def test_the_tree_only_allows_pages_where_they_belong(self):
         self.assertAllowedSubpageTypes(HomePage, {CourseIndexPage, ProfessionalsIndexPage, StandardPage})
         self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})
-        self.assertAllowedSubpageTypes(ProfessionalsIndexPage, {FactsheetPage, ToolkitPage})
+        self.assertAllowedSubpageTypes(ProfessionalsIndexPage, {FactsheetPage, ToolkitPage, TrainingDayIndexPage})
+        self.assertAllowedSubpageTypes(TrainingDayIndexPage, {TrainingDayPage})
+        self.assertAllowedSubpageTypes(TrainingDayPage, set())
         self.assertAllowedSubpageTypes(CoursePage, set())
         self.assertCanNotCreateAt(Page, CoursePage)
         self.assertCanNotCreateAt(HomePage, FactsheetPage)

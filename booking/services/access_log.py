@@ -106,21 +106,27 @@ def log_export(user, where, rows):
     filter in `where` says whom it covered, in words without personal data
     (never a search term). Returns 1.
     """
-    if user is None or not user.is_authenticated:
-        raise ValueError("Only a logged-in member of staff can be recorded as exporting participant data.")
     suffix = f", {rows} {'rij' if rows == 1 else 'rijen'}"
-    where = f"{str(where)[: WHERE_MAX - len(suffix)]}{suffix}"
+    return log_screen(user, Action.EXPORT, f"{str(where)[: WHERE_MAX - len(suffix)]}{suffix}")
+
+
+def log_screen(user, action, where):
+    """Record one act on a screen whose people are not participants (professionals at a training day): one row.
+
+    The row names no participant; `where` says which screen and which day,
+    without personal data. Returns 1.
+    """
+    if user is None or not user.is_authenticated:
+        raise ValueError("Only a logged-in member of staff can be recorded as looking at personal data.")
+    action = Action(action)
+    where = str(where)[:WHERE_MAX]
     with transaction.atomic():
         _take_chain_lock()
         previous = AccessLogEntry.objects.order_by("-pk").values_list("chain", flat=True).first() or ""
         at = timezone.now()
-        chain = chain_value(previous, user_id=user.pk, at=at, participant_id=None, action=Action.EXPORT, where=where)
+        chain = chain_value(previous, user_id=user.pk, at=at, participant_id=None, action=action, where=where)
         AccessLogEntry.objects.bulk_create(
-            [
-                AccessLogEntry(
-                    user_id=user.pk, participant_id=None, action=Action.EXPORT, where=where, at=at, chain=chain
-                )
-            ]
+            [AccessLogEntry(user_id=user.pk, participant_id=None, action=action, where=where, at=at, chain=chain)]
         )
     return 1
 

@@ -211,6 +211,37 @@ def moved_calendars(enrollment, from_group, *, manage_url=""):
     ]
 
 
+def appointment_calendar(
+    *, name, uid_stem, summary, start, end, location=None, description="", url="", cancelled=False, attendee=None
+):
+    """One appointment that is not a session (a training day for professionals): PUBLISH, or CANCEL when gone.
+
+    `uid_stem` names the appointment for its owner alone (the host is added);
+    a cancellation is one SEQUENCE higher and names `attendee` (email, name).
+    `location` None: online.
+    """
+    method = CANCEL if cancelled else PUBLISH
+    event = Event()
+    event.add("uid", f"{uid_stem}@{_host()}")
+    event.add("sequence", 1 if cancelled else 0)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", local_time(start))
+    event.add("dtend", local_time(end))
+    event.add("summary", summary)
+    event.add("location", _location_text(location) if location is not None else "Online")
+    event.add("organizer", _organizer())
+    if cancelled and attendee:
+        address = vCalAddress(f"mailto:{attendee[0]}")
+        address.params["cn"] = vText(attendee[1])
+        event.add("attendee", address)
+    if description:
+        event.add("description", description)
+    if url:
+        event.add("url", url)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return CalendarFile(_calendar(name, method, [event]), method)
+
+
 def trainer_calendar(trainer):
     """A trainer's personal feed: the sessions of every group they lead that is not cancelled."""
     groups = trainer.groups.exclude(status="cancelled")

@@ -6,6 +6,8 @@ two transactions never wait for each other in a circle:
     course (its waiting list)  ->  location  ->  trainers (by id)  ->  group  ->  payment
 
 A caller takes the locks it needs from left to right and never goes back.
+A row that stands apart from that chain (a training day for professionals,
+``events``) is locked with `lock_row` and never together with any of the above.
 Two groups (a move, a merge) are locked together, the lower id first
 (`lock_groups`).
 Availability is read only after the lock that guards it: a count made
@@ -58,6 +60,17 @@ def lock_group_row(group_id):
     """Lock one group's row and read nothing: for a caller that reads the group, counted, right after."""
     _require_transaction()
     list(TrainingGroup.objects.select_for_update(of=("self",)).filter(pk=group_id).values_list("pk", flat=True))
+
+
+def lock_row(model, pk):
+    """Lock one row that stands on its own (a training day), and read nothing: count only after this.
+
+    Used by apps built on booking for a place-keeping row of their own; such
+    a transaction takes no other lock, so it cannot wait in a circle with
+    the order above.
+    """
+    _require_transaction()
+    list(model.objects.select_for_update(of=("self",)).filter(pk=pk).values_list("pk", flat=True))
 
 
 def lock_groups(*group_ids):

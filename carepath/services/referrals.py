@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import roles
+from accounts.services import is_verified_professional
 from booking.models import Attendance, Enrollment, WaitlistEntry
 from booking.services.notifications import queue_email
 
@@ -45,10 +45,6 @@ class Status:
 
 def valid_days():
     return int(getattr(settings, "GROEPSWIJZER_REFERRAL_DAYS", 90))
-
-
-def is_verified_professional(user):
-    return roles.has_role(user, roles.PROFESSIONALS)
 
 
 def practices_of(user):

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "resources",
     "booking",
     "carepath",
+    "events",
     "privacy",
     "reports",
     "ninja",

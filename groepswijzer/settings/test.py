@@ -1,6 +1,9 @@
 """Tests: fast hashing, in-memory email, and the same database choice as base."""
 
-from .base import BASE_DIR, env, env_bool
+import os
+import re
+
+from .base import BASE_DIR, env, env_bool, redis_cache
 from .dev import *
 
 DEBUG = False
@@ -25,3 +28,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Demo content may be loaded by the tests (load_demo refuses elsewhere unless DEBUG).
 GROEPSWIJZER_ALLOW_DEMO = True
+
+# Parallel test workers (pytest -n): each worker has its own test database (pytest-django adds
+# the worker name to it) and its own Redis database, since every test starts by emptying the cache.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER and env("REDIS_URL"):
+    _base_url, _db = re.match(r"^(.*?)(?:/(\d+))?/?$", env("REDIS_URL")).groups()
+    _worker_db = (int(_db or 0) + int(_WORKER.removeprefix("gw") or 0)) % 16
+    CACHES = {"default": redis_cache(f"{_base_url}/{_worker_db}")}

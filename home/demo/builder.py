@@ -19,6 +19,7 @@ from accounts.permissions import ensure_role_groups
 from booking.models import Location
 from carepath.demo import ensure_care_path_demo
 from courses.models import CourseIndexPage, CoursePage, Theme, Trainer
+from events.demo import ensure_training_days_demo
 from home.models import HomePage, HomePageFeaturedCourse, OrganisationSettings, StandardPage
 from resources.access import ensure_professional_collection
 from resources.models import FactsheetPage, ProfessionalsIndexPage, ToolkitDocument, ToolkitPage
@@ -84,6 +85,14 @@ def build_demo():
     )
     ensure_factsheets(professionals_index, demo_documents, tally, editor)
     ensure_toolkits(professionals_index, demo_documents, tally, editor)
+    ensure_training_days_demo(
+        professionals_index=professionals_index,
+        locations=locations,
+        professional=users_by_email[users.PROFESSIONAL.email],
+        coordinator=users_by_email[users.COORDINATOR.email],
+        editor=editor,
+        tally=tally,
+    )
     ensure_standard_pages(home, tally, editor)
     planned = groups.ensure_groups(course_pages, locations, trainers, tally)
     # The care path builds on newly planned groups: practices, referrals, a completed group with answers.

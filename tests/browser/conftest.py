@@ -1,12 +1,20 @@
 """Headless Chromium (Debian's) driven by Playwright, against Django's live server."""
 
+import json
 import os
+import time
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.core.cache import cache
 from django.core.management import call_command
-from playwright.sync_api import sync_playwright
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from playwright.sync_api import expect, sync_playwright
 from wagtail.models import Site
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -62,15 +70,70 @@ def phone_page(chromium):
     context.close()
 
 
+# The demo is built once per test process and kept as Django's own serialised copy of the
+# database; each browser test gets that copy back, which takes a fraction of building it again.
+# The demo's times are relative to now (the next groups, open offers), so an old copy is rebuilt.
+DEMO_COPY_KEPT_FOR = 600  # seconds of real time (time.monotonic: time-machine leaves it alone)
+
+
+@pytest.fixture(scope="session")
+def _demo_copy(tmp_path_factory):
+    return {"media": tmp_path_factory.mktemp("demo-media"), "data": None, "made": None}
+
+
+def _restore_demo(data):
+    """Empty every table, then put the demo's rows back with their own ids.
+
+    Content types go first, before any other row is even built: making some model instances
+    looks up their content type, and that lookup must find the copy's own id, not make a new one.
+    """
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    ContentType.objects.clear_cache()
+    records = json.loads(data)
+    first = [record for record in records if record["model"] == "contenttypes.contenttype"]
+    rest = [record for record in records if record["model"] != "contenttypes.contenttype"]
+    with transaction.atomic(), connection.constraint_checks_disabled():
+        for part in (first, rest):
+            rows = list(serializers.deserialize("python", part))
+            per_model = defaultdict(list)
+            for row in rows:
+                per_model[type(row.object)].append(row.object)
+            for model, objects in per_model.items():
+                # Plain inserts of whole rows, as loading a fixture does, many at a time.
+                fields = model._meta.local_concrete_fields
+                size = connection.ops.bulk_batch_size(fields, objects) or len(objects)
+                for start in range(0, len(objects), size):
+                    model._base_manager._insert(objects[start : start + size], fields=fields, raw=True)
+            for row in rows:
+                for name, values in row.m2m_data.items():
+                    getattr(row.object, name).set(values)
+    connection.check_constraints()
+    models = connection.introspection.installed_models(connection.introspection.table_names())
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+    ContentType.objects.clear_cache()
+    cache.clear()
+
+
 @pytest.fixture
-def demo_site(wagtail_roots, live_server):
+def demo_site(wagtail_roots, live_server, settings, _demo_copy):
     """The demo region, served by the live server (transactional: the server needs committed data)."""
+    settings.MEDIA_ROOT = _demo_copy["media"]
+    fresh = _demo_copy["made"] is not None and time.monotonic() - _demo_copy["made"] < DEMO_COPY_KEPT_FOR
+    if fresh:
+        _restore_demo(_demo_copy["data"])
+        return live_server.url
     call_command("load_demo", verbosity=0)
     site = Site.objects.get(is_default_site=True)
-    # Links are built for the live server's host and port.
+    # Links are built for the live server's host and port (the same for the whole session).
     host, port = live_server.url.split("//")[1].split(":")
     site.hostname, site.port = host, int(port)
     site.save()
+    _demo_copy["data"] = connection.creation.serialize_db_to_string()
+    _demo_copy["made"] = time.monotonic()
     return live_server.url
 
 
@@ -79,3 +142,14 @@ def serious_violations(page):
     results = Axe().run(page)
     found = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
     return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}" for v in found]
+
+
+def wait_for_admin_message(page, text):
+    """Wagtail's message bar shows ``text`` and has finished fading in.
+
+    The bar starts at opacity 0 and fades in once the admin's scripts mark the
+    page ready; judged halfway, its colours are not yet its own. The computed
+    opacity is polled, so this also waits for a fade that has not started yet.
+    """
+    expect(page.locator(".messages")).to_contain_text(text)
+    expect(page.locator(".messages > ul")).to_have_css("opacity", "1")

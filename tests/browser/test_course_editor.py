@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from courses.models import CoursePage
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import serious_violations, wait_for_admin_message
 from tests.browser.test_admin_csp import log_in_as_editor
 
 
@@ -16,10 +16,7 @@ def test_the_training_form_and_the_saved_message_pass_axe(page, demo_site):
     expect(page.locator("input[name=title]")).to_have_value(course.title)
     found = serious_violations(page)
     page.get_by_role("button", name=re.compile("Bewaar concept|Save draft")).click()
-    expect(page.locator(".messages")).to_contain_text(re.compile("gewijzigd|opgeslagen", re.IGNORECASE))
-    page.evaluate(
-        "() => Promise.all(document.querySelector('.messages').getAnimations({subtree: true}).map(a => a.finished))"
-    )
+    wait_for_admin_message(page, re.compile("gewijzigd|opgeslagen", re.IGNORECASE))
     saved = serious_violations(page)
     page.screenshot(path="/tmp/course_saved.png", full_page=False)
     assert found == [] and saved == []

@@ -14,7 +14,7 @@ from booking.models import Enrollment
 from booking.services.links import manage_path
 from courses.models import CoursePage
 from tests.booking.factories import planned_group
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import serious_violations, wait_for_admin_message
 from tests.browser.test_agenda import log_in_as_coordinator
 from tests.factories import LocationFactory
 
@@ -84,11 +84,7 @@ def test_a_participant_pays_by_transfer_and_the_office_applies_the_bank_statemen
     assert serious_violations(office) == []
 
     office.get_by_role("button", name=re.compile("Zet 1 betaling op betaald")).click()
-    expect(office.locator(".messages")).to_contain_text("1 betaling staat nu op betaald")
-    # The admin's message fades in; judged halfway, its colours are not yet its own.
-    office.evaluate(
-        "() => Promise.all(document.querySelector('.messages').getAnimations({subtree: true}).map(a => a.finished))"
-    )
+    wait_for_admin_message(office, "1 betaling staat nu op betaald")
     assert serious_violations(office) == []
 
     page.goto(demo_site + manage_path(enrollment))

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from booking.services import page_state
+from events.demo import training_days_summary
 from home.demo import refuse_unless_demo_allowed
 from home.demo.builder import build_demo, demo_counts
 from home.demo.history import build_history, history_period
@@ -56,6 +57,10 @@ class Command(BaseCommand):
             f"  Nu / now: {counts['pages']} pagina's (waarvan {counts['courses']} trainingen), "
             f"{counts['locations']} locaties, {counts['documents']} documenten."
         )
+        summary = training_days_summary()
+        if summary:
+            out.write(f"  {summary}")
+            out.write(f"  Mijn scholing / my training days (professional): {SITE_URL}/scholing/mijn-aanmeldingen/")
         out.write("")
         out.write(f"Site: {SITE_URL}    Beheer / admin: {SITE_URL}/admin/")
         out.write("")
