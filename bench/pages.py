@@ -9,12 +9,15 @@ For each data set (--data: the demo, and the generated set of --factor, default
 bench/web/settings.py: the site's URLs plus a plain view at /bench/gewoon/)
 and requests each page from --connections clients at once for --seconds:
 the plain view, home, course index, the finder with a postcode, the course
-page with the most groups, a factsheet and a StandardPage. For each it prints
-requests per second, that as a share of the plain view's (measured before and
-after the pages, the mean of both) and of the StandardPage's, the workers' CPU
-time per request (from /proc), queries per request and the response size
-(both counted in-process, once). Requests carry X-Forwarded-Proto: https, as
-behind the load balancer.
+page with the most groups, a factsheet and a StandardPage. It does so twice in
+one run: once with the page cache off (every page built) and once with it on
+(anonymous pages from the cache, groepswijzer/page_cache.py), each time on its
+own gunicorn. For each it prints requests per second, that as a share of the
+plain view's on the same server (measured before and after the pages, the mean
+of both) and, built, of the StandardPage's; the share answered from the cache;
+the workers' CPU time per request (from /proc), queries per request and the
+response size (both counted in-process, once, built). Requests carry
+X-Forwarded-Proto: https, as behind the load balancer.
 
 The load comes from this process (asyncio, one new connection per request, as
 gunicorn's sync workers close each one); on a small machine it shares the CPU
@@ -79,7 +82,7 @@ def free_port():
 
 
 class Gunicorn:
-    def __init__(self, database, workers):
+    def __init__(self, database, workers, page_cache):
         self.port = free_port()
         self.process = subprocess.Popen(
             [
@@ -92,7 +95,7 @@ class Gunicorn:
                 f"--error-logfile={LOG}",
             ],
             cwd=ROOT,
-            env=django_env(database),
+            env=django_env(database, PAGE_CACHE="1" if page_cache else "0"),
             start_new_session=True,
         )
 
@@ -102,7 +105,7 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise SystemExit(f"gunicorn stopped (exit status {self.process.returncode}); see {LOG}.")
             try:
-                status, _ = asyncio.run(request_once(self.port, path))
+                status, _, _ = asyncio.run(request_once(self.port, path))
             except OSError:
                 time.sleep(0.2)
                 continue
@@ -159,7 +162,7 @@ async def request_once(port, path):
     data = await reader.read()
     writer.close()
     head, _, body = data.partition(b"\r\n\r\n")
-    return int(head[9:12]), len(body)
+    return int(head[9:12]), len(body), b"\r\nX-Cache: hit" in head
 
 
 async def load(port, path, seconds, connections):
@@ -171,10 +174,11 @@ async def load(port, path, seconds, connections):
     async def client():
         while loop.time() < stop:
             try:
-                status, _ = await request_once(port, path)
+                status, _, hit = await request_once(port, path)
             except OSError:
-                status = 0
+                status, hit = 0, False
             statuses[status] += 1
+            statuses["hits"] += hit
 
     started = loop.time()
     await asyncio.gather(*(client() for _ in range(connections)))
@@ -186,8 +190,10 @@ def measure(server, path, args):
     cpu_before = server.cpu_seconds()
     statuses, elapsed = asyncio.run(load(server.port, path, args.seconds, args.connections))
     cpu = server.cpu_seconds() - cpu_before
+    hits = statuses.pop("hits", 0)
     done = sum(statuses.values())
     return {
+        "hits": hits / done if done else 0,
         "rps": statuses[200] / elapsed,
         "cpu_ms": cpu * 1000 / done if done else float("nan"),
         "requests": done,
@@ -202,28 +208,38 @@ def kilobytes(size):
     return f"{size / 1024:.1f}" if size < 10 * 1024 else f"{size / 1024:.0f}"
 
 
+def serve_and_measure(database, urls, args, *, page_cache):
+    """Every page on one gunicorn, the plain view before and after: (figures per page, plain view's mean)."""
+    server = Gunicorn(database, args.workers, page_cache)
+    label_of = dict(PAGES)
+    try:
+        server.wait_until_up(urls["plain"])
+        figures = {}
+        for key, _ in PAGES:
+            figures[key] = measure(server, urls[key], args)
+            state = "from the cache" if page_cache else "built"
+            print(f"  {label_of[key]}, {state}: {figures[key]['rps']:.1f} requests/s", flush=True)
+        plain_after = measure(server, urls["plain"], args)
+    finally:
+        server.stop()
+    return figures, (figures["plain"]["rps"] + plain_after["rps"]) / 2, plain_after["rps"]
+
+
 def run_data_set(scale, args):
     database = prepare_data(scale, seed=args.seed, fresh=args.fresh)
     collect_static(database)
     urls = run_child("urls", {}, database=database, timeout=120)["urls"]
     pages = [[key, urls[key], False] for key, _ in PAGES]
-    counted = run_child("requests", {"pages": pages, "repeat": 0}, database=database, timeout=600)
+    counted = run_child(
+        "requests", {"pages": pages, "repeat": 0}, database=database, timeout=600, env_extra={"PAGE_CACHE": "0"}
+    )
     in_process = {line["label"]: line for line in counted.lines if "queries" in line}
-    server = Gunicorn(database, args.workers)
-    try:
-        server.wait_until_up(urls["plain"])
-        figures = {}
-        for key, label in PAGES:
-            figures[key] = measure(server, urls[key], args)
-            print(f"  {label}: {figures[key]['rps']:.1f} requests/s", flush=True)
-        plain_after = measure(server, urls["plain"], args)
-    finally:
-        server.stop()
-    plain = (figures["plain"]["rps"] + plain_after["rps"]) / 2
-    standard = figures["standard"]["rps"]
+    built, plain, plain_built_after = serve_and_measure(database, urls, args, page_cache=False)
+    cached, plain_cached, plain_cached_after = serve_and_measure(database, urls, args, page_cache=True)
+    standard = built["standard"]["rps"]
     rows = []
     for key, label in PAGES:
-        found, counts = figures[key], in_process.get(key, {})
+        found, hit, counts = built[key], cached[key], in_process.get(key, {})
         rows.append(
             [
                 label if key != "course" else f"{label} ({urls['course_title']})",
@@ -231,9 +247,13 @@ def run_data_set(scale, args):
                 f"{found['rps'] / plain:.3f}×",
                 f"{found['rps'] / standard:.2f}×" if standard else "–",
                 f"{found['cpu_ms']:.1f}",
+                f"{hit['rps']:.1f}",
+                f"{hit['rps'] / plain_cached:.2f}×",
+                f"{hit['hits']:.0%}",
+                f"{hit['cpu_ms']:.1f}",
                 str(counts.get("queries", "–")),
                 kilobytes(counts.get("bytes", 0)),
-                f"{found['requests']} ({found['errors']} not 200)",
+                f"{found['requests'] + hit['requests']} ({found['errors'] + hit['errors']} not 200)",
                 REFERENCE.get(key, ""),
             ]
         )
@@ -242,18 +262,23 @@ def run_data_set(scale, args):
     print(f"\nPages, {name}: {machine_line(database)}")
     print(
         f"gunicorn {args.workers} sync workers, production settings, cache {cache}; "
-        f"{args.connections} clients for {args.seconds:g} s per page; plain view "
-        f"{figures['plain']['rps']:.0f} requests/s before the pages, {plain_after['rps']:.0f} after"
+        f"{args.connections} clients for {args.seconds:g} s per page; plain view, page cache off: "
+        f"{built['plain']['rps']:.0f} requests/s before the pages, {plain_built_after:.0f} after; "
+        f"page cache on: {cached['plain']['rps']:.0f} before, {plain_cached_after:.0f} after"
     )
     print(
         table(
             [
                 "page",
-                "requests/s",
+                "built: requests/s",
                 "× plain",
                 "× StandardPage",
                 "CPU ms/request",
-                "queries",
+                "cached: requests/s",
+                "× plain",
+                "from the cache",
+                "CPU ms/request",
+                "queries (built)",
                 "KB",
                 "requests",
                 "issue 9, before",

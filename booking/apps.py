@@ -14,6 +14,7 @@ class BookingConfig(AppConfig):
         )
         from .payments import emails as payment_emails  # noqa: F401
         from .selfservice import emails as selfservice_emails  # noqa: F401
+        from .services import page_state  # noqa: F401  (a changed place makes the page cache stale)
         from .signup import emails as signup_emails  # noqa: F401
         from .staff import emails as staff_emails  # noqa: F401
         from .waitlist import emails as waitlist_emails  # noqa: F401

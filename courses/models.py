@@ -28,7 +28,8 @@ from wagtail.search import index
 
 from booking.models import Frequency
 from booking.models.fields import PaymentProvidersField
-from booking.services import availability, fill
+from booking.services import availability, fill, page_state
+from groepswijzer import page_cache
 from home.blocks import BodyBlock
 
 from .catalogue import Audience, Delivery, Theme, Trainer
@@ -51,7 +52,7 @@ def page_number(value):
     return number if 1 <= number <= MAX_PAGE else 1
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(page_cache.PageFromCache, Page):
     intro = models.TextField(_("introductie"), max_length=500, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -62,6 +63,10 @@ class CourseIndexPage(Page):
     class Meta:
         verbose_name = _("overzicht trainingen")
 
+    def page_cache_dependencies(self, request):
+        # The finder shows places and the nearest open group of every course.
+        return (page_cache.BOOKING,), page_state.next_change()
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         form = CourseFilterForm(request.GET or None)
@@ -71,7 +76,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(page_cache.PageFromCache, Page):
     """A training as patients and referrers see it.
 
     The facts people look for are separate required fields, so no course page
@@ -329,6 +334,10 @@ class CoursePage(Page):
             (self.has_online_module, _("een online module")),
         ]
         return [label for present, label in parts if present]
+
+    def page_cache_dependencies(self, request):
+        # This course's groups, places and stops; locations and stops for every course.
+        return (page_cache.ALL_COURSES, page_cache.course(self.pk)), page_state.next_change([self.pk])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -8,7 +8,10 @@ class HomeConfig(AppConfig):
     def ready(self):
         from groepswijzer.spreadsheets import protect_wagtail_exports
 
-        from . import personal_data  # noqa: F401  (what this app holds of people: privacy.registry)
+        from . import (
+            page_changes,  # noqa: F401  (a saved or published page makes the page cache stale)
+            personal_data,  # noqa: F401  (what this app holds of people: privacy.registry)
+        )
 
         # Wagtail's own listings (reports, redirects, form submissions) export typed data too.
         protect_wagtail_exports()

@@ -8,8 +8,10 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from booking.services import page_state
 from courses.forms import CourseFilterForm
 from courses.models import CourseIndexPage, CoursePage
+from groepswijzer import page_cache
 
 from .blocks import BodyBlock
 from .organisation import OrganisationSettings
@@ -17,7 +19,7 @@ from .organisation import OrganisationSettings
 __all__ = ["HomePage", "HomePageFeaturedCourse", "OrganisationSettings", "StandardPage"]
 
 
-class HomePage(Page):
+class HomePage(page_cache.PageFromCache, Page):
     intro = models.TextField(
         _("introductie"), max_length=400, help_text=_("In twee zinnen: wat biedt deze site en voor wie?")
     )
@@ -68,6 +70,10 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("startpagina")
 
+    def page_cache_dependencies(self, request):
+        # Featured courses may show their places; to be safe, as every list of courses.
+        return (page_cache.BOOKING,), page_state.next_change()
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["course_index"] = CourseIndexPage.objects.live().public().first()
@@ -88,7 +94,7 @@ class HomePageFeaturedCourse(Orderable):
     panels = [PageChooserPanel("course")]
 
 
-class StandardPage(Page):
+class StandardPage(page_cache.PageFromCache, Page):
     """About, privacy statement, accessibility statement, colophon and the like."""
 
     intro = models.TextField(_("introductie"), blank=True, max_length=500)

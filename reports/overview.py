@@ -1,8 +1,9 @@
 """The public overview "Aanbod en wachttijden": per training and location, what someone can expect now.
 
-Nothing is stored or cached: every request counts from the groups, the places
+Nothing is stored here: every page built counts from the groups, the places
 and the waiting list as they are, so the page is right on the next request
-after a place changes. The rules come from booking, never restated here:
+after a place changes (anonymous visitors get it from the page cache until then:
+groepswijzer.page_cache). The rules come from booking, never restated here:
 bookable is `TrainingGroup.objects.with_bookable(now)`, a stop is
 `services.stops`, and the expected wait is `waitlist.estimate` (the estimate
 the waiting list shows a person) for someone who joins the list now and

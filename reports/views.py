@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from booking import geo
+from booking.services import page_state
 from courses.models import CoursePage
+from groepswijzer import page_cache
 
 from . import overview
 
@@ -49,12 +51,15 @@ def page_number(value):
 
 @require_safe
 def offer_overview(request):
-    """Aanbod en wachttijden: counted at every request, so it is right as soon as a place changes.
+    """Aanbod en wachttijden: counted when built; anonymous visitors get it from the page cache until a place,
+    a group, a stop or the waiting list changes (or a hold or a stop runs out by itself).
 
     `?zoek=` narrows every training to the locations near a postcode or in a place; `?training=<id>`
     shows all that training's locations, a page at a time (`&pagina=`).
     """
     now = timezone.now()
+    if page_cache.lookup_for(request) is not None:
+        page_cache.depend_on(request, (page_cache.BOOKING,), page_state.next_change(now=now))
     form = OverviewSearch(request.GET or None)
     search = form.cleaned_data["zoek"] if form.is_bound and form.is_valid() else None
     training, page = None, None
@@ -70,7 +75,7 @@ def offer_overview(request):
     query = request.GET.copy()
     for key in ("training", "pagina"):
         query.pop(key, None)
-    return render(
+    response = render(
         request,
         "reports/overview.html",
         {
@@ -83,3 +88,5 @@ def offer_overview(request):
             "rows_per_training": overview.ROWS_PER_TRAINING,
         },
     )
+    page_cache.allow(request)
+    return response

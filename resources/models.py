@@ -7,6 +7,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from groepswijzer import page_cache
 from home.blocks import BodyBlock
 
 from . import access
@@ -42,7 +43,7 @@ class ProfessionalsIndexPage(Page):
         return context
 
 
-class FactsheetPage(Page):
+class FactsheetPage(page_cache.PageFromCache, Page):
     class Audience(models.TextChoices):
         EVERYONE = "everyone", _("Iedereen")
         PROFESSIONALS = "professionals", _("Alleen professionals")

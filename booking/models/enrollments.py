@@ -225,6 +225,9 @@ class Enrollment(ConsentRecord):
             models.Index(fields=["group", "status", "hold_expires_at"], name="booking_enrollment_places"),
             # The admin's listing, newest first: its first page reads the index's start, not a million rows.
             models.Index(F("created_at").desc(), F("id").desc(), name="booking_enrollment_newest"),
+            # Holds still running, by their end: the first hold to run out anywhere (the page cache,
+            # booking.services.page_state.next_change) and the hold sweep read few rows of a million.
+            models.Index(fields=["hold_expires_at"], condition=Q(status="held"), name="booking_enrollment_holds"),
         ]
         constraints = [
             models.CheckConstraint(

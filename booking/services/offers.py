@@ -27,6 +27,7 @@ from ..clock import local_time
 from ..models import Enrollment, Offer, PartOfDay, TrainingGroup, WaitlistEntry, takes_a_place
 from .locks import lock_course, lock_group
 from .notifications import queue_email
+from .page_state import changed
 
 DEFAULT_OFFER_HOURS = 48
 
@@ -254,6 +255,7 @@ def expire_offer(offer, now):
     WaitlistEntry.objects.filter(pk=offer.entry_id, status=WaitlistEntry.Status.OFFERED).update(
         status=WaitlistEntry.Status.WAITING
     )
+    changed(group_ids=[offer.group_id])
     queue_email(
         "offer_expired", f"offer_expired:offer:{offer.pk}", participant=offer.entry.participant, offer_id=offer.pk
     )

@@ -42,6 +42,7 @@ from .locks import lock_group, lock_group_row, lock_groups
 from .money import log_event
 from .notifications import queue_email
 from .offers import offer_freed_places
+from .page_state import changed
 from .participants import validate_participants
 
 DEFAULT_HOLD_MINUTES = 15
@@ -170,6 +171,7 @@ def hold_places(
                 for participant in participants
             ]
         )
+        changed(course_ids=[locked.course_id])
     return enrollments
 
 
@@ -227,6 +229,7 @@ def confirm_enrollment(enrollment_or_party, *, now=None):
         Enrollment.objects.filter(pk__in=[e.pk for e in pending]).update(
             status=Enrollment.Status.CONFIRMED, confirmed_at=now
         )
+        changed(course_ids=[group.course_id])
     return _refreshed(enrollment_or_party, selection)
 
 
@@ -248,6 +251,7 @@ def cancel_enrollment(enrollment_or_party, *, now=None):
         active = [e.pk for e in enrollments if e.status in (Enrollment.Status.HELD, Enrollment.Status.CONFIRMED)]
         Enrollment.objects.filter(pk__in=active).update(status=Enrollment.Status.CANCELLED, cancelled_at=now)
         if active:
+            changed(group_ids=[group_id])
             _offer_freed_places_after_commit([group_id], now)
     return _refreshed(enrollment_or_party, selection)
 
@@ -269,6 +273,7 @@ def expire_holds(now=None):
             ids = list(lapsed.filter(group_id=group_id).values_list("pk", flat=True))
             Enrollment.objects.filter(pk__in=ids).update(status=Enrollment.Status.EXPIRED)
             expired.extend(ids)
+            changed(group_ids=[group_id])
             _offer_freed_places_after_commit([group_id], now)
     return list(Enrollment.objects.filter(pk__in=expired).select_related("participant", "group"))
 
@@ -400,6 +405,7 @@ def move_places(enrollment, to_group, *, by, reason, now=None, merged=False):
         _refuse_unless_room(places_left(target, now), len(moving))
         ids = [e.pk for e in moving]
         Enrollment.objects.filter(pk__in=ids).update(group=target)
+        changed(group_ids=[group.pk, target.pk])
         for payment in Payment.objects.filter(enrollments__in=ids, group=group).distinct():
             Payment.objects.filter(pk=payment.pk).update(group=target)
             log_event(

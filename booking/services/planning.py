@@ -34,6 +34,7 @@ from ..clock import LOCAL_TZ, local_time
 from ..models import WEEKS_BETWEEN, Enrollment, Frequency, Session, TrainingGroup
 from .locks import lock_for_planning, lock_group
 from .notifications import queue_email
+from .page_state import changed
 
 # A group can be planned, opened, closed or cancelled only from these statuses.
 PLANNABLE = (
@@ -515,7 +516,10 @@ def advance_group_statuses(now=None):
     started = groups.filter(
         status__in=[TrainingGroup.Status.OPEN, TrainingGroup.Status.CLOSED], first_start__lte=now
     ).values_list("pk", flat=True)
-    started_count = TrainingGroup.objects.filter(pk__in=list(started)).update(status=TrainingGroup.Status.RUNNING)
+    started_ids = list(started)
+    started_count = TrainingGroup.objects.filter(pk__in=started_ids).update(status=TrainingGroup.Status.RUNNING)
+    if started_ids:
+        changed(group_ids=started_ids)
     finished = list(groups.filter(status=TrainingGroup.Status.RUNNING, last_end__lte=now).values_list("pk", flat=True))
     for group_id in finished:
         with transaction.atomic():
@@ -526,4 +530,5 @@ def advance_group_statuses(now=None):
             Enrollment.objects.filter(group_id=group_id, status=Enrollment.Status.CONFIRMED).update(
                 status=Enrollment.Status.COMPLETED
             )
+            changed(group_ids=[group_id])
     return started_count, len(finished)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from booking.models import WaitlistEntry
 from booking.services.locks import lock_course
 from booking.services.notifications import queue_email
+from booking.services.page_state import changed
 from booking.waitlist.entries import answer_time, check_interval, check_pending
 
 
@@ -77,6 +78,7 @@ def remove_unanswered(now=None):
             ):
                 continue
             WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.REMOVED, left_at=now)
+            changed(course_ids=[entry.course_id])
             queue_email(
                 "waitlist_removed",
                 f"waitlist_removed:entry:{entry.pk}",

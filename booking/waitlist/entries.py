@@ -54,6 +54,7 @@ from booking.services import locks, participants
 from booking.services.errors import AlreadyOnWaitlist, NotOnWaitlist
 from booking.services.locks import lock_course
 from booking.services.notifications import queue_email
+from booking.services.page_state import changed
 from booking.waitlist.offers import decline_locked, locked_offer
 
 ACTIVE = WaitlistEntry.ACTIVE
@@ -250,6 +251,7 @@ def change_wishes(entry, *, preferred_locations, part_of_day):
         if current.status not in ACTIVE:
             raise NotOnWaitlist(_("Deze persoon staat niet meer op de wachtlijst."))
         WaitlistEntry.objects.filter(pk=current.pk).update(part_of_day=part_of_day)
+        changed(course_ids=[current.course_id])
         current.preferred_locations.set(locations)
     entry.refresh_from_db()
     return entry
@@ -280,6 +282,7 @@ def take_off_waitlist(entry, *, by, reason, now=None):
         WaitlistEntry.objects.filter(pk=current.pk).update(
             status=WaitlistEntry.Status.TAKEN_OFF, left_at=now, removed_by=by, removal_reason=reason[:300]
         )
+        changed(course_ids=[current.course_id])
     entry.refresh_from_db()
     return entry
 
@@ -399,6 +402,7 @@ def leave_waitlist(entry, now=None):
                 locks.lock_group(open_offer.group_id)
                 decline_locked(locked_offer(open_offer), now)
             WaitlistEntry.objects.filter(pk=current.pk).update(status=WaitlistEntry.Status.LEFT, left_at=now)
+            changed(course_ids=[current.course_id])
     entry.refresh_from_db()
     return entry
 

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "groepswijzer.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous pages from the cache: after the headers every response gets, before the session.
+    "groepswijzer.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -205,6 +207,12 @@ if env("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+# Public pages for anonymous visitors from that cache (groepswijzer/page_cache.py, docs/operations.md).
+# On with Redis only: a cache in one process's memory would not hear of another process's changes.
+PAGE_CACHE = env_bool("PAGE_CACHE", bool(env("REDIS_URL")))
+# The longest a page is kept; changes and the moments places change by themselves end it sooner.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
 DJANGO_REDIS_LOGGER = "groepswijzer.cache"
 
 # Background work through the django-tasks API. Immediate unless a worker backend is configured;

@@ -3,7 +3,7 @@
 import os
 import re
 
-from .base import BASE_DIR, env, redis_cache
+from .base import BASE_DIR, env, env_bool, redis_cache
 from .dev import *
 
 DEBUG = False
@@ -17,6 +17,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 if "django_tasks_db" not in INSTALLED_APPS:
     INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Most tests change data inside a transaction that never commits, so the page cache would never hear
+# of it: off, except where a test turns it on (tests/test_page_cache.py) or a server is started with it.
+PAGE_CACHE = env_bool("PAGE_CACHE")
 
 # SQLite tests use a file, never ":memory:", so that tests with real threads
 # share one database the way web processes do.

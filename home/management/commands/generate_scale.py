@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from booking.services import page_state
 from home.demo import refuse_unless_demo_allowed
 from home.demo.scale import MAX_FACTOR, foreign_data, generate, generated_data_exists, volumes
 
@@ -58,6 +59,7 @@ class Command(BaseCommand):
         )
         started = time.monotonic()
         made = generate(factor=factor, seed=seed, say=self.stdout.write)
+        page_state.changed_everything()  # written in bulk, without signals: every stored page is stale
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(f"Gegenereerd / generated in {seconds:.1f} s (factor {factor:g}, seed {seed}):")

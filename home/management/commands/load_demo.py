@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from booking.services import page_state
 from events.demo import training_days_summary
 from home.demo import refuse_unless_demo_allowed
 from home.demo.builder import build_demo, demo_counts
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         tally = build_demo()
         if history:
             self.write_history(seed)
+        page_state.changed_everything()  # pages a web process stored before are stale now
         seconds = time.monotonic() - started
 
         out = self.stdout

@@ -1,0 +1,248 @@
+"""Public pages for anonymous visitors from the site's own cache, with exact invalidation.
+
+How it works (docs/operations.md, "Pages from the cache"):
+
+- **Generations.** A generation is a random token in the cache under a name. What a page shows
+  depends on a few of them: every page on ``CONTENT`` (any page, snippet, image or setting saved
+  or published), the pages that list all trainings on ``BOOKING`` (any place, group, session,
+  stop or waiting-list change anywhere), a course page on ``ALL_COURSES`` (changes that touch
+  every course, such as a location) and on its own ``course(id)``. A change replaces the tokens
+  of the names it touches, after its transaction committed (``bump``); a stored page is only
+  served while every token it was built with is still current.
+- **Read before building.** The middleware reads the site-wide tokens as the request arrives,
+  before any page data is read, and a course page reads its own token before it reads its groups.
+  A change that commits while a page is being built therefore always makes that page stale: a
+  token is never newer than the data beside it.
+- **Time.** Places also change without a write: a hold runs out, a stop starts or ends, a sign-up
+  deadline passes. A page gives the first such moment (``valid_until``); the entry is not served
+  after it. ``PAGE_CACHE_SECONDS`` is the longest any entry is kept.
+- **Who gets it.** Only GET and HEAD requests that carry no cookie but the CSRF and language
+  cookies: no session (so nobody logged in, no sign-up under way, no messages), no cookie we do
+  not know. Only 200 responses of views that opt in (``depend_on`` and ``allow``), that set no
+  cookie, used no CSRF token and no CSP nonce, and that no browser may store.
+- **Where.** The cache is the site's own (``CACHES["default"]``): Redis shared by every web
+  process in production. ``PAGE_CACHE`` is on when ``REDIS_URL`` is set: with a cache in local
+  memory, one process would never hear of another's change.
+
+A cache that fails (Redis down) makes every request a miss; nothing is stored then.
+"""
+
+import hashlib
+import secrets
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponse
+from django.utils.cache import get_max_age
+from django.utils.translation import get_language
+
+CONTENT = "content"
+BOOKING = "booking"
+ALL_COURSES = "courses"
+# The generations every request reads as it arrives (in the same call as its page).
+SITE_WIDE = (CONTENT, BOOKING, ALL_COURSES)
+
+GENERATION_PREFIX = "page-cache:generation:"
+ENTRY_PREFIX = "page-cache:page:"
+HEADER = "X-Cache"
+# Response headers that are about this one response, not the page.
+NOT_STORED = frozenset({"set-cookie", "x-cache", "date"})
+
+
+def course(course_id):
+    """The generation of one course's groups, places, stops and sessions."""
+    return f"course:{course_id}"
+
+
+def enabled():
+    return getattr(settings, "PAGE_CACHE", False)
+
+
+def _token():
+    return secrets.token_hex(8)
+
+
+def bump(*names):
+    """Make every stored page that depends on one of `names` stale (call it after the change committed)."""
+    if names:
+        cache.set_many({GENERATION_PREFIX + name: _token() for name in set(names)}, timeout=None)
+
+
+def _generations(names, found):
+    """The tokens of `names` from `found` (a get_many result), creating those that are missing.
+
+    A missing token (a new cache, or one Redis evicted) gets a fresh random one, so an entry
+    stored before it went missing never matches again. None when the cache does not answer.
+    """
+    tokens = {name: found.get(GENERATION_PREFIX + name) for name in names}
+    missing = [name for name, token in tokens.items() if token is None]
+    if missing:
+        for name in missing:
+            cache.add(GENERATION_PREFIX + name, _token(), timeout=None)
+        again = cache.get_many([GENERATION_PREFIX + name for name in missing])
+        for name in missing:
+            tokens[name] = again.get(GENERATION_PREFIX + name)
+    if any(token is None for token in tokens.values()):
+        return None
+    return tokens
+
+
+def _eligible_request(request):
+    # Wagtail's previews run through the middleware with a made-up request for the page's URL.
+    if request.method not in ("GET", "HEAD") or getattr(request, "is_dummy", False):
+        return False
+    harmless = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    return set(request.COOKIES) <= harmless
+
+
+def _entry_key(request):
+    """Site (scheme, host and port), path, the query string in sorted order, and the language."""
+    query = "&".join(sorted(f"{k}={v}" for k in request.GET for v in request.GET.getlist(k)))
+    parts = "\n".join([request.scheme, request.get_host(), request.path, query, get_language() or ""])
+    return ENTRY_PREFIX + hashlib.sha256(parts.encode()).hexdigest()
+
+
+class Lookup:
+    """One eligible request: the generations read as it arrived, and those its view depends on."""
+
+    def __init__(self, key, tokens):
+        self.key = key
+        self.tokens = tokens  # name -> token as read; None when the cache did not answer
+        self.names = {CONTENT}  # every page shows the menu, so every page depends on the content
+        self.valid_until = None
+        self.allowed = False
+
+    def depend_on(self, names=(), valid_until=None):
+        """Read the tokens of `names` now, before the view reads what they guard; `valid_until` a datetime."""
+        self.names.update(names)
+        if valid_until is not None:
+            moment = valid_until.timestamp()
+            self.valid_until = moment if self.valid_until is None else min(self.valid_until, moment)
+        if self.tokens is None:
+            return
+        extra = [name for name in names if name not in self.tokens]
+        if extra:
+            tokens = _generations(extra, cache.get_many([GENERATION_PREFIX + name for name in extra]))
+            if tokens is None:
+                self.tokens = None
+            else:
+                self.tokens.update(tokens)
+
+    def stored_tokens(self):
+        return {name: self.tokens[name] for name in self.names}
+
+
+def lookup_for(request):
+    """The Lookup of this request, when it may be served from and stored in the page cache; else None."""
+    return getattr(request, "_page_cache", None)
+
+
+def depend_on(request, names=(), valid_until=None):
+    lookup = lookup_for(request)
+    if lookup is not None:
+        lookup.depend_on(names, valid_until)
+
+
+def allow(request):
+    """The view's response may be stored for anonymous visitors (the middleware checks the rest)."""
+    lookup = lookup_for(request)
+    if lookup is not None:
+        lookup.allowed = True
+
+
+def _storable(request, response, lookup):
+    if not lookup.allowed or lookup.tokens is None or request.method != "GET":
+        return False
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    # A form with a CSRF token, or an inline script with this request's nonce, belongs to one visitor.
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or isinstance(getattr(request, "_csp_nonce", None), str):
+        return False
+    cache_control = response.get("Cache-Control", "")
+    return not ("private" in cache_control or "no-store" in cache_control or get_max_age(response) == 0)
+
+
+def _store(request, response, lookup):
+    lifetime = settings.PAGE_CACHE_SECONDS
+    until = time.time() + lifetime
+    if lookup.valid_until is not None:
+        until = min(until, lookup.valid_until)
+        lifetime = int(until - time.time()) + 1
+        if until <= time.time():
+            return
+    entry = {
+        "tokens": lookup.stored_tokens(),
+        "until": until,
+        "status": response.status_code,
+        "headers": [(name, value) for name, value in response.items() if name.lower() not in NOT_STORED],
+        "content": response.content,
+    }
+    cache.set(lookup.key, entry, timeout=lifetime)
+
+
+def _current(entry, found):
+    """Whether a stored entry was built with the generations that are current now."""
+    if entry["until"] <= time.time():
+        return False
+    tokens = entry["tokens"]
+    others = [name for name in tokens if GENERATION_PREFIX + name not in found]
+    if others:
+        found = {**found, **cache.get_many([GENERATION_PREFIX + name for name in others])}
+    return all(found.get(GENERATION_PREFIX + name) == token for name, token in tokens.items())
+
+
+def _response_from(entry):
+    response = HttpResponse(entry["content"], status=entry["status"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    response[HEADER] = "hit"
+    return response
+
+
+class PageCacheMiddleware:
+    """Serves and stores anonymous pages. Sits after the security headers and before sessions:
+    a page from the cache gets fresh security headers (and its own CSP) and touches no session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not enabled() or not _eligible_request(request):
+            return self.get_response(request)
+        try:
+            key = _entry_key(request)
+        except DisallowedHost:
+            return self.get_response(request)
+        found = cache.get_many([key, *(GENERATION_PREFIX + name for name in SITE_WIDE)])
+        entry = found.get(key)
+        if entry is not None and _current(entry, found):
+            return _response_from(entry)
+        # When the cache does not answer, the page is built and nothing is stored.
+        request._page_cache = lookup = Lookup(key, _generations(SITE_WIDE, found))
+        response = self.get_response(request)
+        if _storable(request, response, lookup):
+            _store(request, response, lookup)
+            response[HEADER] = "miss"
+        return response
+
+
+class PageFromCache:
+    """Mixin for Wagtail pages that anonymous visitors may get from the page cache.
+
+    A page says what it depends on besides ``CONTENT`` in ``page_cache_dependencies``: generation
+    names and the first moment it may change by itself. They are read before the page is built.
+    """
+
+    def page_cache_dependencies(self, request):
+        return (), None
+
+    def serve(self, request, *args, **kwargs):
+        lookup = lookup_for(request)
+        if lookup is not None:
+            names, valid_until = self.page_cache_dependencies(request)
+            lookup.depend_on(names, valid_until)
+        response = super().serve(request, *args, **kwargs)
+        allow(request)
+        return response
