@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("zoeken/", home_views.search, name="search"),
+    path("taal/", include("django.conf.urls.i18n")),
     path("account/", include("allauth.urls")),
     path("mijn-account/", include("accounts.urls")),
     path("aanmelden/", include("booking.signup.urls")),

@@ -1,6 +1,7 @@
 """Home app models: the home page and standard pages; the organisation settings live in ``home.organisation``."""
 
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -12,6 +13,7 @@ from courses.forms import CourseFilterForm
 from courses.models import CourseIndexPage, CoursePage
 
 from .blocks import BodyBlock
+from .languages import localized, localized_page, originals
 from .organisation import OrganisationSettings
 
 __all__ = ["HomePage", "HomePageFeaturedCourse", "OrganisationSettings", "StandardPage"]
@@ -63,14 +65,33 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("startpagina")
 
+    def route(self, request, path_components):
+        """A page in the visitor's language; else the page in another language (a page nobody translated).
+
+        Wagtail routes an English visitor through the English home page. The pages under it are the ones an
+        editor translated; every other address still shows its (Dutch) page, in the English frame.
+        """
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            if not path_components:
+                raise
+            for other in self.get_translations().order_by("-locale__language_code"):
+                try:
+                    return other.specific.route(request, path_components)
+                except Http404:
+                    continue
+            raise
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["course_index"] = CourseIndexPage.objects.live().public().first()
+        context["course_index"] = localized_page(originals(CourseIndexPage.objects.live().public()).first())
         context["filter_form"] = CourseFilterForm(prefix=None)
-        # One query for all featured courses (with their themes), in the editor's order.
+        # One query for all featured courses (with their themes), in the editor's order. A translated home page
+        # names the same (Dutch) courses; each is shown in the visitor's language where an editor translated it.
         order = [item.course_id for item in self.featured_courses.all()]
         courses = CoursePage.objects.live().public().filter(pk__in=order).prefetch_related("themes")
-        context["featured"] = sorted(courses, key=lambda course: order.index(course.pk))
+        context["featured"] = localized(sorted(courses, key=lambda course: order.index(course.pk)))
         return context
 
 

@@ -19,6 +19,7 @@ from booking.services import stops
 from booking.services.availability import LISTED_STATUSES
 from booking.waitlist.estimate import counted_groups, estimate_from, expected_wait_for_newcomer
 from courses.models import CoursePage
+from home.languages import originals
 
 
 @dataclass
@@ -116,7 +117,7 @@ def course_offers(now=None):
     there. A fixed number of queries, whatever the number of trainings, locations or groups.
     """
     now = now or timezone.now()
-    courses = list(CoursePage.objects.live().public().order_by("title").prefetch_related("locations"))
+    courses = list(originals(CoursePage.objects.live().public()).order_by("title").prefetch_related("locations"))
     ids = [course.pk for course in courses]
     waiting = waiting_per_course(ids)
     active = active_stops(now)
