@@ -14,6 +14,7 @@ def site_navigation(request):
     root = site.root_page
     return {
         "site_root": root,
-        "site_pages": localized(root.get_children().live().public()),
+        # Only looked up when a page shows the menu (called by the template).
+        "site_pages": lambda: localized(root.get_children().live().public()),
         "menu_pages": root.get_children().live().public().in_menu().only("id", "title", "url_path", "path", "depth"),
     }

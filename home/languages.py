@@ -31,14 +31,20 @@ def originals(pages):
 
 
 def one_copy_each(pages):
-    """`pages` with one copy of each page: the visitor's language where translated, else the original."""
-    if in_site_language():
-        return originals(pages)
+    """`pages` with one copy of each page: the visitor's language where translated, else the original.
+
+    Filters on locale ids and page ids only, so the result can still be searched (a search backend filters
+    on a page's own indexed fields, not on those of a related locale).
+    """
     current = translation.get_language()
-    translated = Page.objects.live().filter(locale__language_code=current).values_list("translation_key", flat=True)
-    hidden = originals(Page.objects.filter(translation_key__in=list(translated))).values_list("pk", flat=True)
-    locales = Locale.objects.filter(language_code__in=[current, settings.LANGUAGE_CODE]).values_list("pk", flat=True)
-    return pages.filter(locale__in=list(locales)).exclude(pk__in=list(hidden))
+    locales = dict(
+        Locale.objects.filter(language_code__in={current, settings.LANGUAGE_CODE}).values_list("language_code", "pk")
+    )
+    if in_site_language() or current not in locales:
+        return pages.filter(locale=locales.get(settings.LANGUAGE_CODE))
+    translated = Page.objects.live().filter(locale=locales[current]).values_list("translation_key", flat=True)
+    hidden = Page.objects.filter(locale=locales[settings.LANGUAGE_CODE], translation_key__in=list(translated))
+    return pages.filter(locale__in=list(locales.values())).exclude(pk__in=list(hidden.values_list("pk", flat=True)))
 
 
 def original(page):
@@ -63,10 +69,13 @@ def translations_in(pages, language_code=None):
 
 
 def localized(pages):
-    """`pages` with each one replaced by its live translation into the active language, where there is one."""
-    pages = list(pages)
+    """`pages` with each one replaced by its live translation into the active language, where there is one.
+
+    In the site's own language `pages` comes back as it was given (a queryset stays lazy).
+    """
     if in_site_language():
         return pages
+    pages = list(pages)
     found = translations_in(pages)
     return [found.get(page.translation_key, page) for page in pages]
 

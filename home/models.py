@@ -8,6 +8,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageC
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from courses.forms import CourseFilterForm
 from courses.models import CourseIndexPage, CoursePage
@@ -66,21 +67,27 @@ class HomePage(Page):
         verbose_name = _("startpagina")
 
     def route(self, request, path_components):
-        """A page in the visitor's language; else the page in another language (a page nobody translated).
+        """The page at this address, in the visitor's language when it has a version in it.
 
         Wagtail routes an English visitor through the English home page. The pages under it are the ones an
-        editor translated; every other address still shows its (Dutch) page, in the English frame.
+        editor translated; every other address (a Dutch one) still shows its page: the English version when
+        there is one, else the Dutch page in the English frame. The same the other way round.
         """
         try:
             return super().route(request, path_components)
         except Http404:
             if not path_components:
                 raise
-            for other in self.get_translations().order_by("-locale__language_code"):
+            for other in self.get_translations().specific():
                 try:
-                    return other.specific.route(request, path_components)
+                    found = super(HomePage, other).route(request, path_components)
                 except Http404:
                     continue
+                # The address is of the other language; the page itself may have a version in this one.
+                translated = found.page.get_translation_or_none(self.locale_id)
+                if translated is not None and translated.live:
+                    return RouteResult(translated.specific, found.args, found.kwargs)
+                return found
             raise
 
     def get_context(self, request, *args, **kwargs):

@@ -1,5 +1,7 @@
 """English versions of the home page and two trainings, made the way an editor makes them (Wagtail's "Vertalen").
 
+The English pages have English addresses (/trainings/mentally-fit/); the Dutch addresses stay as they were.
+
 The English pages are translations of the Dutch ones: the same groups, places and waiting list (see
 home.languages). Every other page stays Dutch for an English visitor, in the English frame of the site.
 """
@@ -47,6 +49,7 @@ def home_body(course_index):
 
 COURSE_INDEX = {
     "title": "Trainings",
+    "slug": "trainings",
     "intro": (
         "Here you find all group trainings in the region. Enter your postcode to see which place is closest to you. "
         "Most trainings have 5 sessions of 2 hours, in a group of 5 to 10 people."
@@ -112,6 +115,7 @@ QUESTIONS = [
 
 COURSES = {
     "mentaal-fit": {
+        "slug": "mentally-fit",
         "title": "Mentaal Fit",
         "seo_title": "Mentaal Fit: a group training about stress",
         "summary": (
@@ -167,6 +171,7 @@ COURSES = {
         ],
     },
     "mindfulness": {
+        "slug": "mindfulness-training",
         "title": "Mindfulness",
         "seo_title": "Mindfulness: a group training",
         "summary": (
@@ -258,7 +263,9 @@ def ensure_english(home, course_index, course_pages, tally, user):
     english_home, home_is_new = _translate(home, locale, HOME, tally, user)
     english_index, _made = _translate(course_index, locale, COURSE_INDEX, tally, user)
     if home_is_new:
-        # The body links to the English overview, which can only be made under the English home page.
+        # The body links to the English overview, which can only be made under the English home page. Read the
+        # home page again first: making the overview below it changed its place in the tree (its child count).
+        english_home.refresh_from_db()
         english_home.body = home_body(english_index)
         english_home.save_revision(user=user).publish(user=user)
     for slug in TRANSLATED_COURSES:
