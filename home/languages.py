@@ -93,6 +93,21 @@ def page_in(page, language_code):
     return found or original(page)
 
 
+# Locale ids and their language codes: a handful of rows that hardly ever change, read again when an id is new.
+_LANGUAGE_OF_LOCALE = {}
+
+
+def language_of(page):
+    """The language of a page's content (its locale's), without a query per page."""
+    locale_id = getattr(page, "locale_id", None)
+    if locale_id is None:
+        return settings.LANGUAGE_CODE
+    if locale_id not in _LANGUAGE_OF_LOCALE:
+        _LANGUAGE_OF_LOCALE.clear()
+        _LANGUAGE_OF_LOCALE.update(Locale.objects.values_list("pk", "language_code"))
+    return _LANGUAGE_OF_LOCALE.get(locale_id, settings.LANGUAGE_CODE)
+
+
 def switch_choices(request, page=None):
     """The other languages, each with the address of this page in it (the query string kept)."""
     current = translation.get_language()

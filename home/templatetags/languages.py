@@ -1,8 +1,27 @@
 from django import template
+from django.conf import settings
+from django.utils import translation
+from django.utils.html import format_html
 
-from home.languages import switch_choices
+from home.languages import language_of, switch_choices
 
 register = template.Library()
+
+
+def _lang_attribute(code):
+    return format_html(' lang="{}"', code) if code != translation.get_language() else ""
+
+
+@register.filter
+def content_lang(page):
+    """` lang="nl"` on a page's own text when it is in another language than the page around it (WCAG 3.1.2)."""
+    return _lang_attribute(language_of(page))
+
+
+@register.simple_tag
+def site_content_lang():
+    """` lang="nl"` on text that only exists in the site's language (settings, themes, trainers) in an English page."""
+    return _lang_attribute(settings.LANGUAGE_CODE)
 
 
 @register.inclusion_tag("includes/language_switch.html", takes_context=True)
