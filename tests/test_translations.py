@@ -22,7 +22,7 @@ REPO = Path(settings.BASE_DIR)
 CATALOGUE = REPO / "locale" / "en" / "LC_MESSAGES" / "django.po"
 COMPILED = CATALOGUE.with_suffix(".mo")
 # What `make messages` leaves out; any other folder at the top of the repository is searched.
-NOT_SOURCE = {"locale", "node_modules", "staticfiles", "media", "htmlcov"}
+NOT_SOURCE = {"locale", "node_modules", "staticfiles", "media"}
 
 # Skipped on a machine without GNU gettext, never in CI (.ci/run installs it there).
 needs_gettext = pytest.mark.skipif(
