@@ -142,8 +142,20 @@ def chosen_language(request):
 class ChosenLanguageMiddleware(LocaleMiddleware):
     """Django's LocaleMiddleware, with the language from the visitor's choice only (see chosen_language).
 
-    A page's address does not carry the language, so a response says it depends on the cookie.
+    A page's address does not carry the language, so a response says it depends on the cookie. After the
+    request the thread's language is what it was before: the next thing this thread does (a task, another
+    request without this middleware, a test) does not inherit a visitor's language.
     """
+
+    def __call__(self, request):
+        previous = translation.get_language()
+        try:
+            return super().__call__(request)
+        finally:
+            if previous:
+                translation.activate(previous)
+            else:
+                translation.deactivate()
 
     def process_request(self, request):
         translation.activate(chosen_language(request))
