@@ -75,6 +75,7 @@ def test_the_english_course_page_shows_the_groups_of_the_dutch_one(client, engli
 def test_an_address_of_one_language_shows_the_page_in_the_visitors(client, english_site):
     english = in_english(client).get("/trainingen/mentaal-fit/").content.decode()
     assert "Five sessions about stress." in english
+    assert "This page is only in Dutch" not in english
 
     client.cookies["taal"] = "nl"
     dutch = client.get("/trainings/mentally-fit/").content.decode()

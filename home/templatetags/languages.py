@@ -2,6 +2,7 @@ from django import template
 from django.conf import settings
 from django.utils import translation
 from django.utils.html import format_html
+from wagtail.models import Page
 
 from home.languages import language_of, switch_choices
 
@@ -10,6 +11,14 @@ register = template.Library()
 
 def _lang_attribute(code):
     return format_html(' lang="{}"', code) if code != translation.get_language() else ""
+
+
+@register.filter
+def only_in_dutch(page):
+    """True for a Wagtail page shown in Dutch in another language's frame (nobody translated it)."""
+    if not isinstance(page, Page) or page.pk is None:
+        return False
+    return language_of(page) == settings.LANGUAGE_CODE != translation.get_language()
 
 
 @register.filter

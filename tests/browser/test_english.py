@@ -46,6 +46,7 @@ def test_the_switch_keeps_the_page_and_its_query(page, demo_site):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Beter slapen")
     expect(page.get_by_role("heading", name="In short")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("This page is only in Dutch (for now).")
     _accessible(page, "untranslated training in English")
 
     _switch_to(page, "Nederlands")
