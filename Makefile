@@ -55,7 +55,7 @@ format: install-test
 
 ## make messages: update the English catalogue and compile all (needs GNU gettext)
 messages: install
-	$(MANAGE) makemessages -l en --ignore=.venv --ignore=node_modules
+	$(MANAGE) makemessages -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=media
 	$(MANAGE) compilemessages --ignore=.venv
 
 ## make bench: sign-ups against a bare transaction, pages against a plain view (demo data), the periodic run

@@ -53,19 +53,21 @@ def site():
 class AccountEmail:
     """An allauth email, rendered from allauth's templates (or ours that override them) when it is sent."""
 
-    def __init__(self, *, to, template, context):
+    def __init__(self, *, to, template, context, language=None):
         self.to = to
+        # The account's language when there is an account; else the site's.
+        self.language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         self.template = template
         self.context = {"email": to, "current_site": site(), **context}
 
     @cached_property
     def subject(self):
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(self.language):
             text = render_to_string(f"{self.template}_subject.txt", self.context)
         return " ".join(text.splitlines()).strip()
 
     def message(self):
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(self.language):
             return get_adapter().render_mail(self.template, self.to, self.context)
 
 
@@ -112,6 +114,7 @@ def confirmation(email_address_id, signup):
     email_address = EmailAddress.objects.select_related("user").get(pk=email_address_id)
     key = EmailConfirmationHMAC(email_address).key
     return AccountEmail(
+        language=email_address.user.language,
         to=email_address.email,
         template="account/email/email_confirmation_signup" if signup else "account/email/email_confirmation",
         context={
@@ -129,6 +132,7 @@ def password_reset(user_id, email):
     uid = user_pk_to_url_str(user)
     path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
     return AccountEmail(
+        language=user.language,
         to=email,
         template="account/email/password_reset_key",
         context={
@@ -147,9 +151,10 @@ def notice(template, email, user_id=None, values=None):
         "password_reset_url": absolute(reverse("account_reset_password")),
         **(values or {}),
     }
-    if user_id is not None:
-        context["user"] = User.objects.filter(pk=user_id).first()
-    return AccountEmail(to=email, template=template, context=context)
+    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    if user is not None:
+        context["user"] = user
+    return AccountEmail(to=email, template=template, context=context, language=user.language if user else None)
 
 
 # --- professionals -----------------------------------------------------------------------------
@@ -160,6 +165,7 @@ def professional_decision(profile_id, status):
     profile = ProfessionalProfile.objects.select_related("user").get(pk=profile_id)
     verified = status == ProfessionalProfile.Status.VERIFIED
     return Email(
+        language=profile.user.language,
         to=profile.user.email,
         subject=_("U heeft toegang tot de informatie voor professionals")
         if verified

@@ -3,6 +3,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from groepswijzer.languages import language_field
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -31,6 +33,7 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("e-mailadres"), unique=True)
+    language = language_field()
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

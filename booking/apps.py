@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BookingConfig(AppConfig):
     name = "booking"
-    verbose_name = "Planning en aanmelding"
+    verbose_name = _("Planning en aanmelding")
 
     def ready(self):
         # Each journey registers the builders of its emails (``services.notifications.email_kind``).

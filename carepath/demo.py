@@ -9,6 +9,7 @@ from django.utils import timezone
 from booking.models import Attendance, Enrollment, Participant, TrainingGroup, WaitlistEntry
 from booking.services import consent, planning
 from courses.models import CoursePage
+from home.languages import originals
 
 from .models import (
     DecisionAnswer,
@@ -69,7 +70,7 @@ NOT_A_GROUP = (
 
 
 def _course(title):
-    return CoursePage.objects.live().filter(title=title).first()
+    return originals(CoursePage.objects.live().filter(title=title)).first()
 
 
 def _question(text, help_text="", *, start=False):

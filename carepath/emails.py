@@ -46,12 +46,19 @@ def referral_invitation(referral_id):
     )
 
 
+def signed_up_language(referral):
+    """The language the patient signed up in with this referral (their place, or their waiting-list entry)."""
+    signed_up = referral.enrollment or referral.waitlist_entry
+    return signed_up.language if signed_up else None
+
+
 @email_kind("referral_sharing")
 def referral_sharing(referral_id, participant_id):
     """After signing up with a referral and agreeing to share: what is shared, and the link to stop it."""
     referral = Referral.objects.select_related("referrer", "practice").get(pk=referral_id)
     participant = Participant.objects.get(pk=participant_id)
     return Email(
+        language=signed_up_language(referral),
         to=participant.email,
         subject=_("U deelt uw voortgang met uw verwijzer"),
         template="carepath/referral_sharing",
@@ -77,6 +84,7 @@ def screening_not_suitable(screening_id):
         for course in screening.alternative_courses.live().order_by("title")
     ]
     return Email(
+        language=enrollment.language,
         to=enrollment.participant.email,
         subject=_("Na ons telefoongesprek: andere mogelijkheden voor u"),
         template="carepath/screening_not_suitable",
@@ -130,6 +138,7 @@ def questionnaire_invitation(invitation_id, reminder=False):
         _("Een paar vragen voor de start van %(course)s") if before else _("Hoe was %(course)s? Een paar vragen")
     ) % {"course": course.title}
     return Email(
+        language=invitation.enrollment.language,
         to=invitation.enrollment.participant.email,
         subject=(_("Herinnering: ") + subject) if reminder else subject,
         template="carepath/questionnaire_invitation",

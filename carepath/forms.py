@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.models import Location
 from courses.models import CoursePage
+from home.languages import originals
 
 from .models import CODE_LENGTH, Referral, Screening, normalise_code
 from .services import consent
@@ -65,7 +66,7 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, practices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = CoursePage.objects.live().public().order_by("title")
+        self.fields["course"].queryset = originals(CoursePage.objects.live().public()).order_by("title")
         self.fields["preferred_location"].queryset = Location.objects.order_by("town", "name")
         self.fields["practice"].queryset = practices
         if practices.count() == 1 and not self.is_bound:
@@ -151,7 +152,7 @@ class ScreeningForm(forms.Form):
     def __init__(self, *args, course, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["alternative_courses"].queryset = (
-            CoursePage.objects.live().public().exclude(pk=course.pk).order_by("title")
+            originals(CoursePage.objects.live().public()).exclude(pk=course.pk).order_by("title")
         )
         self.fields["alternative_courses"].label_from_instance = lambda page: page.title
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from booking.services import links
 from courses.models import CourseIndexPage
 from groepswijzer.clients import client_ip
+from home.languages import originals
 
 from . import emails, receivers
 from .forms import CodeForm, ReferralForm, ShareForm
@@ -239,7 +240,7 @@ def _start_url(referral):
     """Where the sign-up starts: the course's groups, or the list of trainings when the patient chooses."""
     if referral.course is not None and referral.course.live:
         return reverse("signup:course", kwargs={"course_id": referral.course_id})
-    index = CourseIndexPage.objects.live().first()
+    index = originals(CourseIndexPage.objects.live()).first()
     return index.url if index is not None else "/"
 
 

@@ -31,6 +31,7 @@ from booking.models.fields import PaymentProvidersField
 from booking.services import availability, fill, page_state
 from groepswijzer import page_cache
 from home.blocks import BodyBlock
+from home.languages import localized, original
 
 from .catalogue import Audience, Delivery, Theme, Trainer
 from .finder import find_courses
@@ -70,9 +71,14 @@ class CourseIndexPage(page_cache.PageFromCache, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         form = CourseFilterForm(request.GET or None)
-        courses = CoursePage.objects.child_of(self).live().public().specific()
+        # The Dutch courses are the ones with groups; a translated overview finds the same ones and shows each
+        # in the visitor's language where an editor translated it.
+        courses = CoursePage.objects.child_of(original(self)).live().public().specific()
+        search = find_courses(courses, form)
+        for result, shown in zip(search.results, localized(result.course for result in search.results), strict=True):
+            result.course = shown
         context["filter_form"] = form
-        context["search"] = find_courses(courses, form)
+        context["search"] = search
         return context
 
 
@@ -347,7 +353,7 @@ class CoursePage(page_cache.PageFromCache, Page):
         # before any group is planned, the first of the locations the course names.
         shown = [entry.location for entry in context["group_listing"].locations]
         if not shown:
-            shown = list(self.locations.order_by("kind", "town", "name")[:MAX_LOCATIONS_SHOWN])
+            shown = list(original(self).locations.order_by("kind", "town", "name")[:MAX_LOCATIONS_SHOWN])
         context["course_locations"] = sorted(shown, key=lambda loc: (loc.is_online, loc.town, loc.name))
         return context
 
@@ -357,6 +363,8 @@ class CoursePage(page_cache.PageFromCache, Page):
         The postcode and the page come as GET (`postcode`, `pagina`), so a sorted list has a URL.
         """
         form = GroupPostcodeForm(request.GET if "postcode" in request.GET else None)
+        # Groups and the waiting list belong to the Dutch page; a translation shows the same ones.
+        course = original(self)
         if self.pk is None:
             # A preview of a page that was never saved has no groups (and no waiting list) yet.
             return {
@@ -367,9 +375,9 @@ class CoursePage(page_cache.PageFromCache, Page):
         area = form.area
         return {
             "group_search_form": form,
-            "group_listing": availability.group_listing(self, area=area, page=page_number(request.GET.get("pagina"))),
+            "group_listing": availability.group_listing(course, area=area, page=page_number(request.GET.get("pagina"))),
             "group_postcode": str(form.cleaned_data["postcode"]) if area is not None else "",
-            "waitlist_url": reverse("waitlist:join", kwargs={"course_id": self.pk}),
+            "waitlist_url": reverse("waitlist:join", kwargs={"course_id": course.pk}),
         }
 
 

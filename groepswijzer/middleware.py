@@ -5,6 +5,7 @@
 - Pages that show typed or stored personal data are never stored by a browser
   or a proxy cache: the journeys of the booking app (by URL namespace), the
   account pages, the admin, and every page for a logged-in person.
+- The interface language is the visitor's own choice (ChosenLanguageMiddleware).
 - A Permissions-Policy that switches off browser features the site never uses.
 - The Wagtail admin gets its own, looser Content-Security-Policy: its editors
   need inline scripts and styles, which the public pages never get. The
@@ -17,9 +18,12 @@ it) and before anything that reads the request body (CSRF, sessions).
 import codecs
 
 from csp.constants import SELF, UNSAFE_INLINE
+from django.conf import settings
 from django.http import HttpResponseBadRequest
+from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
-from django.utils.cache import patch_cache_control
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 
 # URL namespaces whose pages show a participant's, a trainer's or a coordinator's data.
@@ -117,4 +121,47 @@ class SecurityHeadersMiddleware:
                 response._csp_replace = ADMIN_CSP_REPLACE
             elif response.status_code in STAND_ALONE_ERRORS:
                 response._csp_update = {"style-src": [UNSAFE_INLINE]}
+        return response
+
+
+def chosen_language(request):
+    """The language the visitor chose with the language switch (a cookie), else the site's language (Dutch).
+
+    The browser's Accept-Language is not asked: the site is Dutch unless someone picks English, and
+    then English on every page, with the same addresses.
+    """
+    code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if code:
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            pass
+    return settings.LANGUAGE_CODE
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, with the language from the visitor's choice only (see chosen_language).
+
+    A page's address does not carry the language, so a response says it depends on the cookie. After the
+    request the thread's language is what it was before: the next thing this thread does (a task, another
+    request without this middleware, a test) does not inherit a visitor's language.
+    """
+
+    def __call__(self, request):
+        previous = translation.get_language()
+        try:
+            return super().__call__(request)
+        finally:
+            if previous:
+                translation.activate(previous)
+            else:
+                translation.deactivate()
+
+    def process_request(self, request):
+        translation.activate(chosen_language(request))
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", translation.get_language())
         return response

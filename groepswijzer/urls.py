@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.urls import include, path, reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
+from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -23,6 +25,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("zoeken/", home_views.search, name="search"),
+    # Django's own language switch. Without a CSRF token: choosing a language changes nothing that matters to
+    # anyone else, and a token would make every public page different for every visitor (no page cache).
+    path("taal/", csrf_exempt(set_language), name="set_language"),
     path("account/", include("allauth.urls")),
     path("mijn-account/", include("accounts.urls")),
     path("aanmelden/", include("booking.signup.urls")),

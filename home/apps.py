@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HomeConfig(AppConfig):
     name = "home"
-    verbose_name = "Site"
+    verbose_name = _("Site")
 
     def ready(self):
         from groepswijzer.spreadsheets import protect_wagtail_exports

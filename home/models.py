@@ -1,12 +1,14 @@
 """Home app models: the home page and standard pages; the organisation settings live in ``home.organisation``."""
 
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from booking.services import page_state
 from courses.forms import CourseFilterForm
@@ -14,6 +16,7 @@ from courses.models import CourseIndexPage, CoursePage
 from groepswijzer import page_cache
 
 from .blocks import BodyBlock
+from .languages import localized, localized_page, originals
 from .organisation import OrganisationSettings
 
 __all__ = ["HomePage", "HomePageFeaturedCourse", "OrganisationSettings", "StandardPage"]
@@ -74,14 +77,39 @@ class HomePage(page_cache.PageFromCache, Page):
         # Featured courses may show their places; to be safe, as every list of courses.
         return (page_cache.BOOKING,), page_state.next_change()
 
+    def route(self, request, path_components):
+        """The page at this address, in the visitor's language when it has a version in it.
+
+        Wagtail routes an English visitor through the English home page. The pages under it are the ones an
+        editor translated; every other address (a Dutch one) still shows its page: the English version when
+        there is one, else the Dutch page in the English frame. The same the other way round.
+        """
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            if not path_components:
+                raise
+            for other in self.get_translations().specific():
+                try:
+                    found = super(HomePage, other).route(request, path_components)
+                except Http404:
+                    continue
+                # The address is of the other language; the page itself may have a version in this one.
+                translated = found.page.get_translation_or_none(self.locale_id)
+                if translated is not None and translated.live:
+                    return RouteResult(translated.specific, found.args, found.kwargs)
+                return found
+            raise
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["course_index"] = CourseIndexPage.objects.live().public().first()
+        context["course_index"] = localized_page(originals(CourseIndexPage.objects.live().public()).first())
         context["filter_form"] = CourseFilterForm(prefix=None)
-        # One query for all featured courses (with their themes), in the editor's order.
+        # One query for all featured courses (with their themes), in the editor's order. A translated home page
+        # names the same (Dutch) courses; each is shown in the visitor's language where an editor translated it.
         order = [item.course_id for item in self.featured_courses.all()]
         courses = CoursePage.objects.live().public().filter(pk__in=order).prefetch_related("themes")
-        context["featured"] = sorted(courses, key=lambda course: order.index(course.pk))
+        context["featured"] = localized(sorted(courses, key=lambda course: order.index(course.pk)))
         return context
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from courses.models import CoursePage
+from home.languages import one_copy_each
 from resources.access import can_open_professional_content
 from resources.models import FactsheetPage, ToolkitPage
 
@@ -29,7 +30,7 @@ def search_words(query):
 
 def searchable_pages(user):
     """Pages the site search may show to this person: the same access rule as the pages themselves."""
-    pages = Page.objects.live().public().type(CoursePage, FactsheetPage, ToolkitPage)
+    pages = one_copy_each(Page.objects.live().public().type(CoursePage, FactsheetPage, ToolkitPage))
     if not can_open_professional_content(user):
         professional_only = FactsheetPage.objects.filter(audience=FactsheetPage.Audience.PROFESSIONALS)
         pages = pages.exclude(id__in=list(professional_only.values_list("id", flat=True)))

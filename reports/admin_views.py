@@ -21,6 +21,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from booking.models import Location
 from carepath.models import Practice
 from courses.models import CoursePage
+from home.languages import originals
 from home.organisation import OrganisationSettings
 
 from . import charts, demand, exports
@@ -42,7 +43,7 @@ def training_filter(trainings):
 
 
 class FigureFilters(forms.Form):
-    training = training_filter(CoursePage.objects.order_by("title"))
+    training = training_filter(originals(CoursePage.objects.all()).order_by("title"))
     locatie = forms.ModelChoiceField(
         label=gettext_lazy("Locatie"),
         queryset=Location.objects.none(),
@@ -232,7 +233,7 @@ class FiguresView(FiguresPermissionMixin, WagtailAdminTemplateMixin, TemplateVie
                 query=query.urlencode(),
                 waits=result.waits,
                 treeknorm=f.share(result.waits.within_treeknorm, result.waits.count),
-                courses=CoursePage.objects.live().order_by("title"),
+                courses=originals(CoursePage.objects.live()).order_by("title"),
                 year=timezone.localdate().year - 1,
             )
         return context
@@ -262,7 +263,7 @@ class YearlyReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["training"].queryset = CoursePage.objects.order_by("title")
+        self.fields["training"].queryset = originals(CoursePage.objects.all()).order_by("title")
 
 
 class YearlyReportView(FiguresPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -297,7 +298,7 @@ class YearlyReportView(FiguresPermissionMixin, WagtailAdminTemplateMixin, Templa
 
 
 class DemandFilters(forms.Form):
-    training = training_filter(CoursePage.objects.live().order_by("title"))
+    training = training_filter(originals(CoursePage.objects.live()).order_by("title"))
     km = forms.IntegerField(
         label=gettext_lazy("Afstand die mensen willen reizen (km)"),
         min_value=1,

@@ -35,6 +35,7 @@ from django.utils import timezone
 from booking import geo
 from booking.models import Enrollment, Location, TrainingGroup, WaitlistEntry
 from courses.models import CoursePage
+from home.languages import originals
 
 DEFAULT_KM = 10
 MIN_GROUP = 5
@@ -157,7 +158,7 @@ def _per_area(queryset, course_path):
 def demand(*, km=DEFAULT_KM, now=None, course_id=None):
     """Per live training: demand per area, the locations with a group, and the ranked suggestions."""
     now = now or timezone.now()
-    courses = CoursePage.objects.live().order_by("title")
+    courses = originals(CoursePage.objects.live()).order_by("title")
     if course_id:
         courses = courses.filter(pk=course_id)
     courses = list(courses)

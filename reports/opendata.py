@@ -20,6 +20,7 @@ from django.utils import timezone
 from booking.models import Location, Session, TrainingGroup
 from booking.waitlist.estimate import counted_groups
 from courses.models import CoursePage
+from home.languages import originals
 from home.organisation import OrganisationSettings
 
 from . import overview
@@ -66,7 +67,7 @@ def organization(site=None):
 
 
 def courses():
-    return CoursePage.objects.live().public().order_by("title", "pk")
+    return originals(CoursePage.objects.live().public()).order_by("title", "pk")
 
 
 def service_row(course, organization_id, waiting):

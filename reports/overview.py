@@ -28,6 +28,7 @@ from booking.services import stops
 from booking.services.availability import LISTED_STATUSES
 from booking.waitlist.estimate import counted_groups, estimate_from, expected_wait_for_newcomer
 from courses.models import CoursePage
+from home.languages import originals
 
 
 @dataclass
@@ -239,7 +240,7 @@ def course_offers(now=None, *, search=None, course_id=None, page=None):
     """
     now = now or timezone.now()
     search = search or Search()
-    courses = CoursePage.objects.live().public().order_by("title")
+    courses = originals(CoursePage.objects.live().public()).order_by("title")
     if course_id is not None:
         courses = courses.filter(pk=course_id)
     courses = list(with_waiting(courses))

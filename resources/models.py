@@ -9,6 +9,7 @@ from wagtail.search import index
 
 from groepswijzer import page_cache
 from home.blocks import BodyBlock
+from home.languages import localized, original
 
 from . import access
 
@@ -34,7 +35,8 @@ class ProfessionalsIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        children = self.get_children().live().public().specific().order_by("title")
+        # The Dutch overview's pages, each in the visitor's language where an editor translated it.
+        children = localized(original(self).get_children().live().public().specific().order_by("title"))
         context["factsheets"] = [page for page in children if isinstance(page, FactsheetPage)]
         context["toolkits"] = [page for page in children if isinstance(page, ToolkitPage)]
         # Other sections below this page (training days for professionals), linked by their title.

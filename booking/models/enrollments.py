@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking import geo
+from groepswijzer.languages import language_field
 
 from ..clock import local_year
 
@@ -213,6 +214,7 @@ class Enrollment(ConsentRecord):
         help_text=_("Aanmeldingen die samen zijn gedaan (bijvoorbeeld door een stel) hebben dezelfde code."),
     )
     reference = models.CharField(_("kenmerk"), max_length=12, unique=True, default=new_reference, editable=False)
+    language = language_field()
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("bevestigd op"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("geannuleerd op"), null=True, blank=True)

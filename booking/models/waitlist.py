@@ -12,6 +12,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groepswijzer.languages import language_field
+
 from .enrollments import ConsentRecord
 
 
@@ -84,6 +86,7 @@ class WaitlistEntry(ConsentRecord):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING, db_index=True)
     rank = models.FloatField(_("volgorde"), default=new_rank, db_index=True)
     joined_at = models.DateTimeField(_("op de wachtlijst sinds"), auto_now_add=True)
+    language = language_field()
     left_at = models.DateTimeField(_("van de wachtlijst af op"), null=True, blank=True)
     check_sent_at = models.DateTimeField(_("laatste 'wacht u nog?'-mail"), null=True, blank=True)
     check_answered_at = models.DateTimeField(_("laatste antwoord op 'wacht u nog?'"), null=True, blank=True)

@@ -38,6 +38,7 @@ def payment_no_place(payment_id, enrollment_id):
     context = _base(payment, enrollment)
     context["choice_url"] = links.personal_url("payments:choice", links.PAYMENT_LINK, payment.pk)
     return Email(
+        language=enrollment.language,
         to=enrollment.participant.email,
         subject=_("Uw betaling is binnen, maar de plaats was al weg"),
         template="payments/no_place",
@@ -54,6 +55,7 @@ def refund(refund_id, enrollment_id):
     context["refund"] = item
     context["online"] = item.payment.provider == Payment.Provider.MOLLIE
     return Email(
+        language=enrollment.language,
         to=enrollment.participant.email,
         subject=_("Terugbetaling van uw eigen bijdrage"),
         template="payments/refund",
@@ -72,6 +74,7 @@ def payment_received(payment_id, enrollment_id):
     )
     attachments = [receipts.ReceiptAttachment(payment)] if receipts.has_receipt(payment) else []
     return Email(
+        language=enrollment.language,
         to=enrollment.participant.email,
         subject=_("Wij hebben uw eigen bijdrage ontvangen"),
         template="payments/received",

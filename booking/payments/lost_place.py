@@ -65,7 +65,9 @@ def move_to_group(payment, group, *, now=None):
         _refuse_unless_lost(locked)
         old = party_enrollments(locked.party)
         people = [participant_data(e.participant) for e in old]
-        new = hold_places(group, people, consent_text_version=old[0].consent_text_version, now=now)
+        new = hold_places(
+            group, people, consent_text_version=old[0].consent_text_version, now=now, language=old[0].language
+        )
         locked.party = new[0].party
         locked.group = group
         locked.placement = Payment.Placement.MOVED

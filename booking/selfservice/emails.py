@@ -78,6 +78,7 @@ def cancellation(enrollment_id, within_terms, by_partner=False, by_office=False)
         }
     )
     return Email(
+        language=enrollment.language,
         to=enrollment.participant.email,
         subject=_("U bent afgemeld voor %(course)s") % {"course": enrollment.group.course.title},
         template="selfservice/cancellation",
@@ -100,6 +101,7 @@ def hold_expired(enrollment_id):
         }
     )
     return Email(
+        language=enrollment.language,
         to=enrollment.participant.email,
         subject=_("Uw reservering voor %(course)s is verlopen") % {"course": group.course.title},
         template="selfservice/hold_expired",
@@ -128,6 +130,7 @@ def _reminder(session_id, enrollment_id, *, first):
             "day": _day(session.start),
         }
     return Email(
+        language=enrollment.language,
         to=enrollment.participant.email,
         subject=subject,
         template="selfservice/reminder_first" if first else "selfservice/reminder_session",
@@ -161,6 +164,7 @@ def session_moved(session_id, enrollment_id, previous_start, previous_end):
     previous = parse_datetime(previous_start)
     context.update(previous_start=previous, previous_end=parse_datetime(previous_end))
     return Email(
+        language=enrollment.language,
         to=enrollment.participant.email,
         subject=_("%(course)s: de bijeenkomst van %(day)s is verplaatst")
         % {"course": session.group.course.title, "day": _day(previous)},
@@ -175,6 +179,7 @@ def session_cancelled(session_id, enrollment_id):
     """A session cancelled: which one, the dates that remain, and a calendar cancellation (METHOD:CANCEL)."""
     enrollment, session, context, attachments = _session_change(session_id, enrollment_id)
     return Email(
+        language=enrollment.language,
         to=enrollment.participant.email,
         subject=_("%(course)s: de bijeenkomst van %(day)s gaat niet door")
         % {"course": session.group.course.title, "day": _day(session.start)},
@@ -210,6 +215,7 @@ def new_links(email):
         else (items.waitlist_entries[0].participant if items.waitlist_entries else None)
     )
     return Email(
+        language=(items.enrollments or items.waitlist_entries)[0].language if first else None,
         to=first.email if first else email,
         subject=_("Uw persoonlijke links"),
         template="selfservice/new_links",

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from home.organisation import OrganisationSettings
@@ -143,9 +144,9 @@ def _participant_events(enrollment, sessions, *, manage_url, gone, method):
     A cancellation names the participant as ATTENDEE; a published file never
     does (RFC 5546).
     """
-    description = f"Kenmerk: {enrollment.reference}"
+    description = _("Kenmerk: %(reference)s") % {"reference": enrollment.reference}
     if manage_url:
-        description += f"\nUw aanmelding bekijken of afmelden: {manage_url}"
+        description += "\n" + _("Uw aanmelding bekijken of afmelden: %(url)s") % {"url": manage_url}
     organizer = _organizer()
     attendee = None
     if method == CANCEL:
@@ -256,4 +257,4 @@ def trainer_calendar(trainer):
         )
         for session in _sessions(groups)
     ]
-    return CalendarFile(_calendar(f"Groepen van {trainer.name}", PUBLISH, events), PUBLISH)
+    return CalendarFile(_calendar(_("Groepen van %(name)s") % {"name": trainer.name}, PUBLISH, events), PUBLISH)

@@ -41,8 +41,11 @@ MAX_ATTEMPTS = 10
 def email_kind(kind, *, forget_after_sending=False):
     """Register a builder: ``builder(**params) -> Email`` (or None: not to be sent) for emails of this kind.
 
-    The builder always runs in the site's language and time zone, whatever
-    the request that queued the email used (a worker has no request at all).
+    The builder runs in the site's time zone and in the language of the person
+    the email is for, whatever the request that queued it used (a worker has no
+    request at all): first in the site's language; when the email it returns
+    names another language (``Email(language=...)``, the language the person
+    signed up in), it is built once more in that one.
     `forget_after_sending`: once sent (or given up), the row keeps no address
     and no parameters, for emails that belong to nobody we keep data about
     (account emails: the account has the address itself).
@@ -54,7 +57,11 @@ def email_kind(kind, *, forget_after_sending=False):
         @functools.wraps(builder)
         def build(**params):
             with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
-                return builder(**params)
+                email = builder(**params)
+            if email.language != settings.LANGUAGE_CODE:
+                with translation.override(email.language), timezone.override(settings.TIME_ZONE):
+                    email = builder(**params)
+            return email
 
         BUILDERS[kind] = build
         return builder
@@ -68,10 +75,12 @@ class Email:
     `headers`: extra message headers, such as ``List-Unsubscribe`` on a
     newsletter. Built at delivery time like the rest, so nothing of them is
     stored in the outbox.
+    `language`: the language the person reads the site in (Dutch when not given or not one of the site's).
     """
 
-    def __init__(self, *, to, subject, template, context, attachments=(), headers=None):
+    def __init__(self, *, to, subject, template, context, attachments=(), headers=None, language=None):
         self.to = to
+        self.language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         self.subject = subject
         self.template = template
         self.context = context
@@ -84,7 +93,7 @@ class Email:
             "site_url": settings.WAGTAILADMIN_BASE_URL,
             **self.context,
         }
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(self.language):
             text = render_to_string(f"emails/{self.template}.txt", context)
             try:
                 html = render_to_string(f"emails/{self.template}.html", context)

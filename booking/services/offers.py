@@ -158,6 +158,8 @@ def make_offer(group, entry, now, *, by=None):
         hold_expires_at=expires,
         consent_text_version=entry.consent_text_version,
         consent_at=entry.consent_at,
+        # The person's own language, whoever's cancellation (or the periodic run) freed the place.
+        language=entry.language,
     )
     offer = Offer.objects.create(entry=entry, group=group, enrollment=enrollment, expires_at=expires, offered_by=by)
     WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.OFFERED)

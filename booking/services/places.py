@@ -24,6 +24,8 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groepswijzer.languages import current_language
+
 from ..models import (
     ConsentChannel,
     Enrollment,
@@ -119,6 +121,7 @@ def hold_places(
     party=None,
     consent_channel=ConsentChannel.ONLINE,
     consent_taken_by=None,
+    language=None,
 ):
     """Hold a place for each participant while they pay; returns the new held enrollments.
 
@@ -131,7 +134,8 @@ def hold_places(
     passed, then stops counting by itself. `party` is the UUID the new
     enrollments share (a new one when left out). A consent given to the
     office (`consent_channel` phone or desk) records who took it
-    (`consent_taken_by`); one given online records nobody.
+    (`consent_taken_by`); one given online records nobody. `language`: the one their emails are written in
+    (the language of the page they are on when left out).
     """
     if not consent_text_version:
         raise ValueError("A sign-up needs the version of the consent text the participant agreed to.")
@@ -167,6 +171,7 @@ def hold_places(
                     consent_at=now,
                     consent_channel=consent_channel,
                     consent_taken_by=consent_taken_by if consent_channel != ConsentChannel.ONLINE else None,
+                    language=language or current_language(),
                 )
                 for participant in participants
             ]

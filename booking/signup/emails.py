@@ -30,6 +30,7 @@ def confirmation(enrollment_id, payment=""):
     sessions = list(group.sessions.filter(status=Session.Status.SCHEDULED).order_by("start", "pk"))
     course = group.course
     return Email(
+        language=enrollment.language,
         to=enrollment.participant.email,
         subject=_("Bevestiging van uw aanmelding: %(course)s") % {"course": course.title},
         template="signup/confirmation",

@@ -27,6 +27,7 @@ from booking.signup.forms import ConsentForm, PaymentChoiceForm, SuitabilityForm
 from booking.signup.state import SignupState, fingerprint, raw_values, tidy_values
 from courses.models import CoursePage
 from groepswijzer.clients import client_key
+from home.languages import localized_page, originals
 
 STEPS = [
     ("group", gettext_lazy("Groep")),
@@ -68,7 +69,10 @@ class Step:
         if not self.course.live:
             raise Http404
         self.state = SignupState(request, group_id)
-        self.questions = list(self.course.suitability_questions.all())
+        # The course's texts in the visitor's language where an editor translated the page; the group,
+        # its places and its links stay with the (Dutch) course itself.
+        self.content = localized_page(self.course)
+        self.questions = list(self.content.suitability_questions.all())
         self.name = name
 
     @property
@@ -95,6 +99,7 @@ class Step:
         return {
             "group": self.group,
             "course": self.course,
+            "course_content": self.content,
             "row": self.row,
             "state": self.state,
             "amount": self.group.amount,
@@ -144,7 +149,7 @@ def _unavailable(step, *, title, message, wanted=1, kept=True):
 
 def choose_group(request, course_id):
     """All upcoming groups of one course, per location, with a way to sign up for each open one."""
-    course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
+    course = get_object_or_404(originals(CoursePage.objects.live().public()), pk=course_id)
     context = course.groups_context(request)
     total = len([key for key, label in STEPS if key != "suitability" or course.suitability_questions.exists()])
     context.update(

@@ -43,6 +43,7 @@ def group_cancelled(enrollment_id, reason="", offered=False):
         context["manage_url"] = links.waitlist_status_url(offer.entry)
     where = group.location.town or group.location.name
     return Email(
+        language=enrollment.language,
         to=enrollment.participant.email,
         subject=_("De groep %(course)s in %(place)s gaat niet door") % {"course": group.course.title, "place": where},
         template="selfservice/group_cancelled",
@@ -61,6 +62,7 @@ def moved(move_id):
     group = enrollment.group
     where = group.location.town or group.location.name
     return Email(
+        language=enrollment.language,
         to=enrollment.participant.email,
         subject=_("Uw groep voor %(course)s is veranderd: nu in %(place)s")
         % {"course": group.course.title, "place": where},

@@ -37,6 +37,7 @@ from booking.services import fill, offers, planning
 from booking.staff import actions as staff_actions
 from booking.staff.enrollments import enrollments_url
 from courses.models import CoursePage, Trainer
+from home.languages import originals
 
 GROUPS = "groepen"
 
@@ -119,7 +120,7 @@ class GroupForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = CoursePage.objects.order_by("title")
+        self.fields["course"].queryset = originals(CoursePage.objects.all()).order_by("title")
         if self.instance.pk:
             self.fields["trainers"].initial = list(self.instance.trainers.values_list("pk", flat=True))
 

@@ -47,6 +47,7 @@ from booking.services.money import parse_amount
 from booking.services.places import place_directly
 from booking.waitlist import entries as waitlist
 from courses.models import CoursePage, Trainer
+from home.languages import originals
 
 PERMISSION = "booking.add_traininggroup"
 MAX_FILE_BYTES = 1_000_000
@@ -238,7 +239,7 @@ class OfficeResource(resources.Resource):
 
     def find_course(self, values, problems):
         title = _text(self.cell(values, "training"))
-        course = CoursePage.objects.filter(title__iexact=title).first() if title else None
+        course = originals(CoursePage.objects.filter(title__iexact=title)).first() if title else None
         if title and course is None:
             problems.append(_("training: er is geen training met de naam '%(title)s'.") % {"title": title})
         return course

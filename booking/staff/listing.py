@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from courses.models import CoursePage
+from home.languages import originals
 
 
 def naive_local(value):
@@ -19,7 +20,10 @@ class CourseFilter(SimpleListFilter):
     parameter_name = "course"
 
     def lookups(self, request, model_admin):
-        return [(str(pk), title) for pk, title in CoursePage.objects.order_by("title").values_list("pk", "title")]
+        return [
+            (str(pk), title)
+            for pk, title in originals(CoursePage.objects.all()).order_by("title").values_list("pk", "title")
+        ]
 
     def queryset(self, request, queryset):
         value = self.value()

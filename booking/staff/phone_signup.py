@@ -28,6 +28,7 @@ from booking.signup.forms import SuitabilityForm
 from booking.staff import office
 from booking.staff.groups import service_errors
 from courses.models import CoursePage
+from home.languages import originals
 
 ADD_PERMISSION = "booking.add_enrollment"
 
@@ -72,7 +73,7 @@ class CourseChoiceForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = CoursePage.objects.live().order_by("title")
+        self.fields["course"].queryset = originals(CoursePage.objects.live()).order_by("title")
 
 
 class ChooseGroupView(StaffPageMixin, TemplateView):

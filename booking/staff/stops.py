@@ -12,6 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from booking.models import RegistrationStop
 from courses.models import CoursePage
+from home.languages import originals
 
 
 class RegistrationStopForm(WagtailAdminModelForm):
@@ -21,7 +22,7 @@ class RegistrationStopForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = CoursePage.objects.order_by("title")
+        self.fields["course"].queryset = originals(CoursePage.objects.all()).order_by("title")
         self.fields["message"].widget.attrs["rows"] = 4
 
     def clean(self):

@@ -40,6 +40,7 @@ from booking.waitlist import estimate
 from booking.waitlist import offers as waitlist_offers
 from booking.waitlist.forms import PART_OF_DAY_LABELS, WaitlistForm
 from courses.models import CoursePage
+from home.languages import originals
 
 WAITLIST = "wachtlijst"
 ACTIVE = waitlist.ACTIVE
@@ -81,7 +82,9 @@ def entry_url(entry):
 
 class WaitlistFilterSet(WagtailFilterSet):
     course = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Training"), queryset=CoursePage.objects.order_by("title"), field_name="course"
+        label=gettext_lazy("Training"),
+        queryset=originals(CoursePage.objects.all()).order_by("title"),
+        field_name="course",
     )
     status = django_filters.ChoiceFilter(
         label=gettext_lazy("Status"),
@@ -406,7 +409,7 @@ class CourseForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = CoursePage.objects.live().order_by("title")
+        self.fields["course"].queryset = originals(CoursePage.objects.live()).order_by("title")
 
 
 class WaitlistAddView(WagtailAdminTemplateMixin, TemplateView):

@@ -72,6 +72,7 @@ def waitlist_joined(entry_id):
     context = _entry_context(entry)
     context.update({"position": waitlist.position(entry), "estimate": estimate.expected_wait(entry)})
     return Email(
+        language=entry.language,
         to=entry.participant.email,
         subject=_("U staat op de wachtlijst voor %(course)s") % {"course": entry.course.title},
         template="waitlist/joined",
@@ -83,6 +84,7 @@ def waitlist_joined(entry_id):
 def offer(offer_id):
     current = _offer(offer_id)
     return Email(
+        language=current.entry.language,
         to=current.entry.participant.email,
         subject=_("Er is een plaats voor u vrij: %(course)s") % {"course": current.group.course.title},
         template="waitlist/offer",
@@ -96,6 +98,7 @@ def offer_expired(offer_id):
     context = _offer_context(current)
     context["position"] = waitlist.position(current.entry)
     return Email(
+        language=current.entry.language,
         to=current.entry.participant.email,
         subject=_("Het aanbod voor %(course)s is verlopen") % {"course": current.group.course.title},
         template="waitlist/offer_expired",
@@ -119,6 +122,7 @@ def offer_accepted(offer_id):
     context["manage_url"] = manage_url
     calendar = calendars.enrollment_calendar(current.enrollment, manage_url=manage_url)
     return Email(
+        language=current.entry.language,
         to=current.entry.participant.email,
         subject=_("Uw plaats in %(course)s is bevestigd") % {"course": current.group.course.title},
         template="waitlist/offer_accepted",
@@ -140,6 +144,7 @@ def waitlist_check(entry_id):
         }
     )
     return Email(
+        language=entry.language,
         to=entry.participant.email,
         subject=_("Wilt u nog op de wachtlijst blijven voor %(course)s?") % {"course": entry.course.title},
         template="waitlist/check",
@@ -153,6 +158,7 @@ def waitlist_removed(entry_id):
     context = _entry_context(entry)
     context["join_url"] = join_url(entry.course)
     return Email(
+        language=entry.language,
         to=entry.participant.email,
         subject=_("U staat niet meer op de wachtlijst voor %(course)s") % {"course": entry.course.title},
         template="waitlist/removed",

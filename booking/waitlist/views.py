@@ -22,6 +22,7 @@ from booking.waitlist import estimate
 from booking.waitlist import offers as waitlist_offers
 from booking.waitlist.forms import WaitlistForm
 from courses.models import CoursePage
+from home.languages import originals
 from privacy.registry import retention_months
 
 PROBLEM_TEMPLATE = "booking/waitlist/link_problem.html"
@@ -60,7 +61,7 @@ def _initial_from(data):
 @require_http_methods(["GET", "HEAD", "POST"])
 def join(request, course_id):
     """The form to join a course's waiting list; on success, the person's own page on the list."""
-    course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
+    course = get_object_or_404(originals(CoursePage.objects.live().public()), pk=course_id)
     locations = list(waitlist.waitlist_locations(course))
     status = 200
     if request.method == "POST" and "afstanden" in request.POST:

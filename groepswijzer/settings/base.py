@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -85,6 +87,7 @@ MIDDLEWARE = [
     # Anonymous pages from the cache: after the headers every response gets, before the session.
     "groepswijzer.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "groepswijzer.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -166,6 +169,12 @@ AUTHENTICATION_BACKENDS = [
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("Engels"))]
+# The interface language is the visitor's own choice (the language switch on every page, kept in a cookie);
+# without a choice it is Dutch, whatever the browser asks for (groepswijzer.middleware.ChosenLanguageMiddleware).
+# A page's address is the same in both languages.
+LANGUAGE_COOKIE_NAME = "taal"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
@@ -271,7 +280,10 @@ WAGTAIL_SITE_NAME = "Groepswijzer"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
-WAGTAIL_I18N_ENABLED = False
+# Pages can be translated (Wagtail's own i18n: "Vertalen" in the page menu). Course content stays Dutch until an
+# editor translates a page; an English visitor then sees the Dutch page in an English frame (home.languages).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 WAGTAIL_USER_EDIT_FORM = None
 WAGTAILSEARCH_BACKENDS = {

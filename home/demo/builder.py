@@ -20,13 +20,14 @@ from booking.models import Location
 from carepath.demo import ensure_care_path_demo
 from courses.models import CourseIndexPage, CoursePage, Theme, Trainer
 from events.demo import ensure_training_days_demo
+from home.languages import originals
 from home.models import HomePage, HomePageFeaturedCourse, OrganisationSettings, StandardPage
 from news.demo import ensure_news_demo
 from news.models import NewsPage
 from resources.access import ensure_professional_collection
 from resources.models import FactsheetPage, ProfessionalsIndexPage, ToolkitDocument, ToolkitPage
 
-from . import courses, documents, groups, pages, region, users
+from . import courses, documents, english, groups, pages, region, users
 
 HOME_SLUG = "home"
 # PDFs of factsheets for everyone; all other demo PDFs go to the private "Voor professionals" collection.
@@ -119,6 +120,7 @@ def build_demo():
         ]
         home.body = pages.home_body(course_index)
         home.save_revision(user=editor).publish(user=editor)
+    english.ensure_english(home, course_index, course_pages, tally, editor)
     return tally
 
 
@@ -381,7 +383,7 @@ def demo_counts():
     """What the demo region holds now, for the summary."""
     return {
         "pages": Page.objects.filter(depth__gt=1).count(),
-        "courses": CoursePage.objects.count(),
+        "courses": originals(CoursePage.objects.all()).count(),
         "news": NewsPage.objects.count(),
         "locations": Location.objects.count(),
         "documents": get_document_model().objects.count(),

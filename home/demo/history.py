@@ -37,6 +37,7 @@ from booking.models import (
 )
 from booking.services.planning import calendar_for_location
 from courses.models import CoursePage
+from home.languages import originals
 
 from .scale import dates_as_given
 
@@ -350,12 +351,12 @@ def build_history(*, seed=1, now=None):
     now = now or timezone.now()
     writer = HistoryWriter(seed=seed, now=now)
     for slug, groups, people, causes in PLAN:
-        course = CoursePage.objects.filter(slug=slug).first()
+        course = originals(CoursePage.objects.filter(slug=slug)).first()
         if course is None:
             continue
         writer.course_year(course, groups, people, causes)
     for slug, pc4, count in WAITING_NOW:
-        course = CoursePage.objects.filter(slug=slug).first()
+        course = originals(CoursePage.objects.filter(slug=slug)).first()
         if course is not None:
             writer.waiting_now(course, pc4, count)
     writer.write()

@@ -59,9 +59,11 @@ from booking.models.enrollments import REFERENCE_ALPHABET, REFERENCE_LENGTH
 from booking.services import consent
 from booking.services.planning import calendar_for_location, repeating_slots
 from courses.models import CoursePage, Delivery
+from home.languages import originals
 
 from .builder import build_demo
 from .courses import COURSES
+from .english import COURSES as ENGLISH_COURSES
 
 EMAIL_DOMAIN = "schaal.example"
 # What factor 1 makes; smaller factors scale each number.
@@ -145,7 +147,7 @@ def foreign_data():
     """
     if Participant.objects.exclude(email__endswith=".example").exists():
         return "deelnemers met een echt e-mailadres / participants with a real email address"
-    demo_slugs = {course["slug"] for course in COURSES}
+    demo_slugs = {course["slug"] for course in COURSES} | {course["slug"] for course in ENGLISH_COURSES.values()}
     if CoursePage.objects.exclude(slug__in=demo_slugs).exists():
         return "trainingen die niet uit de demo komen / course pages that are not the demo's"
     return None
@@ -899,10 +901,10 @@ def dates_as_given(*models):
 
 def course_pages():
     """The live course pages to plan groups for; the demo is loaded first when there are none."""
-    courses = list(CoursePage.objects.live().order_by("path"))
+    courses = list(originals(CoursePage.objects.live()).order_by("path"))
     if not courses:
         build_demo()
-        courses = list(CoursePage.objects.live().order_by("path"))
+        courses = list(originals(CoursePage.objects.live()).order_by("path"))
     return courses
 
 

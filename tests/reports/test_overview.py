@@ -101,5 +101,7 @@ def test_the_overview_takes_a_handful_of_queries_whatever_the_number_of_location
         location = LocationFactory(name=f"Locatie {number}", town="Eindhoven")
         at(course, location)
         planned_group(course, location, first_start=days_ahead(20 + number), capacity=8, taken=2)
-    with django_assert_max_num_queries(14):
+    # 15: one of them is Wagtail's site root paths for each language of the home page (pages can be translated);
+    # in production that list is cached.
+    with django_assert_max_num_queries(15):
         assert client.get(URL).status_code == 200
