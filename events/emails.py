@@ -31,6 +31,7 @@ def _email(booking, *, subject, template, attachments=(), **context):
             **context,
         },
         attachments=attachments,
+        language=booking.user.language,
     )
 
 

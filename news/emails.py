@@ -37,6 +37,7 @@ def newsletter_confirm(subscriber_id):
             "consent_text": consent.text(subscriber.newsletter, subscriber.consent_text_version),
             "days": subscriptions.UNCONFIRMED_DAYS,
         },
+        language=subscriber.language,
     )
 
 
@@ -63,6 +64,7 @@ def newsletter_mailing(mailing_id, subscriber_id):
         template="news/mailing",
         context=_mailing_context(mailing, url),
         headers=unsubscribe_headers(url),
+        language=subscriber.language,
     )
 
 
@@ -77,4 +79,5 @@ def newsletter_test(mailing_id, user_id):
         subject=_("[Test] %(title)s") % {"title": mailing.title},
         template="news/mailing",
         context=_mailing_context(mailing, url, test=True),
+        language=user.language,
     )

@@ -58,7 +58,7 @@ def email_kind(kind, *, forget_after_sending=False):
         def build(**params):
             with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
                 email = builder(**params)
-            if email.language != settings.LANGUAGE_CODE:
+            if email is not None and email.language != settings.LANGUAGE_CODE:
                 with translation.override(email.language), timezone.override(settings.TIME_ZONE):
                     email = builder(**params)
             return email

@@ -10,6 +10,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import PageChooserPanel
 from wagtail.models import Orderable, PreviewableMixin
 
+from groepswijzer.languages import language_field
 from home.organisation import OrganisationSettings
 
 
@@ -41,6 +42,7 @@ class Subscriber(models.Model):
     forget_at = models.DateTimeField(_("gegevens weg op"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
     created_at = models.DateTimeField(_("aangemeld op"), auto_now_add=True)
+    language = language_field()  # the confirmation and the newsletter's own texts are written in it
 
     class Meta:
         verbose_name = _("abonnee")

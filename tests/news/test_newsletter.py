@@ -370,3 +370,12 @@ def test_two_sign_ups_of_one_address_at_the_same_time_make_one_subscriber():
     assert not [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
     assert outcomes[0] == outcomes[1] and Subscriber.objects.count() == 1
     assert len(mail.outbox) == 1
+
+
+def test_someone_who_signs_up_in_english_gets_the_confirmation_in_english(client):
+    client.cookies["taal"] = "en"
+    sign_up(client, "noor.van.dijk@example.nl")
+    assert Subscriber.objects.get().language == "en"
+    [message] = mail.outbox
+    assert message.subject.endswith("Confirm your sign-up for the newsletter")
+    assert "/nieuwsbrief/bevestigen/" in message.body
