@@ -6,6 +6,7 @@ looking is logged.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -15,11 +16,12 @@ from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from booking.models.groups import group_name
 from booking.services.access_log import Action, log_access
 from home.dashboard import MAX_LINES, Work, WorkLine, WorkPanel
 
 from .models import Letter
-from .services import letters
+from .services import letters, screening
 
 PERMISSION = "carepath.change_letter"
 SENT_SHOWN = 50
@@ -140,4 +142,37 @@ class LettersPanel(WorkPanel):
             ],
             url=letters_url(),
             link_text=_("Naar de brieven"),
+        )
+
+
+class CallsPanel(WorkPanel):
+    """Participants of groups starting soon whom nobody has called yet (telephone screening)."""
+
+    name = "bellen"
+    title = gettext_lazy("Te bellen voor de start")
+    permission = "carepath.view_screening"
+    order = 65
+
+    def get_work(self):
+        groups = screening.groups_to_call()
+        people = groups.aggregate(total=Sum("to_call"))["total"] or 0
+        return Work(
+            count=people,
+            summary=ngettext(
+                "deelnemer van een groep die binnenkort begint is nog niet gebeld.",
+                "deelnemers van groepen die binnenkort beginnen zijn nog niet gebeld.",
+                people,
+            )
+            if people
+            else _("Iedereen in de groepen van de komende weken is gebeld."),
+            lines=[
+                WorkLine(
+                    text=group_name(group.course.title, group.location or _("online"), group.first_start),
+                    url=reverse("carepath:to_call", kwargs={"group_id": group.pk}),
+                    note=_("%(count)s te bellen") % {"count": group.to_call},
+                )
+                for group in groups[:MAX_LINES]
+            ],
+            url=reverse("staff:my_groups"),
+            link_text=_("Naar de groepen"),
         )

@@ -37,4 +37,9 @@ def letters_to_send(request):
     return letters_admin.LettersPanel(request)
 
 
+@hooks.register(WORK_PANEL_HOOK)
+def calls_to_make(request):
+    return letters_admin.CallsPanel(request)
+
+
 register_snippet(DecisionAidViewSet)

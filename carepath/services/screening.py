@@ -6,11 +6,14 @@ to the waiting list: ``booking.staff.office.cancel_for`` with the fee
 waived), and one more email with the other ways on that the caller chose.
 """
 
+import datetime
+
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from booking.models import Enrollment
+from booking.models import Enrollment, TrainingGroup
 from booking.services.access_log import Action, group_where, log_access
 from booking.services.notifications import queue_email
 from booking.staff import office, trainers
@@ -41,6 +44,35 @@ def to_call(group):
         return (rank, enrollment.participant.last_name, enrollment.participant.first_name)
 
     return sorted(enrollments, key=order)
+
+
+# Calls are made in the weeks before the start; a group further away is not yet work for today.
+CALL_WEEKS_BEFORE_START = 3
+
+
+def groups_to_call(now=None, weeks=CALL_WEEKS_BEFORE_START):
+    """Groups starting within `weeks` with participants nobody called yet: each with `first_start` and `to_call`.
+
+    Soonest first. One query, whatever the number of groups or participants.
+    """
+    now = now or timezone.now()
+    not_called = (
+        Enrollment.objects.filter(group=OuterRef("pk"), status__in=trainers.IN_THE_GROUP)
+        .exclude(Exists(Screening.objects.filter(enrollment=OuterRef("pk"))))
+        .order_by()
+        .values("group")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return (
+        TrainingGroup.objects.exclude(status__in=[TrainingGroup.Status.CANCELLED, TrainingGroup.Status.COMPLETED])
+        .with_first_start()
+        .filter(first_start__gt=now, first_start__lte=now + datetime.timedelta(weeks=weeks))
+        .annotate(to_call=Coalesce(Subquery(not_called, output_field=IntegerField()), 0))
+        .filter(to_call__gt=0)
+        .select_related("course", "location")
+        .order_by("first_start", "pk")
+    )
 
 
 def with_last_outcome(enrollments):

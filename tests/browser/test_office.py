@@ -159,6 +159,7 @@ def test_the_other_office_screens_are_accessible(chromium, demo_site):
     page = new_context(chromium).new_page()
     log_in_as_coordinator(page, demo_site)
     for path in (
+        "/admin/",  # the day at a glance, with the calls to make before groups start
         f"/admin/wachtlijst/{entry.pk}/",
         f"/admin/wachtlijst/toevoegen/?course={entry.course_id}",
         f"/admin/groepen/{small.pk}/bijeenkomsten/",
@@ -170,6 +171,9 @@ def test_the_other_office_screens_are_accessible(chromium, demo_site):
     ):
         page.goto(demo_site + path)
         expect(page.locator("main")).to_be_visible()
+        if path == "/admin/":
+            expect(page.locator("#werk-bellen")).to_have_text("Te bellen voor de start")
+            page.locator("section[aria-labelledby=werk-bellen]").screenshot(path="/tmp/admin-home-calls.png")
         assert serious_violations(page) == [], path
 
     page.get_by_role("button", name=re.compile("^Goedkeuren")).first.click()

@@ -123,3 +123,25 @@ def test_another_trainer_or_a_professional_reaches_none_of_it(client, group, peo
 def test_the_office_can_call_too(client, group, people):
     client.force_login(coordinator())
     assert "Yilmaz" in text(client.get(to_call_url(group)))
+
+
+def test_the_admin_home_lists_the_calls_to_make_before_groups_start(client, course_index, trainer_and_user):
+    course = signup_course(course_index, title="Mindfulness")
+    soon = planned_group(course, days=10, capacity=4, trainers=[trainer_and_user[0]])
+    later = planned_group(course, days=60, capacity=4)
+    first = place_in(soon, first_name="Fatma", last_name="Yilmaz", phone="06-12345678")
+    place_in(soon, first_name="Kees", last_name="de Boer", phone="040-1234567")
+    place_in(later, first_name="Joëlle", last_name="van der Meer", phone="06-87654321")
+    office = coordinator()
+    client.force_login(office)
+
+    home = text(client.get("/admin/"))
+    assert "Te bellen voor de start" in home
+    assert "deelnemers van groepen die binnenkort beginnen zijn nog niet gebeld" in home
+    assert to_call_url(soon) in home and "2 te bellen" in home
+    assert to_call_url(later) not in home  # weeks away: not today's work yet
+    assert "Yilmaz" not in home and "06-12345678" not in home  # no participant's data on the home page
+
+    client.post(screen_url(soon, first), {"outcome": "suitable", "note": ""})
+    assert Screening.objects.filter(enrollment=first).exists()
+    assert "1 te bellen" in text(client.get("/admin/"))
