@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from booking.payments import periodic as payment_periodic
 from booking.selfservice.reminders import send_reminders
-from booking.services import access_log, notifications, planning
+from booking.services import access_log, export_files, notifications, planning
 from booking.services.locks import only_one_at_a_time
 from booking.services.places import expire_holds_and_notify
 from booking.waitlist import checks
@@ -68,6 +68,8 @@ STEPS = [
     ("reminders", lambda now: {"reminders": send_reminders(now)}),
     ("group_statuses", _advance_groups),
     ("payments", lambda now: payment_periodic.run_periodic(now)),  # lost webhooks, unsent refunds
+    # Before the retention run, which clears an expired export's file name (its own clock).
+    ("export_files", lambda now: {"export_files_removed": export_files.delete_expired(now)}),
     ("anonymise", lambda now: {"participants_anonymised": retention.anonymise_due_participants(now)}),
     ("kept_data", lambda now: {"kept_data_cleared": sum(retention.anonymise_by_own_clocks(now).values())}),
     ("access_log", lambda now: {"access_log_removed": access_log.purge_expired(now)}),

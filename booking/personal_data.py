@@ -12,6 +12,7 @@ from booking.models import (
     Attendance,
     Enrollment,
     EnrollmentMove,
+    ExportFile,
     Location,
     Offer,
     OutgoingEmail,
@@ -101,6 +102,17 @@ register(
     ties=[participant("participant"), address("to")],
     fields={"to": EMAIL, "subject": CLEAR, "params": EMPTY_JSON, "last_error": CLEAR},
     inzage=("kind", "subject", "created_at", "sent_at"),
+)
+register(
+    ExportFile,
+    purpose=_(
+        "Een grote export die op de achtergrond wordt gemaakt: het bestand bevat gegevens van deelnemers, "
+        "alleen de coördinator die erom vroeg kan het 24 uur downloaden; daarna verwijdert de periodieke "
+        "taak het bestand en deze regel."
+    ),
+    ties=[account("user")],
+    fields={"path": CLEAR},
+    clock=after("expires_at", pending=~Q(path="")),
 )
 BOOKKEEPING = _("De boekhouding moet betalingen 7 jaar kunnen aantonen (fiscale bewaarplicht).")
 register(

@@ -5,6 +5,7 @@ from booking.models.enrollments import ConsentChannel, Enrollment, EnrollmentMov
 from .access_log import AccessLogEntry, AccessLogPurge, AppendOnlyError
 from .attendance import Attendance
 from .emails import OutgoingEmail
+from .exports import ExportFile
 from .groups import WEEKS_BETWEEN, CancelCause, Frequency, Session, SignupClosedReason, TrainingGroup
 from .locations import Location
 from .payments import PAY_LATER, Payment, PaymentEvent, Refund
@@ -22,6 +23,7 @@ __all__ = [
     "ConsentChannel",
     "Enrollment",
     "EnrollmentMove",
+    "ExportFile",
     "Frequency",
     "Location",
     "Offer",

@@ -1,10 +1,12 @@
 """Emails the office's actions send: a group that does not go ahead (with the alternatives), a place moved to
-another group (with a fresh calendar file)."""
+another group (with a fresh calendar file), and the link to a large export made in the background."""
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from booking.models import EnrollmentMove, Offer
+from booking.models import EnrollmentMove, ExportFile, Offer
 from booking.selfservice.emails import calendar_cancellation, enrollment_for_email, place_context
 from booking.services import availability, links, money
 from booking.services.calendars import moved_calendars
@@ -76,4 +78,19 @@ def moved(move_id):
                 strict=True,
             )
         ],
+    )
+
+
+@email_kind("export_ready")
+def export_ready(export_id):
+    """A large export is ready: the link to download it (for the coordinator who asked, for 24 hours)."""
+    export = ExportFile.objects.select_related("user").filter(pk=export_id).first()
+    if export is None or not export.user.email:
+        return None  # expired and removed before the email went
+    link = reverse("staff:export_download", args=[export.token])
+    return Email(
+        to=export.user.email,
+        subject=_("Uw export staat klaar"),
+        template="staff/export_ready",
+        context={"export": export, "download_url": f"{settings.WAGTAILADMIN_BASE_URL}{link}"},
     )

@@ -8,20 +8,28 @@ listing page, detail page and export is recorded in the access log.
 
 import types
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin import SimpleListFilter, display
+from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
+from django.http import HttpRequest, QueryDict
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks import task
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView, InspectView
 
-from booking.models import Attendance, Enrollment, Location, Session, TrainingGroup
+from booking.models import Attendance, Enrollment, ExportFile, Location, Session, TrainingGroup
 from booking.models.groups import group_name
+from booking.services import export_files
 from booking.services.access_log import Action, group_where, log_access, log_export
+from booking.services.notifications import queue_email
 from booking.staff import office
 from booking.staff.export import ReadOnlyPermissionHelper, SafeSpreadsheetExportMixin
 from booking.staff.listing import CourseFilter, naive_local
@@ -156,10 +164,33 @@ class EnrollmentIndexView(SafeSpreadsheetExportMixin, IndexView):
         return context
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
+        if getattr(self.request, "export_file", None) is not None:
+            # The background task writing the file (`make_export_file`): logged when it is downloaded.
+            return super().as_spreadsheet(ExportRows(queryset), spreadsheet_format)
+        # One COUNT, shared with the access-log row (count_once).
+        rows = queryset.count()
+        words = filter_words(self.request.GET)
+        if rows > settings.GROEPSWIJZER_EXPORT_IN_BACKGROUND_ROWS:
+            return self.export_in_background(spreadsheet_format, words, rows)
         # Recorded before the file is made, once, with the filter that says whom it covers and how many rows.
-        where = f"aanmeldingen: export ({spreadsheet_format}){filter_words(self.request.GET)}"
-        log_export(self.request.user, where, queryset.count())
+        log_export(self.request.user, f"aanmeldingen: export ({spreadsheet_format}){words}", rows)
         return super().as_spreadsheet(ExportRows(queryset), spreadsheet_format)
+
+    def export_in_background(self, spreadsheet_format, words, rows):
+        """Too many rows to stream while the coordinator waits: made by a task, sent as a link by email."""
+        with transaction.atomic():
+            export = export_files.start(
+                self.request.user,
+                kind=BASE_URL_PATH,
+                format=spreadsheet_format,
+                filter_description=words,
+                rows=rows,
+                now=timezone.now(),
+            )
+            query = self.params.urlencode()
+            transaction.on_commit(lambda: make_export_file.enqueue(export.pk, query))
+        messages.info(self.request, _("Het bestand is groot; we maken het klaar en sturen u een e-mail met een link."))
+        return redirect(f"{self.request.path}?{query}" if query else self.request.path)
 
     def to_row_dict(self, item):
         return item  # ExportRows gives each row ready, read with values() instead of as objects
@@ -370,3 +401,34 @@ class EnrollmentAdmin(ModelAdmin):
 
     def created_on(self, obj):
         return naive_local(obj.created_at)
+
+
+@task()
+def make_export_file(export_id, query):
+    """Write a large enrollments export to its private file, then email its link to the coordinator who asked.
+
+    The listing itself makes the rows, from the filter in `query`, as the
+    coordinator (their permissions hold): the file has exactly what the
+    stream would have had.
+    """
+    export = ExportFile.objects.select_related("user").filter(pk=export_id, ready_at__isnull=True).first()
+    if export is None:
+        return 0  # made already, or expired and removed
+    request = HttpRequest()
+    request.method = "GET"
+    request.GET = QueryDict(query, mutable=True)
+    request.GET["export"] = export.format
+    request.path = request.path_info = enrollments_url()
+    request.user = export.user
+    request.export_file = export
+    response = EnrollmentAdmin().index_view(request)
+    target = export_files.full_path(export)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as file:
+        for chunk in response.streaming_content:
+            file.write(chunk)
+    with transaction.atomic():
+        export.ready_at = timezone.now()
+        export.save(update_fields=["ready_at"])
+        queue_email("export_ready", f"export:{export.pk}", export_id=export.pk)
+    return export.rows

@@ -386,6 +386,8 @@ GROEPSWIJZER_RETENTION_MONTHS = int(env("GROEPSWIJZER_RETENTION_MONTHS", "24"))
 # What bookkeeping needs of a payment (amount, date, Mollie id) is kept this many years, then the
 # Mollie ids go too.
 GROEPSWIJZER_BOOKKEEPING_YEARS = int(env("GROEPSWIJZER_BOOKKEEPING_YEARS", "7"))
+# An enrollments export covering more rows than this is made in the background and sent as a link (24 hours).
+GROEPSWIJZER_EXPORT_IN_BACKGROUND_ROWS = int(env("GROEPSWIJZER_EXPORT_IN_BACKGROUND_ROWS", "50000"))
 # The access log (NEN 7513) is kept this many years (never less than 5), then removed by the periodic run.
 GROEPSWIJZER_ACCESS_LOG_YEARS = int(env("GROEPSWIJZER_ACCESS_LOG_YEARS", "5"))
 # The key of the access log's chain; the secret key when empty. Never change it once the log has rows.

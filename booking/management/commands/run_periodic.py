@@ -20,6 +20,7 @@ LABELS = {
     "participants_anonymised": "Deelnemers geanonimiseerd (bewaartermijn voorbij)",
     "kept_data_cleared": "Bewaarde gegevens gewist (termijn voor de boekhouding voorbij)",
     "access_log_removed": "Regels uit het inzagelog verwijderd (ouder dan de bewaartermijn)",
+    "export_files_removed": "Grote exports verwijderd (link verlopen)",
     "emails_retried": "Eerder mislukte e-mails nu verstuurd",
     "pages_published": "Pagina's gepubliceerd of offline gehaald (volgens planning)",
 }
