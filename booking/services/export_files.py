@@ -43,8 +43,15 @@ def full_path(export):
 
 
 def usable(export, user, now):
-    """Whether `user` may download `export` at `now`: theirs, made, and the link not expired."""
-    return export.user_id == user.pk and export.ready_at is not None and now < export.expires_at and bool(export.path)
+    """Whether `user` may download `export` at `now`: theirs, made, the link not expired, and still allowed to
+    see enrollments (a coordinator who left the office in the meantime is not)."""
+    return (
+        export.user_id == user.pk
+        and export.ready_at is not None
+        and now < export.expires_at
+        and bool(export.path)
+        and user.has_perm("booking.view_enrollment")
+    )
 
 
 def delete_expired(now):

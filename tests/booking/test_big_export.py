@@ -8,6 +8,7 @@ import re
 import pytest
 import time_machine
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from booking.models import AccessLogEntry, ExportFile
 from booking.periodic import run_steps
@@ -101,11 +102,14 @@ def test_the_link_is_only_for_the_coordinator_who_asked_and_only_for_24_hours(
     assert ilse_client.get(link).status_code == 302  # to the login page
     client.force_login(coordinator(email="sanne@example.nl", first_name="Sanne"))
     assert client.get(link).status_code == 404
-    client.force_login(ExportFile.objects.get().user)
+    ilse = ExportFile.objects.get().user
+    client.force_login(ilse)
     with time_machine.travel(timezone.now() + datetime.timedelta(hours=23)):
         assert client.get(link).status_code == 200
     with time_machine.travel(timezone.now() + datetime.timedelta(hours=24, minutes=1)):
         assert client.get(link).status_code == 404
+    ilse.groups.clear()  # no longer a coordinator
+    assert client.get(link).status_code == 404
     assert AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).count() == 1
 
 
@@ -115,7 +119,9 @@ def test_the_periodic_run_removes_the_file_once_the_link_has_expired(
     ask_for_export(ilse_client, django_capture_on_commit_callbacks, "export=xlsx")
     export = ExportFile.objects.get()
     path = export_files.full_path(export)
-    assert path.is_file() and path.suffix == ".xlsx"
+    assert path.suffix == ".xlsx"
+    sheet = load_workbook(path, read_only=True).active
+    assert {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)} == {"Joëlle", "Daan", "Fleur"}
 
     run_steps(timezone.now() + datetime.timedelta(hours=23))
     assert path.is_file()
