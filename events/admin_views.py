@@ -90,9 +90,12 @@ def _rows(event):
     }
     order = {Status.BOOKED: 0, Status.WAITING: 1, Status.CANCELLED: 2}
     bookings.sort(key=lambda booking: (order[booking.status], booking.created_at, booking.pk))
+    # Sorted as the line is (first come, first in line), so a place in line is its count among those waiting.
+    in_line = 0
     for booking in bookings:
         booking.profile = profiles.get(booking.user_id)
-        booking.position = services.position_in_line(booking)
+        in_line += booking.status == Status.WAITING
+        booking.position = in_line if booking.status == Status.WAITING else None
     return bookings
 
 
