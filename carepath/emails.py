@@ -80,7 +80,7 @@ def screening_not_suitable(screening_id):
     )
     enrollment = screening.enrollment
     courses = [
-        {"title": course.title, "url": links.course_url(course)}
+        {"title": course.title, "url": links.page_url(course)}
         for course in screening.alternative_courses.live().order_by("title")
     ]
     return Email(

@@ -36,7 +36,7 @@ def place_context(enrollment, now):
         "course": group.course,
         "location": group.location,
         "manage_url": links.manage_url(enrollment),
-        "course_url": links.course_url(group.course),
+        "course_url": links.page_url(group.course),
         "first_start": group.first_start,
         "sessions": personal.session_lines(group, now),
     }
@@ -96,7 +96,7 @@ def hold_expired(enrollment_id):
     still_open = group.is_bookable(now)
     context.update(
         {
-            "again_url": links.signup_url(group) if still_open else links.course_url(group.course),
+            "again_url": links.signup_url(group) if still_open else links.page_url(group.course),
             "group_still_open": still_open,
         }
     )

@@ -129,8 +129,9 @@ def waitlist_join_url(course):
     return absolute(reverse("waitlist:join", kwargs={"course_id": course.pk}))
 
 
-def course_url(course):
-    url = course.url or "/"
+def page_url(page):
+    """A Wagtail page's full address (a course, a news item), for emails and feeds."""
+    url = page.url or "/"
     return url if url.startswith("http") else absolute(url)
 
 

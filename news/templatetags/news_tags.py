@@ -48,4 +48,4 @@ def news_feeds():
 @register.filter
 def absolute_url(page):
     """A page's full address, for emails."""
-    return links.course_url(page)
+    return links.page_url(page)
