@@ -25,7 +25,7 @@ class NewsFeed(Feed):
         return index.get_url(request) if index is not None else "/"
 
     def items(self, request):
-        return NewsPage.public_news()[:ITEMS]
+        return NewsPage.public_originals()[:ITEMS]
 
     def item_title(self, item):
         return item.title

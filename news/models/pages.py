@@ -10,6 +10,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BodyBlock
+from home.languages import one_copy_each, originals
 from resources import access
 from resources.models import FactsheetPage
 
@@ -98,6 +99,11 @@ class NewsPage(Page):
         return cls.published().filter(audience=cls.Audience.EVERYONE)
 
     @classmethod
+    def public_originals(cls):
+        """Public news in the site's own language, each item once (the feeds: translated copies are not new items)."""
+        return originals(cls.public_news())
+
+    @classmethod
     def visible_to(cls, user):
         """Everything `user` may read: professional news too when the rule for professional content lets them."""
         if access.can_open_professional_content(user):
@@ -108,7 +114,8 @@ class NewsPage(Page):
     def latest(cls, user, *, professional_page=False, count=LATEST):
         """The newest items for a teaser. Professional news only on the professionals' page, for those with access."""
         items = cls.visible_to(user) if professional_page else cls.public_news()
-        return list(items.select_related("image")[:count])
+        # A translated item is one item: shown once, in the visitor's language where there is a copy in it.
+        return list(one_copy_each(items).select_related("image")[:count])
 
     def serve(self, request, *args, **kwargs):
         if self.for_professionals_only:

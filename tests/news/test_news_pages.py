@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.utils import timezone
+from wagtail.models import Locale
 
 from tests.carepath.factories import professional
 from tests.factories import ProfessionalsIndexPageFactory, UserFactory
@@ -63,6 +64,30 @@ def test_the_home_page_shows_the_latest_three_public_items_and_never_professiona
     assert (
         "Bericht van vandaag 0" in page and "Terugkombijeenkomst" not in page and "Nieuwe groep in Geldrop" not in page
     )
+
+
+def test_a_translated_item_is_one_item_on_the_home_page_and_in_the_feed(client, home, news):
+    index, public, _for_professionals = news
+    english = Locale.objects.create(language_code="en")
+    for page, fields in ((home, {"title": "Groepswijzer"}), (index, {"title": "News", "slug": "news"})):
+        copy = page.copy_for_translation(english).specific
+        for name, value in fields.items():
+            setattr(copy, name, value)
+        copy.save_revision().publish()
+    translated = public.copy_for_translation(english).specific
+    translated.title, translated.slug = "New group in Geldrop", "new-group-in-geldrop"
+    translated.save_revision().publish()
+
+    dutch_home = text(client.get("/"))
+    assert dutch_home.count('class="card news-card"') == 1
+    assert "Nieuwe groep in Geldrop" in dutch_home and "New group in Geldrop" not in dutch_home
+    client.cookies["taal"] = "en"
+    english_home = text(client.get("/"))
+    assert english_home.count('class="card news-card"') == 1
+    assert "New group in Geldrop" in english_home and "Nieuwe groep in Geldrop" not in english_home
+
+    channel = ET.fromstring(client.get("/nieuwsfeed/rss/").content).find("channel")
+    assert [item.findtext("title") for item in channel.findall("item")] == ["Nieuwe groep in Geldrop"]
 
 
 def test_the_professionals_page_shows_professional_news_only_to_those_with_access(client, home, news):
