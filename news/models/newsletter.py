@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import PageChooserPanel
@@ -38,7 +39,7 @@ class Subscriber(models.Model):
     consent_text_version = models.CharField(_("versie toestemmingstekst"), max_length=40)
     consent_at = models.DateTimeField(_("toestemming gegeven op"))
     confirmed_at = models.DateTimeField(_("bevestigd op"), null=True, blank=True)
-    unsubscribed_at = models.DateTimeField(_("afgemeld op"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(pgettext_lazy("nieuwsbrief", "afgemeld op"), null=True, blank=True)
     forget_at = models.DateTimeField(_("gegevens weg op"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
     created_at = models.DateTimeField(_("aangemeld op"), auto_now_add=True)
