@@ -96,7 +96,8 @@ def start_node(port, log):
     )
 
 
-def wait_until_serving(base, process, seconds=60):
+def wait_until_serving(base, process, seconds=240):
+    # Generous: on a busy machine loading the site takes long; a server that stops is reported at once.
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
