@@ -39,9 +39,9 @@ from booking.services.planning import calendar_for_location
 from courses.models import CoursePage
 from home.languages import originals
 
+from .history_care import EMAIL_DOMAIN, CareExpected, CareWriter
 from .scale import dates_as_given
 
-EMAIL_DOMAIN = "geschiedenis.example"
 CONSENT_VERSION = "demo-geschiedenis"
 # (course slug, groups that started, people who started, groups cancelled with their causes)
 PLAN = [
@@ -70,6 +70,7 @@ class Expected:
     paid_amount: Decimal = Decimal("0.00")
     exemptions: int = 0
     per_course: dict = field(default_factory=dict)  # title -> Counter of outcomes
+    care: CareExpected = None  # referrals, screenings, scores and evaluations
 
 
 def history_exists():
@@ -106,6 +107,8 @@ class HistoryWriter:
         self.slot_use = Counter()
         self.participants, self.enrollments, self.entries, self.offers = [], [], [], []
         self.attendance, self.payments = [], []
+        self.care = CareWriter(self)
+        self.expected.care = self.care.expected
 
     def new_person(self, created_at):
         self.person += 1
@@ -193,6 +196,7 @@ class HistoryWriter:
             enrollment.status = Enrollment.Status.CONFIRMED
         self.participants.append(participant)
         self.enrollments.append(enrollment)
+        entry = None
         if through_list:
             entry = WaitlistEntry(
                 course_id=group.course_id,
@@ -225,6 +229,7 @@ class HistoryWriter:
                 self.attendance.append((session, enrollment, status))
         if outcome != "group_cancelled":
             self.pay(enrollment, group, signed)
+        self.care.place(enrollment, group, first_start, sessions, outcome=outcome, asked=asked, entry=entry)
         return enrollment
 
     def pay(self, enrollment, group, signed):
@@ -293,17 +298,18 @@ class HistoryWriter:
             participant = self.new_person(joined)
             participant.postcode = f"{pc4} AB"
             self.participants.append(participant)
-            self.entries.append(
-                WaitlistEntry(
-                    course_id=course.pk,
-                    participant=participant,
-                    status=WaitlistEntry.Status.WAITING,
-                    rank=joined.timestamp(),
-                    joined_at=joined,
-                    consent_text_version=CONSENT_VERSION,
-                    consent_at=joined,
-                )
+            entry = WaitlistEntry(
+                course_id=course.pk,
+                participant=participant,
+                status=WaitlistEntry.Status.WAITING,
+                rank=joined.timestamp(),
+                joined_at=joined,
+                consent_text_version=CONSENT_VERSION,
+                consent_at=joined,
             )
+            self.entries.append(entry)
+            if self.rng.random() < 0.7:
+                self.care.waiting(entry, course)
 
     def write(self):
         with dates_as_given(Participant, Enrollment, WaitlistEntry, Offer, Payment):
@@ -341,6 +347,7 @@ class HistoryWriter:
             through.objects.bulk_create(
                 [through(payment_id=payment.pk, enrollment_id=enrollment.pk) for payment, enrollment in self.payments]
             )
+            self.care.write()
 
 
 @transaction.atomic
@@ -350,14 +357,13 @@ def build_history(*, seed=1, now=None):
         return None
     now = now or timezone.now()
     writer = HistoryWriter(seed=seed, now=now)
+    courses = {slug: originals(CoursePage.objects.filter(slug=slug)).first() for slug, *_plan in PLAN}
     for slug, groups, people, causes in PLAN:
-        course = originals(CoursePage.objects.filter(slug=slug)).first()
-        if course is None:
-            continue
-        writer.course_year(course, groups, people, causes)
+        if courses[slug] is not None:
+            writer.course_year(courses[slug], groups, people, causes)
     for slug, pc4, count in WAITING_NOW:
-        course = originals(CoursePage.objects.filter(slug=slug)).first()
-        if course is not None:
-            writer.waiting_now(course, pc4, count)
+        if courses.get(slug) is not None:
+            writer.waiting_now(courses[slug], pc4, count)
+    writer.care.referred_only(courses)
     writer.write()
     return writer.expected
