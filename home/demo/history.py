@@ -20,8 +20,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from schedule.models import Event
 
 from booking.clock import LOCAL_TZ
 from booking.models import (
@@ -39,7 +40,7 @@ from booking.services.planning import calendar_for_location
 from courses.models import CoursePage
 from home.languages import originals
 
-from .history_care import EMAIL_DOMAIN, CareExpected, CareWriter
+from .history_care import EMAIL_DOMAIN, CareExpected, CareWriter, insert_rows
 from .scale import dates_as_given
 
 CONSENT_VERSION = "demo-geschiedenis"
@@ -150,21 +151,22 @@ class HistoryWriter:
             cancelled_at=first_start - datetime.timedelta(days=10) if cancelled_cause else None,
         )
         calendar = calendar_for_location(location)
-        rows = []
-        for number, start in enumerate(sessions, start=1):
-            end = start + datetime.timedelta(hours=2)
-            event = calendar.event_set.create(title=course.title[:255], start=start, end=end)
-            rows.append(
-                Session(
-                    group=group,
-                    event=event,
-                    sequence=number,
-                    start=start,
-                    end=end,
-                    status=Session.Status.CANCELLED if cancelled_cause else Session.Status.SCHEDULED,
-                    created_at=group.created_at,
-                )
+        hours = datetime.timedelta(hours=2)
+        events = Event.objects.bulk_create(
+            [Event(calendar=calendar, title=course.title[:255], start=start, end=start + hours) for start in sessions]
+        )
+        rows = [
+            Session(
+                group=group,
+                event=event,
+                sequence=number,
+                start=event.start,
+                end=event.end,
+                status=Session.Status.CANCELLED if cancelled_cause else Session.Status.SCHEDULED,
+                created_at=group.created_at,
             )
+            for number, event in enumerate(events, start=1)
+        ]
         return group, Session.objects.bulk_create(rows)
 
     def place(self, group, first_start, *, outcome, sessions):
@@ -334,11 +336,15 @@ class HistoryWriter:
                     for entry, enrollment, signed in self.offers
                 ]
             )
-            Attendance.objects.bulk_create(
+            # Recorded by the trainer when the session ended.
+            recorded = connection.ops.adapt_datetimefield_value
+            insert_rows(
+                Attendance,
+                ["session_id", "enrollment_id", "status", "recorded_at"],
                 [
-                    Attendance(session=session, enrollment_id=enrollment.pk, status=status)
+                    (session.pk, enrollment.pk, status, recorded(session.end))
                     for session, enrollment, status in self.attendance
-                ]
+                ],
             )
             for payment, _enrollment in self.payments:
                 payment.group_id = payment.group.pk
