@@ -54,6 +54,7 @@ WAITING_NOW = [("mindfulness", "5531", 8), ("mindfulness", "5525", 5), ("mentaal
 FIRST_NAMES = ["Eva", "Daan", "Sophie", "Lucas", "Emma", "Milan", "Julia", "Thijs", "Lotte", "Sem", "Noa", "Bram"]
 LAST_NAMES = ["Jansen", "de Bruijn", "van Dijk", "Bakker", "Peeters", "Smits", "van den Broek", "Maas", "Hendriks"]
 HOURS = (10, 14, 19)
+POSTCODES = ["5611", "5701", "5501", "5671", "5751", "5621", "5581"]  # where the people of the past year live
 
 
 @dataclass
@@ -119,7 +120,7 @@ class HistoryWriter:
             last_name=self.rng.choice(LAST_NAMES),
             email=f"deelnemer{self.person:04d}@{EMAIL_DOMAIN}",
             birth_year=self.rng.randint(1950, 2000),
-            postcode=f"{self.rng.choice(['5611', '5701', '5501', '5671', '5751', '5621', '5581'])} AB",
+            postcode=f"{self.rng.choice(POSTCODES)} AB",
             created_at=created_at,
         )
 
@@ -370,6 +371,6 @@ def build_history(*, seed=1, now=None):
     for slug, pc4, count in WAITING_NOW:
         if courses.get(slug) is not None:
             writer.waiting_now(courses[slug], pc4, count)
-    writer.care.referred_only(courses)
+    writer.care.referred_only(courses, POSTCODES)
     writer.write()
     return writer.expected

@@ -59,7 +59,7 @@ PRACTICES = [
     ("Gezondheidscentrum De Peelpoort", "Helmond", "5701", "Peelpoortplein 1", 10),
     ("Huisartsenpraktijk Het Brandpunt", "Helmond", "5702", "Brandpuntstraat 9", 6),
     ("Huisartsenpraktijk De Kempenhoek", "Veldhoven", "5501", "Kempenhoek 5", 7),
-    ("Huisartsenpraktijk Het Weverke", "Nuenen", "5671", "Weverkeshof 3", 5),
+    ("Huisartsenpraktijk Het Klokhuis", "Nuenen", "5671", "Klokhuisstraat 3", 5),
     ("Gezondheidscentrum De Vlier", "Deurne", "5751", "Vlierbes 22", 6),
     ("Huisartsenpraktijk De Meerberg", "Waalre", "5581", "Meerbergweg 4", 4),
     ("Huisartsenpraktijk De Hofstee", "Geldrop", "5664", "Hofsteeplein 6", 3),
@@ -440,8 +440,12 @@ class CareWriter:
 
     # --- referred, never signed up ---------------------------------------------------------------------
 
-    def referred_only(self, courses):
-        """Referrals made in the year whose patient never signed up, up to the region's number per course."""
+    def referred_only(self, courses, postcodes):
+        """Referrals made in the year whose patient never signed up, up to the region's number per course.
+
+        From the same practices as those who did (patients from the same `postcodes`), so each practice's
+        referrals lead to a place about as often as the others'.
+        """
         days = (self.history.end - self.history.start).days + 1
         for slug, target in REFERRED.items():
             course = courses.get(slug)
@@ -453,7 +457,7 @@ class CareWriter:
                 )
                 opened = created + datetime.timedelta(days=self.rng.randint(0, 12), hours=self.rng.randint(0, 6))
                 self.referral(
-                    self.any_practice(),
+                    self.practice_near(self.rng.choice(postcodes)),
                     course,
                     created,
                     opened_at=opened if self.rng.random() < 0.55 and opened < self.now else None,
