@@ -5,7 +5,8 @@ Mindfulness, 74 groups that started (28 and 46), about 640 people who started
 (244 and 396), groups of 8 to 9 at the start, some who left before the start,
 did not come or stopped, a few cancelled groups, waits from two weeks to a
 few months (part of them through the waiting list), payments and exemptions.
-The referrals in front of the sign-ups come with the care path.
+The care path around them (practices and referrers, referrals, screening
+calls, questionnaires before and after, evaluations) is `history_care`'s part.
 
 Deterministic: the same seed and the same `now` give the same year. The year is
 the twelve whole months before the current one (the figures' default period).
