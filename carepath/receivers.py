@@ -2,12 +2,14 @@
 
 The referral's page puts its id in the visitor's session (``SESSION_KEY``);
 booking's journeys send ``places_held`` and ``waitlist_joined`` when a
-sign-up or a waiting-list entry is made. Connected in ``CarepathConfig.ready``.
+sign-up or a waiting-list entry is made, and ``offer_accepted`` when someone
+takes a place offered from the list (then the referral tied to their entry is
+tied to the place too). Connected in ``CarepathConfig.ready``.
 """
 
 from django.dispatch import receiver
 
-from booking.services.signals import places_held, waitlist_joined
+from booking.services.signals import offer_accepted, places_held, waitlist_joined
 
 from .models import Referral
 from .services import referrals
@@ -47,3 +49,8 @@ def link_waitlist_entry(sender, request, entry, **kwargs):
     referral = referral_in_session(request)
     if referral is not None:
         referrals.link_waitlist_entry(referral, entry)
+
+
+@receiver(offer_accepted, dispatch_uid="carepath.link_accepted_offer")
+def link_accepted_offer(sender, offer, **kwargs):
+    referrals.link_placed_from_list(offer.entry_id, offer.enrollment)

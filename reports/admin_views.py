@@ -61,13 +61,13 @@ class FigureFilters(forms.Form):
     van = forms.DateField(
         label=gettext_lazy("Eerste bijeenkomst vanaf"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": gettext_lazy("Vul een datum in, bijvoorbeeld 2026-01-01.")},
     )
     tot = forms.DateField(
         label=gettext_lazy("tot en met"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": gettext_lazy("Vul een datum in, bijvoorbeeld 2026-12-31.")},
     )
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import Enrollment, Offer, WaitlistEntry, takes_a_place
-from booking.services import availability, places
+from booking.services import availability, places, signals
 from booking.services.errors import BookingError, GroupFull, NotOnWaitlist, OfferAnswered, OfferExpired, SignupClosed
 from booking.services.locks import lock_course, lock_group
 from booking.services.money import record_offline_payment
@@ -102,6 +102,7 @@ def accept_offer(offer, now=None, *, consent_text_version=None):
     if ran_out:
         raise OfferExpired()
     current.refresh_from_db()
+    signals.offer_accepted.send(sender=accept_offer, offer=current)
     return current
 
 

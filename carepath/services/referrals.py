@@ -172,6 +172,16 @@ def link_waitlist_entry(referral, entry):
     return True
 
 
+def link_placed_from_list(entry_id, enrollment):
+    """Someone accepted a place offered from the waiting list: the referrals tied to their entry get the place too.
+
+    Without it, the referrer would see "geopend" once the patient left the list for a group, and the
+    figures would count the place as one without a referral.
+    """
+    for referral in Referral.objects.filter(waitlist_entry_id=entry_id, enrollment__isnull=True):
+        link_enrollment(referral, enrollment)
+
+
 def _tell_about_sharing(referral, participant):
     if referral.shares_progress:
         queue_email(

@@ -5,7 +5,8 @@ Mindfulness, 74 groups that started (28 and 46), about 640 people who started
 (244 and 396), groups of 8 to 9 at the start, some who left before the start,
 did not come or stopped, a few cancelled groups, waits from two weeks to a
 few months (part of them through the waiting list), payments and exemptions.
-The referrals in front of the sign-ups come with the care path.
+The care path around them (practices and referrers, referrals, screening
+calls, questionnaires before and after, evaluations) is `history_care`'s part.
 
 Deterministic: the same seed and the same `now` give the same year. The year is
 the twelve whole months before the current one (the figures' default period).
@@ -20,8 +21,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from schedule.models import Event
 
 from booking.clock import LOCAL_TZ
 from booking.models import (
@@ -39,9 +41,9 @@ from booking.services.planning import calendar_for_location
 from courses.models import CoursePage
 from home.languages import originals
 
+from .history_care import EMAIL_DOMAIN, CareExpected, CareWriter, insert_rows
 from .scale import dates_as_given
 
-EMAIL_DOMAIN = "geschiedenis.example"
 CONSENT_VERSION = "demo-geschiedenis"
 # (course slug, groups that started, people who started, groups cancelled with their causes)
 PLAN = [
@@ -53,6 +55,7 @@ WAITING_NOW = [("mindfulness", "5531", 8), ("mindfulness", "5525", 5), ("mentaal
 FIRST_NAMES = ["Eva", "Daan", "Sophie", "Lucas", "Emma", "Milan", "Julia", "Thijs", "Lotte", "Sem", "Noa", "Bram"]
 LAST_NAMES = ["Jansen", "de Bruijn", "van Dijk", "Bakker", "Peeters", "Smits", "van den Broek", "Maas", "Hendriks"]
 HOURS = (10, 14, 19)
+POSTCODES = ["5611", "5701", "5501", "5671", "5751", "5621", "5581"]  # where the people of the past year live
 
 
 @dataclass
@@ -70,6 +73,7 @@ class Expected:
     paid_amount: Decimal = Decimal("0.00")
     exemptions: int = 0
     per_course: dict = field(default_factory=dict)  # title -> Counter of outcomes
+    care: CareExpected = None  # referrals, screenings, scores and evaluations
 
 
 def history_exists():
@@ -106,6 +110,8 @@ class HistoryWriter:
         self.slot_use = Counter()
         self.participants, self.enrollments, self.entries, self.offers = [], [], [], []
         self.attendance, self.payments = [], []
+        self.care = CareWriter(self)
+        self.expected.care = self.care.expected
 
     def new_person(self, created_at):
         self.person += 1
@@ -115,7 +121,7 @@ class HistoryWriter:
             last_name=self.rng.choice(LAST_NAMES),
             email=f"deelnemer{self.person:04d}@{EMAIL_DOMAIN}",
             birth_year=self.rng.randint(1950, 2000),
-            postcode=f"{self.rng.choice(['5611', '5701', '5501', '5671', '5751', '5621', '5581'])} AB",
+            postcode=f"{self.rng.choice(POSTCODES)} AB",
             created_at=created_at,
         )
 
@@ -147,21 +153,22 @@ class HistoryWriter:
             cancelled_at=first_start - datetime.timedelta(days=10) if cancelled_cause else None,
         )
         calendar = calendar_for_location(location)
-        rows = []
-        for number, start in enumerate(sessions, start=1):
-            end = start + datetime.timedelta(hours=2)
-            event = calendar.event_set.create(title=course.title[:255], start=start, end=end)
-            rows.append(
-                Session(
-                    group=group,
-                    event=event,
-                    sequence=number,
-                    start=start,
-                    end=end,
-                    status=Session.Status.CANCELLED if cancelled_cause else Session.Status.SCHEDULED,
-                    created_at=group.created_at,
-                )
+        hours = datetime.timedelta(hours=2)
+        events = Event.objects.bulk_create(
+            [Event(calendar=calendar, title=course.title[:255], start=start, end=start + hours) for start in sessions]
+        )
+        rows = [
+            Session(
+                group=group,
+                event=event,
+                sequence=number,
+                start=event.start,
+                end=event.end,
+                status=Session.Status.CANCELLED if cancelled_cause else Session.Status.SCHEDULED,
+                created_at=group.created_at,
             )
+            for number, event in enumerate(events, start=1)
+        ]
         return group, Session.objects.bulk_create(rows)
 
     def place(self, group, first_start, *, outcome, sessions):
@@ -193,6 +200,7 @@ class HistoryWriter:
             enrollment.status = Enrollment.Status.CONFIRMED
         self.participants.append(participant)
         self.enrollments.append(enrollment)
+        entry = None
         if through_list:
             entry = WaitlistEntry(
                 course_id=group.course_id,
@@ -225,6 +233,7 @@ class HistoryWriter:
                 self.attendance.append((session, enrollment, status))
         if outcome != "group_cancelled":
             self.pay(enrollment, group, signed)
+        self.care.place(enrollment, group, first_start, sessions, outcome=outcome, asked=asked, entry=entry)
         return enrollment
 
     def pay(self, enrollment, group, signed):
@@ -293,17 +302,18 @@ class HistoryWriter:
             participant = self.new_person(joined)
             participant.postcode = f"{pc4} AB"
             self.participants.append(participant)
-            self.entries.append(
-                WaitlistEntry(
-                    course_id=course.pk,
-                    participant=participant,
-                    status=WaitlistEntry.Status.WAITING,
-                    rank=joined.timestamp(),
-                    joined_at=joined,
-                    consent_text_version=CONSENT_VERSION,
-                    consent_at=joined,
-                )
+            entry = WaitlistEntry(
+                course_id=course.pk,
+                participant=participant,
+                status=WaitlistEntry.Status.WAITING,
+                rank=joined.timestamp(),
+                joined_at=joined,
+                consent_text_version=CONSENT_VERSION,
+                consent_at=joined,
             )
+            self.entries.append(entry)
+            if self.rng.random() < 0.7:
+                self.care.waiting(entry, course)
 
     def write(self):
         with dates_as_given(Participant, Enrollment, WaitlistEntry, Offer, Payment):
@@ -328,11 +338,15 @@ class HistoryWriter:
                     for entry, enrollment, signed in self.offers
                 ]
             )
-            Attendance.objects.bulk_create(
+            # Recorded by the trainer when the session ended.
+            recorded = connection.ops.adapt_datetimefield_value
+            insert_rows(
+                Attendance,
+                ["session_id", "enrollment_id", "status", "recorded_at"],
                 [
-                    Attendance(session=session, enrollment_id=enrollment.pk, status=status)
+                    (session.pk, enrollment.pk, status, recorded(session.end))
                     for session, enrollment, status in self.attendance
-                ]
+                ],
             )
             for payment, _enrollment in self.payments:
                 payment.group_id = payment.group.pk
@@ -341,6 +355,7 @@ class HistoryWriter:
             through.objects.bulk_create(
                 [through(payment_id=payment.pk, enrollment_id=enrollment.pk) for payment, enrollment in self.payments]
             )
+            self.care.write()
 
 
 @transaction.atomic
@@ -350,14 +365,13 @@ def build_history(*, seed=1, now=None):
         return None
     now = now or timezone.now()
     writer = HistoryWriter(seed=seed, now=now)
+    courses = {slug: originals(CoursePage.objects.filter(slug=slug)).first() for slug, *_plan in PLAN}
     for slug, groups, people, causes in PLAN:
-        course = originals(CoursePage.objects.filter(slug=slug)).first()
-        if course is None:
-            continue
-        writer.course_year(course, groups, people, causes)
+        if courses[slug] is not None:
+            writer.course_year(courses[slug], groups, people, causes)
     for slug, pc4, count in WAITING_NOW:
-        course = originals(CoursePage.objects.filter(slug=slug)).first()
-        if course is not None:
-            writer.waiting_now(course, pc4, count)
+        if courses.get(slug) is not None:
+            writer.waiting_now(courses[slug], pc4, count)
+    writer.care.referred_only(courses, POSTCODES)
     writer.write()
     return writer.expected

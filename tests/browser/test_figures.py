@@ -36,6 +36,9 @@ def test_the_office_reads_its_figures_and_the_demand_map(chromium, demo_site):
     expect(page.get_by_role("heading", name="Van verwijzing tot afronding", level=2)).to_be_visible()
     expect(page.get_by_role("img", name="Van verwijzing tot afronding")).to_be_visible()
     expect(page.get_by_role("rowheader", name="gestart", exact=True)).to_be_visible()
+    # The past year's referrals, scores and evaluations fill the practices' and the outcomes' tables.
+    expect(page.get_by_role("rowheader", name="Gezondheidscentrum Het Klaverblad, Eindhoven")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="Hoe gaat het met u? (demo)")).to_be_visible()
     page.screenshot(path=f"{SHOTS}-figures.png", full_page=True)
     assert serious_violations(page) == []
 

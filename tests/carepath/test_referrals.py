@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking.models import Attendance, Enrollment, WaitlistEntry
+from booking.services.offers import offer_freed_places
+from booking.waitlist import offers as waitlist_offers
 from carepath.models import Referral
 from carepath.services import consent, referrals
 from tests.booking.factories import planned_group, signup_course
@@ -250,3 +252,26 @@ def test_codes_are_long_and_different():
     codes = {ReferralFactory().code for _ in range(20)}
     assert len(codes) == 20
     assert all(len(code) == 10 for code in codes)
+
+
+def test_a_place_accepted_from_the_waiting_list_is_tied_to_the_referral(
+    client, poh, course, group, django_capture_on_commit_callbacks
+):
+    referral = ReferralFactory(referrer=poh, course=course)
+    patient = type(client)()
+    patient.post(reverse("carepath:referral", kwargs={"code": referral.code}), {"share": "on"})
+    patient.post(
+        reverse("waitlist:join", kwargs={"course_id": course.pk}),
+        {k: v for k, v in PATIENT.items() if k != "action"} | {"part_of_day": "any", "consent": "on"},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        (offer,) = offer_freed_places(group)
+        waitlist_offers.accept_offer(offer)
+
+    referral.refresh_from_db()
+    assert referral.waitlist_entry == offer.entry
+    assert referral.enrollment == offer.enrollment
+    client.force_login(poh)
+    assert "aangemeld</span>" in text(client.get(reverse("carepath:my_referrals")))
+    # The figures count the place as one with a referral.
+    assert referrals.funnel(Referral.objects.all())["signed_up"] == 1

@@ -124,6 +124,18 @@ def test_the_office_sees_charts_with_their_tables_and_no_names(client, history, 
     assert "Gezondheidscentrum Woensel, Eindhoven" in page
     assert "< 5" in page  # the stopped, the no-show, the one who left
     assert "Anna" not in page  # participants' first name in the factories
+    assert f'name="van" value="{start.isoformat()}"' in page  # the date field can show it
+
+
+def test_without_filters_the_date_fields_show_the_period_counted(client, history, now):
+    client.force_login(coordinator(email="ilse@example.nl"))
+    start, end = f.last_twelve_months()
+
+    page = client.get("/admin/cijfers/").content.decode()
+
+    # A date field takes only 2026-01-31; "31-01-2026" would leave it empty.
+    assert f'name="van" value="{start.isoformat()}"' in page
+    assert f'name="tot" value="{end.isoformat()}"' in page
 
 
 def test_every_table_downloads_as_csv_and_xlsx_with_the_same_cells(client, history, now):

@@ -25,8 +25,9 @@ class Command(BaseCommand):
             "--history",
             action="store_true",
             help=(
-                "ook een afgelopen jaar: 74 gestarte groepen, ongeveer 640 deelnemers, wachttijden en betalingen "
-                "(voor de cijfers) / also a past year for the figures"
+                "ook een afgelopen jaar: 74 gestarte groepen, ongeveer 640 deelnemers, ruim 900 verwijzingen, "
+                "wachttijden, betalingen, vragenlijsten en evaluaties (voor de cijfers) / also a past year for the "
+                "figures"
             ),
         )
         parser.add_argument("--seed", type=int, default=1, help="zelfde seed, zelfde jaar / same seed, same year")
@@ -85,7 +86,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Afgelopen jaar ({start:%d-%m-%Y} tot en met {end:%d-%m-%Y}): {expected.groups_started} groepen "
-                f"gestart, {started} deelnemers gestart, {sum(expected.outcomes.values())} aanmeldingen. "
-                "Zie Beheer → Cijfers."
+                f"gestart, {started} deelnemers gestart, {sum(expected.outcomes.values())} aanmeldingen, "
+                f"{sum(expected.care.referred.values())} verwijzingen. Zie Beheer → Cijfers."
             )
         )
