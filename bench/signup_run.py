@@ -154,8 +154,8 @@ class Bare:
                 participant_id = cursor.fetchone()[0]
                 cursor.execute(
                     f"INSERT INTO {self.enrollment_table} (group_id, participant_id, status, hold_expires_at, party, "
-                    "reference, consent_text_version, consent_at, consent_channel, created_at) "
-                    "VALUES (%s, %s, 'held', %s, %s, %s, 'bench', %s, 'online', %s) RETURNING id",
+                    "reference, consent_text_version, consent_at, consent_channel, language, created_at) "
+                    "VALUES (%s, %s, 'held', %s, %s, %s, 'bench', %s, 'online', 'nl', %s) RETURNING id",
                     [
                         group_id,
                         participant_id,
