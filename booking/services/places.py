@@ -7,7 +7,7 @@ How places stay correct under any number of simultaneous sign-ups:
 * Whatever can be checked without the lock (the form data, and a first look
   at the places) is checked before the transaction starts; a full group then
   refuses without making anyone wait. Then, inside ``transaction.atomic()``,
-  the group's row is locked once (``locks.lock_group``), and only after that
+  the group's row is locked once (``locks.lock_group_row``), and only after that
   are places counted again and the decision made.
 * A freed place goes to the waiting list first (``offers.offer_freed_places``,
   after the commit).
