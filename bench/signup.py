@@ -51,6 +51,12 @@ def parse_args():
         help="a last phase with the bare transaction, to compare with (default on)",
     )
     parser.add_argument(
+        "--processes",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="run the phases a second time with the workers as processes instead of threads (default on)",
+    )
+    parser.add_argument(
         "--alone", type=int, default=100, help="sign-ups one at a time for the time of one hold (default 100; 0: none)"
     )
     args = parser.parse_args()

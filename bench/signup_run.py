@@ -17,6 +17,7 @@ import bench.django_setup  # noqa: F401
 import datetime
 import itertools
 import json
+import multiprocessing
 import random
 import secrets
 import statistics
@@ -42,6 +43,7 @@ SOLO_PLACES = 10_000
 REFERENCE = "0.04× (0.07× without the payment step); one hold is 14 queries, 9.9 ms alone"
 TARGET = "≥ 0.5× the bare transaction on PostgreSQL, 0 overbooking"
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+BARE = "bare transaction: lock, count, insert"
 
 
 # --- content to sign up for ----------------------------------------------------------------------
@@ -154,8 +156,8 @@ class Bare:
                 participant_id = cursor.fetchone()[0]
                 cursor.execute(
                     f"INSERT INTO {self.enrollment_table} (group_id, participant_id, status, hold_expires_at, party, "
-                    "reference, consent_text_version, consent_at, consent_channel, created_at) "
-                    "VALUES (%s, %s, 'held', %s, %s, %s, 'bench', %s, 'online', %s) RETURNING id",
+                    "reference, consent_text_version, consent_at, consent_channel, language, created_at) "
+                    "VALUES (%s, %s, 'held', %s, %s, %s, 'bench', %s, 'online', 'nl', %s) RETURNING id",
                     [
                         group_id,
                         participant_id,
@@ -218,22 +220,35 @@ def overbooked(group_pks):
 
 
 class Clock:
-    """Shared by all threads: the run starts when everyone is ready, and stops for everyone at once."""
+    """Shared by all workers: the run starts when everyone is ready, and stops for everyone at once.
 
-    def __init__(self, parties, seconds):
+    With `processes`, the start line and the moments live in shared memory, for worker processes
+    forked after the clock was made (time.monotonic is the same clock in every process).
+    """
+
+    def __init__(self, parties, seconds, processes=False):
         self.seconds = seconds
-        self.began = self.deadline = None
-        self.start_line = threading.Barrier(parties, action=self._start)
+        if processes:
+            context = multiprocessing.get_context("fork")
+            self._moments = context.Array("d", 2, lock=False)
+            self.start_line = context.Barrier(parties, action=self._start)
+        else:
+            self._moments = [0.0, 0.0]
+            self.start_line = threading.Barrier(parties, action=self._start)
 
     def _start(self):
-        self.began = time.monotonic()
-        self.deadline = self.began + self.seconds
+        self._moments[0] = time.monotonic()
+        self._moments[1] = self._moments[0] + self.seconds
+
+    @property
+    def began(self):
+        return self._moments[0]
 
     def wait_for_start(self):
         self.start_line.wait()
 
     def running(self):
-        return time.monotonic() < self.deadline
+        return time.monotonic() < self._moments[1]
 
 
 def pay_online(enrollments, fake, gateway, tally):
@@ -382,7 +397,10 @@ def watch(group_pks, clock, done, samples):
         connections.close_all()
 
 
-def run_phase(args, worker, group_pks, emails, fake=None):
+def run_phase(args, worker, group_pks, emails, fake=None, processes=False):
+    """One phase: `args["workers"]` workers as threads of this process, or (`processes`) as processes of their own."""
+    if processes:
+        return run_phase_in_processes(args, worker, group_pks, payments=fake is not None)
     tally = Tally()
     clock = Clock(args["workers"] + 1, args["seconds"])
     done = threading.Event()
@@ -402,30 +420,97 @@ def run_phase(args, worker, group_pks, emails, fake=None):
     return tally, elapsed, samples, overbooked(group_pks)
 
 
+def process_worker(index, args, worker, group_pks, clock, results, payments):
+    """A worker in a process of its own (forked): its own connection, its own fake Mollie, its own tally."""
+    connections.close_all()  # never a connection of the parent's
+    fake = None
+    if payments:  # the fake keeps its payments in memory: each process talks to its own
+        fake = FakeMollie().start()
+        fake.call_webhooks = False
+        override_settings(MOLLIE_API_ENDPOINT=fake.url).enable()
+    tally = Tally()
+    emails = itertools.count((index + 1) * 10_000_000)  # addresses of its own, unlike any other worker's
+    try:
+        worker(index, args, group_pks, clock, tally, emails, fake)
+    finally:
+        results.put((tally.counts, tally.latencies, tally.payment_latencies, tally.error_samples))
+        if fake is not None:
+            fake.stop()
+
+
+def run_phase_in_processes(args, worker, group_pks, payments):
+    context = multiprocessing.get_context("fork")
+    clock = Clock(args["workers"] + 1, args["seconds"], processes=True)
+    results = context.Queue()
+    connections.close_all()  # forked children must not share this process's connection
+    workers = [
+        context.Process(target=process_worker, args=(index, args, worker, group_pks, clock, results, payments))
+        for index in range(args["workers"])
+    ]
+    for process in workers:
+        process.start()
+    done = threading.Event()
+    samples = []
+    watcher = threading.Thread(target=watch, args=(group_pks, clock, done, samples))
+    watcher.start()
+    tally = Tally()
+    for _ in workers:
+        counts, latencies, payment_latencies, errors = results.get()
+        tally.add(**counts)
+        tally.merge(latencies, errors, payment_latencies)
+    elapsed = time.monotonic() - clock.began
+    for process in workers:
+        process.join()
+    done.set()
+    watcher.join()
+    return tally, elapsed, samples, overbooked(group_pks)
+
+
 # --- alone: one sign-up at a time ----------------------------------------------------------------
 
 
+def median_and_queries(step, prepare, repeat):
+    """Queries of one `step(prepare())` (after one to warm up), and its median ms over `repeat` more."""
+    step(prepare())
+    ready = prepare()
+    with CaptureQueriesContext(connection) as queries:
+        step(ready)
+    times = []
+    for _ in range(repeat):
+        ready = prepare()
+        began = time.perf_counter()
+        step(ready)
+        times.append((time.perf_counter() - began) * 1000)
+    return {"queries": len(queries), "ms": statistics.median(times)}
+
+
 def alone(course, args, emails):
-    """Median ms and queries of one hold without competition: through the services, and bare."""
+    """Median ms and queries of one hold, and of one confirmation, without competition: services and bare."""
     [group_id] = build_groups(course, 1, SOLO_PLACES, "alone")
     group = booking.TrainingGroup.objects.select_related("course").get(pk=group_id)
     bare = Bare()
-    figures = {}
-    for name, hold in [
-        ("services", lambda people: booking.hold_places(group, people, consent_text_version="bench")),
-        ("bare", lambda people: bare.hold(group_id, people, timezone.now())),
-    ]:
-        hold(people_for(1, emails))  # warm
-        with CaptureQueriesContext(connection) as queries:
-            hold(people_for(1, emails))
-        times = []
-        for _ in range(args["alone"]):
-            people = people_for(1, emails)
-            began = time.perf_counter()
-            hold(people)
-            times.append((time.perf_counter() - began) * 1000)
-        figures[name] = {"queries": len(queries), "ms": statistics.median(times)}
-    return figures
+
+    def hold(people):
+        return booking.hold_places(group, people, consent_text_version="bench")
+
+    def bare_hold(people):
+        return bare.hold(group_id, people, timezone.now())
+
+    def person():
+        return people_for(1, emails)
+
+    return {
+        "services": median_and_queries(hold, person, args["alone"]),
+        "bare": median_and_queries(bare_hold, person, args["alone"]),
+        "confirm": median_and_queries(
+            lambda held: booking.confirm_enrollment(held[0].party), lambda: hold(person()), args["alone"]
+        ),
+        "bare confirm": median_and_queries(
+            lambda ids: bare.set_status(group_id, ids, "confirmed", timezone.now(), "confirmed_at"),
+            lambda: bare_hold(person()),
+            args["alone"],
+        ),
+    }
 
 
 # --- the report ----------------------------------------------------------------------------------
@@ -438,16 +523,20 @@ def percentile(values, share):
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def payment_check():
-    """After the run: every paid payment's places confirmed, or its loss on record; one email per place."""
-    paid = booking.Payment.objects.filter(status="paid", provider="mollie")
+def payment_check(group_pks):
+    """After a phase: every paid payment's places confirmed, or its loss on record; one email per place."""
+    paid = booking.Payment.objects.filter(status="paid", provider="mollie", group_id__in=group_pks)
     unconfirmed = 0
     for payment in paid.exclude(placement=booking.Payment.Placement.LOST).prefetch_related("enrollments"):
         mine = [e for e in payment.enrollments.all() if e.party == payment.party]
         unconfirmed += sum(
             e.status not in (booking.Enrollment.Status.CONFIRMED, booking.Enrollment.Status.CANCELLED) for e in mine
         )
-    emails = booking.OutgoingEmail.objects.filter(kind="confirmation").count()
+    emails = (
+        booking.OutgoingEmail.objects.filter(kind="confirmation", participant__enrollments__group_id__in=group_pks)
+        .distinct()
+        .count()
+    )
     confirmed_by_payment = (
         booking.Enrollment.objects.filter(payments__in=paid.exclude(placement=booking.Payment.Placement.LOST))
         .distinct()
@@ -456,12 +545,12 @@ def payment_check():
     return {"unconfirmed": unconfirmed, "emails": emails, "confirmed_by_payment": confirmed_by_payment}
 
 
-def report(title, args, tally, elapsed, samples, final_excess, checks=None):
+def report(title, args, tally, elapsed, samples, final_excess, checks=None, processes=False):
     counts = tally.counts
     ms = [value * 1000 for value in tally.latencies]
     lines = [
         f"{title}",
-        f"  workers             {args['workers']} threads for {elapsed:.1f} s",
+        f"  workers             {args['workers']} {'processes' if processes else 'threads'} for {elapsed:.1f} s",
         f"  groups              {args['groups']} x {args['places']} places, {args['couples']:.0%} couples, "
         f"{args['confirm']:.0%} of holds confirmed, cancel chance {args['cancel']:.0%}",
         f"  attempts            {counts['attempts']}  ({counts['attempts'] / elapsed:.1f} per second)",
@@ -513,35 +602,53 @@ def main():
         phases.append(("services, with the payment step", service_worker, fake))
     phases.append(("services, without the payment step", service_worker, None))
     if args["bare"]:
-        phases.append(("bare transaction: lock, count, insert", bare_worker, None))
-    groups = {title: build_groups(course, args["groups"], args["places"], title[:20]) for title, _, _ in phases}
+        phases.append((BARE, bare_worker, None))
+    modes = ["threads", "processes"] if args["processes"] else ["threads"]
+    groups = {
+        (mode, title): build_groups(course, args["groups"], args["places"], f"{mode} {title[:20]}")
+        for mode in modes
+        for title, _, _ in phases
+    }
     connections.close_all()
     print(f"Groepswijzer sign-up benchmark\n  database            {args['label']}", flush=True)
     failed = False
     rates = {}
     try:
-        for title, worker, payments_fake in phases:
-            tally, elapsed, samples, excess = run_phase(args, worker, groups[title], emails, payments_fake)
-            checks = payment_check() if payments_fake is not None else None
-            connections.close_all()
-            report(title, args, tally, elapsed, samples, excess, checks)
-            rates[title] = tally.counts["holds"] / elapsed
-            failed |= bool(excess or max(samples, default=0) or tally.counts["errors"])
-            failed |= bool(checks and checks["unconfirmed"])
+        for mode in modes:
+            for title, worker, payments_fake in phases:
+                group_pks = groups[mode, title]
+                in_processes = mode == "processes"
+                tally, elapsed, samples, excess = run_phase(
+                    args, worker, group_pks, emails, payments_fake, processes=in_processes
+                )
+                checks = payment_check(group_pks) if payments_fake is not None else None
+                connections.close_all()
+                report(f"{title} ({mode})", args, tally, elapsed, samples, excess, checks, processes=in_processes)
+                rates[mode, title] = tally.counts["holds"] / elapsed
+                failed |= bool(excess or max(samples, default=0) or tally.counts["errors"])
+                failed |= bool(checks and checks["unconfirmed"])
         figures = alone(course, args, emails) if args["alone"] else None
     finally:
         if fake is not None:
             fake.stop()
-    bare_rate = rates.get("bare transaction: lock, count, insert")
     print("\nSign-ups per second (successful holds), measured in this run")
-    for title, rate in rates.items():
-        ratio = f"  {rate / bare_rate:.3f}× the bare transaction" if bare_rate else ""
-        print(f"  {title:<40} {rate:8.1f}{ratio}")
+    for mode in modes:
+        bare_rate = rates.get((mode, BARE))
+        print(f"  workers as {mode}")
+        for title, _, _ in phases:
+            rate = rates[mode, title]
+            ratio = f"  {rate / bare_rate:.3f}× the bare transaction" if bare_rate else ""
+            print(f"    {title:<38} {rate:8.1f}{ratio}")
     if figures:
         print(
             f"  one hold alone: {figures['services']['queries']} queries, {figures['services']['ms']:.1f} ms "
             f"(median of {args['alone']}); bare: {figures['bare']['queries']} queries, "
             f"{figures['bare']['ms']:.1f} ms"
+        )
+        print(
+            f"  one confirmation alone (confirm_enrollment): {figures['confirm']['queries']} queries, "
+            f"{figures['confirm']['ms']:.1f} ms; bare: {figures['bare confirm']['queries']} queries, "
+            f"{figures['bare confirm']['ms']:.1f} ms"
         )
     print(f"  issue 9, before: {REFERENCE}\n  target: {TARGET}")
     return 1 if failed else 0
