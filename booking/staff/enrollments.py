@@ -143,6 +143,14 @@ def count_once(queryset, counts, limit=None):
     return queryset
 
 
+def count_words(result_count, all_count, limit):
+    """ "meer dan 10.000", or "412 van de meer dan 10.000" for a filter within the limit."""
+    more = _("meer dan %(count)s") % {"count": number_format(limit, force_grouping=True)}
+    if result_count > limit:
+        return more
+    return _("%(shown)s van de %(all)s") % {"shown": number_format(result_count, force_grouping=True), "all": more}
+
+
 class CountedPaginator(WagtailPaginator):
     """Pages of a listing counted up to a limit (`count_once`): past it, "meer dan 10.000 aanmeldingen".
 
@@ -215,6 +223,9 @@ class EnrollmentIndexView(SafeSpreadsheetExportMixin, IndexView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        limit = self.count_limit()
+        if limit is not None and context["all_count"] > limit:
+            context["count_text"] = count_words(context["result_count"], context["all_count"], limit)
         shown = [enrollment.participant_id for enrollment in context["object_list"]]
         log_access(self.request.user, shown, Action.VIEW_LIST, "aanmeldingen: overzicht")
         return context

@@ -78,12 +78,17 @@ def test_past_the_limit_the_listing_says_more_than_and_offers_the_next_page_not_
 
     first = page(admin_client, "/admin/aanmeldingen/")
     assert "Meer dan 4 aanmeldingen" in first and "Pagina 1 van meer dan 2" in first
+    assert '<span class="result-count">meer dan 4</span>' in first
     assert "?p=2" in first and "?p=4" not in first  # the next page, not a last page that is not known
     assert "Deelnemer6 Test" in first and "Deelnemer5 Test" in first and "Deelnemer4 Test" not in first
 
     # Asked for a later page, it counts up to that page: here every row, so the last page is known.
     fourth = page(admin_client, "/admin/aanmeldingen/?p=4")
     assert "7 aanmeldingen" in fourth and "Pagina 4 van 4" in fourth
+    assert '<span class="result-count">7 van de 7</span>' in fourth
+    # Filtered to fewer rows than the limit: that number is exact, the whole listing's is not.
+    filtered = page(admin_client, "/admin/aanmeldingen/?q=Deelnemer1")
+    assert '<span class="result-count">1 van de meer dan 4</span>' in filtered
     assert "Deelnemer0 Test" in fourth and "Deelnemer1 Test" not in fourth
 
 
