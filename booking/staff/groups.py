@@ -12,7 +12,7 @@ from django import forms
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -262,9 +262,16 @@ class GroupIndexView(generic.IndexView):
     default_ordering = "-first_start"
 
     def get_base_queryset(self):
+        # The first session as one step into index booking_session_group_start (group, status, start) per
+        # group: the listing sorts on it, so it is worked out for every group the filter leaves.
+        first_session = (
+            Session.objects.filter(group=OuterRef("pk"), status=Session.Status.SCHEDULED)
+            .order_by("start")
+            .values("start")[:1]
+        )
         return (
             TrainingGroup.objects.with_places_left(timezone.now())
-            .with_first_start()
+            .annotate(first_start=Subquery(first_session))
             .select_related("course", "location")
         )
 
