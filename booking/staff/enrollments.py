@@ -279,8 +279,9 @@ class ExportRows:
     """The rows of an enrollments export, read in chunks as they are written (constant memory at a million rows).
 
     Each enrollment as a dict in the export's columns; what belongs to the
-    groups (training, location, first session) is read once per group, not
-    joined into every row. `model` is there for the headings.
+    groups (training, location, first session) is read once per group, with
+    the first chunk it appears in, not joined into every row. `model` is
+    there for the headings.
 
     In the listing's own order (newest first) each chunk is two short
     queries: the next `CHUNK` ids after the last one written, which walk
@@ -308,10 +309,11 @@ class ExportRows:
     def __init__(self, queryset):
         self.queryset = queryset
 
-    def _groups(self):
-        # Every group, in one query: a few ten thousand short rows cost less than finding the exported ones first.
+    def _groups(self, ids):
+        # The groups of a chunk not read before, in one query; an export of everything reads each group once.
         rows = (
-            TrainingGroup.objects.with_first_start()
+            TrainingGroup.objects.filter(pk__in=ids)
+            .with_first_start()
             .order_by()
             .values_list("pk", "course__title", "location__name", "location__town", "first_start")
         )
@@ -352,9 +354,11 @@ class ExportRows:
             last = ids[-1]
 
     def __iter__(self):
-        groups = self._groups()
+        groups = {}
         labels = dict(Enrollment.Status.choices)
         for chunk in self.chunks():
+            if new := {row[5] for row in chunk} - groups.keys():
+                groups.update(self._groups(sorted(new)))
             for reference, first, last, email, phone, group_id, status, created in chunk:
                 course, location, first_session = groups[group_id]
                 yield {
