@@ -6,6 +6,7 @@ action pages (``staff.enrollment_actions``), which keep the rules. Every
 listing page, detail page and export is recorded in the access log.
 """
 
+import itertools
 import types
 
 from django.conf import settings
@@ -17,11 +18,13 @@ from django.http import HttpRequest, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView, InspectView
 
@@ -110,24 +113,75 @@ class GroupFilter(SimpleListFilter):
 COMING = [TrainingGroup.Status.PLANNED, TrainingGroup.Status.OPEN, TrainingGroup.Status.CLOSED]
 
 
-def count_once(queryset, counts):
+# The listing counts its rows up to here (or to the page asked for): past it, it says "meer dan 10.000".
+COUNT_LIMIT = 10_000
+
+
+def count_once(queryset, counts, limit=None):
     """Let `queryset` count its rows once per request, however often the listing asks (`counts`: the memo).
 
     The listing asks for the number of all rows, of the rows filtered and the
     paginator's; over a million enrollments each is a scan of its own. Rows
-    with the same conditions have the same count.
+    with the same conditions have the same count. With a `limit` it counts
+    at most `limit` + 1 rows (a short walk of an index instead of a scan of
+    a million rows): a count above `limit` means "more than `limit`".
     """
     key = str(queryset.query.where)
     original = queryset.count
+    queryset.count_limit = limit
 
     def count(_queryset):
         if key not in counts:
-            counts[key] = original()
+            if limit is None:
+                counts[key] = original()
+            else:
+                counts[key] = queryset.order_by().values("pk")[: limit + 1].count()
         return counts[key]
 
     # A bound method, as the paginator expects of a queryset's count (else it would load every row to count them).
     queryset.count = types.MethodType(count, queryset)
     return queryset
+
+
+def count_words(result_count, all_count, limit):
+    """ "meer dan 10.000", or "412 van de meer dan 10.000" for a filter within the limit."""
+    more = _("meer dan %(count)s") % {"count": number_format(limit, force_grouping=True)}
+    if result_count > limit:
+        return more
+    return _("%(shown)s van de %(all)s") % {"shown": number_format(result_count, force_grouping=True), "all": more}
+
+
+class CountedPaginator(WagtailPaginator):
+    """Pages of a listing counted up to a limit (`count_once`): past it, "meer dan 10.000 aanmeldingen".
+
+    The pages up to the limit work as always, and the next one is there
+    ("Volgende"); the last page is not offered, because it is not known.
+    """
+
+    @cached_property
+    def more_than(self):
+        """The limit when there are more rows than it, else None."""
+        limit = getattr(self.object_list, "count_limit", None)
+        return limit if limit is not None and self.count > limit else None
+
+    @cached_property
+    def items_count_label(self):
+        if self.more_than is None:
+            return super().items_count_label
+        return _("meer dan %(count)s aanmeldingen") % {"count": number_format(self.more_than, force_grouping=True)}
+
+    @cached_property
+    def pages_known(self):
+        """Whole pages up to the limit: "Pagina 3 van meer dan 200"."""
+        return self.more_than // self.per_page if self.more_than is not None else self.num_pages
+
+    def get_elided_page_range(self, page_number):
+        pages = list(super().get_elided_page_range(page_number))
+        if self.more_than is not None and pages:
+            pages.pop()  # the last page: not known
+            if pages and pages[-1] != self.ELLIPSIS:
+                pages.append(self.ELLIPSIS)
+        return pages
 
 
 class EnrollmentPermissionHelper(ReadOnlyPermissionHelper):
@@ -151,14 +205,27 @@ class EnrollmentIndexView(SafeSpreadsheetExportMixin, IndexView):
         "created_on": gettext_lazy("Aangemeld op"),
     }
 
+    paginator_class = CountedPaginator
+
+    def count_limit(self):
+        """Count the listing up to COUNT_LIMIT rows, or to the page asked for; an export counts every row."""
+        if self.export in self.FORMATS:
+            return None
+        return max(COUNT_LIMIT, self.page_num * self.items_per_page)
+
     def get_base_queryset(self, request=None):
-        return count_once(super().get_base_queryset(request), self.__dict__.setdefault("_counts", {}))
+        return count_once(
+            super().get_base_queryset(request), self.__dict__.setdefault("_counts", {}), self.count_limit()
+        )
 
     def get_queryset(self, request=None):
-        return count_once(super().get_queryset(request), self.__dict__.setdefault("_counts", {}))
+        return count_once(super().get_queryset(request), self.__dict__.setdefault("_counts", {}), self.count_limit())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        limit = self.count_limit()
+        if limit is not None and context["all_count"] > limit:
+            context["count_text"] = count_words(context["result_count"], context["all_count"], limit)
         shown = [enrollment.participant_id for enrollment in context["object_list"]]
         log_access(self.request.user, shown, Action.VIEW_LIST, "aanmeldingen: overzicht")
         return context
@@ -211,22 +278,42 @@ def filter_words(params):
 class ExportRows:
     """The rows of an enrollments export, read in chunks as they are written (constant memory at a million rows).
 
-    Each enrollment as a dict in the export's columns, from one ``values()``
-    query through a server-side cursor; what belongs to the groups (training,
-    location, first session) is read once per group, not joined into every
-    row. `model` is there for the headings.
+    Each enrollment as a dict in the export's columns; what belongs to the
+    groups (training, location, first session) is read once per group, with
+    the first chunk it appears in, not joined into every row. `model` is
+    there for the headings.
+
+    In the listing's own order (newest first) each chunk is two short
+    queries: the next `CHUNK` ids after the last one written, which walk
+    the index ``booking_enrollment_newest`` from where the previous chunk
+    stopped (no sort, no join with a million participants), then those
+    enrollments with their participants. The first row is out as soon as
+    the first chunk is read, at any size. A listing sorted on a column
+    reads its rows through one server-side cursor instead.
     """
 
     model = Enrollment
     CHUNK = 2000
+    NEWEST_FIRST = ("-created_at", "-id")
+    COLUMNS = (
+        "reference",
+        "participant__first_name",
+        "participant__last_name",
+        "participant__email",
+        "participant__phone",
+        "group_id",
+        "status",
+        "created_at",
+    )
 
     def __init__(self, queryset):
         self.queryset = queryset
 
-    def _groups(self):
-        # Every group, in one query: a few ten thousand short rows cost less than finding the exported ones first.
+    def _groups(self, ids):
+        # The groups of a chunk not read before, in one query; an export of everything reads each group once.
         rows = (
-            TrainingGroup.objects.with_first_start()
+            TrainingGroup.objects.filter(pk__in=ids)
+            .with_first_start()
             .order_by()
             .values_list("pk", "course__title", "location__name", "location__town", "first_start")
         )
@@ -235,34 +322,58 @@ class ExportRows:
             for pk, title, name, town, first in rows
         }
 
-    def __iter__(self):
-        groups = self._groups()
-        labels = dict(Enrollment.Status.choices)
-        rows = self.queryset.values_list(
-            "reference",
-            "participant__first_name",
-            "participant__last_name",
-            "participant__email",
-            "participant__phone",
-            "group_id",
-            "status",
-            "created_at",
-        )
-        for reference, first, last, email, phone, group_id, status, created in rows.iterator(chunk_size=self.CHUNK):
-            course, location, first_session = groups[group_id]
-            yield {
-                "reference": reference,
-                "first_name": first,
-                "last_name": last,
-                "email": email,
-                "phone": phone,
-                "course_title": course,
-                "location_name": location,
-                "group_number": group_id,
-                "first_session_at": first_session,
-                "status_label": labels.get(status, status),
-                "created_on": naive_local(created),
+    def chunks(self):
+        """Lists of rows (the values of COLUMNS), in the listing's order, at most CHUNK at a time."""
+        if tuple(dict.fromkeys(self.queryset.query.order_by)) != self.NEWEST_FIRST:
+            rows = iter(self.queryset.values_list(*self.COLUMNS).iterator(chunk_size=self.CHUNK))
+            while chunk := list(itertools.islice(rows, self.CHUNK)):
+                yield chunk
+            return
+        keys = self.queryset.values_list("pk", "created_at")
+        last = None
+        while True:
+            if last is None:
+                page = keys
+            else:
+                # "Before the last row written", with a plain bound on created_at the index scan starts from.
+                pk, created = last
+                page = keys.filter(Q(created_at__lte=created) & (Q(created_at__lt=created) | Q(pk__lt=pk)))
+            ids = list(page[: self.CHUNK])
+            if not ids:
+                return
+            found = {
+                row[0]: row[1:]
+                for row in Enrollment.objects.filter(pk__in=[pk for pk, _ in ids])
+                .order_by()
+                .values_list("pk", *self.COLUMNS)
             }
+            # An enrollment removed between the two queries is left out, as it would be a moment later.
+            yield [found[pk] for pk, _ in ids if pk in found]
+            if len(ids) < self.CHUNK:
+                return
+            last = ids[-1]
+
+    def __iter__(self):
+        groups = {}
+        labels = dict(Enrollment.Status.choices)
+        for chunk in self.chunks():
+            if new := {row[5] for row in chunk} - groups.keys():
+                groups.update(self._groups(sorted(new)))
+            for reference, first, last, email, phone, group_id, status, created in chunk:
+                course, location, first_session = groups[group_id]
+                yield {
+                    "reference": reference,
+                    "first_name": first,
+                    "last_name": last,
+                    "email": email,
+                    "phone": phone,
+                    "course_title": course,
+                    "location_name": location,
+                    "group_number": group_id,
+                    "first_session_at": first_session,
+                    "status_label": labels.get(status, status),
+                    "created_on": naive_local(created),
+                }
 
 
 class EnrollmentInspectView(InspectView):
@@ -312,6 +423,7 @@ class EnrollmentAdmin(ModelAdmin):
     inspect_view_class = EnrollmentInspectView
     inspect_view_enabled = True
     inspect_template_name = "booking/admin/enrollment_inspect.html"
+    index_template_name = "booking/admin/enrollment_index.html"
     index_view_extra_css = ["css/booking_admin.css"]
     history_view_enabled = False
     list_display = ("reference", "participant_name", "course_title", "town", "first_session", "status", "created")

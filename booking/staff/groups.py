@@ -7,11 +7,12 @@ as a Dutch message at the form, with what was typed still in it.
 
 import datetime
 
+import django_filters
 from django import forms
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 from wagtail.admin import messages
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
@@ -217,15 +219,59 @@ def fill_text(group):
     return text
 
 
+class GroupFilterSet(WagtailFilterSet):
+    """Training, place and status. The place is typed, not chosen from a list of every location in the region.
+
+    A region has thousands of locations: a list of all of them made every
+    page of the listing large and slow, and was long to search through. A
+    part of the town or of the location's name is enough ("helmond", "de linde").
+    """
+
+    course = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Training"),
+        queryset=lambda request: originals(CoursePage.objects.all()).order_by("title"),
+        field_name="course",
+    )
+    place = django_filters.CharFilter(
+        label=gettext_lazy("Plaats of locatie"),
+        method="filter_place",
+        max_length=100,
+        help_text=gettext_lazy("Typ de plaats of een deel van de naam van de locatie, bijvoorbeeld Helmond."),
+    )
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("Status"),
+        choices=TrainingGroup.Status.choices,
+        empty_label=gettext_lazy("alle"),
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = TrainingGroup
+        fields = ["course", "place", "status"]
+
+    def filter_place(self, queryset, name, value):
+        words = value.strip()
+        if not words:
+            return queryset
+        return queryset.filter(Q(location__town__icontains=words) | Q(location__name__icontains=words))
+
+
 class GroupIndexView(generic.IndexView):
     """All groups with course, location, first date, places left and status, in one query for the page."""
 
     default_ordering = "-first_start"
 
     def get_base_queryset(self):
+        # The first session as one step into index booking_session_group_start (group, status, start) per
+        # group: the listing sorts on it, so it is worked out for every group the filter leaves.
+        first_session = (
+            Session.objects.filter(group=OuterRef("pk"), status=Session.Status.SCHEDULED)
+            .order_by("start")
+            .values("start")[:1]
+        )
         return (
             TrainingGroup.objects.with_places_left(timezone.now())
-            .with_first_start()
+            .annotate(first_start=Subquery(first_session))
             .select_related("course", "location")
         )
 
@@ -611,7 +657,7 @@ class GroupViewSet(ModelViewSet):
     add_view_class = GroupCreateView
     edit_view_class = GroupEditView
     copy_view_enabled = False
-    list_filter = ["course", "location", "status"]
+    filterset_class = GroupFilterSet
     list_per_page = 50
 
     def get_form_class(self, for_update=False):
