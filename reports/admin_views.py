@@ -6,8 +6,10 @@ log. Who may look: the permission `reports.view_figures` (the coordinators).
 
 import dataclasses
 import datetime
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.urls import path, reverse
@@ -317,13 +319,20 @@ class DemandFilters(forms.Form):
 AREAS_SHOWN = 100
 
 
+def dot_radius(row):
+    """The radius of an area's dot, on the plain map and the Leaflet map alike: an area of fewer than 5
+    people gets the smallest dot, so the size says no more than the table's "< 5"."""
+    people = row.waiting + row.signed_up
+    return 4 if people < f.SMALL else min(4 + people**0.5 * 1.5, 18)
+
+
 def demand_map(course_demand, km, areas):
     """The map of `areas` (of `course_demand`) and the locations with a group of the training."""
     dots = [
         (
             row.area.latitude,
             row.area.longitude,
-            4 if row.waiting + row.signed_up < f.SMALL else min(4 + (row.waiting + row.signed_up) ** 0.5 * 1.5, 18),
+            dot_radius(row),
             "demand",
             _("%(pc4)s %(place)s: %(waiting)s wachtend, %(signed)s aangemeld")
             % {
@@ -348,6 +357,67 @@ def demand_map(course_demand, km, areas):
         ),
         dots,
     )
+
+
+def tiles_origin(url):
+    """Where the map tiles of `url` come from, for the Content-Security-Policy's img-src ("" without tiles).
+
+    A `{s}` in the host (a.tile…, b.tile…) becomes the wildcard `*`.
+    """
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
+
+
+def demand_points(course_demand, areas):
+    """What the Leaflet map of one training shows, as data for `json_script`: the same areas as the table.
+
+    Counts only as the table shows them (fewer than 5 as "< 5"), the PC4 area, its centroid and the
+    public locations with a group: nothing about a person.
+    """
+    suggested = {suggestion.area.pc4: suggestion.waiting_within for suggestion in course_demand.suggestions}
+    return {
+        "areas": [
+            {
+                "pc4": row.area.pc4,
+                "place": row.area.name,
+                "lat": round(row.area.latitude, 5),
+                "lon": round(row.area.longitude, 5),
+                "waiting": str(f.people(row.waiting)),
+                "signed_up": str(f.people(row.signed_up)),
+                "radius": round(dot_radius(row), 1),
+                "nearest": str(row.nearest) if row.nearest else "",
+                "nearest_km": "" if row.nearest_km is None else f"{row.nearest_km:.0f} km",
+                "uncovered": row.uncovered,
+                "suggested": suggested.get(row.area.pc4),
+            }
+            for row in areas
+        ],
+        "groups": [
+            {"name": str(location), "lat": round(location.latitude, 5), "lon": round(location.longitude, 5)}
+            for location in course_demand.supply
+        ],
+    }
+
+
+def demand_texts(km):
+    """The words of the Leaflet map (popups, zoom buttons, tile credit), in the page's language."""
+    return {
+        "waiting": _("Op de wachtlijst"),
+        "signed_up": _("Aangemeld (12 maanden)"),
+        "nearest": _("Dichtstbijzijnde groep"),
+        "no_group": _("Er is nergens een groep van deze training."),
+        "uncovered": _("Geen groep binnen %(km)s km") % {"km": km},
+        # The words in {braces} are filled in by the map's script (static/js/demand-map.js).
+        "suggested": _("Voorstel: open hier een groep. {count} mensen wachten binnen %(km)s km.") % {"km": km},
+        "area_label": _("{place} ({pc4}): {waiting} op de wachtlijst, {signed_up} aangemeld"),
+        "group": _("Locatie met een groep"),
+        "close": _("Sluiten"),
+        "zoom_in": _("Inzoomen"),
+        "zoom_out": _("Uitzoomen"),
+        "credit": _("© OpenStreetMap-bijdragers"),
+    }
 
 
 class DemandView(FiguresPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -394,6 +464,8 @@ class DemandView(FiguresPermissionMixin, WagtailAdminTemplateMixin, TemplateView
                 "demand": item,
                 "table": dataclasses.replace(tables[item.course.pk], rows=tables[item.course.pk].rows[:AREAS_SHOWN]),
                 "map": demand_map(item, km, item.areas[:AREAS_SHOWN]),
+                "points": demand_points(item, item.areas[:AREAS_SHOWN]),
+                "points_id": f"punten-{item.course.pk}",
                 "shown": min(len(item.areas), AREAS_SHOWN),
                 "total": len(item.areas),
             }
@@ -403,9 +475,22 @@ class DemandView(FiguresPermissionMixin, WagtailAdminTemplateMixin, TemplateView
         suggestions = sorted(
             (s for item in found for s in item.suggestions), key=lambda s: (-s.waiting_within, s.course.title)
         )
-        return self.render_to_response(
-            self.get_context_data(form=form, courses=items, suggestions=suggestions, km=km, query=query.urlencode())
+        tiles = settings.DEMAND_MAP_TILES_URL
+        response = self.render_to_response(
+            self.get_context_data(
+                form=form,
+                courses=items,
+                suggestions=suggestions,
+                km=km,
+                query=query.urlencode(),
+                tiles=tiles,
+                map_texts=demand_texts(km) if tiles else None,
+            )
         )
+        if tiles_origin(tiles):
+            # Only on this page the browser fetches images from the tile server.
+            response._csp_update = {"img-src": [tiles_origin(tiles)]}
+        return response
 
 
 def admin_urls():
