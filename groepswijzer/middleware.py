@@ -9,7 +9,9 @@
 - A Permissions-Policy that switches off browser features the site never uses.
 - The Wagtail admin gets its own, looser Content-Security-Policy: its editors
   need inline scripts and styles, which the public pages never get. The
-  stand-alone error pages (400, 500) carry their own inline styles.
+  stand-alone error pages (400, 500) carry their own inline styles. An admin
+  view may add sources of its own (`response._csp_update`, the demand map's
+  tiles) to the admin's.
 
 Order: after CSPMiddleware (so it can adjust the policy before that one writes
 it) and before anything that reads the request body (CSRF, sessions).
