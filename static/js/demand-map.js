@@ -108,7 +108,7 @@
         }
         // The region is shown before the map starts: Leaflet measures its box.
         holder.hidden = false;
-        var map = L.map(box, {zoomControl: false, scrollWheelZoom: false, attributionControl: true});
+        var map = L.map(box, {zoomControl: false, zoomSnap: 0.25, scrollWheelZoom: false, attributionControl: true});
         map.attributionControl.setPrefix(false);
         L.control.zoom({zoomInTitle: texts.zoom_in, zoomOutTitle: texts.zoom_out}).addTo(map);
         map.on("popupopen", function (event) {
@@ -123,7 +123,7 @@
         if (points.length === 1) {
             map.setView(points[0], 12);
         } else {
-            map.fitBounds(points, {padding: [30, 30], maxZoom: 13});
+            map.fitBounds(points, {padding: [40, 40], maxZoom: 13});
         }
 
         var tiles = L.tileLayer(holder.getAttribute("data-tiles"), {
@@ -149,7 +149,7 @@
 
         data.areas.forEach(function (area) {
             var kind = area.suggested ? "suggestion" : (area.uncovered ? "uncovered" : "demand");
-            addMarker(L, map, area.lat, area.lon, {
+            var marker = addMarker(L, map, area.lat, area.lon, {
                 className: "figures-dot figures-dot--" + kind,
                 size: Math.round(area.radius * 2 + 4),
                 zIndex: area.suggested ? 500 : -Math.round(area.radius * 10),
@@ -157,6 +157,16 @@
                 label: fill(texts.area_label, area),
                 popup: areaPopup(area, texts),
             });
+            // The place names of the larger dots and the suggestions, as on the plain map: without
+            // tiles they are the only way to see where is where.
+            if (area.suggested || area.radius >= 8) {
+                marker.bindTooltip(area.place, {
+                    permanent: true,
+                    direction: "right",
+                    offset: [Math.round(area.radius) + 2, 0],
+                    className: "figures-place",
+                });
+            }
         });
         data.groups.forEach(function (group) {
             addMarker(L, map, group.lat, group.lon, {

@@ -69,6 +69,7 @@ def test_the_demand_map_on_leaflet_offline_and_without_javascript(chromium, demo
     expect(section.locator(".leaflet-marker-icon[data-kind=suggestion]").first).to_be_visible()
     expect(section.get_by_text("De ondergrond van de kaart kon niet laden")).to_be_visible()
     expect(section.get_by_role("link", name="© OpenStreetMap-bijdragers")).to_be_visible()
+    section.locator(".figures-leaflet").screenshot(path=f"{SHOTS}-demand-map.png")
 
     # A point by keyboard: its numbers in words, as in the table.
     bladel = section.get_by_role("button", name=re.compile(r"^Bladel \(5531\): "))
