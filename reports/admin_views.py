@@ -11,9 +11,11 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import json_script
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -370,11 +372,20 @@ def tiles_origin(url):
     return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
 
 
+class CompactJSON(DjangoJSONEncoder):
+    """JSON without the spaces after "," and ":": the map's data is the bulk of the page at national scale."""
+
+    item_separator = ","
+    key_separator = ":"
+
+
 def demand_points(course_demand, areas):
     """What the Leaflet map of one training shows, as data for `json_script`: the same areas as the table.
 
     Counts only as the table shows them (fewer than 5 as "< 5"), the PC4 area, its centroid and the
-    public locations with a group: nothing about a person.
+    public locations with a group: nothing about a person. Locations are given by id ("groups", and
+    an area's "nearest"); their place and name are in the page once (`demand_locations`), since at
+    national scale every training has groups at hundreds of the same locations.
     """
     suggested = {suggestion.area.pc4: suggestion.waiting_within for suggestion in course_demand.suggestions}
     return {
@@ -382,22 +393,28 @@ def demand_points(course_demand, areas):
             {
                 "pc4": row.area.pc4,
                 "place": row.area.name,
-                "lat": round(row.area.latitude, 5),
-                "lon": round(row.area.longitude, 5),
+                "lat": round(row.area.latitude, 4),
+                "lon": round(row.area.longitude, 4),
                 "waiting": str(f.people(row.waiting)),
                 "signed_up": str(f.people(row.signed_up)),
                 "radius": round(dot_radius(row), 1),
-                "nearest": str(row.nearest) if row.nearest else "",
-                "nearest_km": "" if row.nearest_km is None else f"{row.nearest_km:.0f} km",
+                "nearest": row.nearest.pk if row.nearest else None,
+                "nearest_km": None if row.nearest_km is None else f"{row.nearest_km:.0f}",  # as the table
                 "uncovered": row.uncovered,
                 "suggested": suggested.get(row.area.pc4),
             }
             for row in areas
         ],
-        "groups": [
-            {"name": str(location), "lat": round(location.latitude, 5), "lon": round(location.longitude, 5)}
-            for location in course_demand.supply
-        ],
+        "groups": [location.pk for location in course_demand.supply],
+    }
+
+
+def demand_locations(found):
+    """Every location with a group on the page, once: id → [latitude, longitude, name]."""
+    locations = {location.pk: location for item in found for location in item.supply}
+    return {
+        pk: [round(location.latitude, 4), round(location.longitude, 4), str(location)]
+        for pk, location in sorted(locations.items())
     }
 
 
@@ -464,8 +481,9 @@ class DemandView(FiguresPermissionMixin, WagtailAdminTemplateMixin, TemplateView
                 "demand": item,
                 "table": dataclasses.replace(tables[item.course.pk], rows=tables[item.course.pk].rows[:AREAS_SHOWN]),
                 "map": demand_map(item, km, item.areas[:AREAS_SHOWN]),
-                "points": demand_points(item, item.areas[:AREAS_SHOWN]),
-                "points_id": f"punten-{item.course.pk}",
+                "points": json_script(
+                    demand_points(item, item.areas[:AREAS_SHOWN]), f"punten-{item.course.pk}", encoder=CompactJSON
+                ),
                 "shown": min(len(item.areas), AREAS_SHOWN),
                 "total": len(item.areas),
             }
@@ -484,7 +502,12 @@ class DemandView(FiguresPermissionMixin, WagtailAdminTemplateMixin, TemplateView
                 km=km,
                 query=query.urlencode(),
                 tiles=tiles,
-                map_texts=demand_texts(km) if tiles else None,
+                map_data=(
+                    json_script(demand_texts(km), "kaart-teksten", encoder=CompactJSON)
+                    + json_script(demand_locations(found), "kaart-locaties", encoder=CompactJSON)
+                )
+                if tiles
+                else "",
             )
         )
         if tiles_origin(tiles):

@@ -27,7 +27,7 @@
         return p;
     }
 
-    function areaPopup(area, texts) {
+    function areaPopup(area, texts, locations) {
         var box = document.createElement("div");
         var title = document.createElement("h3");
         title.className = "figures-popup__title";
@@ -35,8 +35,8 @@
         box.appendChild(title);
         line(box, texts.waiting + ": " + area.waiting);
         line(box, texts.signed_up + ": " + area.signed_up);
-        if (area.nearest) {
-            line(box, texts.nearest + ": " + area.nearest + ", " + area.nearest_km);
+        if (area.nearest !== null && locations[area.nearest]) {
+            line(box, texts.nearest + ": " + locations[area.nearest][2] + ", " + area.nearest_km + " km");
         } else {
             line(box, texts.no_group);
         }
@@ -97,12 +97,17 @@
         details.appendChild(figure);
     }
 
-    function start(L, holder, texts) {
+    function start(L, holder, texts, locations) {
         var data = readJson(holder.getAttribute("data-points"));
+        // Locations by id (in the page once): [latitude, longitude, name].
+        var groups = data.groups.map(function (id) {
+            var location = locations[id];
+            return {lat: location[0], lon: location[1], name: location[2]};
+        });
         var box = holder.querySelector(".figures-map__leaflet");
         var note = holder.querySelector(".figures-leaflet__note");
         var points = data.areas.map(function (area) { return [area.lat, area.lon]; })
-            .concat(data.groups.map(function (group) { return [group.lat, group.lon]; }));
+            .concat(groups.map(function (group) { return [group.lat, group.lon]; }));
         if (!points.length) {
             return false;
         }
@@ -155,7 +160,7 @@
                 zIndex: area.suggested ? 500 : -Math.round(area.radius * 10),
                 kind: kind,
                 label: fill(texts.area_label, area),
-                popup: areaPopup(area, texts),
+                popup: areaPopup(area, texts, locations),
             });
             // The place names of the larger dots and the suggestions, as on the plain map: without
             // tiles they are the only way to see where is where.
@@ -168,7 +173,7 @@
                 });
             }
         });
-        data.groups.forEach(function (group) {
+        groups.forEach(function (group) {
             addMarker(L, map, group.lat, group.lon, {
                 className: "figures-dot figures-dot--group",
                 size: 14,
@@ -186,12 +191,13 @@
     function init() {
         var L = window.L;
         var texts = readJson("kaart-teksten");
-        if (!L || !texts) {
+        var locations = readJson("kaart-locaties");
+        if (!L || !texts || !locations) {
             return;
         }
         Array.prototype.forEach.call(document.querySelectorAll("[data-demand-map]"), function (holder) {
             try {
-                if (!start(L, holder, texts)) {
+                if (!start(L, holder, texts, locations)) {
                     holder.hidden = true;
                 }
             } catch (error) {

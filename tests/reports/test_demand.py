@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from booking.models import Participant
+from booking.models import Location, Participant
 from reports import demand
 from tests.booking.factories import WaitlistEntryFactory, coordinator, days_ahead, planned_group
 from tests.factories import CoursePageFactory, LocationFactory
@@ -98,13 +98,20 @@ def test_the_leaflet_map_gets_the_areas_of_the_table_and_nothing_about_a_person(
     # Three people: the dot is the smallest, as for one person; the count is "< 5", as in the table.
     assert duizel["radius"] == 4 and duizel["uncovered"] and duizel["suggested"] is None
     assert points["areas"][0]["suggested"] == 8
-    assert [group["name"] for group in points["groups"]] == ["Gezondheidscentrum Zilverackers, Veldhoven"]
+    # Locations once in the page, by id: a training's groups and an area's nearest group point to them.
+    locations = json.loads(
+        re.search(r'<script id="kaart-locaties" type="application/json">(.*?)</script>', page).group(1)
+    )
+    veldhoven = str(Location.objects.get(town="Veldhoven").pk)
+    assert locations[veldhoven][2] == "Gezondheidscentrum Zilverackers, Veldhoven"
+    assert [str(pk) for pk in points["groups"]] == [veldhoven]
+    assert str(duizel["nearest"]) == veldhoven and f"<td>{duizel['nearest_km']} km</td>" in page
     keys = {key for area in points["areas"] for key in area}
     assert keys == {"pc4", "place", "lat", "lon", "waiting", "signed_up", "radius", "nearest", "nearest_km"} | {
         "uncovered",
         "suggested",
     }
-    sent = json.dumps(points)
+    sent = json.dumps([points, locations])
     for person in Participant.objects.all():
         for value in (person.first_name, person.last_name, person.email, person.phone, person.postcode):
             assert not value or value not in sent
