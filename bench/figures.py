@@ -51,6 +51,7 @@ def parse_args():
     parser.add_argument("--repeat", type=int, default=7, help="timed requests per page (default 7)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds for each page's requests (default 300)")
     parser.add_argument("--keep", action="store_true", help="keep the migrated copy (gw_bench_figures_work)")
+    parser.add_argument("--only", default="", help="measure only the pages whose name holds this text (e.g. demand)")
     return parser.parse_args()
 
 
@@ -83,6 +84,8 @@ def main():
         course_id = run_child("course_id", {"path": course}, database=database, timeout=120)["course_id"]
         rows = []
         for kind, label, path, login in PAGES:
+            if args.only not in label:
+                continue
             path = path.format(course=course_id)
             result = run_child(
                 "requests",

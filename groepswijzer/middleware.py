@@ -9,7 +9,9 @@
 - A Permissions-Policy that switches off browser features the site never uses.
 - The Wagtail admin gets its own, looser Content-Security-Policy: its editors
   need inline scripts and styles, which the public pages never get. The
-  stand-alone error pages (400, 500) carry their own inline styles.
+  stand-alone error pages (400, 500) carry their own inline styles. An admin
+  view may add sources of its own (`response._csp_update`, the demand map's
+  tiles) to the admin's.
 
 Order: after CSPMiddleware (so it can adjust the policy before that one writes
 it) and before anything that reads the request body (CSRF, sessions).
@@ -115,12 +117,16 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if is_private(request):
             patch_cache_control(response, private=True, no_store=True)
-        if getattr(response, "_csp_update", None) is None:
-            if request.path.startswith(ADMIN_PATH_PREFIX):
-                response._csp_update = ADMIN_CSP_UPDATE
-                response._csp_replace = ADMIN_CSP_REPLACE
-            elif response.status_code in STAND_ALONE_ERRORS:
-                response._csp_update = {"style-src": [UNSAFE_INLINE]}
+        own = getattr(response, "_csp_update", None)
+        if request.path.startswith(ADMIN_PATH_PREFIX):
+            # An admin view may add its own sources (the demand map's tiles) to the admin's.
+            response._csp_update = {
+                directive: ADMIN_CSP_UPDATE.get(directive, []) + (own or {}).get(directive, [])
+                for directive in {*ADMIN_CSP_UPDATE, *(own or {})}
+            }
+            response._csp_replace = ADMIN_CSP_REPLACE
+        elif own is None and response.status_code in STAND_ALONE_ERRORS:
+            response._csp_update = {"style-src": [UNSAFE_INLINE]}
         return response
 
 

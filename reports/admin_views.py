@@ -6,12 +6,16 @@ log. Who may look: the permission `reports.view_figures` (the coordinators).
 
 import dataclasses
 import datetime
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import json_script
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -317,13 +321,20 @@ class DemandFilters(forms.Form):
 AREAS_SHOWN = 100
 
 
+def dot_radius(row):
+    """The radius of an area's dot, on the plain map and the Leaflet map alike: an area of fewer than 5
+    people gets the smallest dot, so the size says no more than the table's "< 5"."""
+    people = row.waiting + row.signed_up
+    return 4 if people < f.SMALL else min(4 + people**0.5 * 1.5, 18)
+
+
 def demand_map(course_demand, km, areas):
     """The map of `areas` (of `course_demand`) and the locations with a group of the training."""
     dots = [
         (
             row.area.latitude,
             row.area.longitude,
-            4 if row.waiting + row.signed_up < f.SMALL else min(4 + (row.waiting + row.signed_up) ** 0.5 * 1.5, 18),
+            dot_radius(row),
             "demand",
             _("%(pc4)s %(place)s: %(waiting)s wachtend, %(signed)s aangemeld")
             % {
@@ -348,6 +359,82 @@ def demand_map(course_demand, km, areas):
         ),
         dots,
     )
+
+
+def tiles_origin(url):
+    """Where the map tiles of `url` come from, for the Content-Security-Policy's img-src ("" without tiles).
+
+    A `{s}` in the host (a.tile…, b.tile…) becomes the wildcard `*`.
+    """
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
+
+
+class CompactJSON(DjangoJSONEncoder):
+    """JSON without the spaces after "," and ":": the map's data is the bulk of the page at national scale."""
+
+    item_separator = ","
+    key_separator = ":"
+
+
+def demand_points(course_demand, areas):
+    """What the Leaflet map of one training shows, as data for `json_script`: the same areas as the table.
+
+    Counts only as the table shows them (fewer than 5 as "< 5"), the PC4 area, its centroid and the
+    public locations with a group: nothing about a person. Locations are given by id ("groups", and
+    an area's "nearest"); their place and name are in the page once (`demand_locations`), since at
+    national scale every training has groups at hundreds of the same locations.
+    """
+    suggested = {suggestion.area.pc4: suggestion.waiting_within for suggestion in course_demand.suggestions}
+    return {
+        "areas": [
+            {
+                "pc4": row.area.pc4,
+                "place": row.area.name,
+                "lat": round(row.area.latitude, 4),
+                "lon": round(row.area.longitude, 4),
+                "waiting": str(f.people(row.waiting)),
+                "signed_up": str(f.people(row.signed_up)),
+                "radius": round(dot_radius(row), 1),
+                "nearest": row.nearest.pk if row.nearest else None,
+                "nearest_km": None if row.nearest_km is None else f"{row.nearest_km:.0f}",  # as the table
+                "uncovered": row.uncovered,
+                "suggested": suggested.get(row.area.pc4),
+            }
+            for row in areas
+        ],
+        "groups": [location.pk for location in course_demand.supply],
+    }
+
+
+def demand_locations(found):
+    """Every location with a group on the page, once: id → [latitude, longitude, name]."""
+    locations = {location.pk: location for item in found for location in item.supply}
+    return {
+        pk: [round(location.latitude, 4), round(location.longitude, 4), str(location)]
+        for pk, location in sorted(locations.items())
+    }
+
+
+def demand_texts(km):
+    """The words of the Leaflet map (popups, zoom buttons, tile credit), in the page's language."""
+    return {
+        "waiting": _("Op de wachtlijst"),
+        "signed_up": _("Aangemeld (12 maanden)"),
+        "nearest": _("Dichtstbijzijnde groep"),
+        "no_group": _("Er is nergens een groep van deze training."),
+        "uncovered": _("Geen groep binnen %(km)s km") % {"km": km},
+        # The words in {braces} are filled in by the map's script (static/js/demand-map.js).
+        "suggested": _("Voorstel: open hier een groep. {count} mensen wachten binnen %(km)s km.") % {"km": km},
+        "area_label": _("{place} ({pc4}): {waiting} op de wachtlijst, {signed_up} aangemeld"),
+        "group": _("Locatie met een groep"),
+        "close": _("Sluiten"),
+        "zoom_in": _("Inzoomen"),
+        "zoom_out": _("Uitzoomen"),
+        "credit": _("© OpenStreetMap-bijdragers"),
+    }
 
 
 class DemandView(FiguresPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -394,6 +481,9 @@ class DemandView(FiguresPermissionMixin, WagtailAdminTemplateMixin, TemplateView
                 "demand": item,
                 "table": dataclasses.replace(tables[item.course.pk], rows=tables[item.course.pk].rows[:AREAS_SHOWN]),
                 "map": demand_map(item, km, item.areas[:AREAS_SHOWN]),
+                "points": json_script(
+                    demand_points(item, item.areas[:AREAS_SHOWN]), f"punten-{item.course.pk}", encoder=CompactJSON
+                ),
                 "shown": min(len(item.areas), AREAS_SHOWN),
                 "total": len(item.areas),
             }
@@ -403,9 +493,27 @@ class DemandView(FiguresPermissionMixin, WagtailAdminTemplateMixin, TemplateView
         suggestions = sorted(
             (s for item in found for s in item.suggestions), key=lambda s: (-s.waiting_within, s.course.title)
         )
-        return self.render_to_response(
-            self.get_context_data(form=form, courses=items, suggestions=suggestions, km=km, query=query.urlencode())
+        tiles = settings.DEMAND_MAP_TILES_URL
+        response = self.render_to_response(
+            self.get_context_data(
+                form=form,
+                courses=items,
+                suggestions=suggestions,
+                km=km,
+                query=query.urlencode(),
+                tiles=tiles,
+                map_data=(
+                    json_script(demand_texts(km), "kaart-teksten", encoder=CompactJSON)
+                    + json_script(demand_locations(found), "kaart-locaties", encoder=CompactJSON)
+                )
+                if tiles
+                else "",
+            )
         )
+        if tiles_origin(tiles):
+            # Only on this page the browser fetches images from the tile server.
+            response._csp_update = {"img-src": [tiles_origin(tiles)]}
+        return response
 
 
 def admin_urls():

@@ -379,6 +379,13 @@ GROEPSWIJZER_FIRST_REMINDER_DAYS = 3
 GROEPSWIJZER_SESSION_REMINDER_HOURS = 24
 
 
+# --- Figures (reports) ------------------------------------------------------------------------------
+# Map tiles under the demand map (/admin/cijfers/vraag/), fetched by the staff member's browser; the
+# page's Content-Security-Policy allows images from this host. Empty: no tiles and no Leaflet map,
+# only the plain map of points with its table (docs/operations.md).
+DEMAND_MAP_TILES_URL = env("DEMAND_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png").strip()
+
+
 # --- Personal data (privacy; docs/privacy.md) --------------------------------------------------------
 # A participant's name, email, phone, full postcode and free text are anonymised this many months after
 # their group ended or they left the waiting list (and their money is settled). Records stay.
