@@ -73,7 +73,7 @@ class CourseIndexPage(page_cache.PageFromCache, Page):
         form = CourseFilterForm(request.GET or None)
         # The Dutch courses are the ones with groups; a translated overview finds the same ones and shows each
         # in the visitor's language where an editor translated it.
-        courses = CoursePage.objects.child_of(original(self)).live().public().specific()
+        courses = CoursePage.objects.child_of(original(self)).live().public()
         search = find_courses(courses, form)
         for result, shown in zip(search.results, localized(result.course for result in search.results), strict=True):
             result.course = shown

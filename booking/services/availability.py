@@ -280,50 +280,49 @@ def nearest_bookable(course_ids, area=None, *, max_km=None, online_only=(), now=
     neither; without `area` both are empty (there is nothing to measure).
     Courses in `online_only` (given online only) are not looked for at locations.
 
-    The distance is measured in the database, to locations: a bounding box
-    first, then the exact distance, ring by ring (`SEARCH_RADII_KM`); then
-    the bookable rule for the groups at those locations only, so a search
-    looks at the groups near the postcode and not at every group in the
-    country.
+    The distance is measured in the database, to the group's location: a
+    bounding box on the location first, then the exact distance, ring by
+    ring (`SEARCH_RADII_KM`), one query per ring; the bookable rule is worked
+    out for the groups in the ring only, so a search looks at the groups
+    near the postcode and not at every group in the country. Most searches
+    take two queries: the online groups and the first ring.
     """
     now = now or timezone.now()
     remaining = set(course_ids)
     if not remaining or area is None:
         return {}, {}
     bookable = TrainingGroup.objects.bookable(now).filter(course_id__in=list(remaining))
-    # Locations first (a small table, and a bounding box), then only the groups at those locations:
-    # the bookable rule is worked out for the groups near the postcode, not for every group.
-    online_ids = list(Location.objects.filter(kind=Location.Kind.ONLINE).values_list("pk", flat=True))
     online = {}
-    if online_ids:
-        online_groups = bookable.filter(location_id__in=online_ids).order_by("first_start", "pk")
-        for row in online_groups.values_list(*_ROW_FIELDS):
-            online.setdefault(row[0], _nearest_row(row, online=True))
+    online_groups = bookable.filter(location__kind=Location.Kind.ONLINE).order_by("first_start", "pk")
+    for row in online_groups.values_list(*_ROW_FIELDS):
+        online.setdefault(row[0], _nearest_row(row, online=True))
 
-    placed = Location.objects.exclude(kind=Location.Kind.ONLINE).filter(latitude__isnull=False, longitude__isnull=False)
     nearest = {}
     remaining -= set(online_only)
     for radius in (max_km,) if max_km is not None else SEARCH_RADII_KM:
-        locations = placed.annotate(distance_km=geo.distance_expression(area))
-        if radius is not None:
-            south, north, west, east = geo.bounding_box(area, radius)
-            locations = locations.filter(
-                latitude__range=(south, north), longitude__range=(west, east), distance_km__lte=radius
-            )
-        distances = dict(locations.values_list("pk", "distance_km"))
-        groups = bookable.filter(course_id__in=remaining)
-        if radius is not None:
-            groups = groups.filter(location_id__in=list(distances))
-        found = []
-        for row in groups.values_list(*_ROW_FIELDS, "location_id"):
-            distance = distances.get(row[-1])
-            if distance is not None:
-                found.append((distance, row[2] is None, row[2] or now, row[1], row[:-1] + (distance,)))
-        for *_key, row in sorted(found):
-            nearest.setdefault(row[0], _nearest_row(row, online=False))
-        remaining -= nearest.keys()
         if not remaining:
             break
+        groups = (
+            bookable.filter(
+                course_id__in=list(remaining), location__latitude__isnull=False, location__longitude__isnull=False
+            )
+            .exclude(location__kind=Location.Kind.ONLINE)
+            .alias(distance_km=geo.distance_expression(area, "location__latitude", "location__longitude"))
+        )
+        if radius is not None:
+            south, north, west, east = geo.bounding_box(area, radius)
+            groups = groups.filter(
+                location__latitude__range=(south, north),
+                location__longitude__range=(west, east),
+                distance_km__lte=radius,
+            )
+        # The nearest first; at one location the soonest (a group without dates after those with).
+        groups = groups.annotate(distance=F("distance_km")).order_by(
+            "distance", F("first_start").asc(nulls_last=True), "pk"
+        )
+        for row in groups.values_list(*_ROW_FIELDS, "distance"):
+            nearest.setdefault(row[0], _nearest_row(row, online=False))
+        remaining -= nearest.keys()
     return nearest, online
 
 
