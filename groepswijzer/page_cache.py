@@ -36,7 +36,9 @@ same way. ``PAGE_FRAGMENT_CACHE`` is on when ``REDIS_URL`` is set, as ``PAGE_CAC
 
 import hashlib
 import secrets
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -273,6 +275,38 @@ class PageFromCache:
 
 # --- fragments ---------------------------------------------------------------------------------------------
 
+# Fragments this process used last, by key: a key holds the generations it was built with, so an entry here
+# is never stale (a change makes new keys); this only saves a round trip to Redis per fragment.
+_LOCAL_ITEMS = 500
+_local = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _remember(key, html, until):
+    with _local_lock:
+        _local[key] = (until, html)
+        _local.move_to_end(key)
+        while len(_local) > _LOCAL_ITEMS:
+            _local.popitem(last=False)
+
+
+def _recall(key):
+    with _local_lock:
+        found = _local.get(key)
+        if found is None:
+            return None
+        if found[0] <= time.time():
+            del _local[key]
+            return None
+        _local.move_to_end(key)
+        return found[1]
+
+
+def forget_local_fragments():
+    """Empty this process's copies (tests that empty the cache between them)."""
+    with _local_lock:
+        _local.clear()
+
 
 def _fragment_key(request, name, names, vary, tokens):
     parts = [
@@ -315,7 +349,11 @@ def fragment(request, name, render, *, vary=(), names=(CONTENT,)):
         key = _fragment_key(request, name, names, vary, tokens)
     except DisallowedHost:
         return render()
-    html = cache.get(key)
+    html = _recall(key)
+    if html is None:
+        html = cache.get(key)
+        if html is not None:
+            _remember(key, html, time.time() + settings.PAGE_FRAGMENT_SECONDS)
     if html is not None:
         return mark_safe(html)  # stored from a rendered template, escaped then
     csrf_before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
@@ -323,4 +361,5 @@ def fragment(request, name, render, *, vary=(), names=(CONTENT,)):
     html = render()
     if not _uses_visitor(request, csrf_before, nonce_before):
         cache.set(key, str(html), timeout=settings.PAGE_FRAGMENT_SECONDS)
+        _remember(key, str(html), time.time() + settings.PAGE_FRAGMENT_SECONDS)
     return html

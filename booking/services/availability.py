@@ -9,7 +9,19 @@ waiting list.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -271,6 +283,22 @@ def _nearest_row(row, *, online):
 _ROW_FIELDS = ("course_id", "pk", "first_start", "location__name", "location__town")
 
 
+def _within(area, radius):
+    """Groups at a location within `radius` km of `area` (on a queryset with the alias `distance_km`):
+    a bounding box on the location first (cheap), then the exact distance; `radius` None: anywhere."""
+    placed = Q(location__latitude__isnull=False, location__longitude__isnull=False) & ~Q(
+        location__kind=Location.Kind.ONLINE
+    )
+    if radius is None:
+        return placed
+    south, north, west, east = geo.bounding_box(area, radius)
+    return placed & Q(
+        location__latitude__range=(south, north),
+        location__longitude__range=(west, east),
+        distance_km__lte=radius,
+    )
+
+
 def nearest_bookable(course_ids, area=None, *, max_km=None, online_only=(), now=None):
     """Per course, the bookable group (``TrainingGroup.objects.bookable``) the finder shows.
 
@@ -282,47 +310,46 @@ def nearest_bookable(course_ids, area=None, *, max_km=None, online_only=(), now=
 
     The distance is measured in the database, to the group's location: a
     bounding box on the location first, then the exact distance, ring by
-    ring (`SEARCH_RADII_KM`), one query per ring; the bookable rule is worked
-    out for the groups in the ring only, so a search looks at the groups
-    near the postcode and not at every group in the country. Most searches
-    take two queries: the online groups and the first ring.
+    ring (`SEARCH_RADII_KM`, or only `max_km`), one query per ring; the
+    bookable rule is worked out for the groups in the ring only, so a search
+    looks at the groups near the postcode and not at every group in the
+    country. The online groups come in the query of the first ring: most
+    searches take one query.
     """
     now = now or timezone.now()
     remaining = set(course_ids)
     if not remaining or area is None:
         return {}, {}
-    bookable = TrainingGroup.objects.bookable(now).filter(course_id__in=list(remaining))
-    online = {}
-    online_groups = bookable.filter(location__kind=Location.Kind.ONLINE).order_by("first_start", "pk")
-    for row in online_groups.values_list(*_ROW_FIELDS):
-        online.setdefault(row[0], _nearest_row(row, online=True))
-
-    nearest = {}
-    remaining -= set(online_only)
-    for radius in (max_km,) if max_km is not None else SEARCH_RADII_KM:
-        if not remaining:
+    placed_courses = remaining - set(online_only)
+    # The nearest first, online groups (no distance) after them; at one location, and online, the soonest
+    # (a group without dates after those with).
+    bookable = (
+        TrainingGroup.objects.bookable(now)
+        .alias(distance_km=_distance_to(area))
+        .annotate(
+            distance=F("distance_km"),
+            online=ExpressionWrapper(Q(location__kind=Location.Kind.ONLINE), output_field=BooleanField()),
+        )
+        .order_by(F("distance").asc(nulls_last=True), F("first_start").asc(nulls_last=True), "pk")
+    )
+    fields = (*_ROW_FIELDS, "distance", "online")
+    nearest, online = {}, {}
+    radii = (max_km,) if max_km is not None else SEARCH_RADII_KM
+    for ring, radius in enumerate(radii):
+        if ring == 0:
+            wanted = Q(course_id__in=list(remaining), location__kind=Location.Kind.ONLINE) | Q(
+                Q(course_id__in=list(placed_courses)) & _within(area, radius)
+            )
+        elif placed_courses:
+            wanted = Q(course_id__in=list(placed_courses)) & _within(area, radius)
+        else:
             break
-        groups = (
-            bookable.filter(
-                course_id__in=list(remaining), location__latitude__isnull=False, location__longitude__isnull=False
-            )
-            .exclude(location__kind=Location.Kind.ONLINE)
-            .alias(distance_km=geo.distance_expression(area, "location__latitude", "location__longitude"))
-        )
-        if radius is not None:
-            south, north, west, east = geo.bounding_box(area, radius)
-            groups = groups.filter(
-                location__latitude__range=(south, north),
-                location__longitude__range=(west, east),
-                distance_km__lte=radius,
-            )
-        # The nearest first; at one location the soonest (a group without dates after those with).
-        groups = groups.annotate(distance=F("distance_km")).order_by(
-            "distance", F("first_start").asc(nulls_last=True), "pk"
-        )
-        for row in groups.values_list(*_ROW_FIELDS, "distance"):
-            nearest.setdefault(row[0], _nearest_row(row, online=False))
-        remaining -= nearest.keys()
+        for *row, is_online in bookable.filter(wanted).values_list(*fields):
+            if is_online:
+                online.setdefault(row[0], _nearest_row(row[:-1], online=True))
+            else:
+                nearest.setdefault(row[0], _nearest_row(row, online=False))
+        placed_courses -= nearest.keys()
     return nearest, online
 
 
