@@ -19,8 +19,8 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
     When,
+    prefetch_related_objects,
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -198,31 +198,32 @@ def group_listing(course, *, area=None, now=None, page=1, per_page=GROUPS_PER_PA
     now = now or timezone.now()
     page = max(1, page)
     active = stops.active_stops(course, now)
-    # First the page's groups, chosen with what is cheap to compute for hundreds of groups (the first
-    # start, the distance); then places and the bookable rule for those groups only.
+    # The same rule as upcoming_groups (no session started yet), as an anti-join. One query chooses the
+    # page (by the first start and the distance, computed for every group of the course) and counts the
+    # places and the bookable rule: PostgreSQL works those out after the sort and the LIMIT, for the
+    # page's groups only (EXPLAIN: their subplans run once per group shown). The course is known, so it is
+    # not joined (its page's tables are not read per group).
     started = Session.objects.filter(group=OuterRef("pk"), status=Session.Status.SCHEDULED, start__lte=now)
-    first = Session.objects.filter(group=OuterRef("pk"), status=Session.Status.SCHEDULED).order_by("start")
-    # The same rule as upcoming_groups (no session started yet), as an anti-join; the first start and
-    # the distance only for the order (alias: computed once per group, not selected).
-    candidates = (
+    groups = (
         TrainingGroup.objects.filter(course=course, status__in=LISTED_STATUSES)
         .exclude(Exists(started))
-        .alias(first_start=Subquery(first.values("start")[:1]))
+        .with_bookable(now)
+        .select_related("location")
     )
     soonest = (F("first_start").asc(nulls_last=True), "location__name", "pk")
     if area is not None:
-        candidates = candidates.alias(distance_km=_distance_to(area)).order_by(
+        groups = groups.annotate(distance_km=_distance_to(area)).order_by(
             F("distance_km").asc(nulls_last=True), *soonest
         )
     else:
-        candidates = candidates.order_by(*soonest)
+        groups = groups.order_by(*soonest)
     start = (page - 1) * per_page
-    chosen = list(candidates.values_list("pk", flat=True)[start : start + per_page + 1])
-    order = {pk: position for position, pk in enumerate(chosen[:per_page])}
-    groups = upcoming_groups(course, now).filter(pk__in=order)
-    if area is not None:
-        groups = groups.annotate(distance_km=_distance_to(area))
-    fetched = sorted(groups, key=lambda group: order[group.pk])
+    fetched = list(groups[start : start + per_page + 1])
+    has_more = len(fetched) > per_page
+    fetched = fetched[:per_page]
+    for group in fetched:
+        group.course = course
+    prefetch_related_objects(fetched, _scheduled_sessions())
 
     by_location = {}
     for group in fetched:
@@ -249,7 +250,7 @@ def group_listing(course, *, area=None, now=None, page=1, per_page=GROUPS_PER_PA
         area=area,
         course_stop=stops.stop_for(active, course, None),
         page=page,
-        has_more=len(chosen) > per_page,
+        has_more=has_more,
         any_open=any_open,
     )
 
