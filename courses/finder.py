@@ -91,7 +91,7 @@ def find_courses(courses, form, now=None):
     """
     now = now or timezone.now()
     courses = courses.prefetch_related("themes").order_by("title")
-    total = courses.count()
+    everything = courses
     data = {}
     if form.is_bound:
         form.is_valid()
@@ -115,7 +115,10 @@ def find_courses(courses, form, now=None):
     area = data.get("area") if "postcode" not in form.errors else None
     max_km = int(data["distance"]) if data.get("distance") and area else None
 
+    filtered_query = courses is not everything
     courses = list(courses)
+    # All trainings, whatever the filters: counted apart only when filters may have left some out.
+    total = everything.count() if filtered_query else len(courses)
     nearest, online = availability.nearest_bookable(
         [course.pk for course in courses],
         area,

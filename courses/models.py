@@ -3,6 +3,7 @@
 The catalogue's vocabulary (themes, trainers, audiences, delivery) lives in ``courses.catalogue``.
 """
 
+import functools
 from decimal import Decimal
 
 from django import forms
@@ -73,7 +74,7 @@ class CourseIndexPage(page_cache.PageFromCache, Page):
         form = CourseFilterForm(request.GET or None)
         # The Dutch courses are the ones with groups; a translated overview finds the same ones and shows each
         # in the visitor's language where an editor translated it.
-        courses = CoursePage.objects.child_of(original(self)).live().public().specific()
+        courses = CoursePage.objects.child_of(original(self)).live().public()
         search = find_courses(courses, form)
         for result, shown in zip(search.results, localized(result.course for result in search.results), strict=True):
             result.course = shown
@@ -347,7 +348,8 @@ class CoursePage(page_cache.PageFromCache, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["course_index"] = self.get_parent().specific
+        # Looked up by the template only when a fragment that links to it is not in the cache (called once).
+        context["course_index"] = functools.cache(lambda: self.get_parent().specific)
         context.update(self.groups_context(request))
         # The locations of the groups on this page (a national course has thousands of locations);
         # before any group is planned, the first of the locations the course names.

@@ -25,17 +25,27 @@ How it works (docs/operations.md, "Pages from the cache"):
   memory, one process would never hear of another's change.
 
 A cache that fails (Redis down) makes every request a miss; nothing is stored then.
+
+**Fragments** (``fragment``, the ``{% fragment %}`` tag in ``home.templatetags.fragments``): parts of
+a page that are the same for every visitor and change only with the content (the menu, the footer,
+a training's card and facts, the finder's form) are kept too, under the same generations, so that
+pages that are built (a logged-in visitor, a session, the first request after a change) do not
+build them again. Their tokens are the ones the request read as it arrived, so they are exact in the
+same way. ``PAGE_FRAGMENT_CACHE`` is on when ``REDIS_URL`` is set, as ``PAGE_CACHE``.
 """
 
 import hashlib
 import secrets
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.utils.cache import get_max_age
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 CONTENT = "content"
@@ -46,6 +56,7 @@ SITE_WIDE = (CONTENT, BOOKING, ALL_COURSES)
 
 GENERATION_PREFIX = "page-cache:generation:"
 ENTRY_PREFIX = "page-cache:page:"
+FRAGMENT_PREFIX = "page-cache:fragment:"
 HEADER = "X-Cache"
 # Response headers that are about this one response, not the page.
 NOT_STORED = frozenset({"set-cookie", "x-cache", "date"})
@@ -58,6 +69,15 @@ def course(course_id):
 
 def enabled():
     return getattr(settings, "PAGE_CACHE", False)
+
+
+def fragments_enabled():
+    return getattr(settings, "PAGE_FRAGMENT_CACHE", False)
+
+
+def tracking():
+    """Whether changes must replace generations: pages or fragments are kept under them."""
+    return enabled() or fragments_enabled()
 
 
 def _token():
@@ -210,6 +230,10 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if not enabled() or not _eligible_request(request):
+            if fragments_enabled():
+                # Read before anything of the page is: fragments built now are never newer than their tokens.
+                found = cache.get_many([GENERATION_PREFIX + name for name in SITE_WIDE])
+                request._page_generations = _generations(SITE_WIDE, found)
             return self.get_response(request)
         try:
             key = _entry_key(request)
@@ -221,6 +245,7 @@ class PageCacheMiddleware:
             return _response_from(entry)
         # When the cache does not answer, the page is built and nothing is stored.
         request._page_cache = lookup = Lookup(key, _generations(SITE_WIDE, found))
+        request._page_generations = lookup.tokens
         response = self.get_response(request)
         if _storable(request, response, lookup):
             _store(request, response, lookup)
@@ -246,3 +271,95 @@ class PageFromCache:
         response = super().serve(request, *args, **kwargs)
         allow(request)
         return response
+
+
+# --- fragments ---------------------------------------------------------------------------------------------
+
+# Fragments this process used last, by key: a key holds the generations it was built with, so an entry here
+# is never stale (a change makes new keys); this only saves a round trip to Redis per fragment.
+_LOCAL_ITEMS = 500
+_local = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _remember(key, html, until):
+    with _local_lock:
+        _local[key] = (until, html)
+        _local.move_to_end(key)
+        while len(_local) > _LOCAL_ITEMS:
+            _local.popitem(last=False)
+
+
+def _recall(key):
+    with _local_lock:
+        found = _local.get(key)
+        if found is None:
+            return None
+        if found[0] <= time.time():
+            del _local[key]
+            return None
+        _local.move_to_end(key)
+        return found[1]
+
+
+def forget_local_fragments():
+    """Empty this process's copies (tests that empty the cache between them)."""
+    with _local_lock:
+        _local.clear()
+
+
+def _fragment_key(request, name, names, vary, tokens):
+    parts = [
+        name,
+        request.scheme,
+        request.get_host(),
+        get_language() or "",
+        *(f"{dependency}={tokens[dependency]}" for dependency in sorted(names)),
+        *(repr(value) for value in vary),
+    ]
+    return FRAGMENT_PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _uses_visitor(request, csrf_before, nonce_before):
+    """Whether rendering asked for this visitor's CSRF token or CSP nonce (then it is theirs alone)."""
+    csrf_after = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    nonce_after = isinstance(getattr(request, "_csp_nonce", None), str)
+    return (csrf_after and not csrf_before) or (nonce_after and not nonce_before)
+
+
+def fragment(request, name, render, *, vary=(), names=(CONTENT,)):
+    """The HTML of a fragment: from the cache while the generations in `names` are those the request
+    read as it arrived, else `render()` (stored for the next request).
+
+    `vary`: everything else the fragment's HTML depends on (a page's id, the query string…); the
+    site, scheme and language are always part of the key. Only for HTML that is the same for every
+    visitor: a fragment that asks for a CSRF token or a CSP nonce is not stored. Previews are never
+    served from or stored in the cache (a draft has the live page's id).
+    """
+    tokens = getattr(request, "_page_generations", None) if request is not None else None
+    if (
+        not fragments_enabled()
+        or tokens is None
+        or any(dependency not in tokens for dependency in names)
+        or getattr(request, "is_preview", False)
+        or getattr(request, "is_dummy", False)
+    ):
+        return render()
+    try:
+        key = _fragment_key(request, name, names, vary, tokens)
+    except DisallowedHost:
+        return render()
+    html = _recall(key)
+    if html is None:
+        html = cache.get(key)
+        if html is not None:
+            _remember(key, html, time.time() + settings.PAGE_FRAGMENT_SECONDS)
+    if html is not None:
+        return mark_safe(html)  # stored from a rendered template, escaped then
+    csrf_before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    nonce_before = isinstance(getattr(request, "_csp_nonce", None), str)
+    html = render()
+    if not _uses_visitor(request, csrf_before, nonce_before):
+        cache.set(key, str(html), timeout=settings.PAGE_FRAGMENT_SECONDS)
+        _remember(key, str(html), time.time() + settings.PAGE_FRAGMENT_SECONDS)
+    return html

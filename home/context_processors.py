@@ -10,11 +10,10 @@ def site_navigation(request):
     """
     site = Site.find_for_request(request)
     if site is None:
-        return {"menu_pages": []}
+        return {"site_pages": []}
     root = site.root_page
     return {
         "site_root": root,
-        # Only looked up when a page shows the menu (called by the template).
+        # Only looked up when a page shows the menu and it is not in the fragment cache (called by the template).
         "site_pages": lambda: localized(root.get_children().live().public()),
-        "menu_pages": root.get_children().live().public().in_menu().only("id", "title", "url_path", "path", "depth"),
     }

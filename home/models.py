@@ -1,5 +1,7 @@
 """Home app models: the home page and standard pages; the organisation settings live in ``home.organisation``."""
 
+import functools
+
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -103,14 +105,23 @@ class HomePage(page_cache.PageFromCache, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["course_index"] = localized_page(originals(CourseIndexPage.objects.live().public()).first())
+        # Both are looked up by the template only when its fragment is not in the cache (callables, called once).
+        context["course_index"] = functools.cache(
+            lambda: localized_page(originals(CourseIndexPage.objects.live().public()).first())
+        )
         context["filter_form"] = CourseFilterForm(prefix=None)
-        # One query for all featured courses (with their themes), in the editor's order. A translated home page
-        # names the same (Dutch) courses; each is shown in the visitor's language where an editor translated it.
+        context["featured"] = functools.cache(self.featured)
+        return context
+
+    def featured(self):
+        """The featured courses, in the editor's order: one query for all of them (with their themes).
+
+        A translated home page names the same (Dutch) courses; each is shown in the visitor's language where an
+        editor translated it.
+        """
         order = [item.course_id for item in self.featured_courses.all()]
         courses = CoursePage.objects.live().public().filter(pk__in=order).prefetch_related("themes")
-        context["featured"] = localized(sorted(courses, key=lambda course: order.index(course.pk)))
-        return context
+        return localized(sorted(courses, key=lambda course: order.index(course.pk)))
 
 
 class HomePageFeaturedCourse(Orderable):

@@ -25,7 +25,7 @@ CONTENT_MODELS = (Page, PageViewRestriction, Site, Locale, AbstractImage, Abstra
 
 
 def content_changed():
-    if page_cache.enabled():
+    if page_cache.tracking():
         transaction.on_commit(partial(page_cache.bump, page_cache.CONTENT))
 
 

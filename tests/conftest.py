@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.test import Client
 from wagtail.models import Collection, Locale, Page
 
+from groepswijzer import page_cache
 from tests.factories import CourseIndexPageFactory, HomePageFactory, ProfessionalsIndexPageFactory
 
 # The fake Mollie server and its fixtures (fake_mollie, mollie) for payment tests.
@@ -35,6 +36,7 @@ def _empty_cache():
     """Each test starts with an empty cache (Redis in CI): rate limits and used login codes
     from an earlier test or run must not decide this one."""
     cache.clear()
+    page_cache.forget_local_fragments()
     yield
 
 

@@ -2,6 +2,8 @@
 
 import pytest
 
+from booking import geo
+from booking.services import availability
 from courses.models import Audience, Delivery
 from tests import factories
 from tests.booking.factories import planned_group
@@ -181,3 +183,28 @@ def test_course_index_queries_do_not_grow_with_the_number_of_trainings(
         response = client.get(course_index.url, {"postcode": "5611"})
     assert len(response.context["search"].results) == 15
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_nearest_groups_take_one_query_per_ring_however_many_groups_and_locations(
+    region, course_index, django_assert_num_queries
+):
+    area = geo.find_area("5611 AB")
+    ids = [course.pk for course in region.values()]
+    online_only = [region["slapen"].pk]
+    # The online groups and the first ring (15 km) in one query: every course with a location has a group there.
+    with django_assert_num_queries(1):
+        nearest, online = availability.nearest_bookable(ids, area, online_only=online_only)
+    assert {nearest[region["mentaal_fit"].pk].town, nearest[region["mindfulness"].pk].town} == {"Helmond", "Eindhoven"}
+    assert list(online) == [region["slapen"].pk]
+    for number in range(8):
+        place = factories.LocationFactory(name=f"Wijkcentrum {number}", postcode="5615 AB", town="Eindhoven")
+        planned_group(region["mentaal_fit"], place, days=50 + number)
+        planned_group(region["mindfulness"], place, days=60 + number)
+    with django_assert_num_queries(1):
+        more, _online = availability.nearest_bookable(ids, area, online_only=online_only)
+    assert more.keys() == nearest.keys()
+    # Far from every group: the next rings, one query each, up to the whole country.
+    with django_assert_num_queries(3):
+        far, _online = availability.nearest_bookable(ids, geo.find_area("9999 ZZ"), online_only=online_only)
+    assert far.keys() == nearest.keys()
+    assert all(group.distance_km > 50 for group in far.values())

@@ -36,7 +36,9 @@ OVERVIEW = "/aanbod-en-wachttijden/"
 
 @pytest.fixture(autouse=True)
 def page_cache_on(settings):
+    # As in production: whole pages and the fragments of built pages (tests/test_page_fragments.py).
     settings.PAGE_CACHE = True
+    settings.PAGE_FRAGMENT_CACHE = True
 
 
 @pytest.fixture

@@ -73,6 +73,7 @@ def start_node(port, log):
         "DATABASE_URL": database_url(),
         "REDIS_URL": redis_url(),
         "PAGE_CACHE": "1",
+        "PAGE_FRAGMENT_CACHE": "1",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
         # The test plays the load balancer: it names each visitor's own address (X-Forwarded-For).

@@ -9,7 +9,19 @@ waiting list.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -186,31 +198,32 @@ def group_listing(course, *, area=None, now=None, page=1, per_page=GROUPS_PER_PA
     now = now or timezone.now()
     page = max(1, page)
     active = stops.active_stops(course, now)
-    # First the page's groups, chosen with what is cheap to compute for hundreds of groups (the first
-    # start, the distance); then places and the bookable rule for those groups only.
+    # The same rule as upcoming_groups (no session started yet), as an anti-join. One query chooses the
+    # page (by the first start and the distance, computed for every group of the course) and counts the
+    # places and the bookable rule: PostgreSQL works those out after the sort and the LIMIT, for the
+    # page's groups only (EXPLAIN: their subplans run once per group shown). The course is known, so it is
+    # not joined (its page's tables are not read per group).
     started = Session.objects.filter(group=OuterRef("pk"), status=Session.Status.SCHEDULED, start__lte=now)
-    first = Session.objects.filter(group=OuterRef("pk"), status=Session.Status.SCHEDULED).order_by("start")
-    # The same rule as upcoming_groups (no session started yet), as an anti-join; the first start and
-    # the distance only for the order (alias: computed once per group, not selected).
-    candidates = (
+    groups = (
         TrainingGroup.objects.filter(course=course, status__in=LISTED_STATUSES)
         .exclude(Exists(started))
-        .alias(first_start=Subquery(first.values("start")[:1]))
+        .with_bookable(now)
+        .select_related("location")
     )
     soonest = (F("first_start").asc(nulls_last=True), "location__name", "pk")
     if area is not None:
-        candidates = candidates.alias(distance_km=_distance_to(area)).order_by(
+        groups = groups.annotate(distance_km=_distance_to(area)).order_by(
             F("distance_km").asc(nulls_last=True), *soonest
         )
     else:
-        candidates = candidates.order_by(*soonest)
+        groups = groups.order_by(*soonest)
     start = (page - 1) * per_page
-    chosen = list(candidates.values_list("pk", flat=True)[start : start + per_page + 1])
-    order = {pk: position for position, pk in enumerate(chosen[:per_page])}
-    groups = upcoming_groups(course, now).filter(pk__in=order)
-    if area is not None:
-        groups = groups.annotate(distance_km=_distance_to(area))
-    fetched = sorted(groups, key=lambda group: order[group.pk])
+    fetched = list(groups[start : start + per_page + 1])
+    has_more = len(fetched) > per_page
+    fetched = fetched[:per_page]
+    for group in fetched:
+        group.course = course
+    prefetch_related_objects(fetched, _scheduled_sessions())
 
     by_location = {}
     for group in fetched:
@@ -237,7 +250,7 @@ def group_listing(course, *, area=None, now=None, page=1, per_page=GROUPS_PER_PA
         area=area,
         course_stop=stops.stop_for(active, course, None),
         page=page,
-        has_more=len(chosen) > per_page,
+        has_more=has_more,
         any_open=any_open,
     )
 
@@ -271,6 +284,22 @@ def _nearest_row(row, *, online):
 _ROW_FIELDS = ("course_id", "pk", "first_start", "location__name", "location__town")
 
 
+def _within(area, radius):
+    """Groups at a location within `radius` km of `area` (on a queryset with the alias `distance_km`):
+    a bounding box on the location first (cheap), then the exact distance; `radius` None: anywhere."""
+    placed = Q(location__latitude__isnull=False, location__longitude__isnull=False) & ~Q(
+        location__kind=Location.Kind.ONLINE
+    )
+    if radius is None:
+        return placed
+    south, north, west, east = geo.bounding_box(area, radius)
+    return placed & Q(
+        location__latitude__range=(south, north),
+        location__longitude__range=(west, east),
+        distance_km__lte=radius,
+    )
+
+
 def nearest_bookable(course_ids, area=None, *, max_km=None, online_only=(), now=None):
     """Per course, the bookable group (``TrainingGroup.objects.bookable``) the finder shows.
 
@@ -280,50 +309,48 @@ def nearest_bookable(course_ids, area=None, *, max_km=None, online_only=(), now=
     neither; without `area` both are empty (there is nothing to measure).
     Courses in `online_only` (given online only) are not looked for at locations.
 
-    The distance is measured in the database, to locations: a bounding box
-    first, then the exact distance, ring by ring (`SEARCH_RADII_KM`); then
-    the bookable rule for the groups at those locations only, so a search
+    The distance is measured in the database, to the group's location: a
+    bounding box on the location first, then the exact distance, ring by
+    ring (`SEARCH_RADII_KM`, or only `max_km`), one query per ring; the
+    bookable rule is worked out for the groups in the ring only, so a search
     looks at the groups near the postcode and not at every group in the
-    country.
+    country. The online groups come in the query of the first ring: most
+    searches take one query.
     """
     now = now or timezone.now()
     remaining = set(course_ids)
     if not remaining or area is None:
         return {}, {}
-    bookable = TrainingGroup.objects.bookable(now).filter(course_id__in=list(remaining))
-    # Locations first (a small table, and a bounding box), then only the groups at those locations:
-    # the bookable rule is worked out for the groups near the postcode, not for every group.
-    online_ids = list(Location.objects.filter(kind=Location.Kind.ONLINE).values_list("pk", flat=True))
-    online = {}
-    if online_ids:
-        online_groups = bookable.filter(location_id__in=online_ids).order_by("first_start", "pk")
-        for row in online_groups.values_list(*_ROW_FIELDS):
-            online.setdefault(row[0], _nearest_row(row, online=True))
-
-    placed = Location.objects.exclude(kind=Location.Kind.ONLINE).filter(latitude__isnull=False, longitude__isnull=False)
-    nearest = {}
-    remaining -= set(online_only)
-    for radius in (max_km,) if max_km is not None else SEARCH_RADII_KM:
-        locations = placed.annotate(distance_km=geo.distance_expression(area))
-        if radius is not None:
-            south, north, west, east = geo.bounding_box(area, radius)
-            locations = locations.filter(
-                latitude__range=(south, north), longitude__range=(west, east), distance_km__lte=radius
+    placed_courses = remaining - set(online_only)
+    # The nearest first, online groups (no distance) after them; at one location, and online, the soonest
+    # (a group without dates after those with).
+    bookable = (
+        TrainingGroup.objects.bookable(now)
+        .alias(distance_km=_distance_to(area))
+        .annotate(
+            distance=F("distance_km"),
+            online=ExpressionWrapper(Q(location__kind=Location.Kind.ONLINE), output_field=BooleanField()),
+        )
+        .order_by(F("distance").asc(nulls_last=True), F("first_start").asc(nulls_last=True), "pk")
+    )
+    fields = (*_ROW_FIELDS, "distance", "online")
+    nearest, online = {}, {}
+    radii = (max_km,) if max_km is not None else SEARCH_RADII_KM
+    for ring, radius in enumerate(radii):
+        if ring == 0:
+            wanted = Q(course_id__in=list(remaining), location__kind=Location.Kind.ONLINE) | Q(
+                Q(course_id__in=list(placed_courses)) & _within(area, radius)
             )
-        distances = dict(locations.values_list("pk", "distance_km"))
-        groups = bookable.filter(course_id__in=remaining)
-        if radius is not None:
-            groups = groups.filter(location_id__in=list(distances))
-        found = []
-        for row in groups.values_list(*_ROW_FIELDS, "location_id"):
-            distance = distances.get(row[-1])
-            if distance is not None:
-                found.append((distance, row[2] is None, row[2] or now, row[1], row[:-1] + (distance,)))
-        for *_key, row in sorted(found):
-            nearest.setdefault(row[0], _nearest_row(row, online=False))
-        remaining -= nearest.keys()
-        if not remaining:
+        elif placed_courses:
+            wanted = Q(course_id__in=list(placed_courses)) & _within(area, radius)
+        else:
             break
+        for *row, is_online in bookable.filter(wanted).values_list(*fields):
+            if is_online:
+                online.setdefault(row[0], _nearest_row(row[:-1], online=True))
+            else:
+                nearest.setdefault(row[0], _nearest_row(row, online=False))
+        placed_courses -= nearest.keys()
     return nearest, online
 
 

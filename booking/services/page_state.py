@@ -33,7 +33,7 @@ def changed(*, course_ids=(), group_ids=(), all_courses=False):
 
     The pages that list every course (home, course index, overview) always are.
     """
-    if page_cache.enabled():
+    if page_cache.tracking():
         transaction.on_commit(partial(_bump, tuple(course_ids), tuple(group_ids), all_courses))
 
 
@@ -50,7 +50,7 @@ def _bump(course_ids, group_ids, all_courses):
 
 def changed_everything():
     """After data was loaded or repaired in bulk: every page is stale."""
-    if page_cache.enabled():
+    if page_cache.tracking():
         transaction.on_commit(partial(page_cache.bump, page_cache.CONTENT, page_cache.BOOKING, page_cache.ALL_COURSES))
 
 

@@ -19,16 +19,21 @@ def day(value):
     return date_format(timezone.localtime(value) if hasattr(value, "hour") else value, "D j b Y")
 
 
+def _clock(moment):
+    # "H:i" is the same in every language; written directly, as a page lists up to a hundred sessions.
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
 @register.filter
 def clock(value):
-    return date_format(timezone.localtime(value), "H:i") if value else ""
+    return _clock(timezone.localtime(value)) if value else ""
 
 
 @register.filter
 def session_when(session):
     """A session's day and times: "di 12 jan 2027, 19:00–21:00"."""
     start, end = timezone.localtime(session.start), timezone.localtime(session.end)
-    return f"{day(start)}, {clock(start)}–{clock(end)}"
+    return f"{date_format(start, 'D j b Y')}, {_clock(start)}–{_clock(end)}"
 
 
 @register.filter

@@ -222,6 +222,10 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 PAGE_CACHE = env_bool("PAGE_CACHE", bool(env("REDIS_URL")))
 # The longest a page is kept; changes and the moments places change by themselves end it sooner.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
+# Parts of pages that are the same for every visitor (menu, footer, a training's card), kept under the
+# same generations for pages that are built (logged in, a session, after a change). Also Redis only.
+PAGE_FRAGMENT_CACHE = env_bool("PAGE_FRAGMENT_CACHE", bool(env("REDIS_URL")))
+PAGE_FRAGMENT_SECONDS = int(env("PAGE_FRAGMENT_SECONDS", "3600"))
 DJANGO_REDIS_LOGGER = "groepswijzer.cache"
 
 # Background work through the django-tasks API. Immediate unless a worker backend is configured;

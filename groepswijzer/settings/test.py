@@ -20,6 +20,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Most tests change data inside a transaction that never commits, so the page cache would never hear
 # of it: off, except where a test turns it on (tests/test_page_cache.py) or a server is started with it.
 PAGE_CACHE = env_bool("PAGE_CACHE")
+PAGE_FRAGMENT_CACHE = env_bool("PAGE_FRAGMENT_CACHE")
 
 # SQLite tests use a file, never ":memory:", so that tests with real threads
 # share one database the way web processes do.
