@@ -101,9 +101,7 @@ def by_hand(filters, now):
             continue
         groups[group.pk] = (group, first)
     attended = set(Attendance.objects.values_list("enrollment_id", flat=True))
-    present = set(
-        Attendance.objects.filter(status=Attendance.Status.PRESENT).values_list("enrollment_id", flat=True)
-    )
+    present = set(Attendance.objects.filter(status=Attendance.Status.PRESENT).values_list("enrollment_id", flat=True))
     joined = {offer.enrollment_id: offer.entry.joined_at for offer in Offer.objects.filter(status="accepted")}
     first_referral = {}
     for referral in Referral.objects.exclude(enrollment=None).order_by("created_at", "pk"):
@@ -123,9 +121,10 @@ def by_hand(filters, now):
             continue
         cancelled_group = group.status == TrainingGroup.Status.CANCELLED
         outcome = outcome_of(place, first, cancelled_group, now, attended, present)
-        practice_name = (str(referral.practice) if referral.practice else "praktijk niet vastgelegd") if referral else (
-            "zonder verwijzing"
-        )
+        if referral is None:
+            practice_name = "zonder verwijzing"
+        else:
+            practice_name = str(referral.practice) if referral.practice else "praktijk niet vastgelegd"
         for key in ("total", group.course.title, locations[group.location_id], practice_name):
             funnels[key][outcome] += 1
             funnels[key]["signed_up"] += 1
