@@ -551,8 +551,8 @@ def compute(filters, now=None):
         waits=waits,
         waits_by_month=dict(sorted(waits_by_month.items())),
         money=money(period),
-        outcomes=outcomes(places, period),
-        satisfaction=satisfaction(places, period),
+        outcomes=outcomes(places.filter(outcome=COMPLETED)),
+        satisfaction=satisfaction(places),
     )
 
 
@@ -564,24 +564,15 @@ def band_index(bands, score):
     return None
 
 
-def outcomes(places, period):
-    """Per questionnaire: the completed `places` (a queryset) with a pre and a post score on it (see the rules).
-
-    The scores are looked up in the `period`'s groups (as `period_keys` gives them) and the places'
-    outcome only for the places that have one, so the database does not sort every place of the
-    period again.
-    """
-    scored = Invitation.objects.filter(
-        enrollment__group__in=period,
+def outcomes(completed):
+    """Per questionnaire: the `completed` places (a queryset) with a pre and a post score on it (see the rules)."""
+    scores = defaultdict(dict)  # enrollment -> moment -> (questionnaire, score)
+    for enrollment_id, moment, questionnaire_id, score in Invitation.objects.filter(
+        enrollment__in=completed.values("pk"),
         moment__in=[Invitation.Moment.PRE, Invitation.Moment.POST],
         score__isnull=False,
         questionnaire__isnull=False,
-    )
-    completed = places.filter(outcome=COMPLETED, pk__in=scored.values("enrollment_id")).values("pk")
-    scores = defaultdict(dict)  # enrollment -> moment -> (questionnaire, score)
-    for enrollment_id, moment, questionnaire_id, score in scored.filter(enrollment__in=completed).values_list(
-        "enrollment_id", "moment", "questionnaire_id", "score"
-    ):
+    ).values_list("enrollment_id", "moment", "questionnaire_id", "score"):
         scores[enrollment_id][moment] = (questionnaire_id, score)
     pairs = defaultdict(list)
     for found in scores.values():
@@ -610,15 +601,10 @@ def outcomes(places, period):
     return sorted(result, key=lambda outcome: outcome.name)
 
 
-def satisfaction(places, period):
-    """The evaluations of the `places` (a queryset): grades and who would recommend the training.
-
-    Looked up in the `period`'s groups first, so only the places with an evaluation are checked.
-    """
+def satisfaction(counted):
+    """The evaluations of the `counted` places (a queryset): grades and who would recommend the training."""
     result = Satisfaction()
-    evaluations = Evaluation.objects.filter(invitation__enrollment__group__in=period)
-    counted = places.filter(pk__in=evaluations.values("invitation__enrollment_id")).values("pk")
-    for grade, recommend in evaluations.filter(invitation__enrollment__in=counted).values_list(
+    for grade, recommend in Evaluation.objects.filter(invitation__enrollment__in=counted.values("pk")).values_list(
         "grade", "would_recommend"
     ):
         result.grades.append(grade)
