@@ -365,8 +365,9 @@ def signed_up_places(filters, groups, now, period):
     """The places signed up in the period's `groups` (from `period_groups`, by key), each with its `outcome`.
 
     Lazy: `compute` counts them per group of figures in the database, and reads only the waits of
-    the places held at the start. The groups go in as a list of keys where the database takes one
-    that long (PostgreSQL), so the period's first sessions are not looked up again in every query.
+    the places held at the start. `period` is the groups as `period_keys` gives them (a list of keys
+    where the database takes one that long, PostgreSQL), so the period's first sessions are not
+    looked up again in every query.
     """
     ahead = [pk for pk, group in groups.items() if group["first_start"] > now]
     first = (
