@@ -178,6 +178,53 @@ def fill_chart(result):
     )
 
 
+# The tables per location and per practice show the biggest rows; their downloads hold every row.
+ROWS_SHOWN = 25
+
+
+def shortened(table, sizes, sentence, keep_last=False):
+    """`table` with only its ROWS_SHOWN biggest rows by `sizes` (row name -> tuple, bigger first), when it has more.
+
+    The rows come most first, and `sentence` (with %(shown)s and %(total)s) says so. A total row
+    at the end (`keep_last`) stays.
+    """
+    rows, last = (table.rows[:-1], table.rows[-1:]) if keep_last else (table.rows, [])
+    if len(rows) <= ROWS_SHOWN:
+        return table
+    biggest = sorted(rows, key=lambda row: tuple(-size for size in sizes[row[0]]) + (row[0],))[:ROWS_SHOWN]
+    text = sentence % {"shown": ROWS_SHOWN, "total": len(rows)}
+    return dataclasses.replace(table, rows=biggest + last, shortened=text)
+
+
+def shown_tables(result, tables):
+    """The tables as the page shows them: the long ones cut to their biggest rows (see `shortened`)."""
+    shown = []
+    for table in tables:
+        if table.key == "per-locatie":
+            sizes = {name: (funnel[f.SIGNED_UP], funnel[f.REFERRED]) for name, funnel in result.by_location.items()}
+            sentence = _(
+                "Hier staan de %(shown)s locaties met de meeste aanmeldingen, van meer naar minder. "
+                "Alle %(total)s locaties staan in de download (CSV of XLSX)."
+            )
+            table = shortened(table, sizes, sentence)
+        elif table.key == "per-praktijk":
+            sizes = {name: (funnel[f.REFERRED], funnel[f.SIGNED_UP]) for name, funnel in result.by_practice.items()}
+            sentence = _(
+                "Hier staan de %(shown)s praktijken met de meeste verwijzingen, van meer naar minder. "
+                "Alle %(total)s praktijken staan in de download (CSV of XLSX)."
+            )
+            table = shortened(table, sizes, sentence)
+        elif table.key == "groepen":
+            sizes = {name: (stats.planned, stats.started) for name, stats in result.groups_by_location.items()}
+            sentence = _(
+                "Hier staan de %(shown)s locaties met de meeste groepen, van meer naar minder. "
+                "Alle %(total)s locaties staan in de download (CSV of XLSX)."
+            )
+            table = shortened(table, sizes, sentence, keep_last=True)
+        shown.append(table)
+    return shown
+
+
 def exports_percent(rate):
     return "–" if rate is None else f"{round(100 * rate)}%"
 
@@ -208,7 +255,9 @@ class FiguresView(FiguresPermissionMixin, WagtailAdminTemplateMixin, TemplateVie
         wanted = request.GET.get("tabel")
         if wanted:
             return self.export(tables, wanted, request.GET.get("formaat"), form.filters())
-        return self.render_to_response(self.get_context_data(form=form, result=result, tables=tables))
+        return self.render_to_response(
+            self.get_context_data(form=form, result=result, tables=shown_tables(result, tables))
+        )
 
     def export(self, tables, wanted, kind, filters):
         stamp = f"{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"

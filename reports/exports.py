@@ -28,6 +28,7 @@ class Table:
     headers: list
     rows: list
     note: str = ""
+    shortened: str = ""  # on the page only: why it shows fewer rows than the download holds
 
 
 def _days(value):

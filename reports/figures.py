@@ -61,11 +61,13 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
     DateTimeField,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     Func,
@@ -314,23 +316,17 @@ def period_groups(filters):
     """The groups whose first session falls in the period (optionally of one training and one location).
 
     The first session in any status: a cancelled group's sessions are cancelled too, and it still
-    belongs to the period it was planned in.
+    belongs to the period it was planned in. One pass over the sessions, grouped per group (the
+    database joins and aggregates them once), not a lookup per group: annotated `first_start`.
     """
-    first = (
-        Session.objects.filter(group=OuterRef("pk"))
-        .order_by()
-        .values("group")
-        .annotate(first=Min("start"))
-        .values("first")
-    )
-    groups = TrainingGroup.objects.annotate(first_start=Subquery(first)).filter(
-        first_start__gte=filters.since, first_start__lt=filters.until
-    )
+    groups = TrainingGroup.objects.order_by()
     if filters.course_id:
         groups = groups.filter(course_id=filters.course_id)
     if filters.location_id:
         groups = groups.filter(location_id=filters.location_id)
-    return groups
+    return groups.annotate(first_start=Min("sessions__start")).filter(
+        first_start__gte=filters.since, first_start__lt=filters.until
+    )
 
 
 def outcome_expression(ahead):
@@ -365,14 +361,14 @@ def period_keys(filters, groups):
     return list(groups) if limit is None or len(groups) < limit // 2 else period_groups(filters).values("pk")
 
 
-def signed_up_places(filters, groups, now):
+def signed_up_places(filters, groups, now, period):
     """The places signed up in the period's `groups` (from `period_groups`, by key), each with its `outcome`.
 
     Lazy: `compute` counts them per group of figures in the database, and reads only the waits of
-    the places held at the start. The groups go in as a list of keys where the database takes one
-    that long (PostgreSQL), so the period's first sessions are not looked up again in every query.
+    the places held at the start. `period` is the groups as `period_keys` gives them (a list of keys
+    where the database takes one that long, PostgreSQL), so the period's first sessions are not
+    looked up again in every query.
     """
-    period = period_keys(filters, groups)
     ahead = [pk for pk, group in groups.items() if group["first_start"] > now]
     first = (
         Session.objects.filter(group=OuterRef("group_id"))
@@ -381,19 +377,18 @@ def signed_up_places(filters, groups, now):
         .annotate(first=Min("start"))
         .values("first")
     )
-    accepted_from = Offer.objects.filter(enrollment=OuterRef("pk"), status=Offer.Status.ACCEPTED).values(
-        "entry__joined_at"
-    )[:1]
+    # Which places have a referral: one set the database builds once (not a lookup per place).
+    with_referral = Referral.objects.filter(enrollment__isnull=False).values("enrollment_id")
     first_referral = Referral.objects.filter(enrollment=OuterRef("pk")).order_by("created_at", "pk")
     places = (
         Enrollment.objects.filter(group__in=period)
         .filter(Q(confirmed_at__isnull=False) | Q(status__in=SIGNED_UP_STATUSES))
         .annotate(
+            # Looked up only for the places given up (the first condition that needs it).
             first=Subquery(first, output_field=DateTimeField()),
             attended=Exists(Attendance.objects.filter(enrollment=OuterRef("pk"))),
             present=Exists(Attendance.objects.filter(enrollment=OuterRef("pk"), status=Attendance.Status.PRESENT)),
-            list_joined=Subquery(accepted_from, output_field=DateTimeField()),
-            referred=Exists(first_referral),
+            referred=ExpressionWrapper(Q(pk__in=with_referral), output_field=BooleanField()),
         )
         .annotate(
             # Looked up only for places with a referral.
@@ -438,7 +433,9 @@ def waits_of(places, started):
     if not started:
         return
     first = {group_id: moment.timestamp() for group_id, moment in started.items()}
-    asked = Coalesce(Least(F("created_at"), F("list_joined")), F("created_at"))
+    # The offer a place came from (at most one: a one-to-one), joined once rather than looked up per place.
+    list_joined = Case(When(offer__status=Offer.Status.ACCEPTED, then=F("offer__entry__joined_at")), default=None)
+    asked = Coalesce(Least(F("created_at"), list_joined), F("created_at"))
     given_up = Case(When(status=Enrollment.Status.CANCELLED, then=Epoch(F("cancelled_at"))), default=None)
     # The places of the period's groups; those of groups not started are passed over below.
     rows = places.order_by().values_list("group_id", Epoch(asked), given_up)
@@ -473,7 +470,8 @@ def compute(filters, now=None):
         for location in Location.objects.filter(pk__in={g["location_id"] for g in groups.values()})
     }
 
-    places = signed_up_places(filters, groups, now)
+    period = period_keys(filters, groups)
+    places = signed_up_places(filters, groups, now, period)
     counts = list(
         places.order_by()
         .values_list("group__course_id", "group__location_id", "practice", "referred", "outcome")
@@ -553,7 +551,7 @@ def compute(filters, now=None):
         groups_by_location=dict(sorted(stats_by_location.items())),
         waits=waits,
         waits_by_month=dict(sorted(waits_by_month.items())),
-        money=money(period_keys(filters, groups)),
+        money=money(period),
         outcomes=outcomes(places.filter(outcome=COMPLETED)),
         satisfaction=satisfaction(places),
     )

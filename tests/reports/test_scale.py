@@ -6,7 +6,9 @@ comparing every pair gives, and that the number of queries does not grow with
 the data.
 """
 
+import csv
 import datetime
+import io
 import random
 import re
 
@@ -17,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from booking import geo
 from reports import demand, overview
 from reports import figures as f
-from tests.booking.factories import days_ahead, place_in, planned_group, signup_course
+from tests.booking.factories import coordinator, days_ahead, place_in, planned_group, signup_course
 from tests.factories import LocationFactory
 from tests.reports.test_figures import history, now, period  # noqa: F401 (fixtures)
 
@@ -117,6 +119,56 @@ def test_the_figures_take_as_many_queries_for_more_groups_places_and_locations(h
 
     assert queries_of_compute(period(now), now) == before
     assert f.compute(period(now), now=now).total[f.SIGNED_UP] == 18 + 6 * 3
+
+
+def table_rows(page, caption):
+    """The row headers of the page's table with this caption."""
+    found = re.search(rf'<caption class="w-sr-only">{caption}</caption>(.*?)</table>', page, re.S)
+    return re.findall(r'<th scope="row">([^<]*)</th>', found.group(1))
+
+
+def test_the_page_shows_the_locations_with_most_people_and_the_download_has_every_one(client, history, now):  # noqa: F811
+    course, _woensel, _geldrop = history
+    client.force_login(coordinator(email="ilse@example.nl"))
+    start, end = period(now).start, period(now).end
+    url = f"/admin/cijfers/?van={start}&tot={end}"
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url).content.decode()
+        return len(captured), page
+
+    queries()  # the site and the session are looked up once
+    before, _page = queries()
+    # 26 more locations: 28 in all, more than the page shows.
+    for number in range(26):
+        location = LocationFactory(name=f"Buurthuis {number:02d}", town="Best")
+        group = planned_group(course, location, first_start=now - datetime.timedelta(days=5 + number), count=1)
+        for _ in range(2 if number < 3 else 1):
+            place_in(group)
+
+    count, page = queries()
+    assert count == before
+    shown = table_rows(page, "Per locatie")
+    assert len(shown) == 25
+    # Most people first (Woensel 8, Geldrop 7, three with 2); then by name.
+    assert shown[:5] == [
+        "Gezondheidscentrum Woensel, Eindhoven",
+        "Huisartsenpraktijk De Bron, Geldrop",
+        "Buurthuis 00, Best",
+        "Buurthuis 01, Best",
+        "Buurthuis 02, Best",
+    ]
+    assert shown[-1] == "Buurthuis 22, Best"
+    assert "Hier staan de 25 locaties met de meeste aanmeldingen, van meer naar minder." in page
+    assert "Alle 28 locaties staan in de download (CSV of XLSX)." in page
+    groups = table_rows(page, "Groepen per locatie")
+    assert len(groups) == 26 and groups[-1] == "Totaal"
+
+    response = client.get(url + "&tabel=per-locatie&formaat=csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 1 + 28
+    assert "Buurthuis 25, Best" in {row[0] for row in rows}
 
 
 # --- the public overview, bounded --------------------------------------------------------------------
