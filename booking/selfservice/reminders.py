@@ -77,6 +77,7 @@ def send_reminders(now=None):
                 "reminder_first" if first else "reminder_session",
                 key,
                 participant=enrollment.participant,
+                to=enrollment.participant.email,  # built when sent, not in the periodic run
                 session_id=session.pk,
                 enrollment_id=enrollment.pk,
             )

@@ -10,6 +10,12 @@ beyond the address) is kept in the database. An email to an address that
 has since been anonymised is not sent, and neither is one whose builder
 returns None at delivery time: what it was for no longer holds (a newsletter
 for someone who unsubscribed in the meantime).
+
+Queueing builds the email once more to learn its address and subject, unless
+the caller names the address (``to=``): then nothing is built until the
+worker sends it, and the subject is stored as it was sent. The periodic run
+queues that way, so its cost follows the rows it writes, not the emails'
+contents (each build reads the place, its sessions and its links).
 """
 
 import datetime
@@ -112,23 +118,32 @@ class Email:
         return message
 
 
-def queue_email(kind, key, *, participant=None, **params):
+def queue_email(kind, key, *, participant=None, to=None, **params):
     """Queue one email of `kind`; the same `key` is only ever sent once. Returns the row or None.
 
     Call it inside the transaction that makes the email true (a confirmed
     place, an offer): if that transaction rolls back, so does the email.
+
+    `to`: the address the builder will send it to, when the caller knows it
+    (the participant's). Then the email is not built now but only when it is
+    sent, and its subject is stored then; the email sent is the same either
+    way (it is always built again at delivery). Without `to` it is built now,
+    and a builder that returns None queues nothing.
     """
     if kind not in BUILDERS:
         raise LookupError(f"No email builder for {kind!r}")
-    email = BUILDERS[kind](**params)
-    if email is None:
-        return None  # nothing to send (any more)
+    subject = ""
+    if to is None:
+        email = BUILDERS[kind](**params)
+        if email is None:
+            return None  # nothing to send (any more)
+        to, subject = email.to, email.subject[:200]
     row, created = OutgoingEmail.objects.get_or_create(
         key=key,
         defaults={
             "kind": kind,
-            "to": email.to,
-            "subject": email.subject[:200],
+            "to": to,
+            "subject": subject,
             "participant": participant,
             "params": params,
         },
@@ -163,6 +178,7 @@ def deliver(email_id):
     if is_placeholder_email(row.to):
         _give_up(row, "Het adres is geanonimiseerd; deze e-mail gaat niet meer weg.")
         return False
+    built = {}  # the subject as built now: stored with the row (queued with `to=`, it has none yet)
     try:
         email = BUILDERS[row.kind](**row.params)
         if email is None:
@@ -171,14 +187,15 @@ def deliver(email_id):
         if is_placeholder_email(email.to):
             _give_up(row, "Het adres is geanonimiseerd; deze e-mail gaat niet meer weg.")
             return False
+        built["subject"] = email.subject[:200]
         email.message().send()
     except Exception as error:
-        OutgoingEmail.objects.filter(pk=row.pk).update(last_error=str(error)[:300] or error.__class__.__name__)
+        OutgoingEmail.objects.filter(pk=row.pk).update(last_error=str(error)[:300] or error.__class__.__name__, **built)
         logger.exception("Email %s could not be sent", row.key)
         if row.attempts + 1 >= MAX_ATTEMPTS:
             _forget(row)
         return False
-    OutgoingEmail.objects.filter(pk=row.pk).update(sent_at=timezone.now())
+    OutgoingEmail.objects.filter(pk=row.pk).update(sent_at=timezone.now(), **built)
     _forget(row)
     return True
 

@@ -305,6 +305,7 @@ def notify_expired_holds(enrollments):
                 "hold_expired",
                 f"hold_expired:enrollment:{enrollment.pk}",
                 participant=enrollment.participant,
+                to=enrollment.participant.email,  # built when sent, not in the periodic run
                 enrollment_id=enrollment.pk,
             )
         queued += row is not None

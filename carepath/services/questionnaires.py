@@ -87,6 +87,7 @@ def _invite(enrollment, moment, questionnaire, now, *, email=True):
                     "questionnaire_invitation",
                     f"questionnaire_invitation:invitation:{invitation.pk}",
                     participant=enrollment.participant,
+                    to=enrollment.participant.email,  # built when sent, not in the periodic run
                     invitation_id=invitation.pk,
                 )
     except IntegrityError:  # invited at the same moment by another run
@@ -99,7 +100,9 @@ def invite_due(now=None):
     now = now or timezone.now()
     first, last = _sessions_bounds()
     counts = {"questionnaires_invited": 0, "questionnaire_reminders": 0}
-    live = Enrollment.objects.filter(participant__anonymised_at__isnull=True).select_related("group__course")
+    live = Enrollment.objects.filter(participant__anonymised_at__isnull=True).select_related(
+        "participant", "group__course"
+    )
 
     has_pre = Invitation.objects.filter(enrollment=OuterRef("pk"), moment=Invitation.Moment.PRE)
     before = (
@@ -148,6 +151,7 @@ def invite_due(now=None):
                     "questionnaire_invitation",
                     f"questionnaire_reminder:invitation:{invitation.pk}",
                     participant=invitation.enrollment.participant,
+                    to=invitation.enrollment.participant.email,
                     invitation_id=invitation.pk,
                     reminder=True,
                 )
