@@ -89,7 +89,8 @@ def anonymise_due_participants(now, *, batch=None, batches=BATCHES_PER_RUN, budg
     At most `batches` batches of `batch` participants per run, each in its
     own transaction, which also selects them: a run that overlaps another
     finds the rows already marked and leaves them. With a `budget` (a
-    `Budget`), no batch starts once its time is up. `progress` (a dict), when
+    `Budget`), no batch after the first starts once its time is up (so every
+    run makes progress, however small the budget). `progress` (a dict), when
     given, gets ``more``: whether a full batch was the last one done, so
     that more may be due.
     """
@@ -97,8 +98,8 @@ def anonymise_due_participants(now, *, batch=None, batches=BATCHES_PER_RUN, budg
     cutoff = retention_cutoff(now)
     done = 0
     more = False
-    for _number in range(batches):
-        if budget is not None and not budget.left():
+    for number in range(batches):
+        if number and budget is not None and not budget.left():
             break
         with transaction.atomic():
             ids = list(people_due(cutoff).values_list("pk", flat=True)[:batch])
@@ -141,8 +142,8 @@ def _due_rows(entry, clock, now, batch):
 def anonymise_by_own_clocks(now, *, batch=None, batches=BATCHES_PER_RUN, budget=None):
     """The periodic step for rows with a clock of their own, and bookkeeping kept for years; {label: rows}.
 
-    With a `budget` (a `Budget`), no batch starts once its time is up; the
-    next run goes on.
+    With a `budget` (a `Budget`), no batch starts once its time is up and
+    something was done; the next run goes on.
     """
     batch = batch or batch_size()
     counts = {}
@@ -154,7 +155,7 @@ def anonymise_by_own_clocks(now, *, batch=None, batches=BATCHES_PER_RUN, budget=
             parts.append((entry.kept.clock, True))
         for clock, kept in parts:
             for _number in range(batches):
-                if budget is not None and not budget.left():
+                if counts and budget is not None and not budget.left():
                     return counts
                 with transaction.atomic():
                     changed = anonymise_rows(entry, _due_rows(entry, clock, now, batch), now=now, kept=kept)
