@@ -51,7 +51,7 @@ PERIODIC_STEPS = [
     (periodic, "send_reminders", "reminders"),
     (planning, "advance_group_statuses", "start and complete groups"),
     (payment_periodic, "run_periodic", "payments"),
-    (retention, "anonymise_due_participants", "privacy: anonymise"),
+    (retention, "participants_step", "privacy: anonymise (done+still due)"),
     (retention, "anonymise_by_own_clocks", "privacy: kept data"),
     (access_log, "purge_expired", "access log purge"),
     (notifications, "retry_unsent", "retry emails"),
