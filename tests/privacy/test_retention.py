@@ -234,6 +234,7 @@ def test_a_backlog_larger_than_one_run_is_worked_off_over_several_runs_and_nobod
 
 def test_with_time_left_one_run_does_the_whole_backlog_in_its_batches(settings):
     settings.GROEPSWIJZER_RETENTION_BATCH = 2
+    settings.GROEPSWIJZER_RETENTION_RUN_MS = 60_000  # a minute: more than any machine needs for three batches
     group = ended_group(CoursePageFactory(), months_ago(26))
     for _number in range(5):
         backdate(EnrollmentFactory(group=group, status="completed").participant, created_at=months_ago(28))
