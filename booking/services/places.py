@@ -48,6 +48,8 @@ from .page_state import changed
 from .participants import validate_participants
 
 DEFAULT_HOLD_MINUTES = 15
+# Expired holds whose emails are queued in one transaction (each email is one outbox row).
+EMAILS_PER_TRANSACTION = 200
 
 
 def hold_duration():
@@ -296,19 +298,20 @@ def notify_expired_holds(enrollments):
         Offer.objects.filter(enrollment_id__in=[e.pk for e in enrollments]).values_list("enrollment_id", flat=True)
     )
     current = dict(Enrollment.objects.filter(pk__in=[e.pk for e in enrollments]).values_list("pk", "status"))
+    due = [e for e in enrollments if e.pk not in offered and current.get(e.pk) == Enrollment.Status.EXPIRED]
     queued = 0
-    for enrollment in enrollments:
-        if enrollment.pk in offered or current.get(enrollment.pk) != Enrollment.Status.EXPIRED:
-            continue
+    # A few hundred rows per transaction: one commit for many emails (each is only a row; nothing is built).
+    for start in range(0, len(due), EMAILS_PER_TRANSACTION):
         with transaction.atomic():
-            row = queue_email(
-                "hold_expired",
-                f"hold_expired:enrollment:{enrollment.pk}",
-                participant=enrollment.participant,
-                to=enrollment.participant.email,  # built when sent, not in the periodic run
-                enrollment_id=enrollment.pk,
-            )
-        queued += row is not None
+            for enrollment in due[start : start + EMAILS_PER_TRANSACTION]:
+                row = queue_email(
+                    "hold_expired",
+                    f"hold_expired:enrollment:{enrollment.pk}",
+                    participant=enrollment.participant,
+                    to=enrollment.participant.email,  # built when sent, not in the periodic run
+                    enrollment_id=enrollment.pk,
+                )
+                queued += row is not None
     return queued
 
 
