@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from booking.models import Enrollment, OutgoingEmail, Session, TrainingGroup
-from booking.services.notifications import queue_email
+from booking.services.notifications import queue_emails
 
 KEYS_PER_QUERY = 1000
 EMAILS_PER_TRANSACTION = 200
@@ -74,14 +74,16 @@ def send_reminders(now=None):
     # A few hundred rows per transaction: one commit for many emails (each is only a row; nothing is built).
     for start in range(0, len(new), EMAILS_PER_TRANSACTION):
         with transaction.atomic():
-            for session, first, enrollment, key in new[start : start + EMAILS_PER_TRANSACTION]:
-                row = queue_email(
-                    "reminder_first" if first else "reminder_session",
-                    key,
-                    participant=enrollment.participant,
-                    to=enrollment.participant.email,  # built when sent, not in the periodic run
-                    session_id=session.pk,
-                    enrollment_id=enrollment.pk,
-                )
-                queued += row is not None
+            # Built when sent, not in the periodic run.
+            rows = queue_emails(
+                {
+                    "kind": "reminder_first" if first else "reminder_session",
+                    "key": key,
+                    "to": enrollment.participant.email,
+                    "participant": enrollment.participant,
+                    "params": {"session_id": session.pk, "enrollment_id": enrollment.pk},
+                }
+                for session, first, enrollment, key in new[start : start + EMAILS_PER_TRANSACTION]
+            )
+        queued += len(rows)
     return queued

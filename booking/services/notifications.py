@@ -24,7 +24,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
@@ -154,6 +154,49 @@ def queue_email(kind, key, *, participant=None, to=None, **params):
     return row
 
 
+def queue_emails(emails):
+    """Queue many emails at once whose addresses the caller knows; returns the rows created.
+
+    `emails`: dicts with `kind`, `key`, `to`, `participant` and `params`,
+    as `queue_email` takes them with ``to=``. Nothing is built now; keys
+    already in the outbox are left out. Two statements for all of them, and
+    one task that sends them; should another run queue one of the keys at
+    the same moment, they are queued one by one instead. Call it inside the
+    transaction that makes the emails true.
+    """
+    emails = list(emails)
+    for email in emails:
+        if email["kind"] not in BUILDERS:
+            raise LookupError(f"No email builder for {email['kind']!r}")
+    existing = set(OutgoingEmail.objects.filter(key__in=[e["key"] for e in emails]).values_list("key", flat=True))
+    new = [email for email in emails if email["key"] not in existing]
+    if not new:
+        return []
+    try:
+        with transaction.atomic():
+            rows = OutgoingEmail.objects.bulk_create(
+                [
+                    OutgoingEmail(
+                        kind=email["kind"],
+                        key=email["key"],
+                        to=email["to"],
+                        subject="",
+                        participant=email.get("participant"),
+                        params=email["params"],
+                    )
+                    for email in new
+                ]
+            )
+    except IntegrityError:  # a key queued at the same moment by someone else
+        rows = [
+            queue_email(e["kind"], e["key"], participant=e.get("participant"), to=e["to"], **e["params"]) for e in new
+        ]
+        return [row for row in rows if row is not None]
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: deliver_emails.enqueue(ids))
+    return rows
+
+
 def _enqueue(email_id):
     deliver_email.enqueue(email_id)
 
@@ -243,3 +286,13 @@ def send_again(email_id):
 def deliver_email(email_id):
     """The background task that sends one queued email (a worker in production, at once in development)."""
     return deliver(email_id)
+
+
+@task()
+def deliver_emails(email_ids):
+    """The background task that sends emails queued together (`queue_emails`), one after the other.
+
+    Each is claimed and sent as by `deliver_email`; should the task stop
+    halfway, the periodic retry sends the rest after a few minutes.
+    """
+    return sum(deliver(email_id) for email_id in email_ids)

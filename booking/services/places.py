@@ -42,7 +42,7 @@ from .availability import places_left
 from .errors import AlreadyEnrolled, BookingError, EnrollmentNotActive, GroupFull, HoldExpired, SignupClosed
 from .locks import lock_group, lock_group_row, lock_groups
 from .money import log_event
-from .notifications import queue_email
+from .notifications import queue_email, queue_emails
 from .offers import offer_freed_places
 from .page_state import changed
 from .participants import validate_participants
@@ -303,15 +303,18 @@ def notify_expired_holds(enrollments):
     # A few hundred rows per transaction: one commit for many emails (each is only a row; nothing is built).
     for start in range(0, len(due), EMAILS_PER_TRANSACTION):
         with transaction.atomic():
-            for enrollment in due[start : start + EMAILS_PER_TRANSACTION]:
-                row = queue_email(
-                    "hold_expired",
-                    f"hold_expired:enrollment:{enrollment.pk}",
-                    participant=enrollment.participant,
-                    to=enrollment.participant.email,  # built when sent, not in the periodic run
-                    enrollment_id=enrollment.pk,
-                )
-                queued += row is not None
+            # Built when sent, not in the periodic run.
+            rows = queue_emails(
+                {
+                    "kind": "hold_expired",
+                    "key": f"hold_expired:enrollment:{enrollment.pk}",
+                    "to": enrollment.participant.email,
+                    "participant": enrollment.participant,
+                    "params": {"enrollment_id": enrollment.pk},
+                }
+                for enrollment in due[start : start + EMAILS_PER_TRANSACTION]
+            )
+        queued += len(rows)
     return queued
 
 

@@ -9,6 +9,7 @@ moment, a database constraint).
 """
 
 import datetime
+import time
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -26,6 +27,12 @@ from ..models import Answer, Evaluation, Invitation, Questionnaire
 
 # After the last session, people are invited for this long; later, the moment has passed.
 POST_WINDOW = datetime.timedelta(days=30)
+DEFAULT_RUN_MS = 300
+
+
+def run_budget_seconds():
+    """How long one periodic run keeps inviting (`GROEPSWIJZER_INVITATIONS_RUN_MS`); the next run goes on."""
+    return int(getattr(settings, "GROEPSWIJZER_INVITATIONS_RUN_MS", DEFAULT_RUN_MS)) / 1000
 
 
 def reminder_after():
@@ -95,9 +102,27 @@ def _invite(enrollment, moment, questionnaire, now, *, email=True):
     return invitation
 
 
-def invite_due(now=None):
-    """Invite before the start and after the end, and remind once; returns {name: count}."""
+def invite_due(now=None, *, seconds=None):
+    """Invite before the start and after the end, and remind once; returns {name: count}.
+
+    With `seconds`, no new invitation or reminder is started after that
+    long (at least one is made): a backlog (years of data imported at once)
+    is worked off over several runs, since each run looks again at who has
+    no invitation yet.
+    """
     now = now or timezone.now()
+    ends = None if seconds is None else time.perf_counter() + seconds
+
+    def time_left(done):
+        return ends is None or not done or time.perf_counter() < ends
+
+    chosen = {}  # course id -> its questionnaire, looked up once per run
+
+    def questionnaire_of(course):
+        if course.pk not in chosen:
+            chosen[course.pk] = questionnaire_for(course)
+        return chosen[course.pk]
+
     first, last = _sessions_bounds()
     counts = {"questionnaires_invited": 0, "questionnaire_reminders": 0}
     live = Enrollment.objects.filter(participant__anonymised_at__isnull=True).select_related(
@@ -112,7 +137,9 @@ def invite_due(now=None):
         .exclude(Exists(has_pre))
     )
     for enrollment in before:
-        questionnaire = questionnaire_for(enrollment.group.course)
+        if not time_left(sum(counts.values())):
+            return counts
+        questionnaire = questionnaire_of(enrollment.group.course)
         if questionnaire is not None and _invite(enrollment, Invitation.Moment.PRE, questionnaire, now):
             counts["questionnaires_invited"] += 1
 
@@ -126,7 +153,9 @@ def invite_due(now=None):
         .exclude(Exists(has_post))
     )
     for enrollment in after:
-        questionnaire = questionnaire_for(enrollment.group.course)
+        if not time_left(sum(counts.values())):
+            return counts
+        questionnaire = questionnaire_of(enrollment.group.course)
         # The evaluation goes with it; its link follows the questionnaire (or is the link, without one).
         if _invite(enrollment, Invitation.Moment.POST, questionnaire, now):
             _invite(enrollment, Invitation.Moment.EVALUATION, None, now, email=False)
@@ -145,6 +174,8 @@ def invite_due(now=None):
         .select_related("enrollment__participant")
     )
     for invitation in due:
+        if not time_left(sum(counts.values())):
+            return counts
         with transaction.atomic():
             if Invitation.objects.filter(pk=invitation.pk, reminded_at__isnull=True).update(reminded_at=now):
                 queue_email(
