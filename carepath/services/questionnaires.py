@@ -27,6 +27,8 @@ from ..models import Answer, Evaluation, Invitation, Questionnaire
 
 # After the last session, people are invited for this long; later, the moment has passed.
 POST_WINDOW = datetime.timedelta(days=30)
+# A session that ended in the window started at most this long before it.
+LONGEST_SESSION = datetime.timedelta(days=1)
 DEFAULT_RUN_MS = 300
 
 
@@ -102,6 +104,16 @@ def _invite(enrollment, moment, questionnaire, now, *, email=True):
     return invitation
 
 
+CHUNK = 50
+
+
+def _few_at_a_time(found, rows):
+    """The rows of `found`, read `CHUNK` at a time (their ids first): a run that stops early reads no more."""
+    ids = list(found.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        yield from rows.filter(pk__in=ids[start : start + CHUNK]).order_by("pk")
+
+
 def invite_due(now=None, *, seconds=None):
     """Invite before the start and after the end, and remind once; returns {name: count}.
 
@@ -129,14 +141,19 @@ def invite_due(now=None, *, seconds=None):
         "participant", "group__course"
     )
 
+    # Only groups with a session still to come, and groups with a session in the last weeks, found through
+    # the sessions' (status, start) index: the run reads the groups of now, not every place in the history.
+    scheduled = Session.objects.filter(status=Session.Status.SCHEDULED)
+    coming = scheduled.filter(start__gt=now).values("group_id")
+    recent = scheduled.filter(start__gt=now - POST_WINDOW - LONGEST_SESSION, start__lte=now).values("group_id")
     has_pre = Invitation.objects.filter(enrollment=OuterRef("pk"), moment=Invitation.Moment.PRE)
     before = (
-        live.filter(status=Enrollment.Status.CONFIRMED)
+        live.filter(status=Enrollment.Status.CONFIRMED, group__in=coming)
         .annotate(first_start=first)
         .filter(first_start__gt=now)
         .exclude(Exists(has_pre))
     )
-    for enrollment in before:
+    for enrollment in _few_at_a_time(before, live):
         if not time_left(sum(counts.values())):
             return counts
         questionnaire = questionnaire_of(enrollment.group.course)
@@ -146,13 +163,13 @@ def invite_due(now=None, *, seconds=None):
     attended = Attendance.objects.filter(enrollment=OuterRef("pk"), status=Attendance.Status.PRESENT)
     has_post = Invitation.objects.filter(enrollment=OuterRef("pk"), moment=Invitation.Moment.POST)
     after = (
-        live.filter(status__in=[Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED])
+        live.filter(status__in=[Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED], group__in=recent)
         .filter(Exists(attended))
         .annotate(last_end=last)
         .filter(last_end__lte=now, last_end__gt=now - POST_WINDOW)
         .exclude(Exists(has_post))
     )
-    for enrollment in after:
+    for enrollment in _few_at_a_time(after, live):
         if not time_left(sum(counts.values())):
             return counts
         questionnaire = questionnaire_of(enrollment.group.course)
