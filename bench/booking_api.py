@@ -22,6 +22,10 @@ from booking.services import access_log, consent, notifications, places, plannin
 from booking.services.errors import BookingError, GroupFull
 from booking.waitlist import checks, entries
 from booking.waitlist import offers as waitlist_offers
+from carepath.services import letters, questionnaires
+from events import services as training_days
+from home import publishing
+from news.services import mailings
 from privacy import retention
 
 CONSENT_VERSION = consent.VERSION
@@ -51,10 +55,17 @@ PERIODIC_STEPS = [
     (periodic, "send_reminders", "reminders"),
     (planning, "advance_group_statuses", "start and complete groups"),
     (payment_periodic, "run_periodic", "payments"),
-    (retention, "anonymise_due_participants", "privacy: anonymise"),
+    (retention, "participants_step", "privacy: anonymise (done+still due)"),
     (retention, "anonymise_by_own_clocks", "privacy: kept data"),
     (access_log, "purge_expired", "access log purge"),
+    # The steps other apps register (booking.periodic.register_step), through the functions they call.
+    (questionnaires, "invite_due", "care path: questionnaires"),
+    (letters, "create_due_letters", "care path: letters"),
+    (training_days, "give_free_places", "training days: places"),
+    (training_days, "send_reminders", "training days: reminders"),
+    (mailings, "continue_sending", "newsletter"),
     (notifications, "retry_unsent", "retry emails"),
+    (publishing, "publish_scheduled", "publish pages"),
 ]
 
 # Admin listings (bench/scale.py): URL paths under /admin/.

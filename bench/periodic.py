@@ -68,9 +68,9 @@ def actions(scale, seed):
 
 
 def format_did(did):
-    """What a step did, short: 3, or 15+13 for a step that returns several counts."""
+    """What a step did, short: 3, or 15+13 for a step that returns several counts (in their order)."""
     if isinstance(did, dict):
-        did = sum(did.values())
+        did = list(did.values()) if len(did) > 1 else sum(did.values())
     if isinstance(did, list):
         return "+".join(str(part) for part in did)
     return str(did)

@@ -70,8 +70,14 @@ STEPS = [
     ("payments", lambda now: payment_periodic.run_periodic(now)),  # lost webhooks, unsent refunds
     # Before the retention run, which clears an expired export's file name (its own clock).
     ("export_files", lambda now: {"export_files_removed": export_files.delete_expired(now)}),
-    ("anonymise", lambda now: {"participants_anonymised": retention.anonymise_due_participants(now)}),
-    ("kept_data", lambda now: {"kept_data_cleared": sum(retention.anonymise_by_own_clocks(now).values())}),
+    # Within a time budget each (GROEPSWIJZER_RETENTION_RUN_MS): a backlog is worked off over several runs.
+    ("anonymise", lambda now: retention.participants_step(now)),
+    (
+        "kept_data",
+        lambda now: {
+            "kept_data_cleared": sum(retention.anonymise_by_own_clocks(now, budget=retention.Budget()).values())
+        },
+    ),
     ("access_log", lambda now: {"access_log_removed": access_log.purge_expired(now)}),
     ("retry_emails", lambda now: {"emails_retried": notifications.retry_unsent(now)}),
     ("publish_pages", lambda now: {"pages_published": publishing.publish_scheduled(now)}),
@@ -121,7 +127,9 @@ def run_periodic(now=None):
        (``GROEPSWIJZER_RETENTION_MONTHS`` after their group ended or they
        left the waiting list), clear what bookkeeping kept once its years
        are over, and remove access log rows older than five years; each in
-       batches, reading only rows that are due (``privacy.retention``);
+       batches, reading only rows that are due (``privacy.retention``),
+       and starting no batch after ``GROEPSWIJZER_RETENTION_RUN_MS``: a
+       backlog is worked off over several runs;
     8. the steps other apps registered (`register_step`);
     9. send emails that failed before;
     10. publish the pages an editor scheduled, and unpublish those that

@@ -6,7 +6,8 @@ from .services import letters, questionnaires
 
 
 def care_path_step(now):
-    counts = questionnaires.invite_due(now)
+    # Within a time budget (GROEPSWIJZER_INVITATIONS_RUN_MS): a backlog is worked off over several runs.
+    counts = questionnaires.invite_due(now, seconds=questionnaires.run_budget_seconds())
     counts["gp_letters_made"] = letters.create_due_letters(now)
     return counts
 

@@ -188,11 +188,12 @@ def send_reminders(now=None):
     tomorrow = local_today(now) + datetime.timedelta(days=1)
     due = TrainingDayBooking.objects.filter(status=Status.BOOKED, reminded_at__isnull=True, event__date=tomorrow)
     sent = 0
-    for booking_id in list(due.values_list("pk", flat=True)):
+    for booking_id, address in list(due.values_list("pk", "user__email")):
         with transaction.atomic():
             if not TrainingDayBooking.objects.filter(pk=booking_id, reminded_at__isnull=True).update(reminded_at=now):
                 continue
-            queue_email("events_reminder", f"events_reminder:{booking_id}", booking_id=booking_id)
+            # Built when sent, not in the periodic run.
+            queue_email("events_reminder", f"events_reminder:{booking_id}", to=address, booking_id=booking_id)
             sent += 1
     return sent
 

@@ -7,9 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from booking.models import Enrollment, OutgoingEmail, Session, TrainingGroup
-from booking.services.notifications import queue_email
+from booking.services.notifications import queue_emails
 
 KEYS_PER_QUERY = 1000
+EMAILS_PER_TRANSACTION = 200
 
 
 def reminder_key(session, enrollment):
@@ -69,16 +70,20 @@ def send_reminders(now=None):
         chunk = keys[start : start + KEYS_PER_QUERY]
         sent_before.update(OutgoingEmail.objects.filter(key__in=chunk).values_list("key", flat=True))
     queued = 0
-    for session, first, enrollment, key in wanted:
-        if key in sent_before:
-            continue
+    new = [item for item in wanted if item[-1] not in sent_before]
+    # A few hundred rows per transaction: one commit for many emails (each is only a row; nothing is built).
+    for start in range(0, len(new), EMAILS_PER_TRANSACTION):
         with transaction.atomic():
-            row = queue_email(
-                "reminder_first" if first else "reminder_session",
-                key,
-                participant=enrollment.participant,
-                session_id=session.pk,
-                enrollment_id=enrollment.pk,
+            # Built when sent, not in the periodic run.
+            rows = queue_emails(
+                {
+                    "kind": "reminder_first" if first else "reminder_session",
+                    "key": key,
+                    "to": enrollment.participant.email,
+                    "participant": enrollment.participant,
+                    "params": {"session_id": session.pk, "enrollment_id": enrollment.pk},
+                }
+                for session, first, enrollment, key in new[start : start + EMAILS_PER_TRANSACTION]
             )
-        queued += row is not None
+        queued += len(rows)
     return queued

@@ -10,6 +10,12 @@ beyond the address) is kept in the database. An email to an address that
 has since been anonymised is not sent, and neither is one whose builder
 returns None at delivery time: what it was for no longer holds (a newsletter
 for someone who unsubscribed in the meantime).
+
+Queueing builds the email once more to learn its address and subject, unless
+the caller names the address (``to=``): then nothing is built until the
+worker sends it, and the subject is stored as it was sent. The periodic run
+queues that way, so its cost follows the rows it writes, not the emails'
+contents (each build reads the place, its sessions and its links).
 """
 
 import datetime
@@ -18,7 +24,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
@@ -112,23 +118,32 @@ class Email:
         return message
 
 
-def queue_email(kind, key, *, participant=None, **params):
+def queue_email(kind, key, *, participant=None, to=None, **params):
     """Queue one email of `kind`; the same `key` is only ever sent once. Returns the row or None.
 
     Call it inside the transaction that makes the email true (a confirmed
     place, an offer): if that transaction rolls back, so does the email.
+
+    `to`: the address the builder will send it to, when the caller knows it
+    (the participant's). Then the email is not built now but only when it is
+    sent, and its subject is stored then; the email sent is the same either
+    way (it is always built again at delivery). Without `to` it is built now,
+    and a builder that returns None queues nothing.
     """
     if kind not in BUILDERS:
         raise LookupError(f"No email builder for {kind!r}")
-    email = BUILDERS[kind](**params)
-    if email is None:
-        return None  # nothing to send (any more)
+    subject = ""
+    if to is None:
+        email = BUILDERS[kind](**params)
+        if email is None:
+            return None  # nothing to send (any more)
+        to, subject = email.to, email.subject[:200]
     row, created = OutgoingEmail.objects.get_or_create(
         key=key,
         defaults={
             "kind": kind,
-            "to": email.to,
-            "subject": email.subject[:200],
+            "to": to,
+            "subject": subject,
             "participant": participant,
             "params": params,
         },
@@ -137,6 +152,49 @@ def queue_email(kind, key, *, participant=None, **params):
         return None
     transaction.on_commit(lambda: _enqueue(row.pk))
     return row
+
+
+def queue_emails(emails):
+    """Queue many emails at once whose addresses the caller knows; returns the rows created.
+
+    `emails`: dicts with `kind`, `key`, `to`, `participant` and `params`,
+    as `queue_email` takes them with ``to=``. Nothing is built now; keys
+    already in the outbox are left out. Two statements for all of them, and
+    one task that sends them; should another run queue one of the keys at
+    the same moment, they are queued one by one instead. Call it inside the
+    transaction that makes the emails true.
+    """
+    emails = list(emails)
+    for email in emails:
+        if email["kind"] not in BUILDERS:
+            raise LookupError(f"No email builder for {email['kind']!r}")
+    existing = set(OutgoingEmail.objects.filter(key__in=[e["key"] for e in emails]).values_list("key", flat=True))
+    new = [email for email in emails if email["key"] not in existing]
+    if not new:
+        return []
+    try:
+        with transaction.atomic():
+            rows = OutgoingEmail.objects.bulk_create(
+                [
+                    OutgoingEmail(
+                        kind=email["kind"],
+                        key=email["key"],
+                        to=email["to"],
+                        subject="",
+                        participant=email.get("participant"),
+                        params=email["params"],
+                    )
+                    for email in new
+                ]
+            )
+    except IntegrityError:  # a key queued at the same moment by someone else
+        rows = [
+            queue_email(e["kind"], e["key"], participant=e.get("participant"), to=e["to"], **e["params"]) for e in new
+        ]
+        return [row for row in rows if row is not None]
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: deliver_emails.enqueue(ids))
+    return rows
 
 
 def _enqueue(email_id):
@@ -163,6 +221,7 @@ def deliver(email_id):
     if is_placeholder_email(row.to):
         _give_up(row, "Het adres is geanonimiseerd; deze e-mail gaat niet meer weg.")
         return False
+    built = {}  # the subject as built now: stored with the row (queued with `to=`, it has none yet)
     try:
         email = BUILDERS[row.kind](**row.params)
         if email is None:
@@ -171,14 +230,15 @@ def deliver(email_id):
         if is_placeholder_email(email.to):
             _give_up(row, "Het adres is geanonimiseerd; deze e-mail gaat niet meer weg.")
             return False
+        built["subject"] = email.subject[:200]
         email.message().send()
     except Exception as error:
-        OutgoingEmail.objects.filter(pk=row.pk).update(last_error=str(error)[:300] or error.__class__.__name__)
+        OutgoingEmail.objects.filter(pk=row.pk).update(last_error=str(error)[:300] or error.__class__.__name__, **built)
         logger.exception("Email %s could not be sent", row.key)
         if row.attempts + 1 >= MAX_ATTEMPTS:
             _forget(row)
         return False
-    OutgoingEmail.objects.filter(pk=row.pk).update(sent_at=timezone.now())
+    OutgoingEmail.objects.filter(pk=row.pk).update(sent_at=timezone.now(), **built)
     _forget(row)
     return True
 
@@ -226,3 +286,13 @@ def send_again(email_id):
 def deliver_email(email_id):
     """The background task that sends one queued email (a worker in production, at once in development)."""
     return deliver(email_id)
+
+
+@task()
+def deliver_emails(email_ids):
+    """The background task that sends emails queued together (`queue_emails`), one after the other.
+
+    Each is claimed and sent as by `deliver_email`; should the task stop
+    halfway, the periodic retry sends the rest after a few minutes.
+    """
+    return sum(deliver(email_id) for email_id in email_ids)

@@ -164,7 +164,9 @@ def make_offer(group, entry, now, *, by=None):
     offer = Offer.objects.create(entry=entry, group=group, enrollment=enrollment, expires_at=expires, offered_by=by)
     WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.OFFERED)
     entry.status = WaitlistEntry.Status.OFFERED
-    queue_email("offer", f"offer:offer:{offer.pk}", participant=entry.participant, offer_id=offer.pk)
+    queue_email(
+        "offer", f"offer:offer:{offer.pk}", participant=entry.participant, to=entry.participant.email, offer_id=offer.pk
+    )
     return offer
 
 
@@ -258,8 +260,13 @@ def expire_offer(offer, now):
         status=WaitlistEntry.Status.WAITING
     )
     changed(group_ids=[offer.group_id])
+    participant = offer.entry.participant
     queue_email(
-        "offer_expired", f"offer_expired:offer:{offer.pk}", participant=offer.entry.participant, offer_id=offer.pk
+        "offer_expired",
+        f"offer_expired:offer:{offer.pk}",
+        participant=participant,
+        to=participant.email,
+        offer_id=offer.pk,
     )
     pass_on_after_commit(offer.group_id, now)
 

@@ -45,12 +45,14 @@ from .availability import places_left
 from .errors import AlreadyEnrolled, BookingError, EnrollmentNotActive, GroupFull, HoldExpired, SignupClosed
 from .locks import lock_group, lock_group_row, lock_groups
 from .money import log_event
-from .notifications import queue_email
+from .notifications import queue_email, queue_emails
 from .offers import offer_freed_places
 from .page_state import changed
 from .participants import validate_participants
 
 DEFAULT_HOLD_MINUTES = 15
+# Expired holds whose emails are queued in one transaction (each email is one outbox row).
+EMAILS_PER_TRANSACTION = 200
 
 
 def hold_duration():
@@ -357,18 +359,23 @@ def notify_expired_holds(enrollments):
         Offer.objects.filter(enrollment_id__in=[e.pk for e in enrollments]).values_list("enrollment_id", flat=True)
     )
     current = dict(Enrollment.objects.filter(pk__in=[e.pk for e in enrollments]).values_list("pk", "status"))
+    due = [e for e in enrollments if e.pk not in offered and current.get(e.pk) == Enrollment.Status.EXPIRED]
     queued = 0
-    for enrollment in enrollments:
-        if enrollment.pk in offered or current.get(enrollment.pk) != Enrollment.Status.EXPIRED:
-            continue
+    # A few hundred rows per transaction: one commit for many emails (each is only a row; nothing is built).
+    for start in range(0, len(due), EMAILS_PER_TRANSACTION):
         with transaction.atomic():
-            row = queue_email(
-                "hold_expired",
-                f"hold_expired:enrollment:{enrollment.pk}",
-                participant=enrollment.participant,
-                enrollment_id=enrollment.pk,
+            # Built when sent, not in the periodic run.
+            rows = queue_emails(
+                {
+                    "kind": "hold_expired",
+                    "key": f"hold_expired:enrollment:{enrollment.pk}",
+                    "to": enrollment.participant.email,
+                    "participant": enrollment.participant,
+                    "params": {"enrollment_id": enrollment.pk},
+                }
+                for enrollment in due[start : start + EMAILS_PER_TRANSACTION]
             )
-        queued += row is not None
+        queued += len(rows)
     return queued
 
 

@@ -47,7 +47,9 @@ def send_waitlist_checks(now=None):
                 continue
             key = f"waitlist_check:entry:{entry.pk}:{_last_contact(entry).timestamp():.0f}"
             WaitlistEntry.objects.filter(pk=entry.pk).update(check_sent_at=now)
-            queue_email("waitlist_check", key, participant=entry.participant, entry_id=entry.pk)
+            queue_email(
+                "waitlist_check", key, participant=entry.participant, to=entry.participant.email, entry_id=entry.pk
+            )
             entry.check_sent_at = now
             asked.append(entry)
     return asked
@@ -83,6 +85,7 @@ def remove_unanswered(now=None):
                 "waitlist_removed",
                 f"waitlist_removed:entry:{entry.pk}",
                 participant=entry.participant,
+                to=entry.participant.email,
                 entry_id=entry.pk,
             )
             entry.status = WaitlistEntry.Status.REMOVED

@@ -9,6 +9,7 @@ moment, a database constraint).
 """
 
 import datetime
+import time
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -26,6 +27,14 @@ from ..models import Answer, Evaluation, Invitation, Questionnaire
 
 # After the last session, people are invited for this long; later, the moment has passed.
 POST_WINDOW = datetime.timedelta(days=30)
+# A session that ended in the window started at most this long before it.
+LONGEST_SESSION = datetime.timedelta(days=1)
+DEFAULT_RUN_MS = 300
+
+
+def run_budget_seconds():
+    """How long one periodic run keeps inviting (`GROEPSWIJZER_INVITATIONS_RUN_MS`); the next run goes on."""
+    return int(getattr(settings, "GROEPSWIJZER_INVITATIONS_RUN_MS", DEFAULT_RUN_MS)) / 1000
 
 
 def reminder_after():
@@ -87,6 +96,7 @@ def _invite(enrollment, moment, questionnaire, now, *, email=True):
                     "questionnaire_invitation",
                     f"questionnaire_invitation:invitation:{invitation.pk}",
                     participant=enrollment.participant,
+                    to=enrollment.participant.email,  # built when sent, not in the periodic run
                     invitation_id=invitation.pk,
                 )
     except IntegrityError:  # invited at the same moment by another run
@@ -94,36 +104,75 @@ def _invite(enrollment, moment, questionnaire, now, *, email=True):
     return invitation
 
 
-def invite_due(now=None):
-    """Invite before the start and after the end, and remind once; returns {name: count}."""
+CHUNK = 50
+
+
+def _few_at_a_time(found, rows):
+    """The rows of `found`, read `CHUNK` at a time (their ids first): a run that stops early reads no more."""
+    ids = list(found.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        yield from rows.filter(pk__in=ids[start : start + CHUNK]).order_by("pk")
+
+
+def invite_due(now=None, *, seconds=None):
+    """Invite before the start and after the end, and remind once; returns {name: count}.
+
+    With `seconds`, no new invitation or reminder is started after that
+    long (at least one is made): a backlog (years of data imported at once)
+    is worked off over several runs, since each run looks again at who has
+    no invitation yet.
+    """
     now = now or timezone.now()
+    ends = None if seconds is None else time.perf_counter() + seconds
+
+    def time_left(done):
+        return ends is None or not done or time.perf_counter() < ends
+
+    chosen = {}  # course id -> its questionnaire, looked up once per run
+
+    def questionnaire_of(course):
+        if course.pk not in chosen:
+            chosen[course.pk] = questionnaire_for(course)
+        return chosen[course.pk]
+
     first, last = _sessions_bounds()
     counts = {"questionnaires_invited": 0, "questionnaire_reminders": 0}
-    live = Enrollment.objects.filter(participant__anonymised_at__isnull=True).select_related("group__course")
+    live = Enrollment.objects.filter(participant__anonymised_at__isnull=True).select_related(
+        "participant", "group__course"
+    )
 
+    # Only groups with a session still to come, and groups with a session in the last weeks, found through
+    # the sessions' (status, start) index: the run reads the groups of now, not every place in the history.
+    scheduled = Session.objects.filter(status=Session.Status.SCHEDULED)
+    coming = scheduled.filter(start__gt=now).values("group_id")
+    recent = scheduled.filter(start__gt=now - POST_WINDOW - LONGEST_SESSION, start__lte=now).values("group_id")
     has_pre = Invitation.objects.filter(enrollment=OuterRef("pk"), moment=Invitation.Moment.PRE)
     before = (
-        live.filter(status=Enrollment.Status.CONFIRMED)
+        live.filter(status=Enrollment.Status.CONFIRMED, group__in=coming)
         .annotate(first_start=first)
         .filter(first_start__gt=now)
         .exclude(Exists(has_pre))
     )
-    for enrollment in before:
-        questionnaire = questionnaire_for(enrollment.group.course)
+    for enrollment in _few_at_a_time(before, live):
+        if not time_left(sum(counts.values())):
+            return counts
+        questionnaire = questionnaire_of(enrollment.group.course)
         if questionnaire is not None and _invite(enrollment, Invitation.Moment.PRE, questionnaire, now):
             counts["questionnaires_invited"] += 1
 
     attended = Attendance.objects.filter(enrollment=OuterRef("pk"), status=Attendance.Status.PRESENT)
     has_post = Invitation.objects.filter(enrollment=OuterRef("pk"), moment=Invitation.Moment.POST)
     after = (
-        live.filter(status__in=[Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED])
+        live.filter(status__in=[Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED], group__in=recent)
         .filter(Exists(attended))
         .annotate(last_end=last)
         .filter(last_end__lte=now, last_end__gt=now - POST_WINDOW)
         .exclude(Exists(has_post))
     )
-    for enrollment in after:
-        questionnaire = questionnaire_for(enrollment.group.course)
+    for enrollment in _few_at_a_time(after, live):
+        if not time_left(sum(counts.values())):
+            return counts
+        questionnaire = questionnaire_of(enrollment.group.course)
         # The evaluation goes with it; its link follows the questionnaire (or is the link, without one).
         if _invite(enrollment, Invitation.Moment.POST, questionnaire, now):
             _invite(enrollment, Invitation.Moment.EVALUATION, None, now, email=False)
@@ -142,12 +191,15 @@ def invite_due(now=None):
         .select_related("enrollment__participant")
     )
     for invitation in due:
+        if not time_left(sum(counts.values())):
+            return counts
         with transaction.atomic():
             if Invitation.objects.filter(pk=invitation.pk, reminded_at__isnull=True).update(reminded_at=now):
                 queue_email(
                     "questionnaire_invitation",
                     f"questionnaire_reminder:invitation:{invitation.pk}",
                     participant=invitation.enrollment.participant,
+                    to=invitation.enrollment.participant.email,
                     invitation_id=invitation.pk,
                     reminder=True,
                 )

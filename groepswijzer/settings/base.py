@@ -405,6 +405,10 @@ GROEPSWIJZER_ACCESS_LOG_YEARS = int(env("GROEPSWIJZER_ACCESS_LOG_YEARS", "5"))
 GROEPSWIJZER_ACCESS_LOG_KEY = env("GROEPSWIJZER_ACCESS_LOG_KEY", "")
 # How many rows one step of the periodic run anonymises at a time.
 GROEPSWIJZER_RETENTION_BATCH = 200
+# The periodic run invites to questionnaires for at most this many milliseconds; the next run goes on.
+GROEPSWIJZER_INVITATIONS_RUN_MS = int(env("GROEPSWIJZER_INVITATIONS_RUN_MS", "300"))
+# A retention step of the periodic run starts no new batch after this many milliseconds; the next run goes on.
+GROEPSWIJZER_RETENTION_RUN_MS = int(env("GROEPSWIJZER_RETENTION_RUN_MS", "300"))
 # The link that confirms an erasure request stays valid this many days.
 GROEPSWIJZER_ERASURE_LINK_DAYS = 7
 

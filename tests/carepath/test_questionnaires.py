@@ -139,3 +139,16 @@ def test_a_changed_link_shows_a_kind_page(client):
     response = client.get(reverse("carepath:questionnaire", kwargs={"token": "niet-echt"}))
     assert response.status_code == 400
     assert "Deze link klopt niet" in text(response)
+
+
+def test_a_backlog_of_invitations_is_worked_off_over_several_runs(
+    course, demo, trainer, mailoutbox, django_capture_on_commit_callbacks
+):
+    """With no time to spare (0 seconds) each run still invites one; the next run goes on with the rest."""
+    group = planned_group(course, days=10, count=5, trainers=[trainer[0]])
+    for number in range(3):
+        place_in(group, email=f"achterstand{number}@example.nl")
+    with django_capture_on_commit_callbacks(execute=True):
+        runs = [questionnaires.invite_due(seconds=0)["questionnaires_invited"] for _number in range(4)]
+    assert runs == [1, 1, 1, 0]
+    assert sorted(email.to[0] for email in mailoutbox) == [f"achterstand{number}@example.nl" for number in range(3)]

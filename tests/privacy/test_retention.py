@@ -203,3 +203,40 @@ def test_a_model_with_a_clock_of_its_own_is_anonymised_by_its_own_date(monkeypat
     assert retention.anonymise_by_own_clocks(timezone.now()) == {"booking.payment": 1}
     assert Payment.objects.get(pk=sanne.payment.pk).exemption_reason == ""
     assert retention.anonymise_by_own_clocks(timezone.now()) == {}
+
+
+def test_a_backlog_larger_than_one_run_is_worked_off_over_several_runs_and_nobody_goes_early(settings):
+    """Each run starts no batch after its time budget (here none: one batch per run) and says what is left."""
+    settings.GROEPSWIJZER_RETENTION_BATCH = 2
+    settings.GROEPSWIJZER_RETENTION_RUN_MS = 0
+    group = ended_group(CoursePageFactory(), months_ago(26))
+    due = []
+    for _number in range(5):
+        enrollment = EnrollmentFactory(group=group, status=Enrollment.Status.COMPLETED)
+        backdate(enrollment.participant, created_at=months_ago(28))
+        due.append(enrollment.participant.pk)
+    # Signed up as long ago, but their group ended 23 months ago: their period has not run out.
+    not_yet = EnrollmentFactory(group=ended_group(CoursePageFactory(), months_ago(23)), status="completed")
+    backdate(not_yet.participant, created_at=months_ago(28))
+    now = timezone.now()
+
+    runs = [run_periodic(now) for _number in range(4)]
+
+    assert [(run["participants_anonymised"], run["participants_still_due"]) for run in runs] == [
+        (2, 3),
+        (2, 1),
+        (1, 0),
+        (0, 0),
+    ]
+    assert set(Participant.objects.filter(anonymised_at__isnull=False).values_list("pk", flat=True)) == set(due)
+    assert Participant.objects.get(pk=not_yet.participant.pk).full_name != "Geanonimiseerd"
+
+
+def test_with_time_left_one_run_does_the_whole_backlog_in_its_batches(settings):
+    settings.GROEPSWIJZER_RETENTION_BATCH = 2
+    settings.GROEPSWIJZER_RETENTION_RUN_MS = 60_000  # a minute: more than any machine needs for three batches
+    group = ended_group(CoursePageFactory(), months_ago(26))
+    for _number in range(5):
+        backdate(EnrollmentFactory(group=group, status="completed").participant, created_at=months_ago(28))
+    counts = run_periodic(timezone.now())
+    assert (counts["participants_anonymised"], counts["participants_still_due"]) == (5, 0)
