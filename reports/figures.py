@@ -341,8 +341,8 @@ def outcome_expression(ahead):
     return Case(
         When(group__status=TrainingGroup.Status.CANCELLED, then=Value(GROUP_CANCELLED)),
         When(cancelled & Q(cancelled_at__isnull=False, cancelled_at__lt=F("first")), then=Value(LEFT_BEFORE_START)),
-        When(cancelled & Q(group_id__in=ahead), then=Value(LEFT_BEFORE_START)),
-        When(group_id__in=ahead, then=Value(NOT_STARTED_YET)),
+        When(cancelled & keys_in("group_id", ahead), then=Value(LEFT_BEFORE_START)),
+        When(keys_in("group_id", ahead), then=Value(NOT_STARTED_YET)),
         When(attended=True, present=False, then=Value(NO_SHOW)),
         When(cancelled, then=Value(STOPPED)),
         When(status=Enrollment.Status.COMPLETED, then=Value(COMPLETED)),
@@ -352,6 +352,32 @@ def outcome_expression(ahead):
 
 
 AT_START = (COMPLETED, STOPPED, RUNNING, NO_SHOW)
+
+
+class AnyOf(Func):
+    """`column = ANY(%s)` with the keys as one array parameter (PostgreSQL).
+
+    Thousands of keys as `IN (%s, %s, …)` cost Django and the driver one placeholder each to
+    prepare, every query (seconds at national scale); one array is one parameter.
+    """
+
+    output_field = BooleanField()
+    conditional = True  # usable in filter() and When(), alone or with Q objects
+
+    def __init__(self, column, keys):
+        super().__init__(F(column))
+        self.keys = [int(key) for key in keys]
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"{sql} = ANY(%s::bigint[])", (*params, self.keys)
+
+
+def keys_in(column, keys):
+    """The condition "`column` is one of `keys`": `keys` a list of keys, or a subquery of them."""
+    if connection.vendor == "postgresql" and isinstance(keys, list):
+        return AnyOf(column, keys)
+    return Q(**{f"{column}__in": keys})
 
 
 def period_keys(filters, groups):
@@ -381,7 +407,7 @@ def signed_up_places(filters, groups, now, period):
     with_referral = Referral.objects.filter(enrollment__isnull=False).values("enrollment_id")
     first_referral = Referral.objects.filter(enrollment=OuterRef("pk")).order_by("created_at", "pk")
     places = (
-        Enrollment.objects.filter(group__in=period)
+        Enrollment.objects.filter(keys_in("group_id", period))
         .filter(Q(confirmed_at__isnull=False) | Q(status__in=SIGNED_UP_STATUSES))
         .annotate(
             # Looked up only for the places given up (the first condition that needs it).
@@ -644,7 +670,7 @@ def referred_in(filters):
 
 def money(period):
     """Payments for places in the period's groups (`period`: as `period_keys` gives it)."""
-    payments = Payment.objects.filter(group__in=period)
+    payments = Payment.objects.filter(keys_in("group_id", period))
     result = Money()
     for row in payments.order_by().values("provider", "status").annotate(count=Count("pk"), amount=Sum("amount")):
         result.by_provider[row["provider"]] += row["count"]

@@ -407,10 +407,12 @@ def confirm_party(party, *, payment="", now=None):
         for enrollment in enrollments:
             if enrollment.status != enrollment.Status.CONFIRMED:
                 continue
+            # The address given: the email is built by the worker that sends it, not here under the lock.
             queue_email(
                 "confirmation",
                 f"confirmation:enrollment:{enrollment.pk}",
                 participant=enrollment.participant,
+                to=enrollment.participant.email,
                 enrollment_id=enrollment.pk,
                 payment=payment,
             )
