@@ -168,6 +168,21 @@ def test_the_yearly_report_is_a_pdf_and_an_xlsx(client, history, now):
     assert "Vul een jaar in, bijvoorbeeld 2026." in wrong.content.decode()
 
 
+def test_the_chosen_location_stays_chosen_in_its_list_and_an_unknown_one_gets_a_message(client, history, now):
+    client.force_login(coordinator(email="ilse@example.nl"))
+    _course, woensel, geldrop = history
+    start = timezone.localdate(now) - 90 * DAY
+
+    page = client.get(f"/admin/cijfers/?locatie={woensel.pk}&van={start}").content.decode()
+
+    select = page[page.index('<select name="locatie"') :].split("</select>")[0]
+    assert f'<option value="{woensel.pk}" selected>{woensel}</option>' in select
+    assert f'<option value="{geldrop.pk}">{geldrop}</option>' in select
+    assert '<option value="">Alle locaties</option>' in select
+    unknown = client.get("/admin/cijfers/?locatie=999999").content.decode()
+    assert "Kies een locatie uit de lijst." in unknown
+
+
 def test_a_bad_filter_gets_a_message_at_the_field(client, history):
     client.force_login(coordinator(email="ilse@example.nl"))
     page = client.get("/admin/cijfers/?van=2026-13-45").content.decode()
