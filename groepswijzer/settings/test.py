@@ -27,6 +27,14 @@ PAGE_FRAGMENT_CACHE = env_bool("PAGE_FRAGMENT_CACHE")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_PATH", str(BASE_DIR / ".test-db.sqlite3"))}
 
+# On PostgreSQL the database is emptied between transactional tests with DELETE instead of one
+# TRUNCATE of every table (tests/postgresql/base.py says why), and a commit does not wait for the
+# disk: a test database is thrown away, and the live server's and the races' tests commit often.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "tests.postgresql"
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c synchronous_commit=off".strip()
+
 # Demo content may be loaded by the tests (load_demo refuses elsewhere unless DEBUG).
 GROEPSWIJZER_ALLOW_DEMO = True
 
