@@ -110,12 +110,27 @@ def lock_payment(payment_id, *, nowait=False):
     can answer 503 and let Mollie try again.
     """
     _require_transaction()
-    group_id = Payment.objects.values_list("group_id", flat=True).get(pk=payment_id)
-    lock_group_row(group_id)
+    group_id = _lock_group_of_payment(payment_id)
     locked = Payment.objects.select_for_update(nowait=nowait, of=("self",)).get(pk=payment_id)
     if locked.group_id != group_id:  # moved to another group while we waited
         lock_group_row(locked.group_id)
     return locked
+
+
+def _lock_group_of_payment(payment_id):
+    """Lock the group of a payment in one statement (the payment's row is read, not locked); returns its id."""
+    connection = transaction.get_connection()
+    lock = f" {connection.ops.for_update_sql()}" if connection.features.has_select_for_update else ""
+    groups, payments = TrainingGroup._meta.db_table, Payment._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT g.id FROM {groups} g WHERE g.id = (SELECT p.group_id FROM {payments} p WHERE p.id = %s){lock}",
+            [payment_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Payment.DoesNotExist(f"No payment {payment_id}.")
+    return row[0]
 
 
 # --- one process at a time -----------------------------------------------------------------------

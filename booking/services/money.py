@@ -78,7 +78,9 @@ def create_payment(enrollments, *, provider, actor=Actor.PARTICIPANT, user=None,
             provider=provider,
             status=status,
         )
-        payment.enrollments.set(enrollments)
+        # A new payment has no links yet: one insert, where `set` would first read the links there are.
+        links = Payment.enrollments.through
+        links.objects.bulk_create([links(payment=payment, enrollment=enrollment) for enrollment in enrollments])
         log_event(payment, actor=actor, user=user, to_status=status, note=note or _("Betaling aangemaakt"))
     return payment
 
