@@ -125,7 +125,9 @@ def sync_payment(payment, *, gateway, actor, nowait=False, now=None):
     try:
         answer = gateway.fetch_payment(payment.mollie_id)
         refunds = (
-            gateway.fetch_refunds(payment.mollie_id) if answer.amount_refunded or _has_pending_refunds(payment) else []
+            gateway.fetch_refunds(payment.mollie_id)
+            if answer.amount_refunded or (payment.status == Status.PAID and _has_pending_refunds(payment))
+            else []
         )
     except gateway.Unreachable as error:
         raise ProviderUnavailable() from error
@@ -146,6 +148,7 @@ def sync_payment(payment, *, gateway, actor, nowait=False, now=None):
 
 
 def _has_pending_refunds(payment):
+    """Refunds of ours still on their way (only a paid payment has any: one not yet paid is not asked)."""
     return payment.refunds.filter(status=Refund.Status.PENDING).exists()
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from ..models import Location, Payment, TrainingGroup
+from ..models import Enrollment, Location, Payment, TrainingGroup
 
 
 def _require_transaction():
@@ -73,6 +73,31 @@ def lock_group_row(group_id, *columns):
     if row is None:
         raise TrainingGroup.DoesNotExist(f"No group {group_id}.")
     return tuple(row[1:])
+
+
+def lock_party_group_row(party, *columns):
+    """Lock the group of a party's places (a sign-up's UUID) and read `columns` of it; returns (group id, *columns).
+
+    One statement: the group is found by a subquery on the party's places, and locked. The places
+    are read again after this (they may have moved meanwhile: then lock the group they are in now).
+    Raises Enrollment.DoesNotExist when the party has no places.
+    """
+    _require_transaction()
+    connection = transaction.get_connection()
+    lock = f" {connection.ops.for_update_sql()}" if connection.features.has_select_for_update else ""
+    names = ", ".join(["g.id", *(f"g.{column}" for column in columns)])
+    party_value = Enrollment._meta.get_field("party").get_db_prep_value(party, connection)
+    groups, enrollments = TrainingGroup._meta.db_table, Enrollment._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {names} FROM {groups} g "
+            f"WHERE g.id = (SELECT e.group_id FROM {enrollments} e WHERE e.party = %s LIMIT 1){lock}",
+            [party_value],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Enrollment.DoesNotExist(f"No enrollments for party {party}.")
+    return tuple(row)
 
 
 def lock_row(model, pk):

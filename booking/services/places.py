@@ -43,7 +43,7 @@ from ..models import (
 from . import statements
 from .availability import places_left
 from .errors import AlreadyEnrolled, BookingError, EnrollmentNotActive, GroupFull, HoldExpired, SignupClosed
-from .locks import lock_group, lock_group_row, lock_groups
+from .locks import lock_group, lock_group_row, lock_groups, lock_party_group_row
 from .money import log_event
 from .notifications import queue_email, queue_emails
 from .offers import offer_freed_places
@@ -231,27 +231,14 @@ def _require_consent_taker(channel, taken_by):
 
 
 def _select(enrollment_or_party):
-    """(group id, selection) for one Enrollment, or for every enrollment of a party (its UUID).
+    """(group id, selection) for one Enrollment; (None, selection) for every enrollment of a party (its UUID).
 
-    The selection is (column, value), as ``statements.enrollments_with_participants`` takes it.
+    The selection is (column, value), as ``statements.enrollments_with_participants`` takes it. A
+    party's group is found while it is locked (``locks.lock_party_group_row``).
     """
     if isinstance(enrollment_or_party, Enrollment):
         return enrollment_or_party.group_id, ("pk", enrollment_or_party.pk)
-    party = uuid.UUID(str(enrollment_or_party))
-    return _party_group_id(party), ("party", party)
-
-
-def _party_group_id(party):
-    """The group of a party's places (they are always in one group: they move together). Written out: it runs
-    before every confirmation and cancellation, and the ORM takes longer to build it than the database to run it.
-    """
-    value = Enrollment._meta.get_field("party").get_db_prep_value(party, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT group_id FROM {Enrollment._meta.db_table} WHERE party = %s LIMIT 1", [value])
-        row = cursor.fetchone()
-    if row is None:
-        raise Enrollment.DoesNotExist(f"No enrollments for party {party}.")
-    return row[0]
+    return None, ("party", uuid.UUID(str(enrollment_or_party)))
 
 
 def _as_saved(enrollment_or_party, enrollments):
@@ -295,10 +282,14 @@ def confirm_enrollment(enrollment_or_party, *, now=None):
 def _locked_enrollments(group_id, selection, *columns):
     """Lock the group and read the selected enrollments (with their participants); returns (columns, enrollments).
 
-    `columns`: of the group's row, read with the lock. Should the enrollments turn out to be in
-    another group (moved while the caller looked), that group is locked too and they are read again.
+    `columns`: of the group's row, read with the lock. `group_id` None: the group of the party
+    selected, found by the lock. Should the enrollments turn out to be in another group (moved
+    while the caller looked), that group is locked too and they are read again.
     """
-    row = lock_group_row(group_id, *columns)
+    if group_id is None:  # a party's places: their group is found by the lock
+        group_id, *row = lock_party_group_row(selection[1], *columns)
+    else:
+        row = lock_group_row(group_id, *columns)
     enrollments = statements.enrollments_with_participants(*selection)
     groups = {e.group_id for e in enrollments}
     if len(groups) == 1 and group_id not in groups:
