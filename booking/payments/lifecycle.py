@@ -50,6 +50,7 @@ from django_tasks import task
 
 from booking.models import PAY_LATER, Enrollment, Payment, PaymentEvent, Refund
 from booking.payments.gateway import configured_gateway
+from booking.services import statements
 from booking.services.errors import BookingError
 from booking.services.locks import lock_payment
 from booking.services.money import CENT, euro, log_event
@@ -152,7 +153,9 @@ def apply_locked_status(
             locked.paid_at = paid_at or now
             fields.append("paid_at")
     if fields:
-        locked.save(update_fields=[*fields, "updated_at"])
+        # A written-out update (``statements.update``): this runs under the group's lock.
+        locked.updated_at = timezone.now()
+        statements.update(Payment, [locked.pk], **{name: getattr(locked, name) for name in [*fields, "updated_at"]})
     if not moves:
         return locked, False
     log_event(locked, actor=actor, user=user, from_status=old, to_status=new_status, note=note)

@@ -28,6 +28,7 @@ from pathlib import Path
 from django.db import transaction
 
 from ..models import Enrollment, Location, Payment, TrainingGroup
+from . import statements
 
 
 def _require_transaction():
@@ -136,7 +137,7 @@ def lock_payment(payment_id, *, nowait=False):
     """
     _require_transaction()
     group_id = _lock_group_of_payment(payment_id)
-    locked = Payment.objects.select_for_update(nowait=nowait, of=("self",)).get(pk=payment_id)
+    locked = statements.get(Payment, payment_id, for_update=True, nowait=nowait)
     if locked.group_id != group_id:  # moved to another group while we waited
         lock_group_row(locked.group_id)
     return locked

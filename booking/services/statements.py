@@ -78,6 +78,37 @@ def update(model, ids, **values):
 
 
 @functools.cache
+def _row_sql(model, lock):
+    fields = model._meta.concrete_fields
+    converters = []
+    for field in fields:
+        expression = field.get_col(model._meta.db_table)
+        functions = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        converters.append((functions, expression))
+    columns = ", ".join(_quoted(field.column) for field in fields)
+    sql = f"SELECT {columns} FROM {_quoted(model._meta.db_table)} WHERE {_quoted(model._meta.pk.column)} = %s{lock}"
+    return [field.attname for field in fields], converters, sql
+
+
+def get(model, pk, *, for_update=False, nowait=False):
+    """One row by its primary key, as ``model.objects.get(pk=pk)`` gives it (DoesNotExist when there is none).
+
+    `for_update`: locked (``SELECT … FOR UPDATE``; with `nowait`, a row locked by someone else
+    raises OperationalError at once). On SQLite, whose transactions are serialised whole, no lock.
+    """
+    lock = ""
+    if for_update and connection.features.has_select_for_update:
+        lock = f" {connection.ops.for_update_sql(nowait=nowait)}"
+    names, converters, sql = _row_sql(model, lock)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [model._meta.pk.get_db_prep_value(pk, connection)])
+        row = cursor.fetchone()
+    if row is None:
+        raise model.DoesNotExist(f"No {model._meta.model_name} {pk}.")
+    return _build(model, names, converters, row)
+
+
+@functools.cache
 def _enrollments_sql(column):
     """Per model, its field names and each column's converters; and the statement of `enrollments_with_participants`."""
     parts, columns = [], []
