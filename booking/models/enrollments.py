@@ -188,6 +188,10 @@ class Participant(models.Model):
 class Enrollment(ConsentRecord):
     """A participant's place in a group."""
 
+    # Not in Wagtail's reference index (its "usage" of a group, which the admin never shows): the index
+    # would otherwise be rewritten on every save, inside the transactions that hold a group's lock.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         HELD = "held", _("gereserveerd")
         CONFIRMED = "confirmed", _("bevestigd")

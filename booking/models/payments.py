@@ -29,6 +29,10 @@ ZERO = Decimal("0.00")
 
 
 class Payment(models.Model):
+    # Not in Wagtail's reference index (its "usage" of a group, which the admin never shows): the index
+    # would otherwise be rewritten on every save, inside the transactions that hold a group's lock.
+    wagtail_reference_index_ignore = True
+
     class Provider(models.TextChoices):
         MOLLIE = "mollie", _("online (Mollie)")
         OFFLINE = "offline", _("bij de eerste bijeenkomst")

@@ -89,19 +89,21 @@ class MollieGateway:
             amount_refunded=_amount(data.amount_refunded),
         )
 
-    def description(self, payment):
-        first = payment.enrollments.order_by("pk").first()
-        reference = first.reference if first else str(payment.pk)
+    def description(self, payment, reference=None):
+        """What the payer sees at Mollie. `reference`: the first place's, when the caller has it at hand."""
+        if reference is None:
+            first = payment.enrollments.order_by("pk").first()
+            reference = first.reference if first else str(payment.pk)
         return f"Eigen bijdrage {payment.group.course.title}, kenmerk {reference}"[:255]
 
     def webhook_usable(self, url):
         """Mollie refuses a webhook it cannot reach; on a developer's own machine there is none."""
         return self.custom_endpoint or urlsplit(url).hostname not in LOCAL_HOSTS
 
-    def create_payment(self, payment, *, redirect_url, webhook_url):
+    def create_payment(self, payment, *, redirect_url, webhook_url, reference=None):
         data = {
             "amount": _money(payment.amount),
-            "description": self.description(payment),
+            "description": self.description(payment, reference),
             "redirectUrl": redirect_url,
             "locale": "nl_NL",
             "metadata": {"payment": payment.pk, "party": str(payment.party)},

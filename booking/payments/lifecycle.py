@@ -43,17 +43,19 @@ import logging
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from booking.models import PAY_LATER, Enrollment, Payment, PaymentEvent, Refund
 from booking.payments.gateway import configured_gateway
+from booking.services import statements
 from booking.services.errors import BookingError
 from booking.services.locks import lock_payment
 from booking.services.money import CENT, euro, log_event
 from booking.services.notifications import queue_email
-from booking.services.places import confirm_party
+from booking.services.places import confirm_party_locked
 
 logger = logging.getLogger(__name__)
 
@@ -119,15 +121,28 @@ def apply_status(
     paid, the places are confirmed and the confirmation email queued in the
     same transaction (see `_after_paid`).
     """
-    now = now or timezone.now()
-    new_status = Status(new_status)
     with transaction.atomic():
         locked = lock_payment(payment.pk, nowait=nowait)
-        if locked.status == new_status or not can_move(locked.status, new_status):
-            return locked, False
-        old = locked.status
+        return apply_locked_status(
+            locked, new_status, actor=actor, user=user, paid_at=paid_at, method=method, mode=mode, note=note, now=now
+        )
+
+
+def apply_locked_status(
+    locked, new_status, *, actor, user=None, paid_at=None, method="", mode="", note="", now=None, also=()
+):
+    """`apply_status` for a payment the caller locked (``lock_payment``) in its transaction; returns (payment, changed).
+
+    `also`: fields the caller changed on `locked`, saved in the same update, whether the status moves or not.
+    """
+    now = now or timezone.now()
+    new_status = Status(new_status)
+    fields = list(also)
+    moves = locked.status != new_status and can_move(locked.status, new_status)
+    old = locked.status
+    if moves:
         locked.status = new_status
-        fields = ["status", "updated_at"]
+        fields.append("status")
         if method and not locked.method:
             locked.method = method[:40]
             fields.append("method")
@@ -137,10 +152,15 @@ def apply_status(
         if new_status == Status.PAID:
             locked.paid_at = paid_at or now
             fields.append("paid_at")
-        locked.save(update_fields=fields)
-        log_event(locked, actor=actor, user=user, from_status=old, to_status=new_status, note=note)
-        if new_status == Status.PAID:
-            _after_paid(locked, actor=actor, user=user, now=now)
+    if fields:
+        # A written-out update (``statements.update``): this runs under the group's lock.
+        locked.updated_at = timezone.now()
+        statements.update(Payment, [locked.pk], **{name: getattr(locked, name) for name in [*fields, "updated_at"]})
+    if not moves:
+        return locked, False
+    log_event(locked, actor=actor, user=user, from_status=old, to_status=new_status, note=note)
+    if new_status == Status.PAID:
+        _after_paid(locked, actor=actor, user=user, now=now)
     return locked, True
 
 
@@ -152,9 +172,13 @@ def _after_paid(payment, *, actor, user, now):
 
     if payment.provider != Payment.Provider.MOLLIE:
         return  # offline sign-ups were confirmed when they chose to pay later
-    if payment.amount and (
-        Payment.objects.filter(party=payment.party, status=Status.PAID, amount__gt=0).exclude(pk=payment.pk).exists()
-    ):
+    # The sign-up's other payments that matter here, in one query: one paid before, or one to pay later.
+    others = list(
+        Payment.objects.filter(party=payment.party)
+        .filter(Q(status=Status.PAID, amount__gt=0) | Q(provider__in=PAY_LATER, status=Status.OPEN))
+        .exclude(pk=payment.pk)
+    )
+    if payment.amount and any(other.status == Status.PAID for other in others):
         # Paid twice for one sign-up (two tabs, two tries that both went through): the second goes back.
         create_refund(
             payment,
@@ -167,11 +191,12 @@ def _after_paid(payment, *, actor, user, now):
         return
     # Chose to pay at the first session or by transfer after starting online, and then paid online after all:
     # nothing is left to pay.
-    for offline in Payment.objects.filter(party=payment.party, provider__in=PAY_LATER, status=Status.OPEN):
-        apply_status(offline, Status.CANCELED, actor=actor, user=user, note=_("Toch online betaald"), now=now)
+    for offline in others:
+        if offline.status == Status.OPEN:
+            apply_status(offline, Status.CANCELED, actor=actor, user=user, note=_("Toch online betaald"), now=now)
     try:
-        with transaction.atomic():
-            confirm_party(payment.party, payment=payment.provider, now=now)
+        # The payment's lock took its group's: no savepoint, no second look-up (a refusal writes nothing).
+        confirm_party_locked(payment.party, payment.group_id, payment=payment.provider, now=now)
     except BookingError as refusal:
         payment.placement = Payment.Placement.LOST
         payment.save(update_fields=["placement", "updated_at"])

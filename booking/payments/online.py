@@ -16,6 +16,7 @@ from booking.models import Enrollment, Payment, Refund
 from booking.payments.lifecycle import (
     Actor,
     Status,
+    apply_locked_status,
     apply_status,
     latest_payment,
     move_refund,
@@ -66,7 +67,9 @@ def start_online_payment(enrollments, *, gateway, redirect_url_for, webhook_url,
     else:
         payment = create_payment(fresh, provider=Payment.Provider.MOLLIE)
     try:
-        answer = gateway.create_payment(payment, redirect_url=redirect_url_for(payment), webhook_url=webhook_url)
+        answer = gateway.create_payment(
+            payment, redirect_url=redirect_url_for(payment), webhook_url=webhook_url, reference=fresh[0].reference
+        )
     except gateway.Refused as error:
         # A clear "no" from the provider: this attempt is over, the next one starts afresh.
         _note_error(payment, error)
@@ -80,16 +83,20 @@ def start_online_payment(enrollments, *, gateway, redirect_url_for, webhook_url,
     except gateway.Unreachable as error:
         _note_error(payment, error)
         raise ProviderUnavailable() from error
+    # Mollie's answer and the status it gives, under one lock and in one update.
     with transaction.atomic():
         locked = lock_payment(payment.pk)
         locked.mollie_id = answer.id
         locked.checkout_url = answer.checkout_url or ""
         locked.mollie_mode = answer.mode or ""
         locked.last_error = ""
-        locked.save(update_fields=["mollie_id", "checkout_url", "mollie_mode", "last_error", "updated_at"])
-    payment, changed = apply_status(
-        payment, answer.status, actor=Actor.PARTICIPANT, note=_("Betaling gestart bij Mollie")
-    )
+        payment, changed = apply_locked_status(
+            locked,
+            answer.status,
+            actor=Actor.PARTICIPANT,
+            note=_("Betaling gestart bij Mollie"),
+            also=["mollie_id", "checkout_url", "mollie_mode", "last_error"],
+        )
     return payment
 
 
@@ -118,21 +125,22 @@ def sync_payment(payment, *, gateway, actor, nowait=False, now=None):
     try:
         answer = gateway.fetch_payment(payment.mollie_id)
         refunds = (
-            gateway.fetch_refunds(payment.mollie_id) if answer.amount_refunded or _has_pending_refunds(payment) else []
+            gateway.fetch_refunds(payment.mollie_id)
+            if answer.amount_refunded or (payment.status == Status.PAID and _has_pending_refunds(payment))
+            else []
         )
     except gateway.Unreachable as error:
         raise ProviderUnavailable() from error
     except gateway.Refused as error:
         raise ProviderUnavailable() from error
     with transaction.atomic():
-        payment, changed = apply_status(
-            payment,
+        payment, changed = apply_locked_status(
+            lock_payment(payment.pk, nowait=nowait),
             answer.status,
             actor=actor,
             paid_at=answer.paid_at,
             method=answer.method or "",
             mode=answer.mode or "",
-            nowait=nowait,
             now=now,
         )
         refunds_changed = _apply_provider_refunds(payment, refunds, actor=actor, nowait=nowait, now=now)
@@ -140,6 +148,7 @@ def sync_payment(payment, *, gateway, actor, nowait=False, now=None):
 
 
 def _has_pending_refunds(payment):
+    """Refunds of ours still on their way (only a paid payment has any: one not yet paid is not asked)."""
     return payment.refunds.filter(status=Refund.Status.PENDING).exists()
 
 

@@ -27,7 +27,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from ..models import Location, Payment, TrainingGroup
+from ..models import Enrollment, Location, Payment, TrainingGroup
+from . import statements
 
 
 def _require_transaction():
@@ -75,6 +76,31 @@ def lock_group_row(group_id, *columns):
     return tuple(row[1:])
 
 
+def lock_party_group_row(party, *columns):
+    """Lock the group of a party's places (a sign-up's UUID) and read `columns` of it; returns (group id, *columns).
+
+    One statement: the group is found by a subquery on the party's places, and locked. The places
+    are read again after this (they may have moved meanwhile: then lock the group they are in now).
+    Raises Enrollment.DoesNotExist when the party has no places.
+    """
+    _require_transaction()
+    connection = transaction.get_connection()
+    lock = f" {connection.ops.for_update_sql()}" if connection.features.has_select_for_update else ""
+    names = ", ".join(["g.id", *(f"g.{column}" for column in columns)])
+    party_value = Enrollment._meta.get_field("party").get_db_prep_value(party, connection)
+    groups, enrollments = TrainingGroup._meta.db_table, Enrollment._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {names} FROM {groups} g "
+            f"WHERE g.id = (SELECT e.group_id FROM {enrollments} e WHERE e.party = %s LIMIT 1){lock}",
+            [party_value],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Enrollment.DoesNotExist(f"No enrollments for party {party}.")
+    return tuple(row)
+
+
 def lock_row(model, pk):
     """Lock one row that stands on its own (a training day), and read nothing: count only after this.
 
@@ -110,12 +136,27 @@ def lock_payment(payment_id, *, nowait=False):
     can answer 503 and let Mollie try again.
     """
     _require_transaction()
-    group_id = Payment.objects.values_list("group_id", flat=True).get(pk=payment_id)
-    lock_group_row(group_id)
-    locked = Payment.objects.select_for_update(nowait=nowait, of=("self",)).get(pk=payment_id)
+    group_id = _lock_group_of_payment(payment_id)
+    locked = statements.get(Payment, payment_id, for_update=True, nowait=nowait)
     if locked.group_id != group_id:  # moved to another group while we waited
         lock_group_row(locked.group_id)
     return locked
+
+
+def _lock_group_of_payment(payment_id):
+    """Lock the group of a payment in one statement (the payment's row is read, not locked); returns its id."""
+    connection = transaction.get_connection()
+    lock = f" {connection.ops.for_update_sql()}" if connection.features.has_select_for_update else ""
+    groups, payments = TrainingGroup._meta.db_table, Payment._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT g.id FROM {groups} g WHERE g.id = (SELECT p.group_id FROM {payments} p WHERE p.id = %s){lock}",
+            [payment_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Payment.DoesNotExist(f"No payment {payment_id}.")
+    return row[0]
 
 
 # --- one process at a time -----------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ..models import PAY_LATER, Payment, PaymentEvent
+from . import statements
 
 Status = Payment.Status
 Actor = PaymentEvent.Actor
@@ -37,8 +38,11 @@ def euro(amount):
 
 
 def log_event(payment, *, actor, user=None, from_status="", to_status="", note="", refund=None):
-    """Write one line of the payment's history. `actor` is a PaymentEvent.Actor; `user` when staff did it."""
-    return PaymentEvent.objects.create(
+    """Write one line of the payment's history. `actor` is a PaymentEvent.Actor; `user` when staff did it.
+
+    A written-out insert (``statements.insert``): a payment's history is written under its group's lock.
+    """
+    event = PaymentEvent(
         payment=payment,
         refund=refund,
         from_status=from_status or "",
@@ -47,6 +51,8 @@ def log_event(payment, *, actor, user=None, from_status="", to_status="", note="
         user=user,
         note=str(note)[:300],
     )
+    statements.insert([event])
+    return event
 
 
 def amount_for(group, places):
@@ -78,7 +84,9 @@ def create_payment(enrollments, *, provider, actor=Actor.PARTICIPANT, user=None,
             provider=provider,
             status=status,
         )
-        payment.enrollments.set(enrollments)
+        # A new payment has no links yet: one insert, where `set` would first read the links there are.
+        links = Payment.enrollments.through
+        links.objects.bulk_create([links(payment=payment, enrollment=enrollment) for enrollment in enrollments])
         log_event(payment, actor=actor, user=user, to_status=status, note=note or _("Betaling aangemaakt"))
     return payment
 

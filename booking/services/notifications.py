@@ -35,6 +35,7 @@ from home.organisation import OrganisationSettings
 from privacy.registry import is_placeholder_email, placeholder_email
 
 from ..models import OutgoingEmail
+from . import statements
 
 logger = logging.getLogger(__name__)
 
@@ -138,17 +139,11 @@ def queue_email(kind, key, *, participant=None, to=None, **params):
         if email is None:
             return None  # nothing to send (any more)
         to, subject = email.to, email.subject[:200]
-    row, created = OutgoingEmail.objects.get_or_create(
-        key=key,
-        defaults={
-            "kind": kind,
-            "to": to,
-            "subject": subject,
-            "participant": participant,
-            "params": params,
-        },
-    )
-    if not created:
+    # One statement, where a look-up, a savepoint and an insert were four: emails are queued inside the
+    # transactions that hold a group's lock (a confirmed place). A key queued at the same moment by
+    # someone else waits for that transaction, and then nothing is inserted.
+    row = OutgoingEmail(key=key, kind=kind, to=to, subject=subject, participant=participant, params=params)
+    if not statements.insert([row], unless_taken="key"):
         return None
     transaction.on_commit(lambda: _enqueue(row.pk))
     return row

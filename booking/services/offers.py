@@ -19,7 +19,7 @@ Locks (see ``locks``): the course first (its waiting list), then the group.
 import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -180,6 +180,23 @@ def lock_bookable_group(group_id, now):
     return TrainingGroup.objects.bookable(now).filter(pk=group_id).first()
 
 
+def _anyone_waiting(group_id):
+    """Whether anyone waits on the list of the group's course: the first look of `offer_freed_places`.
+
+    Most freed places have nobody waiting for them; then this one statement, on the list's index
+    (course, status), is all a cancellation costs afterwards. Written out: it runs after every
+    cancellation and expiry, and building it through the ORM costs more than running it.
+    """
+    entries, groups = WaitlistEntry._meta.db_table, TrainingGroup._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {entries} w WHERE w.status = %s "
+            f"AND w.course_id = (SELECT g.course_id FROM {groups} g WHERE g.id = %s))",
+            [WaitlistEntry.Status.WAITING.value, group_id],
+        )
+        return bool(cursor.fetchone()[0])
+
+
 def offer_freed_places(group, now=None):
     """Offer each free place in `group` to the next fitting person on the course's list. Returns the new offers.
 
@@ -197,6 +214,8 @@ def offer_freed_places(group, now=None):
     """
     now = now or timezone.now()
     group_id = _group_id(group)
+    if not _anyone_waiting(group_id):
+        return []
     first_look = TrainingGroup.objects.bookable(now).filter(pk=group_id).first()
     if first_look is None or not _who_fit(first_look, now).exists():
         return []

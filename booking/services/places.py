@@ -21,7 +21,6 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -41,9 +40,10 @@ from ..models import (
     TrainingGroup,
     takes_a_place,
 )
+from . import statements
 from .availability import places_left
 from .errors import AlreadyEnrolled, BookingError, EnrollmentNotActive, GroupFull, HoldExpired, SignupClosed
-from .locks import lock_group, lock_group_row, lock_groups
+from .locks import lock_group, lock_group_row, lock_groups, lock_party_group_row
 from .money import log_event
 from .notifications import queue_email, queue_emails
 from .offers import offer_freed_places
@@ -202,9 +202,9 @@ def hold_places(
         _refuse_unless_possible(locked, already_enrolled, len(participants), now)
         party = party or uuid.uuid4()  # a sign-up may choose its own, to recognise a repeated submit
         expires = now + hold_duration()
-        Participant.objects.bulk_create(participants)
+        statements.insert(participants)
         # The reference has 31^8 possible values; a clash would only make this one sign-up fail.
-        enrollments = Enrollment.objects.bulk_create(
+        enrollments = statements.insert(
             [
                 Enrollment(
                     group=group,
@@ -231,14 +231,14 @@ def _require_consent_taker(channel, taken_by):
 
 
 def _select(enrollment_or_party):
-    """(group id, filter) for one Enrollment, or for every enrollment of a party (its UUID)."""
+    """(group id, selection) for one Enrollment; (None, selection) for every enrollment of a party (its UUID).
+
+    The selection is (column, value), as ``statements.enrollments_with_participants`` takes it. A
+    party's group is found while it is locked (``locks.lock_party_group_row``).
+    """
     if isinstance(enrollment_or_party, Enrollment):
-        return enrollment_or_party.group_id, Q(pk=enrollment_or_party.pk)
-    party = uuid.UUID(str(enrollment_or_party))
-    group_id = Enrollment.objects.filter(party=party).values_list("group_id", flat=True).first()
-    if group_id is None:
-        raise Enrollment.DoesNotExist(f"No enrollments for party {party}.")
-    return group_id, Q(party=party)
+        return enrollment_or_party.group_id, ("pk", enrollment_or_party.pk)
+    return None, ("party", uuid.UUID(str(enrollment_or_party)))
 
 
 def _as_saved(enrollment_or_party, enrollments):
@@ -256,7 +256,7 @@ def _as_saved(enrollment_or_party, enrollments):
 
 def _set_status(enrollments, ids, **values):
     """Save `values` on the enrollments with these ids, in one statement, and on the objects too."""
-    Enrollment.objects.filter(pk__in=ids).update(**values)
+    statements.update(Enrollment, ids, **values)
     for enrollment in enrollments:
         if enrollment.pk in ids:
             for name, value in values.items():
@@ -279,10 +279,32 @@ def confirm_enrollment(enrollment_or_party, *, now=None):
         return _as_saved(enrollment_or_party, _confirm_locked(group_id, selection, now))
 
 
+def _locked_enrollments(group_id, selection, *columns):
+    """Lock the group and read the selected enrollments (with their participants); returns (columns, enrollments).
+
+    `columns`: of the group's row, read with the lock. `group_id` None: the group of the party
+    selected, found by the lock. Should the enrollments turn out to be in another group (moved
+    while the caller looked), that group is locked too and they are read again.
+    """
+    if group_id is None:  # a party's places: their group is found by the lock
+        group_id, *row = lock_party_group_row(selection[1], *columns)
+    else:
+        row = lock_group_row(group_id, *columns)
+    enrollments = statements.enrollments_with_participants(*selection)
+    groups = {e.group_id for e in enrollments}
+    if len(groups) == 1 and group_id not in groups:
+        return _locked_enrollments(groups.pop(), selection, *columns)
+    return row, enrollments
+
+
 def _confirm_locked(group_id, selection, now):
-    """`confirm_enrollment` inside the caller's transaction: lock, check, save. Returns the enrollments."""
-    status, course_id = lock_group_row(group_id, "status", "course_id")
-    enrollments = list(Enrollment.objects.filter(selection).select_related("participant"))
+    """`confirm_enrollment` inside the caller's transaction: lock, check, save. Returns the enrollments.
+
+    Every refusal comes before anything is written, so a caller inside its own transaction may catch
+    a BookingError from here and go on without a savepoint.
+    """
+    (status, course_id), enrollments = _locked_enrollments(group_id, selection, "status", "course_id")
+    group_id = enrollments[0].group_id if enrollments else group_id
     pending = [e for e in enrollments if e.status in (Enrollment.Status.HELD, Enrollment.Status.EXPIRED)]
     if not pending:
         if any(e.status in (Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED) for e in enrollments):
@@ -312,8 +334,8 @@ def cancel_enrollment(enrollment_or_party, *, now=None):
     now = now or timezone.now()
     group_id, selection = _select(enrollment_or_party)
     with transaction.atomic():
-        (course_id,) = lock_group_row(group_id, "course_id")
-        enrollments = list(Enrollment.objects.filter(selection).select_related("participant"))
+        (course_id,), enrollments = _locked_enrollments(group_id, selection, "course_id")
+        group_id = enrollments[0].group_id if enrollments else group_id
         if any(e.status == Enrollment.Status.COMPLETED for e in enrollments):
             raise EnrollmentNotActive()
         active = {e.pk for e in enrollments if e.status in (Enrollment.Status.HELD, Enrollment.Status.CONFIRMED)}
@@ -403,19 +425,33 @@ def confirm_party(party, *, payment="", now=None):
     """
     group_id, selection = _select(party)
     with transaction.atomic():
-        enrollments = _confirm_locked(group_id, selection, now or timezone.now())
-        for enrollment in enrollments:
-            if enrollment.status != enrollment.Status.CONFIRMED:
-                continue
-            # The address given: the email is built by the worker that sends it, not here under the lock.
-            queue_email(
-                "confirmation",
-                f"confirmation:enrollment:{enrollment.pk}",
-                participant=enrollment.participant,
-                to=enrollment.participant.email,
-                enrollment_id=enrollment.pk,
-                payment=payment,
-            )
+        return _confirm_and_tell(group_id, selection, payment, now or timezone.now())
+
+
+def confirm_party_locked(party, group_id, *, payment="", now=None):
+    """`confirm_party` inside the caller's transaction, which holds the lock of `group_id`, the party's group.
+
+    For a payment that just became paid (``payments.lifecycle``): its lock already took the group's,
+    so this takes no savepoint and looks nothing up before it. A refusal (BookingError) comes before
+    anything is written: the caller may catch it and go on in the same transaction.
+    """
+    return _confirm_and_tell(group_id, ("party", uuid.UUID(str(party))), payment, now or timezone.now())
+
+
+def _confirm_and_tell(group_id, selection, payment, now):
+    enrollments = _confirm_locked(group_id, selection, now)
+    for enrollment in enrollments:
+        if enrollment.status != enrollment.Status.CONFIRMED:
+            continue
+        # The address given: the email is built by the worker that sends it, not here under the lock.
+        queue_email(
+            "confirmation",
+            f"confirmation:enrollment:{enrollment.pk}",
+            participant=enrollment.participant,
+            to=enrollment.participant.email,
+            enrollment_id=enrollment.pk,
+            payment=payment,
+        )
     return enrollments
 
 

@@ -67,11 +67,27 @@ def test_a_hold_and_its_confirmation_take_as_many_queries_in_a_crowded_group_as_
     in_empty = _count_queries(empty, 1)
 
     assert _count_queries(crowded, 101) == in_empty
-    hold, confirm, _ = in_empty
+    hold, confirm, confirm_with_email = in_empty
     # The first look, the lock, the read after it, two inserts (and the savepoint around them, in a test).
-    assert hold <= 7
-    # The sign-up's group, the lock, the places, one update (and the savepoint).
-    assert confirm <= 6
+    assert hold == 7
+    # The lock that finds the sign-up's group, the places, one update (and the savepoint).
+    assert confirm == 5
+    # The same, and one insert into the outbox.
+    assert confirm_with_email == 6
+
+
+def test_a_cancellation_with_nobody_waiting_asks_once_after_the_commit(
+    course, location, django_capture_on_commit_callbacks
+):
+    group = planned_group(course, location, capacity=4, first_start=on_day(14))
+    held = hold_places(group, [person(1), person(2)], **SIGNUP)
+    with CaptureQueriesContext(connection) as cancel, django_capture_on_commit_callbacks(execute=True):
+        cancel_enrollment(held[0].party, now=NOW)
+
+    assert set(Enrollment.objects.filter(party=held[0].party).values_list("status", flat=True)) == {"cancelled"}
+    # The lock that finds the group, the places, one update (and the savepoint); after the commit,
+    # whether anyone waits on the course's list.
+    assert len(cancel) == 6
 
 
 def test_a_confirmation_returns_the_places_as_saved(course, location):

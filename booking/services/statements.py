@@ -1,0 +1,157 @@
+"""Written-out statements for the few writes and reads that run inside a group's lock on every sign-up.
+
+A hold, a confirmation and a cancellation each take the group's lock; whatever runs while they
+hold it makes every other sign-up for that group wait. The ORM builds and compiles its SQL anew
+on every call, which for these small statements costs more than the database takes to run them.
+Here each statement is built once per process from the models' own field definitions (so a new
+field is written and read without changes here), and values go in and come out through the
+fields, as the ORM does it: `get_db_prep_save` on the way in, the database's and the field's
+converters on the way out (SQLite hands back text for moments, integers for booleans).
+
+No signals are sent, as with ``bulk_create`` and ``QuerySet.update``; callers say what changed
+themselves (``page_state.changed``).
+"""
+
+import functools
+
+from django.db import connection
+
+from ..models import Enrollment, Participant
+
+
+def _quoted(name):
+    return connection.ops.quote_name(name)
+
+
+@functools.cache
+def _insert_sql(model, rows, conflict_column):
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(_quoted(field.column) for field in fields)
+    values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * rows)
+    conflict = f" ON CONFLICT ({_quoted(conflict_column)}) DO NOTHING" if conflict_column else ""
+    table, pk = _quoted(model._meta.db_table), _quoted(model._meta.pk.column)
+    return fields, f"INSERT INTO {table} ({columns}) VALUES {values}{conflict} RETURNING {pk}"
+
+
+def insert(objects, *, unless_taken=None):
+    """Insert unsaved objects of one model in one statement, and give each its primary key. Returns them.
+
+    `unless_taken`: the name of a unique field; a row whose value is taken already is left out
+    (``ON CONFLICT … DO NOTHING``, which both databases know), and only one object can be passed:
+    then the list returned is empty when it was left out.
+    """
+    objects = list(objects)
+    if not objects:
+        return []
+    model = type(objects[0])
+    if unless_taken and len(objects) != 1:
+        raise ValueError("Leave out a taken value for one object at a time.")
+    conflict = model._meta.get_field(unless_taken).column if unless_taken else None
+    fields, sql = _insert_sql(model, len(objects), conflict)
+    params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objects for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        keys = [row[0] for row in cursor.fetchall()]
+    if len(keys) != len(objects):
+        return []
+    for obj, key in zip(objects, keys, strict=True):
+        obj.pk = key
+        obj._state.adding, obj._state.db = False, connection.alias
+    return objects
+
+
+def update(model, ids, **values):
+    """``UPDATE … SET values WHERE id IN ids``, in one statement; returns the number of rows changed."""
+    ids = list(ids)
+    if not ids or not values:
+        return 0
+    fields = [model._meta.get_field(name) for name in values]
+    assignments = ", ".join(f"{_quoted(field.column)} = %s" for field in fields)
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"UPDATE {_quoted(model._meta.db_table)} SET {assignments} WHERE {_quoted(model._meta.pk.column)} IN ({marks})"
+    )
+    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values.values(), strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *ids])
+        return cursor.rowcount
+
+
+@functools.cache
+def _row_sql(model, lock):
+    fields = model._meta.concrete_fields
+    converters = []
+    for field in fields:
+        expression = field.get_col(model._meta.db_table)
+        functions = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        converters.append((functions, expression))
+    columns = ", ".join(_quoted(field.column) for field in fields)
+    sql = f"SELECT {columns} FROM {_quoted(model._meta.db_table)} WHERE {_quoted(model._meta.pk.column)} = %s{lock}"
+    return [field.attname for field in fields], converters, sql
+
+
+def get(model, pk, *, for_update=False, nowait=False):
+    """One row by its primary key, as ``model.objects.get(pk=pk)`` gives it (DoesNotExist when there is none).
+
+    `for_update`: locked (``SELECT … FOR UPDATE``; with `nowait`, a row locked by someone else
+    raises OperationalError at once). On SQLite, whose transactions are serialised whole, no lock.
+    """
+    lock = ""
+    if for_update and connection.features.has_select_for_update:
+        lock = f" {connection.ops.for_update_sql(nowait=nowait)}"
+    names, converters, sql = _row_sql(model, lock)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [model._meta.pk.get_db_prep_value(pk, connection)])
+        row = cursor.fetchone()
+    if row is None:
+        raise model.DoesNotExist(f"No {model._meta.model_name} {pk}.")
+    return _build(model, names, converters, row)
+
+
+@functools.cache
+def _enrollments_sql(column):
+    """Per model, its field names and each column's converters; and the statement of `enrollments_with_participants`."""
+    parts, columns = [], []
+    for model, alias in ((Enrollment, "e"), (Participant, "p")):
+        converters = []
+        for field in model._meta.concrete_fields:
+            expression = field.get_col(alias)
+            functions = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+            converters.append((functions, expression))
+            columns.append(f"{alias}.{_quoted(field.column)}")
+        parts.append((model, [field.attname for field in model._meta.concrete_fields], converters))
+    where = Enrollment._meta.pk if column == "pk" else Enrollment._meta.get_field(column)
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {_quoted(Enrollment._meta.db_table)} e "
+        f"JOIN {_quoted(Participant._meta.db_table)} p ON p.id = e.participant_id "
+        f"WHERE e.{_quoted(where.column)} = %s ORDER BY e.id"
+    )
+    return parts, where, sql
+
+
+def _build(model, names, converters, values):
+    converted = []
+    for value, (functions, expression) in zip(values, converters, strict=True):
+        for function in functions:
+            value = function(value, expression, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, names, converted)
+
+
+def enrollments_with_participants(column, value):
+    """The enrollments whose `column` (``"pk"`` or ``"party"``) is `value`, each with its participant, by id.
+
+    What ``Enrollment.objects.filter(**{column: value}).select_related("participant")`` gives, in a
+    statement built once.
+    """
+    (enrollment_part, participant_part), where, sql = _enrollments_sql(column)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [where.get_db_prep_value(value, connection)])
+        rows = cursor.fetchall()
+    width = len(enrollment_part[1])
+    enrollments = []
+    for row in rows:
+        enrollment = _build(*enrollment_part, row[:width])
+        enrollment.participant = _build(*participant_part, row[width:])
+        enrollments.append(enrollment)
+    return enrollments

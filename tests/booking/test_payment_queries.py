@@ -1,0 +1,68 @@
+"""Starting a payment and the webhook that confirms it keep to a few statements, and the lock to fewer.
+
+Against the fake Mollie, spoken to by the real Mollie client (``tests/fake_mollie.py``).
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from booking.models import Enrollment, OutgoingEmail, PaymentEvent
+from booking.payments import online
+from booking.payments.gateway import configured_gateway
+from booking.services import places
+from tests.booking.factories import person, planned_group, signup_course
+from tests.factories import LocationFactory
+
+pytestmark = pytest.mark.django_db
+
+REDIRECT = "http://testserver/betalen/terug/"
+
+
+def _statements(queries):
+    return [query["sql"].split()[0].upper() for query in queries.captured_queries]
+
+
+@pytest.fixture
+def couple(course_index):
+    course = signup_course(course_index, couples_welcome=True, questions=False)
+    group = planned_group(course, LocationFactory(), capacity=6, days=30, count=5)
+    return places.hold_places(group, [person(1), person(2)], consent_text_version="t")
+
+
+def test_a_couple_starts_paying_in_two_short_transactions(couple, mollie):
+    with CaptureQueriesContext(connection) as queries:
+        payment = online.start_online_payment(
+            couple, gateway=configured_gateway(), redirect_url_for=lambda p: REDIRECT, webhook_url=""
+        )
+
+    assert payment.status == "open" and payment.checkout_url
+    assert payment.places == 2 and set(payment.enrollments.values_list("pk", flat=True)) == {e.pk for e in couple}
+    assert list(PaymentEvent.objects.filter(payment=payment).values_list("to_status", flat=True)) == ["created", "open"]
+    # Before Mollie: the places and the latest payment; the payment, its links and its log line.
+    # After Mollie: the group's lock, the payment's, and Mollie's answer with its status in one
+    # update and one log line. Each transaction is one savepoint and its release in a test.
+    assert len(queries) == 13
+    assert _statements(queries).count("UPDATE") == 1
+
+
+def test_the_webhook_that_confirms_a_couple_takes_a_dozen_statements_and_a_repeat_five(couple, mollie):
+    gateway = configured_gateway()
+    payment = online.start_online_payment(couple, gateway=gateway, redirect_url_for=lambda p: REDIRECT, webhook_url="")
+    mollie.set_status(payment.mollie_id, "paid")
+
+    with CaptureQueriesContext(connection) as paid:
+        payment, changed = online.sync_payment(payment, gateway=gateway, actor="webhook", nowait=True)
+    with CaptureQueriesContext(connection) as again:
+        payment, changed_again = online.sync_payment(payment, gateway=gateway, actor="webhook", nowait=True)
+
+    assert changed and not changed_again
+    assert set(Enrollment.objects.filter(party=payment.party).values_list("status", flat=True)) == {"confirmed"}
+    assert OutgoingEmail.objects.filter(kind="confirmation").count() == 2
+    # The group's lock, the payment's, its update and log line, the sign-up's other payments, the
+    # places (the group's lock again, already held), their update, the two emails in one insert
+    # each; and the savepoint.
+    assert len(paid) == 12
+    # Whether a refund is on its way, then the locks: nothing changes.
+    assert len(again) == 5
+    assert "UPDATE" not in _statements(again) and "INSERT" not in _statements(again)
