@@ -47,6 +47,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_max_age
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from wagtail.models import PageViewRestriction
 
 CONTENT = "content"
 BOOKING = "booking"
@@ -262,6 +263,12 @@ class PageFromCache:
 
     def page_cache_dependencies(self, request):
         return (), None
+
+    def get_view_restrictions(self):
+        # Routed by groepswijzer.routing, which found that no restriction applies (under the content generation).
+        if self.__dict__.get("_no_view_restrictions"):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def serve(self, request, *args, **kwargs):
         lookup = lookup_for(request)
