@@ -81,11 +81,11 @@ def test_a_known_address_is_routed_with_one_query_for_its_page(client, home, cou
     for url in (page.url, course.url):
         assert not [sql for sql in queries(client, url)[1] if "wagtailcore_pageviewrestriction" in sql], url
     # A StandardPage is only its route now; the course page adds its stops, groups and sessions; the finder its
-    # trainings, their themes, the restrictions of `public()` and the nearest groups.
+    # trainings, their themes and the nearest groups, one ring here (no locale, no view restrictions while none).
     assert len(queries(client, page.url)[1]) == 1
-    assert len(queries(client, course.url)[1]) == 5
+    assert len(queries(client, course.url)[1]) == 4
     client.get(course_index.url, {"postcode": "5611 AB"})  # the form's fragment for this address
-    assert len(queries(client, course_index.url, {"postcode": "5611 AB"})[1]) == 6
+    assert len(queries(client, course_index.url, {"postcode": "5611 AB"})[1]) == 4
 
 
 def test_without_generations_wagtail_routes_every_request(client, settings, course, group):
@@ -149,6 +149,20 @@ def test_a_page_made_private_asks_for_a_login_at_once(client, course_index, cour
     with committed():
         restriction.delete()
     assert client.get(course.url).status_code == 200
+
+
+def test_a_course_made_private_leaves_the_finder_at_once(client, course_index, course, group, committed):
+    other = signup_course(course_index, title="Mindfulness")
+    planned_group(other, LocationFactory(town="Helmond", postcode="5701 AA"), days=28)
+    assert "Mindfulness" in finder_text(client, course_index)
+    assert "Mindfulness" in finder_text(client, course_index)
+    with committed():
+        restriction = PageViewRestriction.objects.create(page=other, restriction_type="login")
+    assert "Mindfulness" not in finder_text(client, course_index)
+    assert "Mentaal Fit" in finder_text(client, course_index)
+    with committed():
+        restriction.delete()
+    assert "Mindfulness" in finder_text(client, course_index)
 
 
 def test_a_page_for_some_groups_only_stays_closed_to_others(client, course_index, course, group, committed):
