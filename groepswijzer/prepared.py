@@ -96,12 +96,12 @@ class PreparedValues:
             names = [*query.extra_select, *query.values_select, *query.annotation_select]
         return sql, tuple(params), names, compiler.get_converters(fields), compiler.col_count
 
-    def _prepare(self, values, connection):
+    def _prepare(self, values, connection, build):
         first, second = _stand_ins(values, 1), _stand_ins(values, 2)
         if first is None:
             return None
-        sql_a, params_a, names, converters, columns = self._compile_once(self.build(**first), connection)
-        sql_b, params_b, *_ = self._compile_once(self.build(**second), connection)
+        sql_a, params_a, names, converters, columns = self._compile_once(build(**first), connection)
+        sql_b, params_b, *_ = self._compile_once(build(**second), connection)
         if sql_a != sql_b or len(params_a) != len(params_b) or len(names) != columns:
             return None
         adapt_moment = connection.ops.adapt_datetimefield_value
@@ -124,22 +124,28 @@ class PreparedValues:
             slots.append(found)
         return _Compiled(sql_a, params_a, slots, names, converters)
 
-    def compiled(self, values, connection):
-        key = (connection.alias, connection.vendor, _shape(values))
+    def compiled(self, values, connection, fixed=None):
+        fixed = fixed or {}
+        key = (connection.alias, connection.vendor, _shape(values), tuple(sorted(fixed.items())))
         with _lock:
             found = self._compiled.get(key, NOT_PREPARED)
         if found is NOT_PREPARED:
-            found = self._prepare(values, connection)
+            found = self._prepare(values, connection, lambda **slots: self.build(**fixed, **slots))
             with _lock:
                 self._compiled[key] = found
         return found
 
-    def run(self, using="default", **values):
-        """The rows of ``build(**values)`` as dicts, in its order."""
+    def run(self, using="default", fixed=None, **values):
+        """The rows of ``build(**fixed, **values)`` as dicts, in its order.
+
+        `fixed`: arguments that shape the SQL itself (a slice: LIMIT and OFFSET are written into it); each
+        combination is compiled once. Keep their number small.
+        """
         connection = connections[using]
-        compiled = self.compiled(values, connection)
+        fixed = fixed or {}
+        compiled = self.compiled(values, connection, fixed)
         if compiled is None:
-            return list(self.build(**values))
+            return list(self.build(**fixed, **values))
         params = list(compiled.params)
         for position, name, index, adapt in compiled.slots:
             value = values[name] if index is None else values[name][index]

@@ -161,6 +161,14 @@ def _site(request, token):
     return site
 
 
+def site_for(request):
+    """``Site.find_for_request``: from this process's memory while the request read the content generation."""
+    tokens = getattr(request, "_page_generations", None)
+    if not tokens or page_cache.CONTENT not in tokens:
+        return Site.find_for_request(request)
+    return _site(request, tokens[page_cache.CONTENT])
+
+
 def route(request, path):
     """The RouteResult Wagtail's route gives for `path`, found in one query; None to let Wagtail route it."""
     tokens = getattr(request, "_page_generations", None)
