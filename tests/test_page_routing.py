@@ -88,6 +88,26 @@ def test_a_known_address_is_routed_with_one_query_for_its_page(client, home, cou
     assert len(queries(client, course_index.url, {"postcode": "5611 AB"})[1]) == 4
 
 
+def test_the_course_page_and_step_1_take_the_same_few_queries_on_every_page_of_groups(
+    client, course_index, course, location, group
+):
+    for number in range(12):
+        planned_group(course, LocationFactory(name=f"Wijkhuis {number}", town="Helmond", postcode="5701 AA"), days=30)
+    step_1 = f"/aanmelden/training/{course.pk}/"
+    for url, params in (
+        (course.url, {}),
+        (course.url, {"postcode": "5611 AB"}),
+        (course.url, {"postcode": "5611 AB", "pagina": "2"}),
+        (step_1, {}),
+        (step_1, {"postcode": "5611 AB", "pagina": "2"}),
+    ):
+        client.get(url, params)
+        response, known = queries(client, url, params)
+        assert response.status_code == 200, (url, params)
+        # The page (by id), the stops, the page of groups, their sessions; step 1 asks whether there are questions.
+        assert len(known) == (4 if url == course.url else 5), (url, params, known)
+
+
 def test_without_generations_wagtail_routes_every_request(client, settings, course, group):
     settings.PAGE_FRAGMENT_CACHE = False
     client.get(course.url)
