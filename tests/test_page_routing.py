@@ -80,12 +80,13 @@ def test_a_known_address_is_routed_with_one_query_for_its_page(client, home, cou
         assert len(walked) - len(known) >= 4, url
     for url in (page.url, course.url):
         assert not [sql for sql in queries(client, url)[1] if "wagtailcore_pageviewrestriction" in sql], url
-    # A StandardPage is only its route now; the course page adds its stops, groups and sessions; the finder its
-    # trainings, their themes and the nearest groups, one ring here (no locale, no view restrictions while none).
+    # A StandardPage is only its route now; the course page adds its stops, groups and sessions; the finder the
+    # themes of its trainings and the nearest groups, one ring here (the trainings, the locale and whether any page
+    # has a view restriction are kept per content generation).
     assert len(queries(client, page.url)[1]) == 1
     assert len(queries(client, course.url)[1]) == 4
     client.get(course_index.url, {"postcode": "5611 AB"})  # the form's fragment for this address
-    assert len(queries(client, course_index.url, {"postcode": "5611 AB"})[1]) == 4
+    assert len(queries(client, course_index.url, {"postcode": "5611 AB"})[1]) == 3
 
 
 def test_the_course_page_and_step_1_take_the_same_few_queries_on_every_page_of_groups(
@@ -183,6 +184,40 @@ def test_a_course_made_private_leaves_the_finder_at_once(client, course_index, c
     with committed():
         restriction.delete()
     assert "Mindfulness" in finder_text(client, course_index)
+
+
+def test_a_course_published_retitled_or_unpublished_shows_in_the_finder_at_once(
+    client, course_index, course, group, committed
+):
+    other = signup_course(course_index, title="Mindfulness", live=False)
+    planned_group(other, LocationFactory(town="Helmond", postcode="5701 AA"), days=28)
+    for params in ({}, {"postcode": "5611 AB"}, {"audience": "adults"}):
+        assert "Mindfulness" not in text(client.get(course_index.url, params))
+    with committed():
+        other.save_revision().publish()
+    for params in ({}, {"postcode": "5611 AB"}, {"audience": "adults"}):
+        assert "Mindfulness" in text(client.get(course_index.url, params)), params
+    other = type(other).objects.get(pk=other.pk)
+    other.title = "Mindfulness voor beginners"
+    with committed():
+        other.save_revision().publish()
+    assert "Mindfulness voor beginners" in finder_text(client, course_index)
+    with committed():
+        other.unpublish()
+    for params in ({}, {"postcode": "5611 AB"}, {"audience": "adults"}):
+        assert "Mindfulness" not in text(client.get(course_index.url, params)), params
+
+
+def test_the_filter_on_free_places_follows_the_places(client, course_index, course, location, committed):
+    last_place = planned_group(course, location, days=21, capacity=1)
+    with_places = {"postcode": "5611 AB", "free_places": "on"}
+    assert "Mentaal Fit" in text(client.get(course_index.url, with_places))
+    with committed():
+        held = hold_places(last_place, [person(1)], consent_text_version=CONSENT_VERSION)
+    assert "Mentaal Fit" not in text(client.get(course_index.url, with_places))
+    with committed():
+        cancel_enrollment(held[0])
+    assert "Mentaal Fit" in text(client.get(course_index.url, with_places))
 
 
 def test_a_page_for_some_groups_only_stays_closed_to_others(client, course_index, course, group, committed):
