@@ -113,8 +113,18 @@ def distance_expression(area, latitude="latitude", longitude="longitude"):
     The same formula as `distance_km`, so the database orders and filters by
     the same kilometres the pages show.
     """
+    return point_distance_expression(*radians_of(area), latitude, longitude)
+
+
+def radians_of(area):
+    """(latitude, longitude, cosine of the latitude) of `area` in radians: what the distance in the database needs."""
     lat1, lon1 = math.radians(area.latitude), math.radians(area.longitude)
+    return lat1, lon1, math.cos(lat1)
+
+
+def point_distance_expression(lat1, lon1, cos_lat1, latitude="latitude", longitude="longitude"):
+    """`distance_expression` from a point given by `radians_of` (values a prepared query can swap)."""
     half_dlat = Sin((Radians(F(latitude)) - Value(lat1)) / Value(2.0))
     half_dlon = Sin((Radians(F(longitude)) - Value(lon1)) / Value(2.0))
-    a = half_dlat * half_dlat + Value(math.cos(lat1)) * Cos(Radians(F(latitude))) * half_dlon * half_dlon
+    a = half_dlat * half_dlat + Value(cos_lat1) * Cos(Radians(F(latitude))) * half_dlon * half_dlon
     return ExpressionWrapper(Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(a)), output_field=FloatField())

@@ -3,11 +3,12 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
 from booking.models import TrainingGroup
 from booking.services import availability
+from groepswijzer import page_cache
 
 from .catalogue import Audience, Delivery
 
@@ -79,7 +80,30 @@ def _order(result, *, by_distance, age_given):
     )
 
 
-def find_courses(courses, form, now=None):
+# Not kept with the trainings the finder lists: the body (a StreamField, parsed when read; no card shows it).
+_NOT_KEPT = ("body",)
+
+
+def _stored_values(course):
+    return tuple(
+        getattr(course, field.attname) for field in type(course)._meta.concrete_fields if field.attname not in _NOT_KEPT
+    )
+
+
+def _listed(courses, key):
+    """`courses` as a list, read once per process and content generation for `key` (what the trainings are, and
+    which ones match filters on what they are, only changes with the content); rebuilt as new objects for
+    every request from the values stored in their rows. `key` None: read now."""
+    courses = courses.defer(*_NOT_KEPT)
+    if key is None:
+        return list(courses)
+    model = courses.model
+    names = [field.attname for field in model._meta.concrete_fields if field.attname not in _NOT_KEPT]
+    rows = page_cache.per_content(key, lambda: tuple(_stored_values(course) for course in courses))
+    return [model.from_db(courses.db, names, row) for row in rows]
+
+
+def find_courses(courses, form, now=None, *, key=None):
     """The trainings of `courses` (live course pages) that match the valid parts of ``form``.
 
     Invalid fields are ignored (the form shows their errors), so a typo in the
@@ -88,9 +112,12 @@ def find_courses(courses, form, now=None):
     the nearest, ordered nearest first, online groups after those in reach;
     without one the soonest. Distances are to where those groups meet, not to
     every location a course names.
+
+    `key`: names `courses` for this process's memory per content generation (`_listed`); the filters on
+    places and start dates are never answered from it.
     """
     now = now or timezone.now()
-    courses = courses.prefetch_related("themes").order_by("title")
+    courses = courses.order_by("title")
     everything = courses
     data = {}
     if form.is_bound:
@@ -106,19 +133,34 @@ def find_courses(courses, form, now=None):
         courses = courses.filter(delivery=data["delivery"])
     if data.get("couples"):
         courses = courses.filter(couples_welcome=True)
+    content_key = None
+    if key is not None:
+        content_key = (
+            "finder",
+            key,
+            *(str(getattr(data.get(name), "pk", data.get(name))) for name in ("theme", "audience", "age", "delivery")),
+            bool(data.get("couples")),
+        )
     if data.get("free_places") or data.get("starts_within"):
         wanted = courses_with_groups(
             free_places=bool(data.get("free_places")), weeks=data.get("starts_within"), now=now
         )
         courses = courses.filter(pk__in=wanted)
+        content_key = None  # places and dates change without the content
 
     area = data.get("area") if "postcode" not in form.errors else None
     max_km = int(data["distance"]) if data.get("distance") and area else None
 
     filtered_query = courses is not everything
-    courses = list(courses)
+    courses = _listed(courses, content_key)
+    prefetch_related_objects(courses, "themes")
     # All trainings, whatever the filters: counted apart only when filters may have left some out.
-    total = everything.count() if filtered_query else len(courses)
+    if not filtered_query:
+        total = len(courses)
+    elif key is not None:
+        total = page_cache.per_content(("finder-total", key), everything.count)
+    else:
+        total = everything.count()
     nearest, online = availability.nearest_bookable(
         [course.pk for course in courses],
         area,

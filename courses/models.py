@@ -32,7 +32,7 @@ from booking.models.fields import PaymentProvidersField
 from booking.services import availability, fill, page_state
 from groepswijzer import page_cache
 from home.blocks import BodyBlock
-from home.languages import localized, original
+from home.languages import localized, original, public
 
 from .catalogue import Audience, Delivery, Theme, Trainer
 from .finder import find_courses
@@ -74,8 +74,8 @@ class CourseIndexPage(page_cache.PageFromCache, Page):
         form = CourseFilterForm(request.GET or None)
         # The Dutch courses are the ones with groups; a translated overview finds the same ones and shows each
         # in the visitor's language where an editor translated it.
-        courses = CoursePage.objects.child_of(original(self)).live().public()
-        search = find_courses(courses, form)
+        courses = public(CoursePage.objects.child_of(original(self)).live())
+        search = find_courses(courses, form, key=("index", self.pk))
         for result, shown in zip(search.results, localized(result.course for result in search.results), strict=True):
             result.course = shown
         context["filter_form"] = form

@@ -34,6 +34,7 @@ build them again. Their tokens are the ones the request read as it arrived, so t
 same way. ``PAGE_FRAGMENT_CACHE`` is on when ``REDIS_URL`` is set, as ``PAGE_CACHE``.
 """
 
+import contextvars
 import hashlib
 import secrets
 import threading
@@ -47,6 +48,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_max_age
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from wagtail.models import PageViewRestriction
 
 CONTENT = "content"
 BOOKING = "booking"
@@ -234,7 +236,7 @@ class PageCacheMiddleware:
                 # Read before anything of the page is: fragments built now are never newer than their tokens.
                 found = cache.get_many([GENERATION_PREFIX + name for name in SITE_WIDE])
                 request._page_generations = _generations(SITE_WIDE, found)
-            return self.get_response(request)
+            return self._answer(request)
         try:
             key = _entry_key(request)
         except DisallowedHost:
@@ -246,11 +248,45 @@ class PageCacheMiddleware:
         # When the cache does not answer, the page is built and nothing is stored.
         request._page_cache = lookup = Lookup(key, _generations(SITE_WIDE, found))
         request._page_generations = lookup.tokens
-        response = self.get_response(request)
+        response = self._answer(request)
         if _storable(request, response, lookup):
             _store(request, response, lookup)
             response[HEADER] = "miss"
         return response
+
+    def _answer(self, request):
+        marker = _current_generations.set(getattr(request, "_page_generations", None))
+        try:
+            return self.get_response(request)
+        finally:
+            _current_generations.reset(marker)
+
+
+# The generations the request being answered read as it arrived (`per_content`).
+_current_generations = contextvars.ContextVar("page_generations", default=None)
+_per_content = {}
+
+
+def per_content(name, compute):
+    """``compute()``, kept by this process under the content generation the current request read as it arrived.
+
+    For what only changes with the content (a locale, whether any page has a view restriction): a change to it
+    replaces the generation, so the kept value is never older than the request. Outside a request that read
+    the generations (no cache configured, a command), ``compute()`` every time. Keep only values that cannot
+    be changed by whoever receives them (numbers, strings, tuples).
+    """
+    tokens = _current_generations.get()
+    token = tokens.get(CONTENT) if tokens else None
+    if token is None:
+        return compute()
+    with _local_lock:
+        found = _per_content.get(name)
+    if found is not None and found[0] == token:
+        return found[1]
+    value = compute()
+    with _local_lock:
+        _per_content[name] = (token, value)
+    return value
 
 
 class PageFromCache:
@@ -262,6 +298,12 @@ class PageFromCache:
 
     def page_cache_dependencies(self, request):
         return (), None
+
+    def get_view_restrictions(self):
+        # Routed by groepswijzer.routing, which found that no restriction applies (under the content generation).
+        if self.__dict__.get("_no_view_restrictions"):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def serve(self, request, *args, **kwargs):
         lookup = lookup_for(request)
@@ -306,6 +348,7 @@ def forget_local_fragments():
     """Empty this process's copies (tests that empty the cache between them)."""
     with _local_lock:
         _local.clear()
+        _per_content.clear()
 
 
 def _fragment_key(request, name, names, vary, tokens):

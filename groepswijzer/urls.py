@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path, reverse
+from django.urls import include, path, re_path, reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from groepswijzer import routing
 from home import views as home_views
 from reports.api import api as reports_api
 
@@ -55,4 +56,13 @@ if settings.DEBUG:
         settings.MEDIA_URL + "original_images/", document_root=settings.MEDIA_ROOT / "original_images"
     )
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's own URLs, with its page view routed by groepswijzer.routing first (the same pages, fewer queries).
+urlpatterns += [
+    path(
+        "",
+        include(
+            [pattern for pattern in wagtail_urls.urlpatterns if getattr(pattern, "name", None) != "wagtail_serve"]
+            + [re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve")]
+        ),
+    )
+]

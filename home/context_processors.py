@@ -1,4 +1,4 @@
-from wagtail.models import Site
+from groepswijzer import routing
 
 from .languages import localized
 
@@ -8,7 +8,7 @@ def site_navigation(request):
 
     An English visitor gets the English version of each page that an editor translated.
     """
-    site = Site.find_for_request(request)
+    site = routing.site_for(request)
     if site is None:
         return {"site_pages": []}
     root = site.root_page

@@ -9,7 +9,9 @@ to an English visitor, in the English frame of the site.
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import get_language_info
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, PageViewRestriction
+
+from groepswijzer import page_cache
 
 
 def site_language():
@@ -22,7 +24,22 @@ def in_site_language():
 
 
 def default_locale():
-    return Locale.get_default()
+    """The site language's Locale (kept per content generation: a saved locale replaces it)."""
+    pk, code = page_cache.per_content("default-locale", _default_locale_row)
+    return Locale.from_db(None, ["id", "language_code"], [pk, code])
+
+
+def _default_locale_row():
+    locale = Locale.get_default()
+    return locale.pk, locale.language_code
+
+
+def public(pages):
+    """``pages.public()``, without asking for the view restrictions while no page has one (kept per content
+    generation: a saved or deleted restriction replaces it)."""
+    if page_cache.per_content("no-view-restrictions", lambda: not PageViewRestriction.objects.exists()):
+        return pages
+    return pages.public()
 
 
 def originals(pages):

@@ -79,6 +79,9 @@ class HomePage(page_cache.PageFromCache, Page):
         # Featured courses may show their places; to be safe, as every list of courses.
         return (page_cache.BOOKING,), page_state.next_change()
 
+    # The route below is Wagtail's whenever Wagtail's finds a page (groepswijzer.routing may remember it).
+    routes_by_path = True
+
     def route(self, request, path_components):
         """The page at this address, in the visitor's language when it has a version in it.
 

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import Client
 from wagtail.models import Collection, Locale, Page
 
-from groepswijzer import page_cache
+from groepswijzer import page_cache, routing
 from tests.factories import CourseIndexPageFactory, HomePageFactory, ProfessionalsIndexPageFactory
 
 # The fake Mollie server and its fixtures (fake_mollie, mollie) for payment tests.
@@ -37,6 +37,7 @@ def _empty_cache():
     from an earlier test or run must not decide this one."""
     cache.clear()
     page_cache.forget_local_fragments()
+    routing.forget_routes()
     yield
 
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking import geo
+from groepswijzer import prepared
 
 from ..models import Location, Session, TrainingGroup
 from . import stops
@@ -175,13 +176,61 @@ def row_for(group, *, now, stop=None, distance_km=None):
     )
 
 
-def _distance_to(area):
-    """Kilometres from `area` to a group's location, in the database; None for an online location."""
-    return Case(
-        When(location__kind=Location.Kind.ONLINE, then=None),
-        default=geo.distance_expression(area, "location__latitude", "location__longitude"),
-        output_field=FloatField(),
+_GROUP_FIELDS = tuple(field.attname for field in TrainingGroup._meta.concrete_fields)
+_LOCATION_FIELDS = tuple(field.attname for field in Location._meta.concrete_fields)
+# What `with_bookable` annotates (and the listing's distance), set on each group as the ORM would.
+_LISTING_ANNOTATIONS = ("places_taken", "places_held", "places_left", "first_start", "bookable")
+
+
+def _listing_groups(*, start, stop, now, course_id, lat1=None, lon1=None, cos_lat1=None):
+    """One page (`start`:`stop`) of a course's upcoming groups with the bookable rule, as `.values()` rows, in the
+    listing's order: by distance from the point (`geo.radians_of`) when given, then by the first start.
+
+    The same rule as upcoming_groups (no session started yet), as an anti-join. PostgreSQL works out the
+    places and the bookable rule after the sort and the LIMIT, for the page's groups only (EXPLAIN: their
+    subplans run once per group shown). The course is known, so it is not joined (its page's tables are not
+    read per group). Only values go in here (a prepared query swaps them).
+    """
+    started = Session.objects.filter(group=OuterRef("pk"), status=Session.Status.SCHEDULED, start__lte=now)
+    groups = (
+        TrainingGroup.objects.filter(course_id=course_id, status__in=LISTED_STATUSES)
+        .exclude(Exists(started))
+        .with_bookable(now)
     )
+    fields = [*_GROUP_FIELDS, *(f"location__{name}" for name in _LOCATION_FIELDS), *_LISTING_ANNOTATIONS]
+    soonest = (F("first_start").asc(nulls_last=True), "location__name", "pk")
+    if lat1 is not None:
+        distance = Case(
+            When(location__kind=Location.Kind.ONLINE, then=None),
+            default=geo.point_distance_expression(lat1, lon1, cos_lat1, "location__latitude", "location__longitude"),
+            output_field=FloatField(),
+        )
+        groups = groups.annotate(distance_km=distance).order_by(F("distance_km").asc(nulls_last=True), *soonest)
+        fields.append("distance_km")
+    else:
+        groups = groups.order_by(*soonest)
+    return groups.values(*fields)[start:stop]
+
+
+def _any_bookable(*, now, course_id):
+    return TrainingGroup.objects.bookable(now).filter(course_id=course_id).values("pk")[:1]
+
+
+# Both compiled once per process and shape (the ORM took longer to write them than PostgreSQL to run them).
+_LISTING_GROUPS = prepared.PreparedValues(_listing_groups)
+_ANY_BOOKABLE = prepared.PreparedValues(_any_bookable)
+
+
+def _group_from(row):
+    """A TrainingGroup (with its location and annotations) from a row of `_listing_groups`, as the ORM builds it."""
+    group = TrainingGroup.from_db("default", _GROUP_FIELDS, [row[name] for name in _GROUP_FIELDS])
+    group.location = Location.from_db(
+        "default", _LOCATION_FIELDS, [row[f"location__{name}"] for name in _LOCATION_FIELDS]
+    )
+    for name in (*_LISTING_ANNOTATIONS, "distance_km"):
+        if name in row:
+            group.__dict__[name] = row[name]
+    return group
 
 
 def group_listing(course, *, area=None, now=None, page=1, per_page=GROUPS_PER_PAGE):
@@ -198,27 +247,13 @@ def group_listing(course, *, area=None, now=None, page=1, per_page=GROUPS_PER_PA
     now = now or timezone.now()
     page = max(1, page)
     active = stops.active_stops(course, now)
-    # The same rule as upcoming_groups (no session started yet), as an anti-join. One query chooses the
-    # page (by the first start and the distance, computed for every group of the course) and counts the
-    # places and the bookable rule: PostgreSQL works those out after the sort and the LIMIT, for the
-    # page's groups only (EXPLAIN: their subplans run once per group shown). The course is known, so it is
-    # not joined (its page's tables are not read per group).
-    started = Session.objects.filter(group=OuterRef("pk"), status=Session.Status.SCHEDULED, start__lte=now)
-    groups = (
-        TrainingGroup.objects.filter(course=course, status__in=LISTED_STATUSES)
-        .exclude(Exists(started))
-        .with_bookable(now)
-        .select_related("location")
-    )
-    soonest = (F("first_start").asc(nulls_last=True), "location__name", "pk")
+    values = {"now": now, "course_id": course.pk}
     if area is not None:
-        groups = groups.annotate(distance_km=_distance_to(area)).order_by(
-            F("distance_km").asc(nulls_last=True), *soonest
-        )
-    else:
-        groups = groups.order_by(*soonest)
+        lat1, lon1, cos_lat1 = geo.radians_of(area)
+        values.update(lat1=float(lat1), lon1=float(lon1), cos_lat1=float(cos_lat1))
     start = (page - 1) * per_page
-    fetched = list(groups[start : start + per_page + 1])
+    rows = _LISTING_GROUPS.run(fixed={"start": start, "stop": start + per_page + 1}, **values)
+    fetched = [_group_from(row) for row in rows]
     has_more = len(fetched) > per_page
     fetched = fetched[:per_page]
     for group in fetched:
@@ -243,7 +278,7 @@ def group_listing(course, *, area=None, now=None, page=1, per_page=GROUPS_PER_PA
             entry.elsewhere = [other for other in locations if other is not entry and other.open_groups]
     any_open = any(row.can_sign_up for entry in locations for row in entry.groups)
     if not any_open:
-        any_open = TrainingGroup.objects.bookable(now).filter(course=course).exists()
+        any_open = bool(_ANY_BOOKABLE.run(now=now, course_id=course.pk))
     return GroupListing(
         course=course,
         locations=locations,
@@ -284,20 +319,47 @@ def _nearest_row(row, *, online):
 _ROW_FIELDS = ("course_id", "pk", "first_start", "location__name", "location__town")
 
 
-def _within(area, radius):
-    """Groups at a location within `radius` km of `area` (on a queryset with the alias `distance_km`):
-    a bounding box on the location first (cheap), then the exact distance; `radius` None: anywhere."""
-    placed = Q(location__latitude__isnull=False, location__longitude__isnull=False) & ~Q(
+def _nearest_groups(
+    *, now, lat1, lon1, cos_lat1, placed, online=None, south=None, north=None, west=None, east=None, radius=None
+):
+    """The bookable groups of one ring of `nearest_bookable`, nearest first (online groups, without a distance, after
+    them); at one location, and online, the soonest first (a group without dates after those with).
+
+    `placed`: courses looked for at locations: within `radius` km of the point (`geo.radians_of`), first by its
+    bounding box (south, north, west, east: cheap), then by the exact distance; `radius` None: anywhere.
+    `online`: courses whose online groups are wanted too. Only values go in here (a prepared query swaps them).
+    """
+    distance = Case(
+        When(location__kind=Location.Kind.ONLINE, then=None),
+        default=geo.point_distance_expression(lat1, lon1, cos_lat1, "location__latitude", "location__longitude"),
+        output_field=FloatField(),
+    )
+    groups = (
+        TrainingGroup.objects.bookable(now)
+        .alias(distance_km=distance)
+        .annotate(
+            distance=F("distance_km"),
+            online=ExpressionWrapper(Q(location__kind=Location.Kind.ONLINE), output_field=BooleanField()),
+        )
+        .order_by(F("distance").asc(nulls_last=True), F("first_start").asc(nulls_last=True), "pk")
+    )
+    located = Q(location__latitude__isnull=False, location__longitude__isnull=False) & ~Q(
         location__kind=Location.Kind.ONLINE
     )
-    if radius is None:
-        return placed
-    south, north, west, east = geo.bounding_box(area, radius)
-    return placed & Q(
-        location__latitude__range=(south, north),
-        location__longitude__range=(west, east),
-        distance_km__lte=radius,
-    )
+    if radius is not None:
+        located &= Q(
+            location__latitude__range=(south, north),
+            location__longitude__range=(west, east),
+            distance_km__lte=radius,
+        )
+    wanted = Q(course_id__in=placed) & located
+    if online is not None:
+        wanted = Q(course_id__in=online, location__kind=Location.Kind.ONLINE) | wanted
+    return groups.filter(wanted).values(*_ROW_FIELDS, "distance", "online")
+
+
+# The ring query compiled once per process and shape (the ORM took longer to write it than PostgreSQL to run it).
+_NEAREST_GROUPS = prepared.PreparedValues(_nearest_groups)
 
 
 def nearest_bookable(course_ids, area=None, *, max_km=None, online_only=(), now=None):
@@ -315,41 +377,35 @@ def nearest_bookable(course_ids, area=None, *, max_km=None, online_only=(), now=
     bookable rule is worked out for the groups in the ring only, so a search
     looks at the groups near the postcode and not at every group in the
     country. The online groups come in the query of the first ring: most
-    searches take one query.
+    searches take one query. The SQL of each kind of ring is compiled once
+    per process (``groepswijzer.prepared``).
     """
     now = now or timezone.now()
     remaining = set(course_ids)
     if not remaining or area is None:
         return {}, {}
     placed_courses = remaining - set(online_only)
-    # The nearest first, online groups (no distance) after them; at one location, and online, the soonest
-    # (a group without dates after those with).
-    bookable = (
-        TrainingGroup.objects.bookable(now)
-        .alias(distance_km=_distance_to(area))
-        .annotate(
-            distance=F("distance_km"),
-            online=ExpressionWrapper(Q(location__kind=Location.Kind.ONLINE), output_field=BooleanField()),
-        )
-        .order_by(F("distance").asc(nulls_last=True), F("first_start").asc(nulls_last=True), "pk")
-    )
-    fields = (*_ROW_FIELDS, "distance", "online")
+    lat1, lon1, cos_lat1 = geo.radians_of(area)
+    point = {"now": now, "lat1": float(lat1), "lon1": float(lon1), "cos_lat1": float(cos_lat1)}
     nearest, online = {}, {}
     radii = (max_km,) if max_km is not None else SEARCH_RADII_KM
     for ring, radius in enumerate(radii):
-        if ring == 0:
-            wanted = Q(course_id__in=list(remaining), location__kind=Location.Kind.ONLINE) | Q(
-                Q(course_id__in=list(placed_courses)) & _within(area, radius)
-            )
-        elif placed_courses:
-            wanted = Q(course_id__in=list(placed_courses)) & _within(area, radius)
-        else:
+        if ring and not placed_courses:
             break
-        for *row, is_online in bookable.filter(wanted).values_list(*fields):
-            if is_online:
-                online.setdefault(row[0], _nearest_row(row[:-1], online=True))
+        values = {**point, "placed": sorted(placed_courses)}
+        if ring == 0:
+            values["online"] = sorted(remaining)
+        if radius is not None:
+            south, north, west, east = geo.bounding_box(area, radius)
+            values.update(
+                south=float(south), north=float(north), west=float(west), east=float(east), radius=float(radius)
+            )
+        for row in _NEAREST_GROUPS.run(**values):
+            found = [row[name] for name in _ROW_FIELDS] + [row["distance"]]
+            if row["online"]:
+                online.setdefault(row["course_id"], _nearest_row(found[:-1], online=True))
             else:
-                nearest.setdefault(row[0], _nearest_row(row, online=False))
+                nearest.setdefault(row["course_id"], _nearest_row(found, online=False))
         placed_courses -= nearest.keys()
     return nearest, online
 

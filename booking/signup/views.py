@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,7 +28,7 @@ from booking.signup.forms import ConsentForm, PaymentChoiceForm, SuitabilityForm
 from booking.signup.state import SignupState, fingerprint, raw_values, tidy_values
 from courses.models import CoursePage
 from groepswijzer.clients import client_key
-from home.languages import localized_page, originals
+from home.languages import localized_page, originals, public
 
 STEPS = [
     ("group", gettext_lazy("Groep")),
@@ -149,12 +150,13 @@ def _unavailable(step, *, title, message, wanted=1, kept=True):
 
 def choose_group(request, course_id):
     """All upcoming groups of one course, per location, with a way to sign up for each open one."""
-    course = get_object_or_404(originals(CoursePage.objects.live().public()), pk=course_id)
+    course = get_object_or_404(originals(public(CoursePage.objects.live())), pk=course_id)
     context = course.groups_context(request)
     total = len([key for key, label in STEPS if key != "suitability" or course.suitability_questions.exists()])
     context.update(
         course=course,
-        course_index=course_index_of(course),
+        # Only shown with a stop for the whole course: looked up then.
+        course_index=SimpleLazyObject(lambda: course_index_of(course)),
         progress=progress(1, total, STEPS[0][1]),
     )
     return render(request, "booking/signup/choose_group.html", context)

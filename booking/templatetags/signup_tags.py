@@ -37,6 +37,12 @@ def session_when(session):
 
 
 @register.filter
+def session_times(sessions):
+    """What a list of sessions shows (each one's start and end): the key of its fragment."""
+    return tuple((session.start, session.end) for session in sessions or ())
+
+
+@register.filter
 def places_text(count):
     """ "nog 3 plekken", "nog 1 plek", or "vol"."""
     count = int(count or 0)

@@ -1,0 +1,166 @@
+"""Queries whose SQL is compiled once per process and shape, then run with new values (no ORM work per request).
+
+Building and compiling a queryset costs the ORM a few milliseconds of Python for a rule with subqueries
+(the bookable rule: places, first start, stops), far more than PostgreSQL needs to run it. A
+``PreparedValues`` wraps a function that builds such a queryset from named values ("slots": a moment,
+coordinates, ids) and keeps the SQL it compiles to; later calls with values of the same shape (the same
+slots, the same types, lists of the same length) swap the new values into the parameters.
+
+Which parameter is which slot is found out, not assumed: the first time a shape is met the queryset is
+compiled twice, with two different sets of stand-in values. The SQL must be the same text both times;
+every parameter that differs must be exactly one slot's stand-in (as the database receives it: a moment
+adapted as the backend adapts it); every other parameter must be the same both times. When any of that
+does not hold (a value computed from a slot, SQL that depends on a value), the shape is not kept and every
+call builds the queryset as usual. The results are converted as the ORM converts them (``.values()``).
+
+The build function must use slots only as values in the query (filters, ``Value``), never compute from them.
+"""
+
+import datetime
+import threading
+
+from django.db import connections
+
+_lock = threading.Lock()
+NOT_PREPARED = object()
+
+
+def _stand_ins(values, round_):
+    """Stand-in values of the same types as `values` ({slot: value}), unlike any real value; `round_` 1 or 2."""
+    stand_ins = {}
+    number = 0
+    for name, value in sorted(values.items()):
+        if isinstance(value, list | tuple):
+            items = []
+            for _item in value:
+                number += 1
+                items.append(-(round_ * 1_000_000_000 + number))
+            stand_ins[name] = items
+            continue
+        number += 1
+        if isinstance(value, datetime.datetime):
+            stand_ins[name] = datetime.datetime(1900 + round_, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(
+                seconds=number
+            )
+        elif isinstance(value, float):
+            stand_ins[name] = -(round_ * 1_000_000.0 + number + 0.5)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            stand_ins[name] = -(round_ * 1_000_000_000 + number)
+        else:
+            return None
+    return stand_ins
+
+
+def _shape(values):
+    return tuple(
+        (name, "list", len(value)) if isinstance(value, list | tuple) else (name, type(value).__name__)
+        for name, value in sorted(values.items())
+    )
+
+
+def _flat(values):
+    """[(slot, index or None, value)] for every single value."""
+    flat = []
+    for name, value in sorted(values.items()):
+        if isinstance(value, list | tuple):
+            flat.extend((name, index, item) for index, item in enumerate(value))
+        else:
+            flat.append((name, None, value))
+    return flat
+
+
+class _Compiled:
+    def __init__(self, sql, params, slots, names, converters):
+        self.sql = sql
+        self.params = params  # as compiled the first time
+        self.slots = slots  # [(position, slot, index or None, adapt)]
+        self.names = names  # the column names, as ``.values()`` gives them
+        self.converters = converters
+
+
+class PreparedValues:
+    """``build(**values)`` returns a ``.values(...)`` queryset; ``run(**values)`` gives its rows as dicts."""
+
+    def __init__(self, build):
+        self.build = build
+        self._compiled = {}
+
+    def _compile_once(self, queryset, connection):
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        fields = [column[0] for column in compiler.select[: compiler.col_count]]
+        query = queryset.query
+        if query.selected:  # as ValuesIterable names them
+            names = list(query.selected)
+        else:
+            names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        return sql, tuple(params), names, compiler.get_converters(fields), compiler.col_count
+
+    def _prepare(self, values, connection, build):
+        first, second = _stand_ins(values, 1), _stand_ins(values, 2)
+        if first is None:
+            return None
+        sql_a, params_a, names, converters, columns = self._compile_once(build(**first), connection)
+        sql_b, params_b, *_ = self._compile_once(build(**second), connection)
+        if sql_a != sql_b or len(params_a) != len(params_b) or len(names) != columns:
+            return None
+        adapt_moment = connection.ops.adapt_datetimefield_value
+        candidates = list(zip(_flat(first), _flat(second), strict=True))
+        slots = []
+        for position, (param_a, param_b) in enumerate(zip(params_a, params_b, strict=True)):
+            if type(param_a) is type(param_b) and param_a == param_b:
+                continue
+            found = None
+            for (name, index, stand_in_a), (_name, _index, stand_in_b) in candidates:
+                if isinstance(stand_in_a, datetime.datetime):
+                    if adapt_moment(stand_in_a) == param_a and adapt_moment(stand_in_b) == param_b:
+                        found = (position, name, index, adapt_moment)
+                elif param_a == stand_in_a and param_b == stand_in_b and type(param_a) is type(stand_in_a):
+                    found = (position, name, index, None)
+                if found:
+                    break
+            if found is None:
+                return None
+            slots.append(found)
+        return _Compiled(sql_a, params_a, slots, names, converters)
+
+    def compiled(self, values, connection, fixed=None):
+        fixed = fixed or {}
+        key = (connection.alias, connection.vendor, _shape(values), tuple(sorted(fixed.items())))
+        with _lock:
+            found = self._compiled.get(key, NOT_PREPARED)
+        if found is NOT_PREPARED:
+            found = self._prepare(values, connection, lambda **slots: self.build(**fixed, **slots))
+            with _lock:
+                self._compiled[key] = found
+        return found
+
+    def run(self, using="default", fixed=None, **values):
+        """The rows of ``build(**fixed, **values)`` as dicts, in its order.
+
+        `fixed`: arguments that shape the SQL itself (a slice: LIMIT and OFFSET are written into it); each
+        combination is compiled once. Keep their number small.
+        """
+        connection = connections[using]
+        fixed = fixed or {}
+        compiled = self.compiled(values, connection, fixed)
+        if compiled is None:
+            return list(self.build(**fixed, **values))
+        params = list(compiled.params)
+        for position, name, index, adapt in compiled.slots:
+            value = values[name] if index is None else values[name][index]
+            params[position] = adapt(value) if adapt is not None else value
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        converters = compiled.converters.items()
+        result = []
+        for row in rows:
+            row = list(row)
+            for position, (functions, expression) in converters:
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+            result.append(dict(zip(compiled.names, row, strict=True)))
+        return result
