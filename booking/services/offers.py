@@ -318,14 +318,15 @@ def changed_since(since, now, *, sweep_slice=0):
     )
 
 
-def offer_freed_places_in(group_ids, now=None):
-    """`offer_freed_places` for several groups whose places changed: one look for all, then only the groups
-    where someone fits are locked and offered, one at a time. Returns the new offers."""
+def offer_freed_places_in(groups, now=None):
+    """`offer_freed_places` for several groups whose places changed (ids, or a queryset of groups): one look
+    for all, then only the groups where someone fits are locked and offered, one at a time. Returns the new
+    offers."""
     now = now or timezone.now()
-    if not group_ids:
+    if not isinstance(groups, QuerySet) and not groups:
         return []
     offers = []
-    for group_id in groups_to_offer(now, among=group_ids):
+    for group_id in groups_to_offer(now, among=groups):
         offers.extend(offer_freed_places(group_id, now=now))
     return offers
 

@@ -10,11 +10,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from booking.models import Offer, PartOfDay
+from booking.models import Offer, PartOfDay, WaitlistEntry
 from booking.periodic import run_periodic
 from booking.services.locks import only_one_at_a_time
 from booking.services.offers import groups_to_offer
 from booking.services.places import expire_holds
+from booking.waitlist import checks, entries
 from booking.waitlist import offers as waitlist_offers
 from tests.booking.factories import (
     AMSTERDAM,
@@ -203,3 +204,33 @@ def test_a_run_with_nothing_new_takes_as_many_queries_with_more_groups_people_an
     many = queries_of(run_periodic, NOW + 4 * MINUTE)
 
     assert few == many
+
+
+@pytest.mark.django_db
+def test_the_monthly_checks_take_as_many_queries_for_many_people_as_for_one(course, mailoutbox):
+    def waiting(count):
+        return [WaitlistEntryFactory(course=course, joined=NOW - datetime.timedelta(days=40)) for _n in range(count)]
+
+    waiting(1)
+    one = queries_of(checks.send_waitlist_checks, NOW)
+    five_people = waiting(5)
+    five = queries_of(checks.send_waitlist_checks, NOW)
+
+    assert one == five
+    assert set(WaitlistEntry.objects.filter(check_sent_at=NOW).values_list("pk", flat=True)) >= {
+        entry.pk for entry in five_people
+    }
+
+
+@pytest.mark.django_db
+def test_a_free_place_that_fits_changed_wishes_is_offered_once_they_are_saved(
+    course, location, django_capture_on_commit_callbacks
+):
+    group = group_at(course, location, EVENING)
+    entry = WaitlistEntryFactory(course=course, preferred_locations=[LocationFactory()], joined=NOW - MINUTE)
+    assert waitlist_offers.offer_all_free_places(NOW) == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        entries.change_wishes(entry, preferred_locations=[location], part_of_day=PartOfDay.ANY)
+
+    assert offered_to(entry) == [group.pk]
