@@ -44,7 +44,7 @@ DEFAULT_RUN_MS = 300
 DEFAULT_SCAN = 5000
 PARTICIPANTS_SCAN = "participants"
 # What the step reports as still due is counted up to this many (a count of a large backlog would be a scan).
-COUNTED_LEFT = 1000
+COUNTED_LEFT = 100
 
 
 def batch_size():
@@ -170,7 +170,7 @@ def participants_step(now):
     anonymised in batches, in that order, within the run's time budget; the
     next run goes on after the last one done. Someone whose period ran out
     is found within one walk over everyone not anonymised yet. What is still
-    due in the part is counted (up to 1,000) when the run stopped early.
+    due in the part is counted (up to 100) when the run stopped early.
     """
     cutoff = retention_cutoff(now)
     scan, _created = RetentionScan.objects.get_or_create(name=PARTICIPANTS_SCAN, defaults={"at": now})
