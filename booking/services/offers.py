@@ -20,12 +20,21 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Mod
 from django.utils import timezone
 
 from ..clock import local_time
-from ..models import Enrollment, Offer, PartOfDay, RegistrationStop, TrainingGroup, WaitlistEntry, takes_a_place
+from ..models import (
+    Enrollment,
+    Offer,
+    Participant,
+    PartOfDay,
+    RegistrationStop,
+    TrainingGroup,
+    WaitlistEntry,
+    takes_a_place,
+)
 from .locks import lock_course, lock_group
 from .notifications import queue_email
 from .page_state import changed
@@ -120,10 +129,11 @@ def waiting_who_fit(now, *, course, location, group, part_of_day, depth=0, locat
         group_id=_ref(group, depth + 1),
         status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED],
     )
+    # The person's address is read per entry (a subquery), not joined: a join with the participants made
+    # the planner walk the whole participant table whenever someone joined the list recently (a high id).
+    email = Participant.objects.filter(pk=OuterRef(OuterRef("participant_id"))).order_by().values("email")[:1]
     has_a_place = (
-        Enrollment.objects.filter(
-            participant__email=OuterRef("participant__email"), group__course_id=_ref(course, depth + 1)
-        )
+        Enrollment.objects.filter(participant__email=Subquery(email), group__course_id=_ref(course, depth + 1))
         .exclude(group__status__in=[TrainingGroup.Status.CANCELLED, TrainingGroup.Status.COMPLETED])
         .filter(takes_a_place(now))
     )
