@@ -117,7 +117,9 @@ def run_periodic(now=None):
        to the waiting list);
     2. expire waiting-list offers (the place passes to the next person), and
        offer the free places that someone waiting fits, found in SQL without
-       a lock (``services.offers.groups_to_offer``);
+       a lock (``services.offers.groups_to_offer``) among the groups whose
+       offers may have changed since the last run and one slice of all
+       groups (``services.offers.changed_since``);
     3. send the monthly "still waiting?" checks;
     4. take people off the waiting list who did not answer in time;
     5. send the reminders that are due;

@@ -19,6 +19,7 @@ from booking.models import (
     Participant,
     Payment,
     PaymentEvent,
+    PeriodicMark,
     Refund,
     RegistrationStop,
     TrainingGroup,
@@ -157,6 +158,7 @@ holds_none(
     why=_("Een groep met zijn data en plaatsen; wie besloot door te gaan is een medewerker, geen deelnemer."),
 )
 holds_none(Location, why=_("Het adres van een gezondheidscentrum of wijkgebouw, geen persoon."))
+holds_none(PeriodicMark, why=_("Tot wanneer de periodieke run een stap deed: een tijdstip en een teller."))
 
 keeps_person(rules.has_a_place_after)
 keeps_person(rules.on_a_waiting_list_after)

@@ -386,6 +386,14 @@ class Invitation(models.Model):
         verbose_name_plural = _("uitnodigingen voor vragenlijsten")
         ordering = ["-created_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["enrollment", "moment"], name="carepath_invitation_once")]
+        indexes = [
+            # The reminders due: invitations of the last weeks not answered or reminded (services.questionnaires).
+            models.Index(
+                fields=["created_at"],
+                condition=Q(answered_at__isnull=True, reminded_at__isnull=True),
+                name="carepath_invitation_unanswered",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_moment_display()}: {self.enrollment_id}"

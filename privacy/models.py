@@ -40,3 +40,24 @@ class ErasureRecord(models.Model):
 
     def __str__(self):
         return _("Verwijdering %(number)s") % {"number": self.pk}
+
+
+class RetentionScan(models.Model):
+    """Where the retention run's walk over the people not anonymised yet stopped, so the next run goes on there.
+
+    The walk follows the anchor's retention index (creation date, then id);
+    `since` and `row` are the last row looked at, both empty at the start.
+    Holds no personal data: a date and a row number.
+    """
+
+    name = models.CharField(_("stap"), max_length=50, unique=True)
+    since = models.DateTimeField(_("tot en met aangemaakt op"), null=True, blank=True)
+    row = models.BigIntegerField(_("tot en met nummer"), null=True, blank=True)
+    at = models.DateTimeField(_("bijgewerkt op"))
+
+    class Meta:
+        verbose_name = _("stand van de bewaartermijncontrole")
+        verbose_name_plural = _("standen van de bewaartermijncontrole")
+
+    def __str__(self):
+        return self.name

@@ -25,7 +25,7 @@ from wagtail.models import (
 )
 from wagtail.users.models import UserProfile
 
-from .models import ErasureRecord
+from .models import ErasureRecord, RetentionScan
 from .registry import (
     CLEAR,
     EMAIL,
@@ -102,3 +102,4 @@ holds_none(
     ErasureRecord,
     why=_("Het bewijs van een verwijdering: wie, wanneer en waarom, met nummers van geanonimiseerde regels."),
 )
+holds_none(RetentionScan, why=_("Tot waar de bewaartermijncontrole kwam: een datum en een regelnummer."))

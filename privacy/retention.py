@@ -10,31 +10,41 @@ Two kinds of clock (see ``registry.Clock``):
 * Rows with a clock of their own (``AFTER``, and the ``kept`` bookkeeping
   fields) go when their own date is older than their period.
 
-Each step reads only rows that are due, through an index: the participant's
-``(created_at) WHERE anonymised_at IS NULL``, and for clocks of their own
-the date field with the entry's `pending` condition. It works in batches of
+Each step reads only rows that may be due, through an index: the
+participant's ``(created_at) WHERE anonymised_at IS NULL``, and for clocks
+of their own the date field with the entry's `pending` condition. For
+participants the run looks at the next ``GROEPSWIJZER_RETENTION_SCAN``
+(5,000) of them in that index, from where the last run stopped
+(``RetentionScan``), so people kept for longer (a place that goes on, money
+not settled) are not read again by every run. It works in batches of
 ``GROEPSWIJZER_RETENTION_BATCH`` rows, each in its own transaction, and
 starts no new batch once ``GROEPSWIJZER_RETENTION_RUN_MS`` have passed (or
 after ten batches), so one run stays short however large a backlog is (years
 of data imported at once); the next run goes on where this one stopped. A
-period that ran out is never waited for longer than that backlog takes, and
-nobody is anonymised before their period ran out.
+period that ran out is never waited for longer than one walk over the
+people not anonymised yet and that backlog take, and nobody is anonymised
+before their period ran out.
 """
 
 import time
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from . import registry
 from .anonymise import anonymise_person, anonymise_rows
+from .models import RetentionScan
 from .people import Person
 
-DEFAULT_BATCH = 200
+DEFAULT_BATCH = 100
 BATCHES_PER_RUN = 10
 DEFAULT_RUN_MS = 300
+# People not anonymised yet that one run looks at (GROEPSWIJZER_RETENTION_SCAN), in the index's order.
+DEFAULT_SCAN = 5000
+PARTICIPANTS_SCAN = "participants"
 # What the step reports as still due is counted up to this many (a count of a large backlog would be a scan).
-COUNTED_LEFT = 1000
+COUNTED_LEFT = 100
 
 
 def batch_size():
@@ -114,17 +124,84 @@ def anonymise_due_participants(now, *, batch=None, batches=BATCHES_PER_RUN, budg
     return done
 
 
-def participants_step(now):
-    """The periodic run's step: anonymise within the run's time budget; {anonymised, still due (counted to 1000)}.
+def scan_size():
+    """How many people not anonymised yet one run looks at (`GROEPSWIJZER_RETENTION_SCAN`)."""
+    return max(1, int(getattr(settings, "GROEPSWIJZER_RETENTION_SCAN", DEFAULT_SCAN)))
 
-    What is still due is only counted when this run stopped with a full
-    batch (a backlog); otherwise it is 0 without a query.
+
+def _after(position):
+    """On the anchor model: rows after `position` ((since, id), in the retention index's order); None: all."""
+    if position is None:
+        return Q()
+    since = registry.anchor_entry().anchor.since
+    return Q(**{f"{since}__gt": position[0]}) | Q(**{since: position[0], "pk__gt": position[1]})
+
+
+def _up_to(position):
+    since = registry.anchor_entry().anchor.since
+    return Q(**{f"{since}__lt": position[0]}) | Q(**{since: position[0], "pk__lte": position[1]})
+
+
+def _part_end(cutoff, start, size):
+    """Where the part of the walk that starts after `start` ends: ((since, id) of its last row, whether it is full).
+
+    The part holds the next `size` people not anonymised yet, created before
+    `cutoff`; (None, False) when there is nobody after `start`.
     """
-    progress = {}
-    done = anonymise_due_participants(now, budget=Budget(), progress=progress)
-    left = 0
-    if progress["more"]:
-        left = people_due(retention_cutoff(now))[:COUNTED_LEFT].count()
+    anchor = registry.anchor_entry()
+    since = anchor.anchor.since
+    rows = anchor.model._default_manager.filter(
+        _after(start), **{f"{anchor.anchor.marker}__isnull": True, f"{since}__lt": cutoff}
+    ).values_list(since, "pk")
+    full = rows.order_by(since, "pk")[size - 1 : size]
+    if full:
+        return full[0], True
+    return rows.order_by(f"-{since}", "-pk").first(), False
+
+
+def participants_step(now):
+    """The periodic run's step: anonymise whoever is due in the next part of the walk; {anonymised, still due}.
+
+    Each run looks at the next `scan_size()` people not anonymised yet (in
+    the retention index's order, from where the last run stopped, kept in
+    ``RetentionScan``; after the last, from the start again), so a run reads
+    at most that many rows however many people are kept for a while longer
+    (a place that goes on, money not settled). Those due among them are
+    anonymised in batches, in that order, within the run's time budget; the
+    next run goes on after the last one done. Someone whose period ran out
+    is found within one walk over everyone not anonymised yet. What is still
+    due in the part is counted (up to 100) when the run stopped early.
+    """
+    cutoff = retention_cutoff(now)
+    scan, _created = RetentionScan.objects.get_or_create(name=PARTICIPANTS_SCAN, defaults={"at": now})
+    position = None if scan.since is None else (scan.since, scan.row)
+    end, full = _part_end(cutoff, position, scan_size())
+    since = registry.anchor_entry().anchor.since
+    batch = batch_size()
+    budget = Budget()
+    done = left = 0
+    finished = end is None
+    for number in range(BATCHES_PER_RUN if end is not None else 0):
+        if number and not budget.left():
+            break
+        with transaction.atomic():
+            # Selected inside the transaction: a run that overlaps this one leaves what it did.
+            due = people_due(cutoff).filter(_after(position), _up_to(end))
+            rows = list(due.values_list(since, "pk")[:batch])
+            if rows:
+                anonymise_participants([pk for _since, pk in rows], now=now)
+        done += len(rows)
+        if len(rows) < batch:
+            finished = True
+            break
+        position = rows[-1]
+    if finished:
+        position = end if full else None
+    else:
+        left = people_due(cutoff).filter(_after(position), _up_to(end))[:COUNTED_LEFT].count()
+    RetentionScan.objects.filter(pk=scan.pk).update(
+        since=None if position is None else position[0], row=None if position is None else position[1], at=now
+    )
     return {"participants_anonymised": done, "participants_still_due": left}
 
 

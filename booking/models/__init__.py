@@ -9,6 +9,7 @@ from .exports import ExportFile
 from .groups import WEEKS_BETWEEN, CancelCause, Frequency, Session, SignupClosedReason, TrainingGroup
 from .locations import Location
 from .payments import PAY_LATER, Payment, PaymentEvent, Refund
+from .periodic import PeriodicMark
 from .stops import RegistrationStop
 from .waitlist import Offer, PartOfDay, WaitlistEntry, WaitlistMove
 
@@ -32,6 +33,7 @@ __all__ = [
     "PartOfDay",
     "Payment",
     "PaymentEvent",
+    "PeriodicMark",
     "Refund",
     "RegistrationStop",
     "Session",

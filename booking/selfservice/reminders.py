@@ -13,8 +13,12 @@ KEYS_PER_QUERY = 1000
 EMAILS_PER_TRANSACTION = 200
 
 
+def _key(session_id, enrollment_id):
+    return f"reminder:session:{session_id}:enrollment:{enrollment_id}"
+
+
 def reminder_key(session, enrollment):
-    return f"reminder:session:{session.pk}:enrollment:{enrollment.pk}"
+    return _key(session.pk, enrollment.pk)
 
 
 def send_reminders(now=None):
@@ -53,16 +57,21 @@ def send_reminders(now=None):
         <= now
     ]
     # Who is confirmed in the groups with a session due, and which of their reminders went out before: a few
-    # queries for the whole run however many sessions are due, so a run with nothing new stays cheap.
+    # queries for the whole run however many sessions are due, so a run with nothing new stays cheap. Only ids
+    # are read for that; the people are loaded for the reminders still to queue.
     confirmed = {}
-    for enrollment in Enrollment.objects.filter(
-        group_id__in={session.group_id for session, _first in due}, status=Enrollment.Status.CONFIRMED
-    ).select_related("participant"):
-        confirmed.setdefault(enrollment.group_id, []).append(enrollment)
+    for enrollment_id, group_id in (
+        Enrollment.objects.filter(
+            group_id__in={session.group_id for session, _first in due}, status=Enrollment.Status.CONFIRMED
+        )
+        .order_by()
+        .values_list("pk", "group_id")
+    ):
+        confirmed.setdefault(group_id, []).append(enrollment_id)
     wanted = [
-        (session, first, enrollment, reminder_key(session, enrollment))
+        (session, first, enrollment_id, _key(session.pk, enrollment_id))
         for session, first in due
-        for enrollment in confirmed.get(session.group_id, [])
+        for enrollment_id in confirmed.get(session.group_id, [])
     ]
     keys = [key for *_rest, key in wanted]
     sent_before = set()
@@ -73,17 +82,21 @@ def send_reminders(now=None):
     new = [item for item in wanted if item[-1] not in sent_before]
     # A few hundred rows per transaction: one commit for many emails (each is only a row; nothing is built).
     for start in range(0, len(new), EMAILS_PER_TRANSACTION):
+        part = new[start : start + EMAILS_PER_TRANSACTION]
+        people = Enrollment.objects.filter(pk__in={item[2] for item in part}).select_related("participant")
+        enrollments = {enrollment.pk: enrollment for enrollment in people}
         with transaction.atomic():
             # Built when sent, not in the periodic run.
             rows = queue_emails(
                 {
                     "kind": "reminder_first" if first else "reminder_session",
                     "key": key,
-                    "to": enrollment.participant.email,
-                    "participant": enrollment.participant,
-                    "params": {"session_id": session.pk, "enrollment_id": enrollment.pk},
+                    "to": enrollments[enrollment_id].participant.email,
+                    "participant": enrollments[enrollment_id].participant,
+                    "params": {"session_id": session.pk, "enrollment_id": enrollment_id},
                 }
-                for session, first, enrollment, key in new[start : start + EMAILS_PER_TRANSACTION]
+                for session, first, enrollment_id, key in part
+                if enrollment_id in enrollments
             )
         queued += len(rows)
     return queued

@@ -101,6 +101,27 @@ def lock_party_group_row(party, *columns):
     return tuple(row)
 
 
+def lock_group_rows(group_ids):
+    """Lock several groups' rows in one statement, the lower id first, and read nothing (count after this).
+
+    For a sweep over many groups (expired holds): one round trip instead of
+    one per group, in the same order as `lock_groups`.
+    """
+    _require_transaction()
+    ids = sorted(set(group_ids))
+    if not ids:
+        return
+    connection = transaction.get_connection()
+    if not connection.features.has_select_for_update:
+        return
+    list(
+        TrainingGroup.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def lock_row(model, pk):
     """Lock one row that stands on its own (a training day), and read nothing: count only after this.
 

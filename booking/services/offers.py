@@ -20,11 +20,21 @@ import datetime
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Mod
 from django.utils import timezone
 
 from ..clock import local_time
-from ..models import Enrollment, Offer, PartOfDay, TrainingGroup, WaitlistEntry, takes_a_place
+from ..models import (
+    Enrollment,
+    Offer,
+    Participant,
+    PartOfDay,
+    RegistrationStop,
+    TrainingGroup,
+    WaitlistEntry,
+    takes_a_place,
+)
 from .locks import lock_course, lock_group
 from .notifications import queue_email
 from .page_state import changed
@@ -119,10 +129,11 @@ def waiting_who_fit(now, *, course, location, group, part_of_day, depth=0, locat
         group_id=_ref(group, depth + 1),
         status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED],
     )
+    # The person's address is read per entry (a subquery), not joined: a join with the participants made
+    # the planner walk the whole participant table whenever someone joined the list recently (a high id).
+    email = Participant.objects.filter(pk=OuterRef(OuterRef("participant_id"))).order_by().values("email")[:1]
     has_a_place = (
-        Enrollment.objects.filter(
-            participant__email=OuterRef("participant__email"), group__course_id=_ref(course, depth + 1)
-        )
+        Enrollment.objects.filter(participant__email=Subquery(email), group__course_id=_ref(course, depth + 1))
         .exclude(group__status__in=[TrainingGroup.Status.CANCELLED, TrainingGroup.Status.COMPLETED])
         .filter(takes_a_place(now))
     )
@@ -231,18 +242,37 @@ def offer_freed_places(group, now=None):
     return offers
 
 
-def groups_to_offer(now=None):
+def groups_to_offer(now=None, *, among=None):
     """Bookable groups with a free place and someone on the list who fits it, soonest first. Takes no lock.
 
+    `among` (group ids, or a queryset of groups): look only at these groups,
+    e.g. those whose places changed (`changed_since`); None: at every
+    bookable group.
+
     What the periodic catch-up offers (``waitlist.offers.offer_all_free_places``):
-    one query for the bookable groups of courses with people waiting, then two
+    one query for the courses with people waiting, one for their bookable groups, then two
     per part of the day (at most eight) that keep the groups with a fitting
     person (`waiting_who_fit`). Its cost follows the open groups, not the
     enrollments or the waiting list's history.
     """
     now = now or timezone.now()
-    waiting = WaitlistEntry.objects.filter(course_id=OuterRef("course_id"), status=WaitlistEntry.Status.WAITING)
-    rows = TrainingGroup.objects.bookable(now).filter(Exists(waiting)).values_list("pk", "first_start")
+    # The courses with people waiting, first (a handful of ids): a semi-join of every group with the
+    # whole list would compare each group with every waiting row.
+    waiting = set(
+        WaitlistEntry.objects.filter(status=WaitlistEntry.Status.WAITING)
+        .order_by()
+        .values_list("course_id", flat=True)
+        .distinct()
+    )
+    if not waiting:
+        return []
+    if among is None:
+        groups = TrainingGroup.objects.all()
+    elif isinstance(among, QuerySet):
+        groups = among
+    else:
+        groups = TrainingGroup.objects.filter(pk__in=list(among))
+    rows = groups.bookable(now).filter(course_id__in=waiting).order_by().values_list("pk", "first_start")
     by_part = {}
     starts = {}
     for group_id, first_start in rows:
@@ -261,15 +291,80 @@ def groups_to_offer(now=None):
                 locations=locations,
             )
             found.extend(
-                TrainingGroup.objects.filter(pk__in=group_ids).filter(Exists(someone)).values_list("pk", flat=True)
+                TrainingGroup.objects.filter(pk__in=group_ids)
+                .filter(Exists(someone))
+                .order_by()
+                .values_list("pk", flat=True)
             )
     found = set(found)
     never = datetime.datetime.max.replace(tzinfo=datetime.UTC)
     return sorted(found, key=lambda group_id: (starts[group_id] or never, group_id))
 
 
-def expire_offer(offer, now):
-    """Mark one open offer expired; its place passes on after saving. Call with the course's and group's locks held."""
+DEFAULT_SWEEP_RUNS = 60
+
+
+def sweep_runs():
+    """In how many runs the catch-up looks at every group once (`GROEPSWIJZER_OFFER_SWEEP_RUNS`)."""
+    return max(1, int(getattr(settings, "GROEPSWIJZER_OFFER_SWEEP_RUNS", DEFAULT_SWEEP_RUNS)))
+
+
+def changed_since(since, now, *, sweep_slice=0):
+    """The groups whose offers may have changed after `since` without an offer being tried; a queryset.
+
+    A freed place is offered at the event that freed it (a cancellation, a
+    hold or an offer that ran out, a group opened or enlarged). What no
+    event offers, and the catch-up therefore looks at:
+
+    * the groups of a course whose list gained someone who may fit another
+      group: people who joined after `since`, and people back to waiting
+      because they declined an offer or let it run out;
+    * the groups of a course or location whose registration stop ended after `since`;
+    * one slice of all groups (group id modulo `sweep_runs()` equal to
+      `sweep_slice`), so that every group is looked at once in
+      `sweep_runs()` runs: what an event missed (an error after its commit,
+      a stop lifted, wishes changed) is offered within that many runs.
+
+    Each of these is a query on a small table or an index; none grows with
+    the enrollments.
+    """
+    joined = WaitlistEntry.objects.filter(joined_at__gt=since, joined_at__lte=now).values("course_id")
+    answered = Offer.objects.filter(
+        Q(status=Offer.Status.DECLINED, decided_at__gt=since, decided_at__lte=now)
+        | Q(status=Offer.Status.EXPIRED, expires_at__gt=since, expires_at__lte=now)
+    ).values("group__course_id")
+    stops = list(
+        RegistrationStop.objects.filter(ends_at__gt=since, ends_at__lte=now).values_list("course_id", "location_id")
+    )
+    courses = {course_id for course_id, _location in stops if course_id is not None}
+    locations = {location_id for course_id, location_id in stops if course_id is None}
+    return TrainingGroup.objects.alias(sweep_slice=Mod("pk", sweep_runs())).filter(
+        Q(sweep_slice=sweep_slice)
+        | Q(course_id__in=joined)
+        | Q(course_id__in=answered)
+        | Q(course_id__in=courses)
+        | Q(location_id__in=locations)
+    )
+
+
+def offer_freed_places_in(groups, now=None):
+    """`offer_freed_places` for several groups whose places changed (ids, or a queryset of groups): one look
+    for all, then only the groups where someone fits are locked and offered, one at a time. Returns the new
+    offers."""
+    now = now or timezone.now()
+    if not isinstance(groups, QuerySet) and not groups:
+        return []
+    offers = []
+    for group_id in groups_to_offer(now, among=groups):
+        offers.extend(offer_freed_places(group_id, now=now))
+    return offers
+
+
+def expire_offer(offer, now, *, pass_on=True):
+    """Mark one open offer expired; its place passes on after saving. Call with the course's and group's locks held.
+
+    `pass_on` False: the caller passes the places on itself, for many groups at once (`offer_freed_places_in`).
+    """
     Offer.objects.filter(pk=offer.pk).update(status=Offer.Status.EXPIRED)
     offer.status = Offer.Status.EXPIRED
     Enrollment.objects.filter(pk=offer.enrollment_id, status=Enrollment.Status.HELD).update(
@@ -287,7 +382,8 @@ def expire_offer(offer, now):
         to=participant.email,
         offer_id=offer.pk,
     )
-    pass_on_after_commit(offer.group_id, now)
+    if pass_on:
+        pass_on_after_commit(offer.group_id, now)
 
 
 def pass_on_after_commit(group_id, now):

@@ -43,16 +43,18 @@ from ..models import (
 from . import statements
 from .availability import places_left
 from .errors import AlreadyEnrolled, BookingError, EnrollmentNotActive, GroupFull, HoldExpired, SignupClosed
-from .locks import lock_group, lock_group_row, lock_groups, lock_party_group_row
+from .locks import lock_group, lock_group_row, lock_group_rows, lock_groups, lock_party_group_row
 from .money import log_event
 from .notifications import queue_email, queue_emails
-from .offers import offer_freed_places
+from .offers import offer_freed_places, offer_freed_places_in
 from .page_state import changed
 from .participants import validate_participants
 
 DEFAULT_HOLD_MINUTES = 15
 # Expired holds whose emails are queued in one transaction (each email is one outbox row).
 EMAILS_PER_TRANSACTION = 200
+# Groups whose lapsed holds the sweep marks in one transaction (their rows locked together, lower id first).
+GROUPS_PER_TRANSACTION = 100
 
 
 def hold_duration():
@@ -351,20 +353,31 @@ def expire_holds(now=None):
 
     Safe to run as often as wanted: a second run finds nothing. Places do not
     depend on it, because a hold stops counting at its expiry time anyway.
-    Each group is done in its own short transaction under the group's lock,
-    so a late payment confirming a hold and this sweep never both win.
+    The holds are found without a lock; then, up to `GROUPS_PER_TRANSACTION`
+    groups at a time, one short transaction locks only those groups (lower
+    id first, the order of ``locks.lock_groups``) and marks their lapsed
+    holds in one statement, so a late payment confirming a hold and this
+    sweep never both win. The freed places go to the waiting list after the
+    commit (`offer_freed_places_in`: one look for all of them, then only the
+    groups where someone fits are locked, one at a time).
     """
     now = now or timezone.now()
     lapsed = Enrollment.objects.filter(status=Enrollment.Status.HELD, hold_expires_at__lte=now)
+    group_ids = sorted(set(lapsed.order_by().values_list("group_id", flat=True)))
     expired = []
-    for group_id in lapsed.order_by().values_list("group_id", flat=True).distinct():
+    for start in range(0, len(group_ids), GROUPS_PER_TRANSACTION):
+        chunk = group_ids[start : start + GROUPS_PER_TRANSACTION]
         with transaction.atomic():
-            lock_group_row(group_id)
-            ids = list(lapsed.filter(group_id=group_id).values_list("pk", flat=True))
+            lock_group_rows(chunk)
+            ids = list(lapsed.filter(group_id__in=chunk).values_list("pk", flat=True))
+            if not ids:
+                continue
             Enrollment.objects.filter(pk__in=ids).update(status=Enrollment.Status.EXPIRED)
             expired.extend(ids)
-            changed(group_ids=[group_id])
-            _offer_freed_places_after_commit([group_id], now)
+            changed(group_ids=chunk)
+            transaction.on_commit(lambda chunk=chunk: offer_freed_places_in(chunk, now=now), robust=True)
+    if not expired:
+        return []
     return list(Enrollment.objects.filter(pk__in=expired).select_related("participant", "group"))
 
 

@@ -11,9 +11,23 @@ from django.utils import timezone
 
 from booking.models import WaitlistEntry
 from booking.services.locks import lock_course
-from booking.services.notifications import queue_email
+from booking.services.notifications import queue_emails
 from booking.services.page_state import changed
 from booking.waitlist.entries import answer_time, check_interval, check_pending
+
+# Entries handled in one transaction, under the locks of their courses (lower id first).
+ENTRIES_PER_TRANSACTION = 200
+
+
+def _chunks(rows):
+    for start in range(0, len(rows), ENTRIES_PER_TRANSACTION):
+        yield rows[start : start + ENTRIES_PER_TRANSACTION]
+
+
+def _lock_courses(rows):
+    """Lock the courses of these (entry id, course id) rows, lower id first: whoever changes a list holds it."""
+    for course_id in sorted({course_id for _entry, course_id in rows}):
+        lock_course(course_id)
 
 
 def _last_contact(entry):
@@ -39,19 +53,36 @@ def send_waitlist_checks(now=None):
         .filter(Q(check_answered_at__isnull=True) | Q(check_answered_at__lte=since))
     )
     asked = []
-    for entry_id, course_id in due.values_list("pk", "course_id"):
+    for chunk in _chunks(list(due.order_by("pk").values_list("pk", "course_id"))):
         with transaction.atomic():
-            lock_course(course_id)
-            entry = WaitlistEntry.objects.select_related("participant").get(pk=entry_id)
-            if entry.status != WaitlistEntry.Status.WAITING or check_pending(entry) or _last_contact(entry) > since:
+            _lock_courses(chunk)
+            entries = WaitlistEntry.objects.select_related("participant").filter(pk__in=[pk for pk, _c in chunk])
+            ready = [
+                entry
+                for entry in entries.order_by("pk")
+                if entry.status == WaitlistEntry.Status.WAITING
+                and not check_pending(entry)
+                and _last_contact(entry) <= since
+            ]
+            if not ready:
                 continue
-            key = f"waitlist_check:entry:{entry.pk}:{_last_contact(entry).timestamp():.0f}"
-            WaitlistEntry.objects.filter(pk=entry.pk).update(check_sent_at=now)
-            queue_email(
-                "waitlist_check", key, participant=entry.participant, to=entry.participant.email, entry_id=entry.pk
+            keys = {
+                entry.pk: f"waitlist_check:entry:{entry.pk}:{_last_contact(entry).timestamp():.0f}" for entry in ready
+            }
+            WaitlistEntry.objects.filter(pk__in=[entry.pk for entry in ready]).update(check_sent_at=now)
+            queue_emails(
+                {
+                    "kind": "waitlist_check",
+                    "key": keys[entry.pk],
+                    "to": entry.participant.email,
+                    "participant": entry.participant,
+                    "params": {"entry_id": entry.pk},
+                }
+                for entry in ready
             )
-            entry.check_sent_at = now
-            asked.append(entry)
+            for entry in ready:
+                entry.check_sent_at = now
+            asked.extend(ready)
     return asked
 
 
@@ -69,25 +100,35 @@ def remove_unanswered(now=None):
         Q(check_answered_at__isnull=True) | Q(check_answered_at__lt=F("check_sent_at"))
     )
     removed = []
-    for entry_id, course_id in due.values_list("pk", "course_id"):
+    for chunk in _chunks(list(due.order_by("pk").values_list("pk", "course_id"))):
         with transaction.atomic():
-            lock_course(course_id)
-            entry = WaitlistEntry.objects.select_related("participant").get(pk=entry_id)
-            if (
-                entry.status != WaitlistEntry.Status.WAITING
-                or not check_pending(entry)
-                or entry.check_sent_at > deadline
-            ):
+            _lock_courses(chunk)
+            entries = WaitlistEntry.objects.select_related("participant").filter(pk__in=[pk for pk, _c in chunk])
+            gone = [
+                entry
+                for entry in entries.order_by("pk")
+                if entry.status == WaitlistEntry.Status.WAITING
+                and check_pending(entry)
+                and entry.check_sent_at <= deadline
+            ]
+            if not gone:
                 continue
-            WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.REMOVED, left_at=now)
-            changed(course_ids=[entry.course_id])
-            queue_email(
-                "waitlist_removed",
-                f"waitlist_removed:entry:{entry.pk}",
-                participant=entry.participant,
-                to=entry.participant.email,
-                entry_id=entry.pk,
+            WaitlistEntry.objects.filter(pk__in=[entry.pk for entry in gone]).update(
+                status=WaitlistEntry.Status.REMOVED, left_at=now
             )
-            entry.status = WaitlistEntry.Status.REMOVED
-            removed.append(entry)
+            changed(course_ids={entry.course_id for entry in gone})
+            queue_emails(
+                {
+                    "kind": "waitlist_removed",
+                    "key": f"waitlist_removed:entry:{entry.pk}",
+                    "to": entry.participant.email,
+                    "participant": entry.participant,
+                    "params": {"entry_id": entry.pk},
+                }
+                for entry in gone
+            )
+            for entry in gone:
+                entry.status = WaitlistEntry.Status.REMOVED
+                entry.left_at = now
+            removed.extend(gone)
     return removed

@@ -54,6 +54,7 @@ from booking.services import locks, participants
 from booking.services.errors import AlreadyOnWaitlist, NotOnWaitlist
 from booking.services.locks import lock_course
 from booking.services.notifications import queue_email
+from booking.services.offers import offer_freed_places_in
 from booking.services.page_state import changed
 from booking.waitlist.offers import decline_locked, locked_offer
 
@@ -241,7 +242,8 @@ def change_wishes(entry, *, preferred_locations, part_of_day):
     The same rules as joining: locations only among the course's; none means
     every location is fine. Only for someone still on the list
     (NotOnWaitlist otherwise). The person keeps their place in line; a free
-    place that now fits them is offered by the periodic catch-up.
+    place that now fits them is offered once this is saved (the course's
+    groups are looked at, as the periodic catch-up would).
     """
     part_of_day = PartOfDay(part_of_day or PartOfDay.ANY)
     locations = _checked_locations(entry.course, preferred_locations)
@@ -253,6 +255,8 @@ def change_wishes(entry, *, preferred_locations, part_of_day):
         WaitlistEntry.objects.filter(pk=current.pk).update(part_of_day=part_of_day)
         changed(course_ids=[current.course_id])
         current.preferred_locations.set(locations)
+        course_groups = TrainingGroup.objects.filter(course_id=current.course_id)
+        transaction.on_commit(lambda: offer_freed_places_in(course_groups), robust=True)
     entry.refresh_from_db()
     return entry
 

@@ -6,15 +6,24 @@ claim on freed places). Locks: the course, then the group.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from booking.models import Enrollment, Offer, WaitlistEntry, takes_a_place
+from booking.models import Enrollment, Offer, PeriodicMark, WaitlistEntry, takes_a_place
 from booking.services import availability, places, signals
 from booking.services.errors import BookingError, GroupFull, NotOnWaitlist, OfferAnswered, OfferExpired, SignupClosed
-from booking.services.locks import lock_course, lock_group
+from booking.services.locks import lock_course, lock_group, lock_group_rows
 from booking.services.money import record_offline_payment
-from booking.services.offers import expire_offer, groups_to_offer, make_offer, offer_freed_places
+from booking.services.offers import (
+    changed_since,
+    expire_offer,
+    groups_to_offer,
+    make_offer,
+    offer_freed_places,
+    offer_freed_places_in,
+    sweep_runs,
+)
 
 
 def offer_place(entry, group, *, by=None, now=None):
@@ -148,34 +157,54 @@ def decline_locked(offer, now):
     )
 
 
+# Offers that ran out, expired in one transaction (their courses', then their groups' rows locked together).
+OFFERS_PER_TRANSACTION = 50
+
+
 def expire_offers(now=None):
     """Offers nobody answered in time become expired, and their places pass on. Returns the expired offers.
 
     For each open offer past its expiry: the offer is expired, its held
     enrollment is marked expired, the person goes back to waiting at their
     old position and gets an email ("aanbod verlopen"), and once that is
-    saved the place is offered to the next fitting person. Each offer in its
-    own short transaction under the course's and group's locks. Safe to run
-    as often as wanted: a second run finds nothing and sends nothing.
+    saved the place is offered to the next fitting person. Up to
+    `OFFERS_PER_TRANSACTION` offers in one short transaction, under the
+    locks of their courses and then their groups (each kind lower id first,
+    so the one lock order holds); the freed places are passed on after the
+    commit, with one look for all their groups (``offers.offer_freed_places_in``).
+    Safe to run as often as wanted: a second run finds nothing and sends nothing.
     """
     now = now or timezone.now()
-    due = Offer.objects.filter(status=Offer.Status.OPEN, expires_at__lte=now).order_by("expires_at", "pk")
+    due = list(
+        Offer.objects.filter(status=Offer.Status.OPEN, expires_at__lte=now)
+        .order_by("expires_at", "pk")
+        .values_list("pk", "group_id", "group__course_id")
+    )
     expired = []
-    for offer_id, group_id, course_id in due.values_list("pk", "group_id", "group__course_id"):
+    for start in range(0, len(due), OFFERS_PER_TRANSACTION):
+        chunk = due[start : start + OFFERS_PER_TRANSACTION]
+        group_ids = sorted({group_id for _offer, group_id, _course in chunk})
         with transaction.atomic():
-            lock_course(course_id)
-            lock_group(group_id)
+            for course_id in sorted({course_id for *_rest, course_id in chunk}):
+                lock_course(course_id)
+            lock_group_rows(group_ids)
             current = (
                 Offer.objects.select_for_update(of=("self",))
                 .select_related("entry__participant", "group")
-                .filter(pk=offer_id, status=Offer.Status.OPEN, expires_at__lte=now)
-                .first()
+                .filter(pk__in=[offer_id for offer_id, *_rest in chunk], status=Offer.Status.OPEN, expires_at__lte=now)
+                .order_by("expires_at", "pk")
             )
-            if current is None:
-                continue
-            expire_offer(current, now)
-            expired.append(current)
+            done = list(current)
+            for offer in done:
+                expire_offer(offer, now, pass_on=False)
+            expired.extend(done)
+            if done:
+                passed = sorted({offer.group_id for offer in done})
+                transaction.on_commit(lambda passed=passed: offer_freed_places_in(passed, now=now), robust=True)
     return expired
+
+
+CATCH_UP_MARK = "offer_free_places"
 
 
 def offer_all_free_places(now=None):
@@ -183,12 +212,26 @@ def offer_all_free_places(now=None):
 
     Nothing depends on it running; it only makes sure that a place that came
     free while an offer could not be made (an error, a stop that ended, a
-    group that opened) still reaches the list. Which groups have work is found
-    in SQL without a lock (``offers.groups_to_offer``); only those groups are
-    then locked, one at a time, and offered as a cancellation would.
+    group that opened) still reaches the list. It looks only at the groups
+    whose offers may have changed since its last run
+    (``offers.changed_since``: new people on a list, offers declined or run
+    out, stops that ended, and one slice of all groups, so every group is
+    looked at once in ``GROEPSWIJZER_OFFER_SWEEP_RUNS`` runs); its first run
+    ever looks at every group. Which of those have work is found in SQL
+    without a lock (``offers.groups_to_offer``); only those groups are then
+    locked, one at a time, and offered as a cancellation would.
     """
     now = now or timezone.now()
+    mark = PeriodicMark.objects.filter(name=CATCH_UP_MARK).first()
+    if mark is None or mark.at > now:
+        among = None
+    else:
+        among = changed_since(mark.at, now, sweep_slice=mark.runs % sweep_runs())
     offers = []
-    for group_id in groups_to_offer(now):
+    for group_id in groups_to_offer(now, among=among):
         offers.extend(offer_freed_places(group_id, now=now))
+    if mark is None:
+        PeriodicMark.objects.get_or_create(name=CATCH_UP_MARK, defaults={"at": now, "runs": 1})
+    else:
+        PeriodicMark.objects.filter(pk=mark.pk).update(at=now, runs=F("runs") + 1)
     return offers

@@ -27,6 +27,9 @@ from ..models import Answer, Evaluation, Invitation, Questionnaire
 
 # After the last session, people are invited for this long; later, the moment has passed.
 POST_WINDOW = datetime.timedelta(days=30)
+# Before the first session, people are invited from this many days before it (or at once, when they
+# sign up later): the run reads the groups that start soon, not every place ahead.
+DEFAULT_PRE_DAYS = 28
 # A session that ended in the window started at most this long before it.
 LONGEST_SESSION = datetime.timedelta(days=1)
 DEFAULT_RUN_MS = 300
@@ -35,6 +38,11 @@ DEFAULT_RUN_MS = 300
 def run_budget_seconds():
     """How long one periodic run keeps inviting (`GROEPSWIJZER_INVITATIONS_RUN_MS`); the next run goes on."""
     return int(getattr(settings, "GROEPSWIJZER_INVITATIONS_RUN_MS", DEFAULT_RUN_MS)) / 1000
+
+
+def pre_window():
+    """How long before the first session people are invited (`GROEPSWIJZER_QUESTIONNAIRE_PRE_DAYS`, 28 days)."""
+    return datetime.timedelta(days=int(getattr(settings, "GROEPSWIJZER_QUESTIONNAIRE_PRE_DAYS", DEFAULT_PRE_DAYS)))
 
 
 def reminder_after():
@@ -108,19 +116,28 @@ CHUNK = 50
 
 
 def _few_at_a_time(found, rows):
-    """The rows of `found`, read `CHUNK` at a time (their ids first): a run that stops early reads no more."""
-    ids = list(found.order_by("pk").values_list("pk", flat=True))
+    """The rows of `found` (ids in the order the run wants them), read `CHUNK` at a time: a run that stops
+    early reads no more."""
+    ids = list(found)
     for start in range(0, len(ids), CHUNK):
-        yield from rows.filter(pk__in=ids[start : start + CHUNK]).order_by("pk")
+        chunk = ids[start : start + CHUNK]
+        by_id = {row.pk: row for row in rows.filter(pk__in=chunk)}
+        yield from (by_id[pk] for pk in chunk if pk in by_id)
 
 
 def invite_due(now=None, *, seconds=None):
     """Invite before the start and after the end, and remind once; returns {name: count}.
 
-    With `seconds`, no new invitation or reminder is started after that
-    long (at least one is made): a backlog (years of data imported at once)
-    is worked off over several runs, since each run looks again at who has
-    no invitation yet.
+    Before the start: confirmed places in groups whose first session is
+    within `pre_window()`, the nearest start first. After the end: places of
+    people who attended, in groups whose last session ended in the last
+    `POST_WINDOW`. Both read only the groups of those weeks (through the
+    sessions' ``(status, start)`` index) and test each place's invitation
+    through its unique index, so a run costs what these weeks hold, not
+    the history. With `seconds`, no new invitation or reminder is started
+    after that long (at least one is made): a backlog (years of data
+    imported at once) is worked off over several runs, the groups that start
+    first first, since each run looks again at who has no invitation yet.
     """
     now = now or timezone.now()
     ends = None if seconds is None else time.perf_counter() + seconds
@@ -141,17 +158,19 @@ def invite_due(now=None, *, seconds=None):
         "participant", "group__course"
     )
 
-    # Only groups with a session still to come, and groups with a session in the last weeks, found through
-    # the sessions' (status, start) index: the run reads the groups of now, not every place in the history.
     scheduled = Session.objects.filter(status=Session.Status.SCHEDULED)
-    coming = scheduled.filter(start__gt=now).values("group_id")
+    soon = scheduled.filter(start__gt=now, start__lte=now + pre_window()).values("group_id")
     recent = scheduled.filter(start__gt=now - POST_WINDOW - LONGEST_SESSION, start__lte=now).values("group_id")
     has_pre = Invitation.objects.filter(enrollment=OuterRef("pk"), moment=Invitation.Moment.PRE)
     before = (
-        live.filter(status=Enrollment.Status.CONFIRMED, group__in=coming)
+        Enrollment.objects.filter(
+            participant__anonymised_at__isnull=True, status=Enrollment.Status.CONFIRMED, group__in=soon
+        )
         .annotate(first_start=first)
         .filter(first_start__gt=now)
-        .exclude(Exists(has_pre))
+        .filter(~Exists(has_pre))
+        .order_by("first_start", "pk")
+        .values_list("pk", flat=True)
     )
     for enrollment in _few_at_a_time(before, live):
         if not time_left(sum(counts.values())):
@@ -163,11 +182,17 @@ def invite_due(now=None, *, seconds=None):
     attended = Attendance.objects.filter(enrollment=OuterRef("pk"), status=Attendance.Status.PRESENT)
     has_post = Invitation.objects.filter(enrollment=OuterRef("pk"), moment=Invitation.Moment.POST)
     after = (
-        live.filter(status__in=[Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED], group__in=recent)
+        Enrollment.objects.filter(
+            participant__anonymised_at__isnull=True,
+            status__in=[Enrollment.Status.CONFIRMED, Enrollment.Status.COMPLETED],
+            group__in=recent,
+        )
         .filter(Exists(attended))
         .annotate(last_end=last)
         .filter(last_end__lte=now, last_end__gt=now - POST_WINDOW)
-        .exclude(Exists(has_post))
+        .filter(~Exists(has_post))
+        .order_by("last_end", "pk")
+        .values_list("pk", flat=True)
     )
     for enrollment in _few_at_a_time(after, live):
         if not time_left(sum(counts.values())):
@@ -183,6 +208,9 @@ def invite_due(now=None, *, seconds=None):
             answered_at__isnull=True,
             reminded_at__isnull=True,
             created_at__lte=now - reminder_after(),
+            # A reminder that did not go out within these weeks is no use any more; and so the run reads
+            # the invitations of these weeks (index ``carepath_invitation_unanswered``), not all of them.
+            created_at__gt=now - reminder_after() - POST_WINDOW,
             moment__in=[Invitation.Moment.PRE, Invitation.Moment.POST],
             enrollment__participant__anonymised_at__isnull=True,
         )

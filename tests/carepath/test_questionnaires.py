@@ -152,3 +152,28 @@ def test_a_backlog_of_invitations_is_worked_off_over_several_runs(
         runs = [questionnaires.invite_due(seconds=0)["questionnaires_invited"] for _number in range(4)]
     assert runs == [1, 1, 1, 0]
     assert sorted(email.to[0] for email in mailoutbox) == [f"achterstand{number}@example.nl" for number in range(3)]
+
+
+def test_a_backlog_reaches_the_group_that_starts_first_first(
+    course, demo, trainer, mailoutbox, django_capture_on_commit_callbacks
+):
+    later = planned_group(course, days=20, count=5, trainers=[trainer[0]])
+    place_in(later, email="over-drie-weken@example.nl")  # the older place
+    tomorrow = planned_group(course, days=1, count=5, trainers=[trainer[0]])
+    place_in(tomorrow, email="morgen@example.nl")
+    with django_capture_on_commit_callbacks(execute=True):
+        runs = [questionnaires.invite_due(seconds=0)["questionnaires_invited"] for _number in range(2)]
+    assert runs == [1, 1]
+    assert [email.to[0] for email in mailoutbox] == ["morgen@example.nl", "over-drie-weken@example.nl"]
+
+
+def test_before_the_training_people_are_invited_from_four_weeks_before_its_start(
+    course, demo, trainer, mailoutbox, django_capture_on_commit_callbacks
+):
+    group = planned_group(course, days=40, count=5, trainers=[trainer[0]])
+    place_in(group, email="vroeg@example.nl")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert questionnaires.invite_due()["questionnaires_invited"] == 0
+        in_two_weeks = timezone.now() + datetime.timedelta(days=14)
+        assert questionnaires.invite_due(in_two_weeks)["questionnaires_invited"] == 1
+    assert [email.to[0] for email in mailoutbox] == ["vroeg@example.nl"]

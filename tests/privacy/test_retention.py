@@ -240,3 +240,19 @@ def test_with_time_left_one_run_does_the_whole_backlog_in_its_batches(settings):
         backdate(EnrollmentFactory(group=group, status="completed").participant, created_at=months_ago(28))
     counts = run_periodic(timezone.now())
     assert (counts["participants_anonymised"], counts["participants_still_due"]) == (5, 0)
+
+
+def test_each_run_looks_at_the_next_part_of_the_people_kept_and_finds_who_is_due_behind_them(settings):
+    """A run reads GROEPSWIJZER_RETENTION_SCAN people; who is due behind many kept ones is reached by a later run."""
+    settings.GROEPSWIJZER_RETENTION_SCAN = 2
+    kept_group = ended_group(CoursePageFactory(), months_ago(23))
+    for _number in range(4):  # signed up long ago, but their group ended 23 months ago: kept
+        backdate(EnrollmentFactory(group=kept_group, status="completed").participant, created_at=months_ago(30))
+    due = EnrollmentFactory(group=ended_group(CoursePageFactory(), months_ago(26)), status="completed").participant
+    backdate(due, created_at=months_ago(28))
+    now = timezone.now()
+
+    runs = [retention.participants_step(now)["participants_anonymised"] for _number in range(4)]
+
+    assert runs == [0, 0, 1, 0]
+    assert Participant.objects.filter(anonymised_at__isnull=False).get().pk == due.pk

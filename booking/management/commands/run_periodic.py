@@ -18,7 +18,7 @@ LABELS = {
     "refunds_sent": "Terugbetalingen verstuurd",
     "no_place_refunded": "Terugbetaald omdat er geen plaats was",
     "participants_anonymised": "Deelnemers geanonimiseerd (bewaartermijn voorbij)",
-    "participants_still_due": "Deelnemers nog te anonimiseren in een volgende run (tot 1000 geteld)",
+    "participants_still_due": "Deelnemers nog te anonimiseren in een volgende run (tot 100 geteld)",
     "kept_data_cleared": "Bewaarde gegevens gewist (termijn voor de boekhouding voorbij)",
     "access_log_removed": "Regels uit het inzagelog verwijderd (ouder dan de bewaartermijn)",
     "export_files_removed": "Grote exports verwijderd (link verlopen)",
