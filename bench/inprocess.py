@@ -17,6 +17,7 @@ Tasks:
 import bench.django_setup  # noqa: F401
 
 # isort: split
+import contextlib
 import datetime
 import json
 import random
@@ -29,7 +30,7 @@ from django.db import connection
 from django.db.backends.signals import connection_created
 from django.db.models import Count, Q
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from bench import booking_api as booking
@@ -178,6 +179,32 @@ def summary(result):
     return len(result)
 
 
+@contextlib.contextmanager
+def steps_timed(record):
+    """While inside, each periodic step's time and result go to `record(step_label, ms, result)`."""
+    originals = []
+
+    def wrap(module, name, step_label):
+        original = getattr(module, name)
+        originals.append((module, name, original))
+
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            result = original(*args, **kwargs)
+            record(step_label, (time.perf_counter() - started) * 1000, result)
+            return result
+
+        setattr(module, name, timed)
+
+    for module, name, step_label in booking.PERIODIC_STEPS:
+        wrap(module, name, step_label)
+    try:
+        yield
+    finally:
+        for module, name, original in reversed(originals):
+            setattr(module, name, original)
+
+
 def timed_run(label, now):
     """`run_periodic(now)` with each of its steps timed; prints a line per step and one for the whole run.
 
@@ -215,6 +242,49 @@ def timed_run(label, now):
     emit(run=label, emails_sent_by_worker=sent)
 
 
+# While catching up, the budgeted steps may take what they need, and the retention walk covers everyone at once.
+CATCH_UP_SETTINGS = {
+    "GROEPSWIJZER_RETENTION_RUN_MS": 10**9,
+    "GROEPSWIJZER_RETENTION_SCAN": 10**8,
+    "GROEPSWIJZER_RETENTION_BATCH": 1000,
+}
+CATCH_UP_ROUNDS = 1000
+
+
+def catch_up(label, now):
+    """Work off what the generated data leaves the two steps that have a time budget, before the first timed run.
+
+    The generator leaves the data as if the periodic run had just run, except for these: everyone whose
+    retention period ran out (two and a half years of groups) and the questionnaire invitations of the
+    groups about to start. A site that runs every minute works such a backlog off in its first hours and
+    then finds only what became due since the last run; the timed runs measure that state. The
+    catch-up is printed with what it did and how long it took.
+    """
+    began = time.perf_counter()
+    anonymised = invited = 0
+    with time_machine.travel(now, tick=True), override_settings(**CATCH_UP_SETTINGS):
+        for _round in range(CATCH_UP_ROUNDS):
+            done = booking.anonymise_due_in_walk(now)["participants_anonymised"]
+            anonymised += done
+            emit(catching_up=label, anonymised=anonymised)
+            if not done:
+                break
+        for _round in range(CATCH_UP_ROUNDS):
+            done = booking.invite_to_questionnaires(now, seconds=3600)["questionnaires_invited"]
+            invited += done
+            emit(catching_up=label, invited=invited)
+            if not done:
+                break
+    sent = booking.OutgoingEmail.objects.filter(sent_at__isnull=True).update(sent_at=now)
+    emit(
+        caught_up=label,
+        ms=(time.perf_counter() - began) * 1000,
+        anonymised=anonymised,
+        invited=invited,
+        emails_sent_by_worker=sent,
+    )
+
+
 def signup_data(number, seed):
     return {
         "first_name": "Dagmar",
@@ -225,18 +295,71 @@ def signup_data(number, seed):
     }
 
 
-def apply_day(label, start, end, changes, rng):
-    """What a day brings, through the booking rules: sign-ups (some paid, most left to run out), cancellations,
-    new people on waiting lists. Each at its own moment between `start` and `end`."""
-    began = time.perf_counter()
-    open_groups = list(
+def open_groups_between(start, end):
+    """Groups a day's changes go to: open for sign-up at `start` with a free place, starting after `end`."""
+    return list(
         booking.TrainingGroup.objects.open_for_signup(start)
         .with_places_left(start)
         .filter(places_left__gt=0, first_start__gt=end + datetime.timedelta(days=1))
         .select_related("course", "location")
         .order_by("pk")
     )
-    done = {"signups": 0, "refused": 0, "confirmed": 0, "cancelled": 0, "joined": 0}
+
+
+def sign_up(group, number, moment, changes, rng, done):
+    try:
+        with time_machine.travel(moment):
+            held = booking.hold_places(
+                group,
+                [signup_data(number, changes["seed"])],
+                consent_text_version=booking.CONSENT_VERSION,
+                now=moment,
+            )
+    except booking.BookingError:
+        done["refused"] += 1
+        return
+    done["signups"] += 1
+    if rng.random() < changes["paid_share"]:
+        paid = moment + datetime.timedelta(minutes=5)
+        with time_machine.travel(paid):
+            booking.confirm_enrollment(held[0], now=paid)
+        done["confirmed"] += 1
+
+
+def cancel_one(group, moment, done):
+    place = booking.Enrollment.objects.filter(group=group, status=booking.Enrollment.Status.CONFIRMED).first()
+    if place is not None:
+        with time_machine.travel(moment):
+            booking.cancel_enrollment(place, now=moment)
+        done["cancelled"] += 1
+
+
+def join_list(group, number, moment, changes, done):
+    data = signup_data(number + 100_000, changes["seed"])
+    try:
+        with time_machine.travel(moment):
+            booking.join_waitlist(
+                group.course,
+                data,
+                preferred_locations=[group.location],
+                consent_text_version=booking.CONSENT_VERSION,
+                now=moment,
+            )
+    except booking.BookingError:
+        return
+    done["joined"] += 1
+
+
+def no_changes():
+    return {"signups": 0, "refused": 0, "confirmed": 0, "cancelled": 0, "joined": 0}
+
+
+def apply_day(label, start, end, changes, rng):
+    """What a day brings, through the booking rules: sign-ups (some paid, most left to run out), cancellations,
+    new people on waiting lists. Each at its own moment between `start` and `end`."""
+    began = time.perf_counter()
+    open_groups = open_groups_between(start, end)
+    done = no_changes()
     if not open_groups:
         emit(changes=label, ms=0, note="no open group with a free place", **done)
         return
@@ -245,48 +368,57 @@ def apply_day(label, start, end, changes, rng):
         return sorted(start + (end - start) * rng.random() for _ in range(count))
 
     for number, moment in enumerate(moments(changes["signups"])):
-        group = rng.choice(open_groups)
-        try:
-            with time_machine.travel(moment):
-                held = booking.hold_places(
-                    group,
-                    [signup_data(number, changes["seed"])],
-                    consent_text_version=booking.CONSENT_VERSION,
-                    now=moment,
-                )
-        except booking.BookingError:
-            done["refused"] += 1
-            continue
-        done["signups"] += 1
-        if rng.random() < changes["paid_share"]:
-            paid = moment + datetime.timedelta(minutes=5)
-            with time_machine.travel(paid):
-                booking.confirm_enrollment(held[0], now=paid)
-            done["confirmed"] += 1
+        sign_up(rng.choice(open_groups), number, moment, changes, rng, done)
     for moment in moments(changes["cancellations"]):
-        group = rng.choice(open_groups)
-        place = booking.Enrollment.objects.filter(group=group, status=booking.Enrollment.Status.CONFIRMED).first()
-        if place is not None:
-            with time_machine.travel(moment):
-                booking.cancel_enrollment(place, now=moment)
-            done["cancelled"] += 1
+        cancel_one(rng.choice(open_groups), moment, done)
     for number, moment in enumerate(moments(changes["joins"])):
-        group = rng.choice(open_groups)
-        data = signup_data(number + 100_000, changes["seed"])
-        try:
-            with time_machine.travel(moment):
-                booking.join_waitlist(
-                    group.course,
-                    data,
-                    preferred_locations=[group.location],
-                    consent_text_version=booking.CONSENT_VERSION,
-                    now=moment,
-                )
-        except booking.BookingError:
-            continue
-        done["joined"] += 1
+        join_list(rng.choice(open_groups), number, moment, changes, done)
     sent = booking.OutgoingEmail.objects.filter(sent_at__isnull=True).update(sent_at=end)
     emit(changes=label, ms=(time.perf_counter() - began) * 1000, emails_sent_by_worker=sent, **done)
+
+
+def day_in_runs(label, start, end, every, changes, rng):
+    """A day's changes at their moments, and the periodic run every `every` minutes between them.
+
+    A site runs it every minute; a run here finds `every` minutes of work (holds and offers that ran
+    out, places freed, people to invite), so each figure is at least what a minute's run costs.
+    Emits each run's time; the emails a run queued are marked sent, as a worker would.
+    """
+    open_groups = open_groups_between(start, end)
+    done = no_changes()
+    span = end - start
+    events = sorted(
+        [(start + span * rng.random(), "signup", number) for number in range(changes["signups"])]
+        + [(start + span * rng.random(), "cancel", number) for number in range(changes["cancellations"])]
+        + [(start + span * rng.random(), "join", number) for number in range(changes["joins"])]
+    )
+    step = datetime.timedelta(minutes=every)
+    moment, index = start, 0
+    while moment < end:
+        moment += step
+        while open_groups and index < len(events) and events[index][0] < moment:
+            at, kind, number = events[index]
+            group = rng.choice(open_groups)
+            if kind == "signup":
+                sign_up(group, number, at, changes, rng, done)
+            elif kind == "cancel":
+                cancel_one(group, at, done)
+            else:
+                join_list(group, number, at, changes, done)
+            index += 1
+        booking.OutgoingEmail.objects.filter(sent_at__isnull=True).update(sent_at=moment)
+        spent = {}
+
+        def record(step, ms, result, spent=spent):
+            spent[step] = (ms, summary(result))
+
+        with steps_timed(record), time_machine.travel(moment, tick=True):
+            began = time.perf_counter()
+            booking.run_periodic(moment)
+            ms = (time.perf_counter() - began) * 1000
+        booking.OutgoingEmail.objects.filter(sent_at__isnull=True).update(sent_at=moment)
+        slowest = sorted(spent.items(), key=lambda item: -item[1][0])[:3]
+        emit(day_run=label, at=moment, run_ms=ms, slowest_steps=slowest, **done)
 
 
 def task_periodic(arguments):
@@ -296,7 +428,18 @@ def task_periodic(arguments):
     start = datetime.datetime.fromisoformat(arguments["start"]) if arguments.get("start") else timezone.now()
     emit(t0=start)
     for action in arguments["actions"]:
-        if "run" in action:
+        if "catch_up" in action:
+            catch_up(action["catch_up"], start + datetime.timedelta(minutes=action["at"]))
+        elif "day_in_runs" in action:
+            day_in_runs(
+                action["day_in_runs"],
+                start + datetime.timedelta(minutes=action["from"]),
+                start + datetime.timedelta(minutes=action["to"]),
+                action["every"],
+                action,
+                rng,
+            )
+        elif "run" in action:
             timed_run(action["run"], start + datetime.timedelta(minutes=action["at"]))
         else:
             apply_day(
