@@ -204,8 +204,20 @@ def route(request, path):
     return RouteResult(page)
 
 
+def remember_site_root_paths(request):
+    """Wagtail's ``Site.get_site_root_paths`` for this request (every page link asks for it), kept per content
+    generation: Wagtail reads it from the cache (a round trip to Redis per request). Sites, home pages and
+    locales are content: a change to them replaces the generation."""
+    tokens = getattr(request, "_page_generations", None)
+    if tokens and page_cache.CONTENT in tokens and not hasattr(request, "_wagtail_cached_site_root_paths"):
+        request._wagtail_cached_site_root_paths = page_cache.per_content(
+            "site-root-paths", lambda: tuple(Site.get_site_root_paths())
+        )
+
+
 def serve(request, path):
     """Wagtail's serve view, with the route found by `route` when it can be."""
+    remember_site_root_paths(request)
     if not hasattr(request, "_wagtail_route_for_request"):
         try:
             found = route(request, path)
