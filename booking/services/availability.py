@@ -246,7 +246,7 @@ def group_listing(course, *, area=None, now=None, page=1, per_page=GROUPS_PER_PA
     """
     now = now or timezone.now()
     page = max(1, page)
-    active = stops.active_stops(course, now)
+    active = stops.listed_stops(course, now)
     values = {"now": now, "course_id": course.pk}
     if area is not None:
         lat1, lon1, cos_lat1 = geo.radians_of(area)
