@@ -201,7 +201,13 @@ def route(request, path):
             return None
     if known[3]:
         page._no_view_restrictions = True
+    # `page.url` (without the request) asks for them on the page itself.
+    page._wagtail_cached_site_root_paths = _site_root_paths()
     return RouteResult(page)
+
+
+def _site_root_paths():
+    return page_cache.per_content("site-root-paths", lambda: tuple(Site.get_site_root_paths()))
 
 
 def remember_site_root_paths(request):
@@ -210,9 +216,7 @@ def remember_site_root_paths(request):
     locales are content: a change to them replaces the generation."""
     tokens = getattr(request, "_page_generations", None)
     if tokens and page_cache.CONTENT in tokens and not hasattr(request, "_wagtail_cached_site_root_paths"):
-        request._wagtail_cached_site_root_paths = page_cache.per_content(
-            "site-root-paths", lambda: tuple(Site.get_site_root_paths())
-        )
+        request._wagtail_cached_site_root_paths = _site_root_paths()
 
 
 def serve(request, path):
