@@ -219,6 +219,16 @@ def remember_site_root_paths(request):
         request._wagtail_cached_site_root_paths = _site_root_paths()
 
 
+def page_url(request, page):
+    """``{% pageurl page %}`` (``page.get_url(request)``), kept per content generation, site address and language:
+    a URL depends only on the sites, the pages' places in the tree and the language, which are all content."""
+    tokens = getattr(request, "_page_generations", None) if request is not None else None
+    if not tokens or page_cache.CONTENT not in tokens or page.pk is None or getattr(request, "is_preview", False):
+        return page.get_url(request=request)
+    key = ("page-url", page.pk, page.url_path, request.scheme, request.get_host(), translation.get_language())
+    return page_cache.per_content(key, lambda: page.get_url(request=request))
+
+
 def serve(request, path):
     """Wagtail's serve view, with the route found by `route` when it can be."""
     remember_site_root_paths(request)
