@@ -93,6 +93,19 @@ def test_a_published_title_shows_at_once_in_the_menu_and_the_footer(client, home
         assert "Over ons" not in page, url
 
 
+def test_a_new_address_of_a_course_shows_at_once_on_the_finder_s_cards(client, course_index, course, committed):
+    # The cards' links are kept per content generation (with the postcode the visitor gave after them).
+    client.get(course_index.url), client.get(course_index.url, {"postcode": "5611 AB"})
+    old = course.url
+    publish(course, committed, slug="mentaal-fit-in-de-winter")
+    new = CoursePage.objects.get(pk=course.pk).url
+    assert new != old
+    for params, link in (({}, new), ({"postcode": "5611 AB"}, f"{new}?postcode=5611%20AB#groepen")):
+        html = client.get(course_index.url, params).content.decode()
+        assert f'href="{link}"' in html, params
+        assert f'href="{old}' not in html, params
+
+
 def test_a_published_summary_and_facts_show_on_the_card_and_the_course_page(
     client, home, course_index, course, committed
 ):
