@@ -1,5 +1,6 @@
 """Find trainings for the course index: filter, then order by the nearest group with a place."""
 
+import copy
 import datetime
 from dataclasses import dataclass, field
 
@@ -10,7 +11,7 @@ from booking.models import TrainingGroup
 from booking.services import availability
 from groepswijzer import page_cache
 
-from .catalogue import Audience, Delivery
+from .catalogue import Audience, Delivery, Theme
 
 # Beyond this the region's groups are too far to travel to every week: the
 # finder says so and points to the online groups.
@@ -84,23 +85,44 @@ def _order(result, *, by_distance, age_given):
 _NOT_KEPT = ("body",)
 
 
-def _stored_values(course):
+def _theme_rows(courses):
+    """Per course of `courses` (in order), the stored values of its themes, in the order prefetching reads them."""
+    prefetch_related_objects(courses, "themes")
+    names = [field.attname for field in Theme._meta.concrete_fields]
     return tuple(
-        getattr(course, field.attname) for field in type(course)._meta.concrete_fields if field.attname not in _NOT_KEPT
+        tuple(tuple(getattr(theme, name) for name in names) for theme in course.themes.all()) for course in courses
     )
 
 
+def _with_themes(courses, theme_rows):
+    """Give each course its themes from `_theme_rows`, as ``prefetch_related_objects`` would (new objects)."""
+    names = [field.attname for field in Theme._meta.concrete_fields]
+    for course, rows in zip(courses, theme_rows, strict=True):
+        themes = Theme.objects.all()
+        themes._result_cache = [Theme.from_db(themes.db, names, row) for row in rows]
+        themes._prefetch_done = True
+        course._prefetched_objects_cache = {"themes": themes}
+
+
 def _listed(courses, key):
-    """`courses` as a list, read once per process and content generation for `key` (what the trainings are, and
-    which ones match filters on what they are, only changes with the content); rebuilt as new objects for
-    every request from the values stored in their rows. `key` None: read now."""
+    """`courses` as a list, their themes prefetched, read once per process and content generation for `key` (what
+    the trainings are, and which ones match filters on what they are, only changes with the content); rebuilt as
+    new objects for every request (shallow copies of the objects read then, which are never handed out: a copy is
+    cheaper than building a page object from its row). `key` None: read now."""
     courses = courses.defer(*_NOT_KEPT)
     if key is None:
-        return list(courses)
-    model = courses.model
-    names = [field.attname for field in model._meta.concrete_fields if field.attname not in _NOT_KEPT]
-    rows = page_cache.per_content(key, lambda: tuple(_stored_values(course) for course in courses))
-    return [model.from_db(courses.db, names, row) for row in rows]
+        listed = list(courses)
+        prefetch_related_objects(listed, "themes")
+        return listed
+
+    def read():
+        listed = list(courses)
+        return tuple(copy.copy(course) for course in listed), _theme_rows(listed)
+
+    originals, theme_rows = page_cache.per_content(key, read)
+    listed = [copy.copy(course) for course in originals]
+    _with_themes(listed, theme_rows)
+    return listed
 
 
 def find_courses(courses, form, now=None, *, key=None):
@@ -153,7 +175,6 @@ def find_courses(courses, form, now=None, *, key=None):
 
     filtered_query = courses is not everything
     courses = _listed(courses, content_key)
-    prefetch_related_objects(courses, "themes")
     # All trainings, whatever the filters: counted apart only when filters may have left some out.
     if not filtered_query:
         total = len(courses)

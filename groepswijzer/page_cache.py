@@ -275,17 +275,24 @@ def per_content(name, compute):
     the generations (no cache configured, a command), ``compute()`` every time. Keep only values that cannot
     be changed by whoever receives them (numbers, strings, tuples).
     """
+    return per_generation(CONTENT, name, compute)
+
+
+def per_generation(generation, name, compute):
+    """``per_content`` under another of the generations every request reads as it arrives (``SITE_WIDE``):
+    ``BOOKING`` for what changes only with a place, group, session, stop or waiting list."""
     tokens = _current_generations.get()
-    token = tokens.get(CONTENT) if tokens else None
+    token = tokens.get(generation) if tokens else None
     if token is None:
         return compute()
+    key = (generation, name)
     with _local_lock:
-        found = _per_content.get(name)
+        found = _per_content.get(key)
     if found is not None and found[0] == token:
         return found[1]
     value = compute()
     with _local_lock:
-        _per_content[name] = (token, value)
+        _per_content[key] = (token, value)
     return value
 
 

@@ -201,11 +201,37 @@ def route(request, path):
             return None
     if known[3]:
         page._no_view_restrictions = True
+    # `page.url` (without the request) asks for them on the page itself.
+    page._wagtail_cached_site_root_paths = _site_root_paths()
     return RouteResult(page)
+
+
+def _site_root_paths():
+    return page_cache.per_content("site-root-paths", lambda: tuple(Site.get_site_root_paths()))
+
+
+def remember_site_root_paths(request):
+    """Wagtail's ``Site.get_site_root_paths`` for this request (every page link asks for it), kept per content
+    generation: Wagtail reads it from the cache (a round trip to Redis per request). Sites, home pages and
+    locales are content: a change to them replaces the generation."""
+    tokens = getattr(request, "_page_generations", None)
+    if tokens and page_cache.CONTENT in tokens and not hasattr(request, "_wagtail_cached_site_root_paths"):
+        request._wagtail_cached_site_root_paths = _site_root_paths()
+
+
+def page_url(request, page):
+    """``{% pageurl page %}`` (``page.get_url(request)``), kept per content generation, site address and language:
+    a URL depends only on the sites, the pages' places in the tree and the language, which are all content."""
+    tokens = getattr(request, "_page_generations", None) if request is not None else None
+    if not tokens or page_cache.CONTENT not in tokens or page.pk is None or getattr(request, "is_preview", False):
+        return page.get_url(request=request)
+    key = ("page-url", page.pk, page.url_path, request.scheme, request.get_host(), translation.get_language())
+    return page_cache.per_content(key, lambda: page.get_url(request=request))
 
 
 def serve(request, path):
     """Wagtail's serve view, with the route found by `route` when it can be."""
+    remember_site_root_paths(request)
     if not hasattr(request, "_wagtail_route_for_request"):
         try:
             found = route(request, path)

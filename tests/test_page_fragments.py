@@ -7,13 +7,18 @@ come from the cache the second time, under the same generations as whole pages
 with their after-commit work run.
 """
 
+import datetime
+
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.db import connection
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from booking.models import RegistrationStop
 from courses.models import CoursePage
 from groepswijzer import page_cache
 from home.organisation import OrganisationSettings
@@ -88,6 +93,19 @@ def test_a_published_title_shows_at_once_in_the_menu_and_the_footer(client, home
         assert "Over ons" not in page, url
 
 
+def test_a_new_address_of_a_course_shows_at_once_on_the_finder_s_cards(client, course_index, course, committed):
+    # The cards' links are kept per content generation (with the postcode the visitor gave after them).
+    client.get(course_index.url), client.get(course_index.url, {"postcode": "5611 AB"})
+    old = course.url
+    publish(course, committed, slug="mentaal-fit-in-de-winter")
+    new = CoursePage.objects.get(pk=course.pk).url
+    assert new != old
+    for params, link in (({}, new), ({"postcode": "5611 AB"}, f"{new}?postcode=5611%20AB#groepen")):
+        html = client.get(course_index.url, params).content.decode()
+        assert f'href="{link}"' in html, params
+        assert f'href="{old}' not in html, params
+
+
 def test_a_published_summary_and_facts_show_on_the_card_and_the_course_page(
     client, home, course_index, course, committed
 ):
@@ -112,6 +130,37 @@ def test_a_renamed_theme_and_a_trainer_show_at_once(client, course_index, course
     with committed():
         page.save_revision().publish()
     assert "Sanne de Wit" in text(client.get(course.url))
+
+
+def test_a_registration_stop_shows_at_once_on_a_built_course_page_and_step_1_and_is_gone_when_lifted(
+    client, course, committed
+):
+    # The stops are kept per booking generation: the pages ask for them again only after a change.
+    step_1 = f"/aanmelden/training/{course.pk}/"
+    client.get(course.url), client.get(step_1)
+    with committed():
+        stop = RegistrationStop.objects.create(course=course, message="De groepen van dit najaar zijn vol.")
+    for url in (course.url, step_1):
+        assert "De groepen van dit najaar zijn vol." in text(client.get(url)), url
+        assert "De groepen van dit najaar zijn vol." in text(client.get(url)), url
+
+    with committed():
+        stop.ends_at = timezone.now()
+        stop.save()
+    for url in (course.url, step_1):
+        assert "De groepen van dit najaar zijn vol." not in text(client.get(url)), url
+
+
+def test_a_stop_that_starts_later_shows_on_a_built_course_page_from_its_start(client, course, committed):
+    starts = timezone.now() + datetime.timedelta(hours=2)
+    with committed():
+        RegistrationStop.objects.create(course=course, message="Vanaf vanmiddag vol.", starts_at=starts)
+    assert "Vanaf vanmiddag vol." not in text(client.get(course.url))
+    with time_machine.travel(starts + datetime.timedelta(seconds=1), tick=False):
+        assert "Vanaf vanmiddag vol." in text(client.get(course.url))
+    # Back before its start (a clock that is set back): the page asks the database, not what it kept.
+    with time_machine.travel(starts - datetime.timedelta(hours=1), tick=False):
+        assert "Vanaf vanmiddag vol." not in text(client.get(course.url))
 
 
 def test_a_settings_change_that_commits_shows_in_the_footer(client, home, committed):

@@ -80,13 +80,13 @@ def test_a_known_address_is_routed_with_one_query_for_its_page(client, home, cou
         assert len(walked) - len(known) >= 4, url
     for url in (page.url, course.url):
         assert not [sql for sql in queries(client, url)[1] if "wagtailcore_pageviewrestriction" in sql], url
-    # A StandardPage is only its route now; the course page adds its stops, groups and sessions; the finder the
-    # themes of its trainings and the nearest groups, one ring here (the trainings, the locale and whether any page
-    # has a view restriction are kept per content generation).
+    # A StandardPage is only its route now; the course page adds its groups and sessions (its stops are kept per
+    # booking generation); the finder the nearest groups, one ring here (the trainings and their themes, the locale
+    # and whether any page has a view restriction are kept per content generation).
     assert len(queries(client, page.url)[1]) == 1
-    assert len(queries(client, course.url)[1]) == 4
+    assert len(queries(client, course.url)[1]) == 3
     client.get(course_index.url, {"postcode": "5611 AB"})  # the form's fragment for this address
-    assert len(queries(client, course_index.url, {"postcode": "5611 AB"})[1]) == 3
+    assert len(queries(client, course_index.url, {"postcode": "5611 AB"})[1]) == 2
 
 
 def test_the_course_page_and_step_1_take_the_same_few_queries_on_every_page_of_groups(
@@ -105,8 +105,9 @@ def test_the_course_page_and_step_1_take_the_same_few_queries_on_every_page_of_g
         client.get(url, params)
         response, known = queries(client, url, params)
         assert response.status_code == 200, (url, params)
-        # The page (by id), the stops, the page of groups, their sessions; step 1 asks whether there are questions.
-        assert len(known) == (4 if url == course.url else 5), (url, params, known)
+        # The page (by id), the page of groups, their sessions (the stops are kept per booking generation); step 1
+        # asks whether there are questions.
+        assert len(known) == (3 if url == course.url else 4), (url, params, known)
 
 
 def test_without_generations_wagtail_routes_every_request(client, settings, course, group):

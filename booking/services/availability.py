@@ -20,7 +20,6 @@ from django.db.models import (
     Prefetch,
     Q,
     When,
-    prefetch_related_objects,
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -218,6 +217,37 @@ def _any_bookable(*, now, course_id):
 
 # Both compiled once per process and shape (the ORM took longer to write them than PostgreSQL to run them).
 _LISTING_GROUPS = prepared.PreparedValues(_listing_groups)
+
+_SESSION_FIELDS = [field.attname for field in Session._meta.concrete_fields]
+
+
+def _sessions_of(*, group_ids):
+    """The scheduled sessions of these groups, as ``_scheduled_sessions`` reads them (a prepared query)."""
+    return (
+        Session.objects.filter(group_id__in=group_ids, status=Session.Status.SCHEDULED)
+        .order_by("start", "pk")
+        .values(*_SESSION_FIELDS)
+    )
+
+
+_SESSIONS_OF = prepared.PreparedValues(_sessions_of)
+
+
+def _with_scheduled_sessions(groups):
+    """``prefetch_related_objects(groups, _scheduled_sessions())`` with SQL compiled once per number of groups."""
+    if not groups:
+        return
+    by_id = {}
+    for group in groups:
+        group.scheduled_sessions = []
+        by_id[group.pk] = group
+    for row in _SESSIONS_OF.run(group_ids=[group.pk for group in groups]):
+        session = Session.from_db("default", _SESSION_FIELDS, [row[name] for name in _SESSION_FIELDS])
+        group = by_id[session.group_id]
+        session.group = group
+        group.scheduled_sessions.append(session)
+
+
 _ANY_BOOKABLE = prepared.PreparedValues(_any_bookable)
 
 
@@ -246,7 +276,7 @@ def group_listing(course, *, area=None, now=None, page=1, per_page=GROUPS_PER_PA
     """
     now = now or timezone.now()
     page = max(1, page)
-    active = stops.active_stops(course, now)
+    active = stops.listed_stops(course, now)
     values = {"now": now, "course_id": course.pk}
     if area is not None:
         lat1, lon1, cos_lat1 = geo.radians_of(area)
@@ -258,7 +288,7 @@ def group_listing(course, *, area=None, now=None, page=1, per_page=GROUPS_PER_PA
     fetched = fetched[:per_page]
     for group in fetched:
         group.course = course
-    prefetch_related_objects(fetched, _scheduled_sessions())
+    _with_scheduled_sessions(fetched)
 
     by_location = {}
     for group in fetched:

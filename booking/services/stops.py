@@ -11,7 +11,9 @@ but nobody can sign up for it. Which groups a stop covers, for querysets, is
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import RegistrationStop
+from groepswijzer import page_cache
+
+from ..models import Location, RegistrationStop
 
 
 def _matching(stops, course_id, location_id):
@@ -49,6 +51,54 @@ def active_stops(course, now=None):
         .select_related("location")
         .order_by("starts_at", "pk")
     )
+
+
+def _fields(model):
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+def _stored(stop):
+    location = stop.location
+    return (
+        tuple(getattr(stop, name) for name in _fields(RegistrationStop)),
+        None if location is None else tuple(getattr(location, name) for name in _fields(Location)),
+    )
+
+
+def _rebuilt(stored):
+    stop_values, location_values = stored
+    stop = RegistrationStop.from_db("default", _fields(RegistrationStop), stop_values)
+    stop.location = None if location_values is None else Location.from_db("default", _fields(Location), location_values)
+    return stop
+
+
+def _not_ended(course, now):
+    """(`now`, the stops that can concern `course` and had not ended at `now`, as stored values)."""
+    stops = (
+        RegistrationStop.objects.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .filter(Q(course=course) | Q(course__isnull=True))
+        .select_related("location")
+        .order_by("starts_at", "pk")
+    )
+    return now, tuple(_stored(stop) for stop in stops)
+
+
+def listed_stops(course, now=None):
+    """`active_stops` for the pages that list groups (course page, first sign-up step).
+
+    Kept by this process under the booking generation the request read as it arrived: every stop saved or
+    deleted replaces it (``page_state``), so these pages ask the database again only after a change. Kept are
+    the stops that had not ended when they were read; each request takes those active at its own `now` (a
+    request at an earlier moment than they were read at asks the database). New objects every time.
+    """
+    now = now or timezone.now()
+    read_at, stored = page_cache.per_generation(
+        page_cache.BOOKING, ("stops", course.pk), lambda: _not_ended(course, now)
+    )
+    if now < read_at:
+        return active_stops(course, now)
+    stops = [_rebuilt(values) for values in stored]
+    return [stop for stop in stops if stop.starts_at <= now and (stop.ends_at is None or stop.ends_at > now)]
 
 
 def stop_for(stops, course, location):

@@ -1,14 +1,26 @@
 """How the sign-up and the course page write dates, places and amounts: "di 12 jan 2027, 19:00–21:00"."""
 
+import functools
+
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from booking.services import money
 
 register = template.Library()
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_text(language, date):
+    # Per language and date: a page writes the same few dates many times (the names come from the translations).
+    return date_format(date, "D j b Y")
+
+
+def _day(value):
+    return _day_text(get_language(), value.date() if hasattr(value, "hour") else value)
 
 
 @register.filter
@@ -16,7 +28,7 @@ def day(value):
     """A date the short Dutch way: "di 12 jan 2027"."""
     if not value:
         return ""
-    return date_format(timezone.localtime(value) if hasattr(value, "hour") else value, "D j b Y")
+    return _day(timezone.localtime(value) if hasattr(value, "hour") else value)
 
 
 def _clock(moment):
@@ -33,7 +45,7 @@ def clock(value):
 def session_when(session):
     """A session's day and times: "di 12 jan 2027, 19:00–21:00"."""
     start, end = timezone.localtime(session.start), timezone.localtime(session.end)
-    return f"{date_format(start, 'D j b Y')}, {_clock(start)}–{_clock(end)}"
+    return f"{_day(start)}, {_clock(start)}–{_clock(end)}"
 
 
 @register.filter

@@ -12,7 +12,7 @@ places: the user, a form with a CSRF token, a count of places.
 
 from django import template
 
-from groepswijzer import page_cache
+from groepswijzer import page_cache, routing
 
 register = template.Library()
 
@@ -37,3 +37,9 @@ def do_fragment(parser, token):
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
     return FragmentNode(nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]])
+
+
+@register.simple_tag(takes_context=True)
+def kept_pageurl(context, page):
+    """``{% pageurl page %}``, kept per content generation: for links outside fragments, such as a card's title."""
+    return routing.page_url(context.get("request"), page)

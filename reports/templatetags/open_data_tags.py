@@ -40,7 +40,7 @@ def _place(location):
     }
 
 
-def _instance(row, course):
+def _instance(row, course, url):
     group = row.group
     sessions = row.sessions
     location = group.location
@@ -62,7 +62,7 @@ def _instance(row, course):
             "price": f"{amount:.2f}" if amount is not None else "0.00",
             "priceCurrency": "EUR",
             "availability": availability,
-            "url": course.full_url,
+            "url": url,
         },
     }
     if sessions:
@@ -76,17 +76,19 @@ def _instance(row, course):
     return instance
 
 
-@register.simple_tag
-def course_json_ld(course, listing):
+@register.simple_tag(takes_context=True)
+def course_json_ld(context, course, listing):
     """A <script type="application/ld+json"> with the Course and its groups (`listing`: the page's GroupListing)."""
+    # Once, with the request: Wagtail then uses the sites it already read for this request.
+    url = course.get_full_url(context.get("request"))
     data = {
         "@context": "https://schema.org",
         "@type": "Course",
         "name": course.title,
         "description": course.summary,
-        "url": course.full_url,
+        "url": url,
         "inLanguage": "nl",
-        "hasCourseInstance": [_instance(row, course) for row in listing.rows],
+        "hasCourseInstance": [_instance(row, course, url) for row in listing.rows],
     }
     text = json.dumps(data, ensure_ascii=False)
     # Never let the data close the script element early.
