@@ -42,6 +42,13 @@ def _empty_cache():
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed():` runs what the block leaves for after the commit (page cache generations, emails)
+    when the block ends, as a real commit would; the test's own transaction stays open."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def client():
     return Client()
 

@@ -56,12 +56,6 @@ def group(course, location):
     return planned_group(course, location, days=21, capacity=10, taken=2)
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what a change does once its transaction commits (here: telling the page cache)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def from_cache(response):
     return response.get(page_cache.HEADER) == "hit"
 

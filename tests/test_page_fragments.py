@@ -36,11 +36,6 @@ def fragments_on(settings):
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def theme():
     return ThemeFactory(name="Stress")
 
