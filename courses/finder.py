@@ -4,7 +4,7 @@ import copy
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from booking.models import TrainingGroup
@@ -94,13 +94,28 @@ def _theme_rows(courses):
     )
 
 
+class _KeptThemes(QuerySet):
+    """A course's themes as prefetched, built from their kept rows only when something reads them.
+
+    The cards show the themes inside a fragment, so on most requests nothing reads them at all.
+    """
+
+    rows = ()
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            names = [field.attname for field in Theme._meta.concrete_fields]
+            self._result_cache = [Theme.from_db(self.db, names, row) for row in self.rows]
+            self._prefetch_done = True
+        super()._fetch_all()
+
+
 def _with_themes(courses, theme_rows):
-    """Give each course its themes from `_theme_rows`, as ``prefetch_related_objects`` would (new objects)."""
-    names = [field.attname for field in Theme._meta.concrete_fields]
+    """Give each course its themes from `_theme_rows`, as ``prefetch_related_objects`` would (new objects, built
+    when read)."""
     for course, rows in zip(courses, theme_rows, strict=True):
-        themes = Theme.objects.all()
-        themes._result_cache = [Theme.from_db(themes.db, names, row) for row in rows]
-        themes._prefetch_done = True
+        themes = _KeptThemes(model=Theme)
+        themes.rows = rows
         course._prefetched_objects_cache = {"themes": themes}
 
 
