@@ -24,6 +24,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Mod
 from django.utils import timezone
 
+from groepswijzer import prepared
+
 from ..clock import local_time
 from ..models import (
     Enrollment,
@@ -35,7 +37,7 @@ from ..models import (
     WaitlistEntry,
     takes_a_place,
 )
-from .locks import lock_course, lock_group
+from .locks import lock_course, lock_group_row
 from .notifications import queue_email
 from .page_state import changed
 
@@ -97,66 +99,122 @@ def _offer_expiry(group, now):
 
 ANY_LOCATION_RULE = "both"
 
-
-def _ref(value, depth):
-    """A group's field for a subquery `depth` levels down when `value` names one, else the value itself."""
-    if isinstance(value, str):
-        for _level in range(depth):
-            value = OuterRef(value)
-    return value
+# Ids in one IN (…) list: the first catch-up ever looks at every bookable group.
+IDS_PER_QUERY = 2000
 
 
-def waiting_who_fit(now, *, course, location, group, part_of_day, depth=0, locations=ANY_LOCATION_RULE):
-    """The waiting people who may be offered a place in a group, in SQL: `fits` plus who may not have it.
+def _has_a_place(now, *, course, participant):
+    """Places (confirmed, or a hold that has not run out) in a coming group of `course` by the person whose
+    participant is `participant` (both references to the outer query's fields), under any of their sign-ups:
+    for ``NOT EXISTS``."""
+    # The person's address is read per entry (a subquery), not joined: a join with the participants made
+    # the planner walk the whole participant table whenever someone joined the list recently (a high id).
+    email = Participant.objects.filter(pk=OuterRef(participant)).order_by().values("email")[:1]
+    return (
+        Enrollment.objects.filter(participant__email=Subquery(email), group__course_id=course)
+        .exclude(group__status__in=[TrainingGroup.Status.CANCELLED, TrainingGroup.Status.COMPLETED])
+        .filter(takes_a_place(now))
+    )
+
+
+def _parts_fitting(part_of_day):
+    """The wishes for the part of the day that fit a group starting in `part_of_day` (None: no date yet)."""
+    return [PartOfDay.ANY] if part_of_day is None else [PartOfDay.ANY, part_of_day]
+
+
+def waiting_who_fit(now, *, course, location, group, part_of_day, locations=ANY_LOCATION_RULE):
+    """The waiting people who may be offered a place in one group, in SQL: `fits` plus who may not have it.
 
     Waiting on the course's list; their part of the day is "any" or the
     group's (`part_of_day`, None for a group without a date); no preferred
     locations or the group's among them; no declined or expired offer for
     this group; and no place (confirmed, or a hold that has not run out) in a
     coming group of the course, this one included. `course`, `location` and
-    `group` are ids, or the names of a group's fields when this is used
-    inside a query over groups (`depth` 1: ``Exists(...)`` in a filter on
-    TrainingGroup). Every test is a ``NOT EXISTS``/``EXISTS`` on an index per
+    `group` are ids. Every test is a ``NOT EXISTS``/``EXISTS`` on an index per
     person, so nothing scans the whole list or all enrollments. `locations`
     keeps one half of the location rule: ``"preferred"`` (the group's
     location is among theirs, found through the location's index) or
-    ``"anywhere"`` (no preferred locations); a query over many groups asks
-    the two halves apart, so that neither becomes a scan of every pair.
+    ``"anywhere"`` (no preferred locations); asked together, PostgreSQL reads
+    every chosen location of every list to tell the halves apart.
     """
     links = WaitlistEntry.preferred_locations.through.objects.filter(waitlistentry_id=OuterRef("pk"))
     turned_down = Offer.objects.filter(
-        entry_id=OuterRef("pk"),
-        group_id=_ref(group, depth + 1),
-        status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED],
+        entry_id=OuterRef("pk"), group_id=group, status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED]
     )
-    # The person's address is read per entry (a subquery), not joined: a join with the participants made
-    # the planner walk the whole participant table whenever someone joined the list recently (a high id).
-    email = Participant.objects.filter(pk=OuterRef(OuterRef("participant_id"))).order_by().values("email")[:1]
-    has_a_place = (
-        Enrollment.objects.filter(participant__email=Subquery(email), group__course_id=_ref(course, depth + 1))
-        .exclude(group__status__in=[TrainingGroup.Status.CANCELLED, TrainingGroup.Status.COMPLETED])
-        .filter(takes_a_place(now))
-    )
-    parts = [PartOfDay.ANY] if part_of_day is None else [PartOfDay.ANY, part_of_day]
+    has_a_place = _has_a_place(now, course=course, participant=OuterRef("participant_id"))
     entries = WaitlistEntry.objects.filter(
-        course_id=_ref(course, depth), status=WaitlistEntry.Status.WAITING, part_of_day__in=parts
+        course_id=course, status=WaitlistEntry.Status.WAITING, part_of_day__in=_parts_fitting(part_of_day)
     ).filter(~Exists(turned_down), ~Exists(has_a_place))
     if locations == "preferred":
-        return entries.filter(preferred_locations=_ref(location, depth))
+        return entries.filter(preferred_locations=location)
     if locations == "anywhere":
         return entries.filter(~Exists(links))
-    return entries.filter(~Exists(links) | Exists(links.filter(location_id=_ref(location, depth + 1))))
+    return entries.filter(~Exists(links) | Exists(links.filter(location_id=location)))
 
 
-def _who_fit(group, now):
-    """`waiting_who_fit` for one group (a TrainingGroup with `first_start`), in list order."""
-    return waiting_who_fit(
-        now,
-        course=group.course_id,
-        location=group.location_id,
-        group=group.pk,
-        part_of_day=part_of_day_at(group.first_start),
-    ).order_by("rank", "pk")
+def _first_who_fit(*, now, course_id, location_id, group_id, part_of_day, locations, limit):
+    return (
+        waiting_who_fit(
+            now,
+            course=course_id,
+            location=location_id,
+            group=group_id,
+            part_of_day=part_of_day,
+            locations=locations,
+        )
+        .order_by("rank", "pk")
+        .values("pk", "rank")[:limit]
+    )
+
+
+# The look for who fits a group, and the group's bookable row under its lock, run for every group the catch-up
+# and every freed place offers: compiled once per process (and part of the day, and number of places).
+_FIRST_WHO_FIT = prepared.PreparedValues(_first_who_fit)
+
+
+def _entries_who_fit(group, now, limit):
+    """The first `limit` waiting people (WaitlistEntry, with their participant) who fit `group`, in list order.
+
+    The two halves of the location rule are asked apart (those who chose this location, found through
+    the location's index; those who chose none) and merged by their place in the list: asked together,
+    PostgreSQL reads every chosen location of every list to tell them apart.
+    """
+    found = []
+    for locations in ("preferred", "anywhere"):
+        found += _FIRST_WHO_FIT.run(
+            fixed={"part_of_day": part_of_day_at(group.first_start), "locations": locations, "limit": limit},
+            now=now,
+            course_id=group.course_id,
+            location_id=group.location_id,
+            group_id=group.pk,
+        )
+    ids = [row["pk"] for row in sorted(found, key=lambda row: (row["rank"], row["pk"]))[:limit]]
+    if not ids:
+        return []
+    entries = WaitlistEntry.objects.select_related("participant").in_bulk(ids)
+    return [entries[entry_id] for entry_id in ids if entry_id in entries]
+
+
+_GROUP_FIELDS = [field.attname for field in TrainingGroup._meta.concrete_fields]
+
+
+def _bookable_group(*, now, group_id):
+    return TrainingGroup.objects.bookable(now).filter(pk=group_id).values(*_GROUP_FIELDS, "places_left", "first_start")
+
+
+_BOOKABLE_GROUP = prepared.PreparedValues(_bookable_group)
+
+
+def bookable_group(group_id, now):
+    """The group (with `places_left` and `first_start`) when it is bookable at `now`, else None."""
+    rows = _BOOKABLE_GROUP.run(now=now, group_id=group_id)
+    if not rows:
+        return None
+    row = rows[0]
+    group = TrainingGroup.from_db("default", _GROUP_FIELDS, [row[name] for name in _GROUP_FIELDS])
+    group.places_left = row["places_left"]
+    group.first_start = row["first_start"]
+    return group
 
 
 def make_offer(group, entry, now, *, by=None):
@@ -187,8 +245,8 @@ def lock_bookable_group(group_id, now):
     Bookable is the one rule (``TrainingGroup.objects.bookable``): open for
     sign-up, no registration stop, and a place left, counted after the lock.
     """
-    lock_group(group_id)
-    return TrainingGroup.objects.bookable(now).filter(pk=group_id).first()
+    lock_group_row(group_id)
+    return bookable_group(group_id, now)
 
 
 def _anyone_waiting(group_id):
@@ -227,37 +285,53 @@ def offer_freed_places(group, now=None):
     group_id = _group_id(group)
     if not _anyone_waiting(group_id):
         return []
-    first_look = TrainingGroup.objects.bookable(now).filter(pk=group_id).first()
-    if first_look is None or not _who_fit(first_look, now).exists():
+    first_look = bookable_group(group_id, now)
+    if first_look is None or not _entries_who_fit(first_look, now, 1):
         return []
+    return _offer_under_locks(first_look.course_id, group_id, now)
+
+
+def _offer_under_locks(course_id, group_id, now):
+    """The offers of `offer_freed_places` once a look without locks found someone who fits: lock, count, offer."""
     offers = []
     with transaction.atomic():
-        lock_course(first_look.course_id)
+        lock_course(course_id)
         locked = lock_bookable_group(group_id, now)
         if locked is None:
             return []
-        candidates = _who_fit(locked, now).select_related("participant")[: locked.places_left]
-        for entry in candidates:
+        for entry in _entries_who_fit(locked, now, locked.places_left):
             offers.append(make_offer(locked, entry, now))
     return offers
 
 
 def groups_to_offer(now=None, *, among=None):
+    """Bookable groups with a free place and someone on the list who fits it, soonest first (ids). Takes no lock.
+
+    See `_groups_to_offer`, which also gives each group's course.
+    """
+    return [group_id for group_id, _course in _groups_to_offer(now, among=among)]
+
+
+def _groups_to_offer(now=None, *, among=None):
     """Bookable groups with a free place and someone on the list who fits it, soonest first. Takes no lock.
 
-    `among` (group ids, or a queryset of groups): look only at these groups,
-    e.g. those whose places changed (`changed_since`); None: at every
-    bookable group.
+    Returns (group id, course id) pairs. `among` (group ids, or a queryset
+    of groups): look only at these groups, e.g. those whose places changed
+    (`changed_since`); None: at every bookable group.
 
-    What the periodic catch-up offers (``waitlist.offers.offer_all_free_places``):
-    one query for the courses with people waiting, one for their bookable groups, then two
-    per part of the day (at most eight) that keep the groups with a fitting
-    person (`waiting_who_fit`). Its cost follows the open groups, not the
-    enrollments or the waiting list's history.
+    What the periodic catch-up offers (``waitlist.offers.offer_all_free_places``).
+    The rule is `waiting_who_fit`'s, asked once for all these groups instead
+    of once per group: the bookable groups of courses with people waiting;
+    then the people who could fit them, in two queries, each person's
+    existing place looked at once: those who chose one of the groups'
+    locations (through the location's index) and those who chose none; then
+    the offers they turned down for these groups. Which group has someone
+    (the course, the location, the part of the day, not turned down) is
+    then matched here. Its cost follows the groups looked at and the people
+    who chose their locations, not the enrollments or the list's history.
     """
     now = now or timezone.now()
-    # The courses with people waiting, first (a handful of ids): a semi-join of every group with the
-    # whole list would compare each group with every waiting row.
+    # The courses with people waiting, first (a handful of ids).
     waiting = set(
         WaitlistEntry.objects.filter(status=WaitlistEntry.Status.WAITING)
         .order_by()
@@ -272,33 +346,72 @@ def groups_to_offer(now=None, *, among=None):
         groups = among
     else:
         groups = TrainingGroup.objects.filter(pk__in=list(among))
-    rows = groups.bookable(now).filter(course_id__in=waiting).order_by().values_list("pk", "first_start")
-    by_part = {}
-    starts = {}
-    for group_id, first_start in rows:
-        by_part.setdefault(part_of_day_at(first_start), []).append(group_id)
-        starts[group_id] = first_start
-    found = []
-    for part, group_ids in by_part.items():
-        for locations in ("preferred", "anywhere"):
-            someone = waiting_who_fit(
-                now,
-                course="course_id",
-                location="location_id",
-                group="pk",
-                part_of_day=part,
-                depth=1,
-                locations=locations,
-            )
-            found.extend(
-                TrainingGroup.objects.filter(pk__in=group_ids)
-                .filter(Exists(someone))
-                .order_by()
-                .values_list("pk", flat=True)
-            )
-    found = set(found)
+    groups = {
+        group_id: (course_id, location_id, part_of_day_at(first_start), first_start)
+        for group_id, course_id, location_id, first_start in groups.bookable(now)
+        .filter(course_id__in=waiting)
+        .order_by()
+        .values_list("pk", "course_id", "location_id", "first_start")
+    }
+    if not groups:
+        return []
+    course_ids = sorted({course_id for course_id, *_rest in groups.values()})
+    parts = {PartOfDay.ANY, *(part for _course, _location, part, _start in groups.values() if part is not None)}
+    through = WaitlistEntry.preferred_locations.through
+    placed_by_link = _has_a_place(
+        now, course=OuterRef("waitlistentry__course_id"), participant=OuterRef("waitlistentry__participant_id")
+    )
+    # (entry id, course id, part of the day, location id or None for "anywhere")
+    people = list(
+        through.objects.filter(
+            location_id__in=sorted({location_id for _course, location_id, *_rest in groups.values()}),
+            waitlistentry__course_id__in=course_ids,
+            waitlistentry__status=WaitlistEntry.Status.WAITING,
+            waitlistentry__part_of_day__in=sorted(parts),
+        )
+        .filter(~Exists(placed_by_link))
+        .order_by()
+        .values_list("waitlistentry_id", "waitlistentry__course_id", "waitlistentry__part_of_day", "location_id")
+    )
+    people += [
+        (*row, None)
+        for row in WaitlistEntry.objects.filter(
+            course_id__in=course_ids, status=WaitlistEntry.Status.WAITING, part_of_day__in=sorted(parts)
+        )
+        .filter(
+            ~Exists(through.objects.filter(waitlistentry_id=OuterRef("pk"))),
+            ~Exists(_has_a_place(now, course=OuterRef("course_id"), participant=OuterRef("participant_id"))),
+        )
+        .order_by()
+        .values_list("pk", "course_id", "part_of_day")
+    ]
+    if not people:
+        return []
+    turned_down = set()
+    group_ids = sorted(groups)
+    for start in range(0, len(group_ids), IDS_PER_QUERY):
+        turned_down.update(
+            Offer.objects.filter(
+                group_id__in=group_ids[start : start + IDS_PER_QUERY],
+                status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED],
+            ).values_list("entry_id", "group_id")
+        )
+    by_course = {}
+    for person in people:
+        by_course.setdefault(person[1], []).append(person)
+    found = [
+        group_id
+        for group_id, (course_id, location_id, part, _start) in groups.items()
+        if any(
+            (where is None or where == location_id)
+            and wish in _parts_fitting(part)
+            and (entry_id, group_id) not in turned_down
+            for entry_id, _course, wish, where in by_course.get(course_id, ())
+        )
+    ]
     never = datetime.datetime.max.replace(tzinfo=datetime.UTC)
-    return sorted(found, key=lambda group_id: (starts[group_id] or never, group_id))
+    found.sort(key=lambda group_id: (groups[group_id][3] or never, group_id))
+    return [(group_id, groups[group_id][0]) for group_id in found]
 
 
 DEFAULT_SWEEP_RUNS = 60
@@ -348,15 +461,26 @@ def changed_since(since, now, *, sweep_slice=0):
 
 
 def offer_freed_places_in(groups, now=None):
-    """`offer_freed_places` for several groups whose places changed (ids, or a queryset of groups): one look
-    for all, then only the groups where someone fits are locked and offered, one at a time. Returns the new
-    offers."""
+    """`offer_freed_places` for several groups (ids, a queryset of groups, or None: every group). Returns the
+    new offers.
+
+    One look without locks finds the groups where someone fits (`groups_to_offer`); those are then locked
+    and offered one at a time, soonest first, without a second look of their own. The people who fit are
+    often the same for many groups of a course (someone who may go anywhere fits every group with room), so
+    an offer can leave the groups after it with nobody: when a group turns out to have nobody left, the
+    groups after it are looked at again together, once, instead of each with its own look and locks.
+    """
     now = now or timezone.now()
-    if not isinstance(groups, QuerySet) and not groups:
+    if groups is not None and not isinstance(groups, QuerySet) and not groups:
         return []
     offers = []
-    for group_id in groups_to_offer(now, among=groups):
-        offers.extend(offer_freed_places(group_id, now=now))
+    pending = _groups_to_offer(now, among=groups)
+    while pending:
+        (group_id, course_id), pending = pending[0], pending[1:]
+        made = _offer_under_locks(course_id, group_id, now)
+        offers.extend(made)
+        if not made and pending:
+            pending = _groups_to_offer(now, among=[group_id for group_id, _course in pending])
     return offers
 
 

@@ -18,9 +18,7 @@ from booking.services.money import record_offline_payment
 from booking.services.offers import (
     changed_since,
     expire_offer,
-    groups_to_offer,
     make_offer,
-    offer_freed_places,
     offer_freed_places_in,
     sweep_runs,
 )
@@ -218,8 +216,8 @@ def offer_all_free_places(now=None):
     out, stops that ended, and one slice of all groups, so every group is
     looked at once in ``GROEPSWIJZER_OFFER_SWEEP_RUNS`` runs); its first run
     ever looks at every group. Which of those have work is found in SQL
-    without a lock (``offers.groups_to_offer``); only those groups are then
-    locked, one at a time, and offered as a cancellation would.
+    without a lock (``offers.offer_freed_places_in``); only those groups are
+    then locked, one at a time, and offered as a cancellation would.
     """
     now = now or timezone.now()
     mark = PeriodicMark.objects.filter(name=CATCH_UP_MARK).first()
@@ -227,9 +225,7 @@ def offer_all_free_places(now=None):
         among = None
     else:
         among = changed_since(mark.at, now, sweep_slice=mark.runs % sweep_runs())
-    offers = []
-    for group_id in groups_to_offer(now, among=among):
-        offers.extend(offer_freed_places(group_id, now=now))
+    offers = offer_freed_places_in(among, now=now)
     if mark is None:
         PeriodicMark.objects.get_or_create(name=CATCH_UP_MARK, defaults={"at": now, "runs": 1})
     else:

@@ -234,3 +234,27 @@ def test_a_free_place_that_fits_changed_wishes_is_offered_once_they_are_saved(
         entries.change_wishes(entry, preferred_locations=[location], part_of_day=PartOfDay.ANY)
 
     assert offered_to(entry) == [group.pk]
+
+
+@pytest.mark.django_db
+def test_someone_who_may_go_anywhere_gets_the_soonest_group_and_the_others_cost_no_locks_each(course):
+    def newcomer_with_free_groups(count, since):
+        groups = [group_at(course, LocationFactory(), EVENING, days=10 + number) for number in range(count)]
+        entry = WaitlistEntryFactory(course=course, joined=since + MINUTE)
+        return groups, entry
+
+    assert waitlist_offers.offer_all_free_places(NOW) == []  # its first run
+    few_groups, first = newcomer_with_free_groups(3, NOW)
+    with CaptureQueriesContext(connection) as few:
+        first_offers = waitlist_offers.offer_all_free_places(NOW + 2 * MINUTE)
+    many_groups, second = newcomer_with_free_groups(8, NOW + 2 * MINUTE)
+    with CaptureQueriesContext(connection) as many:
+        second_offers = waitlist_offers.offer_all_free_places(NOW + 4 * MINUTE)
+
+    # One offer each, in the soonest group with room.
+    assert [offer.entry for offer in first_offers] == [first]
+    assert offered_to(first) == [few_groups[0].pk]
+    assert [offer.entry for offer in second_offers] == [second]
+    assert offered_to(second) == [many_groups[0].pk]
+    # The groups after the offer are looked at again together, not each locked and looked at on its own.
+    assert len(many) == len(few)
