@@ -117,9 +117,10 @@ def run_periodic(now=None):
        to the waiting list);
     2. expire waiting-list offers (the place passes to the next person), and
        offer the free places that someone waiting fits, found in SQL without
-       a lock (``services.offers.groups_to_offer``) among the groups whose
-       offers may have changed since the last run and one slice of all
-       groups (``services.offers.changed_since``);
+       a lock (``services.offers.groups_to_offer``) among the groups of stops
+       that ended and one slice of all groups (``services.offers.changed_since``),
+       and for the people who joined a list or came back to waiting since
+       the last run (``services.offers.back_on_the_list``);
     3. send the monthly "still waiting?" checks;
     4. take people off the waiting list who did not answer in time;
     5. send the reminders that are due;

@@ -312,12 +312,15 @@ def groups_to_offer(now=None, *, among=None):
     return [group_id for group_id, _course in _groups_to_offer(now, among=among)]
 
 
-def _groups_to_offer(now=None, *, among=None):
+def _groups_to_offer(now=None, *, among=None, people=None):
     """Bookable groups with a free place and someone on the list who fits it, soonest first. Takes no lock.
 
     Returns (group id, course id) pairs. `among` (group ids, or a queryset
     of groups): look only at these groups, e.g. those whose places changed
-    (`changed_since`); None: at every bookable group.
+    (`changed_since`); None: at every bookable group. `people` (waiting-list
+    entry ids): only whether these people fit, in the groups of their
+    courses at the locations they chose (all, for those who chose none),
+    e.g. those who joined since the last run (`back_on_the_list`).
 
     What the periodic catch-up offers (``waitlist.offers.offer_all_free_places``).
     The rule is `waiting_who_fit`'s, asked once for all these groups instead
@@ -340,6 +343,10 @@ def _groups_to_offer(now=None, *, among=None):
     )
     if not waiting:
         return []
+    through = WaitlistEntry.preferred_locations.through
+    if people is not None:
+        people = sorted(set(people))
+        among = _groups_for(people, through)
     if among is None:
         groups = TrainingGroup.objects.all()
     elif isinstance(among, QuerySet):
@@ -357,27 +364,28 @@ def _groups_to_offer(now=None, *, among=None):
         return []
     course_ids = sorted({course_id for course_id, *_rest in groups.values()})
     parts = {PartOfDay.ANY, *(part for _course, _location, part, _start in groups.values() if part is not None)}
-    through = WaitlistEntry.preferred_locations.through
     placed_by_link = _has_a_place(
         now, course=OuterRef("waitlistentry__course_id"), participant=OuterRef("waitlistentry__participant_id")
     )
     # (entry id, course id, part of the day, location id or None for "anywhere")
-    people = list(
+    candidates = list(
         through.objects.filter(
             location_id__in=sorted({location_id for _course, location_id, *_rest in groups.values()}),
             waitlistentry__course_id__in=course_ids,
             waitlistentry__status=WaitlistEntry.Status.WAITING,
             waitlistentry__part_of_day__in=sorted(parts),
         )
+        .filter(Q() if people is None else Q(waitlistentry_id__in=people))
         .filter(~Exists(placed_by_link))
         .order_by()
         .values_list("waitlistentry_id", "waitlistentry__course_id", "waitlistentry__part_of_day", "location_id")
     )
-    people += [
+    candidates += [
         (*row, None)
         for row in WaitlistEntry.objects.filter(
             course_id__in=course_ids, status=WaitlistEntry.Status.WAITING, part_of_day__in=sorted(parts)
         )
+        .filter(Q() if people is None else Q(pk__in=people))
         .filter(
             ~Exists(through.objects.filter(waitlistentry_id=OuterRef("pk"))),
             ~Exists(_has_a_place(now, course=OuterRef("course_id"), participant=OuterRef("participant_id"))),
@@ -385,7 +393,7 @@ def _groups_to_offer(now=None, *, among=None):
         .order_by()
         .values_list("pk", "course_id", "part_of_day")
     ]
-    if not people:
+    if not candidates:
         return []
     turned_down = set()
     group_ids = sorted(groups)
@@ -396,22 +404,41 @@ def _groups_to_offer(now=None, *, among=None):
                 status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED],
             ).values_list("entry_id", "group_id")
         )
-    by_course = {}
-    for person in people:
-        by_course.setdefault(person[1], []).append(person)
+    # Who could go where: by course and chosen location (None: anywhere), so a group looks only at its own.
+    could_go = {}
+    for entry_id, course_id, wish, where in candidates:
+        could_go.setdefault((course_id, where), []).append((entry_id, wish))
     found = [
         group_id
         for group_id, (course_id, location_id, part, _start) in groups.items()
         if any(
-            (where is None or where == location_id)
-            and wish in _parts_fitting(part)
-            and (entry_id, group_id) not in turned_down
-            for entry_id, _course, wish, where in by_course.get(course_id, ())
+            wish in _parts_fitting(part) and (entry_id, group_id) not in turned_down
+            for where in (location_id, None)
+            for entry_id, wish in could_go.get((course_id, where), ())
         )
     ]
     never = datetime.datetime.max.replace(tzinfo=datetime.UTC)
     found.sort(key=lambda group_id: (groups[group_id][3] or never, group_id))
     return [(group_id, groups[group_id][0]) for group_id in found]
+
+
+def _groups_for(people, through):
+    """The groups `people` (entry ids) could be offered: of their courses, at the locations they chose (every
+    location of the course for someone who chose none); a queryset, or [] when none of them waits."""
+    courses = dict(
+        WaitlistEntry.objects.filter(pk__in=people, status=WaitlistEntry.Status.WAITING).values_list("pk", "course_id")
+    )
+    if not courses:
+        return []
+    chosen = {}
+    for entry_id, location_id in through.objects.filter(waitlistentry_id__in=list(courses)).values_list(
+        "waitlistentry_id", "location_id"
+    ):
+        chosen.setdefault(entry_id, set()).add(location_id)
+    rule = Q(course_id__in=sorted({courses[entry_id] for entry_id in courses if entry_id not in chosen}))
+    for entry_id, locations in chosen.items():
+        rule |= Q(course_id=courses[entry_id], location_id__in=sorted(locations))
+    return TrainingGroup.objects.filter(rule)
 
 
 DEFAULT_SWEEP_RUNS = 60
@@ -426,12 +453,11 @@ def changed_since(since, now, *, sweep_slice=0):
     """The groups whose offers may have changed after `since` without an offer being tried; a queryset.
 
     A freed place is offered at the event that freed it (a cancellation, a
-    hold or an offer that ran out, a group opened or enlarged). What no
-    event offers, and the catch-up therefore looks at:
+    hold or an offer that ran out, a group opened or enlarged), and people
+    who joined a list or came back to waiting are looked at on their own
+    (`back_on_the_list`). What no event offers, and the catch-up therefore
+    looks at:
 
-    * the groups of a course whose list gained someone who may fit another
-      group: people who joined after `since`, and people back to waiting
-      because they declined an offer or let it run out;
     * the groups of a course or location whose registration stop ended after `since`;
     * one slice of all groups (group id modulo `sweep_runs()` equal to
       `sweep_slice`), so that every group is looked at once in
@@ -441,23 +467,25 @@ def changed_since(since, now, *, sweep_slice=0):
     Each of these is a query on a small table or an index; none grows with
     the enrollments.
     """
-    joined = WaitlistEntry.objects.filter(joined_at__gt=since, joined_at__lte=now).values("course_id")
-    answered = Offer.objects.filter(
-        Q(status=Offer.Status.DECLINED, decided_at__gt=since, decided_at__lte=now)
-        | Q(status=Offer.Status.EXPIRED, expires_at__gt=since, expires_at__lte=now)
-    ).values("group__course_id")
     stops = list(
         RegistrationStop.objects.filter(ends_at__gt=since, ends_at__lte=now).values_list("course_id", "location_id")
     )
     courses = {course_id for course_id, _location in stops if course_id is not None}
     locations = {location_id for course_id, location_id in stops if course_id is None}
     return TrainingGroup.objects.alias(sweep_slice=Mod("pk", sweep_runs())).filter(
-        Q(sweep_slice=sweep_slice)
-        | Q(course_id__in=joined)
-        | Q(course_id__in=answered)
-        | Q(course_id__in=courses)
-        | Q(location_id__in=locations)
+        Q(sweep_slice=sweep_slice) | Q(course_id__in=courses) | Q(location_id__in=locations)
     )
+
+
+def back_on_the_list(since, now):
+    """The waiting-list entries (ids) that may fit a group they did not fit after `since`: people who joined
+    after it, and people back to waiting because they declined an offer or let it run out."""
+    joined = WaitlistEntry.objects.filter(joined_at__gt=since, joined_at__lte=now).values_list("pk", flat=True)
+    answered = Offer.objects.filter(
+        Q(status=Offer.Status.DECLINED, decided_at__gt=since, decided_at__lte=now)
+        | Q(status=Offer.Status.EXPIRED, expires_at__gt=since, expires_at__lte=now)
+    ).values_list("entry_id", flat=True)
+    return sorted({*joined, *answered})
 
 
 def offer_freed_places_in(groups, now=None):
@@ -465,16 +493,37 @@ def offer_freed_places_in(groups, now=None):
     new offers.
 
     One look without locks finds the groups where someone fits (`groups_to_offer`); those are then locked
-    and offered one at a time, soonest first, without a second look of their own. The people who fit are
-    often the same for many groups of a course (someone who may go anywhere fits every group with room), so
-    an offer can leave the groups after it with nobody: when a group turns out to have nobody left, the
-    groups after it are looked at again together, once, instead of each with its own look and locks.
+    and offered one at a time, soonest first, without a second look of their own (`_offer_in_turn`).
     """
     now = now or timezone.now()
     if groups is not None and not isinstance(groups, QuerySet) and not groups:
         return []
+    return _offer_in_turn(_groups_to_offer(now, among=groups), now)
+
+
+def offer_to_people(people, now=None):
+    """Offer the free places that these people (waiting-list entry ids) now fit, e.g. who joined a list since
+    the last run. Returns the new offers.
+
+    Only the groups of their courses at the locations they chose are looked at, and only whether one of
+    these people fits; a group where one does is then offered as any freed place is, to the first who fits
+    in list order.
+    """
+    now = now or timezone.now()
+    if not people:
+        return []
+    return _offer_in_turn(_groups_to_offer(now, people=people), now)
+
+
+def _offer_in_turn(pending, now):
+    """Lock and offer the (group id, course id) pairs found by `_groups_to_offer`, in their order.
+
+    The people who fit are often the same for many of the groups (someone who may go anywhere fits every
+    group of the course with room), so an offer can leave the groups after it with nobody: when a group
+    turns out to have nobody left, the groups after it are looked at again together, once, instead of each
+    with its own look and locks.
+    """
     offers = []
-    pending = _groups_to_offer(now, among=groups)
     while pending:
         (group_id, course_id), pending = pending[0], pending[1:]
         made = _offer_under_locks(course_id, group_id, now)

@@ -16,10 +16,12 @@ from booking.services.errors import BookingError, GroupFull, NotOnWaitlist, Offe
 from booking.services.locks import lock_course, lock_group, lock_group_rows
 from booking.services.money import record_offline_payment
 from booking.services.offers import (
+    back_on_the_list,
     changed_since,
     expire_offer,
     make_offer,
     offer_freed_places_in,
+    offer_to_people,
     sweep_runs,
 )
 
@@ -210,22 +212,25 @@ def offer_all_free_places(now=None):
 
     Nothing depends on it running; it only makes sure that a place that came
     free while an offer could not be made (an error, a stop that ended, a
-    group that opened) still reaches the list. It looks only at the groups
-    whose offers may have changed since its last run
-    (``offers.changed_since``: new people on a list, offers declined or run
-    out, stops that ended, and one slice of all groups, so every group is
-    looked at once in ``GROEPSWIJZER_OFFER_SWEEP_RUNS`` runs); its first run
-    ever looks at every group. Which of those have work is found in SQL
-    without a lock (``offers.offer_freed_places_in``); only those groups are
-    then locked, one at a time, and offered as a cancellation would.
+    group that opened) still reaches the list. It looks only at what may
+    have changed since its last run: the groups of stops that ended and one
+    slice of all groups, so every group is looked at once in
+    ``GROEPSWIJZER_OFFER_SWEEP_RUNS`` runs (``offers.changed_since``); and
+    the people who joined a list or came back to waiting (declined, or let
+    an offer run out), each in the groups of their course where they could
+    go (``offers.back_on_the_list``, ``offers.offer_to_people``). Its first
+    run ever looks at every group. Which groups have work is found in SQL
+    without a lock; only those groups are then locked, one at a time, and
+    offered as a cancellation would.
     """
     now = now or timezone.now()
     mark = PeriodicMark.objects.filter(name=CATCH_UP_MARK).first()
     if mark is None or mark.at > now:
-        among = None
+        offers = offer_freed_places_in(None, now=now)
     else:
-        among = changed_since(mark.at, now, sweep_slice=mark.runs % sweep_runs())
-    offers = offer_freed_places_in(among, now=now)
+        # The newcomers first, so that each gets the soonest group that fits them, not one the slice holds.
+        offers = offer_to_people(back_on_the_list(mark.at, now), now=now)
+        offers += offer_freed_places_in(changed_since(mark.at, now, sweep_slice=mark.runs % sweep_runs()), now=now)
     if mark is None:
         PeriodicMark.objects.get_or_create(name=CATCH_UP_MARK, defaults={"at": now, "runs": 1})
     else:

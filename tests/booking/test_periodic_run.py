@@ -258,3 +258,22 @@ def test_someone_who_may_go_anywhere_gets_the_soonest_group_and_the_others_cost_
     assert offered_to(second) == [many_groups[0].pk]
     # The groups after the offer are looked at again together, not each locked and looked at on its own.
     assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_someone_who_declined_is_offered_another_group_that_fits_in_the_next_run(
+    course, location, settings, django_capture_on_commit_callbacks
+):
+    settings.GROEPSWIJZER_OFFER_SWEEP_RUNS = 1000  # the slice holds neither group after the first run
+    sooner = group_at(course, location, EVENING, days=10)
+    later = group_at(course, LocationFactory(), EVENING, days=20)
+    person = WaitlistEntryFactory(course=course, joined=NOW - datetime.timedelta(days=3))
+    (offer,) = waitlist_offers.offer_all_free_places(NOW)  # its first run looks at every group
+    assert offer.group == sooner
+
+    with django_capture_on_commit_callbacks(execute=True):
+        waitlist_offers.decline_offer(offer, now=NOW + MINUTE)
+    assert waitlist_offers.offer_all_free_places(NOW + 2 * MINUTE)[0].group == later
+
+    assert sorted(offered_to(person)) == sorted([sooner.pk, later.pk])
+    assert waitlist_offers.offer_all_free_places(NOW + 3 * MINUTE) == []
