@@ -86,11 +86,10 @@ def display_score(score):
 # --- inviting ---------------------------------------------------------------------------------------
 
 
-def _sessions_bounds():
+def _last_end():
+    """The end of a place's group's last scheduled session (a subquery on the enrollment's group)."""
     scheduled = Session.objects.filter(group=OuterRef("group"), status=Session.Status.SCHEDULED).order_by()
-    first = scheduled.values("group").annotate(first=Min("start")).values("first")
-    last = scheduled.values("group").annotate(last=Max("end")).values("last")
-    return first, last
+    return scheduled.values("group").annotate(last=Max("end")).values("last")
 
 
 def _invite(enrollment, moment, questionnaire, now, *, email=True):
@@ -152,7 +151,7 @@ def invite_due(now=None, *, seconds=None):
             chosen[course.pk] = questionnaire_for(course)
         return chosen[course.pk]
 
-    first, last = _sessions_bounds()
+    last = _last_end()
     counts = {"questionnaires_invited": 0, "questionnaire_reminders": 0}
     live = Enrollment.objects.filter(participant__anonymised_at__isnull=True).select_related(
         "participant", "group__course"
@@ -162,16 +161,26 @@ def invite_due(now=None, *, seconds=None):
     soon = scheduled.filter(start__gt=now, start__lte=now + pre_window()).values("group_id")
     recent = scheduled.filter(start__gt=now - POST_WINDOW - LONGEST_SESSION, start__lte=now).values("group_id")
     has_pre = Invitation.objects.filter(enrollment=OuterRef("pk"), moment=Invitation.Moment.PRE)
-    before = (
-        Enrollment.objects.filter(
-            participant__anonymised_at__isnull=True, status=Enrollment.Status.CONFIRMED, group__in=soon
-        )
-        .annotate(first_start=first)
-        .filter(first_start__gt=now)
-        .filter(~Exists(has_pre))
-        .order_by("first_start", "pk")
-        .values_list("pk", flat=True)
+    # The groups that start within the window, with their first session: read once per group, not once per place.
+    starts = dict(
+        scheduled.filter(group_id__in=sorted(set(soon.order_by().values_list("group_id", flat=True))))
+        .values("group_id")
+        .annotate(first=Min("start"))
+        .filter(first__gt=now)
+        .values_list("group_id", "first")
     )
+    before = [
+        enrollment_id
+        for enrollment_id, _group in sorted(
+            Enrollment.objects.filter(
+                participant__anonymised_at__isnull=True, status=Enrollment.Status.CONFIRMED, group_id__in=list(starts)
+            )
+            .filter(~Exists(has_pre))
+            .order_by()
+            .values_list("pk", "group_id"),
+            key=lambda row: (starts[row[1]], row[0]),
+        )
+    ]
     for enrollment in _few_at_a_time(before, live):
         if not time_left(sum(counts.values())):
             return counts
