@@ -285,6 +285,24 @@ def test_a_kept_finder_card_shows_the_last_place_taken_and_freed_and_its_own_dis
     assert "– Eindhoven" in text(client.get(course_index.url, {"postcode": "5701 AB"}))
 
 
+def test_a_kept_group_card_shows_a_renamed_location_and_a_stop_at_once(client, course, location, group, committed):
+    # A group's card on the course page is kept whole by what it shows; a location is not content.
+    for _ in range(2):
+        assert "voor de groep bij Gezondheidscentrum De Linde" in text(client.get(course.url))
+    with committed():
+        location.name = "Huis van de Wijk"
+        location.save()
+    for _ in range(2):
+        page = text(client.get(course.url))
+        assert "voor de groep bij Huis van de Wijk" in page
+        assert "De Linde" not in page
+    with committed():
+        RegistrationStop.objects.create(course=course, location=location, message="Deze locatie is dicht.")
+    page = text(client.get(course.url))
+    assert "aanmeldstop" in page
+    assert "voor de groep bij Huis van de Wijk" not in page
+
+
 def test_a_group_closed_and_opened_shows_at_once(client, course, location, group, committed):
     second = planned_group(course, location, days=35, hour=10, status="planned")
     assert "binnenkort open" in text(client.get(course.url))

@@ -73,6 +73,25 @@ class GroupRow:
         """Open, with a free place, the deadline and first session still ahead, and no stop (the bookable rule)."""
         return self.bookable
 
+    @property
+    def shown(self):
+        """Everything a group's card on the course page and step 1 shows of this row, as one hashable value (the key
+        its card is kept by): the group, its location, start, stop, status, places, places held, whether one can
+        sign up, and the times of its sessions."""
+        location = self.group.location
+        return (
+            self.group.pk,
+            location.pk,
+            location.name,
+            self.first_start,
+            self.stop.pk if self.stop is not None else None,
+            str(self.status),
+            self.places_left,
+            self.places_held,
+            self.bookable,
+            tuple((session.start, session.end) for session in self.sessions),
+        )
+
 
 @dataclass
 class LocationGroups:
