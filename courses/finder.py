@@ -120,18 +120,18 @@ def _with_themes(courses, theme_rows):
 
 
 def _listed(courses, key):
-    """`courses` as a list, their themes prefetched, read once per process and content generation for `key` (what
-    the trainings are, and which ones match filters on what they are, only changes with the content); rebuilt as
-    new objects for every request (shallow copies of the objects read then, which are never handed out: a copy is
-    cheaper than building a page object from its row). `key` None: read now."""
-    courses = courses.defer(*_NOT_KEPT)
+    """The trainings of the queryset `courses()` gives, as a list, their themes prefetched, read once per process and
+    content generation for `key` (what the trainings are, and which ones match filters on what they are, only
+    changes with the content; the queryset is not even built while they are kept); rebuilt as new objects for every
+    request (shallow copies of the objects read then, which are never handed out: a copy is cheaper than building a
+    page object from its row). `key` None: read now."""
     if key is None:
-        listed = list(courses)
+        listed = list(courses().defer(*_NOT_KEPT))
         prefetch_related_objects(listed, "themes")
         return listed
 
     def read():
-        listed = list(courses)
+        listed = list(courses().defer(*_NOT_KEPT))
         return tuple(copy.copy(course) for course in listed), _theme_rows(listed)
 
     originals, theme_rows = page_cache.per_content(key, read)
@@ -150,53 +150,64 @@ def find_courses(courses, form, now=None, *, key=None):
     without one the soonest. Distances are to where those groups meet, not to
     every location a course names.
 
-    `key`: names `courses` for this process's memory per content generation (`_listed`); the filters on
-    places and start dates are never answered from it.
+    `courses`: a queryset, or a function that returns one (then built only when the trainings are read, not while
+    this process keeps them). `key`: names `courses` for this process's memory per content generation (`_listed`);
+    the filters on places and start dates are never answered from it.
     """
     now = now or timezone.now()
-    courses = courses.order_by("title")
-    everything = courses
     data = {}
     if form.is_bound:
         form.is_valid()
         data = {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
-    if data.get("theme"):
-        courses = courses.filter(themes=data["theme"])
-    if data.get("audience"):
-        courses = courses.filter(audience=data["audience"])
-    if data.get("age"):
-        courses = courses.filter(for_age(data["age"]))
-    if data.get("delivery"):
-        courses = courses.filter(delivery=data["delivery"])
-    if data.get("couples"):
-        courses = courses.filter(couples_welcome=True)
+
+    given = courses
+
+    def everything():
+        return (given() if callable(given) else given).order_by("title")
+
+    def matching():
+        found = everything()
+        if data.get("theme"):
+            found = found.filter(themes=data["theme"])
+        if data.get("audience"):
+            found = found.filter(audience=data["audience"])
+        if data.get("age"):
+            found = found.filter(for_age(data["age"]))
+        if data.get("delivery"):
+            found = found.filter(delivery=data["delivery"])
+        if data.get("couples"):
+            found = found.filter(couples_welcome=True)
+        if data.get("free_places") or data.get("starts_within"):
+            wanted = courses_with_groups(
+                free_places=bool(data.get("free_places")), weeks=data.get("starts_within"), now=now
+            )
+            found = found.filter(pk__in=wanted)
+        return found
+
     content_key = None
-    if key is not None:
+    if key is not None and not (data.get("free_places") or data.get("starts_within")):
+        # Places and dates change without the content: a search on them is never kept.
         content_key = (
             "finder",
             key,
             *(str(getattr(data.get(name), "pk", data.get(name))) for name in ("theme", "audience", "age", "delivery")),
             bool(data.get("couples")),
         )
-    if data.get("free_places") or data.get("starts_within"):
-        wanted = courses_with_groups(
-            free_places=bool(data.get("free_places")), weeks=data.get("starts_within"), now=now
-        )
-        courses = courses.filter(pk__in=wanted)
-        content_key = None  # places and dates change without the content
 
     area = data.get("area") if "postcode" not in form.errors else None
     max_km = int(data["distance"]) if data.get("distance") and area else None
 
-    filtered_query = courses is not everything
-    courses = _listed(courses, content_key)
+    filtered_query = any(
+        data.get(name) for name in ("theme", "audience", "age", "delivery", "couples", "free_places", "starts_within")
+    )
+    courses = _listed(matching, content_key)
     # All trainings, whatever the filters: counted apart only when filters may have left some out.
     if not filtered_query:
         total = len(courses)
     elif key is not None:
-        total = page_cache.per_content(("finder-total", key), everything.count)
+        total = page_cache.per_content(("finder-total", key), lambda: everything().count())
     else:
-        total = everything.count()
+        total = everything().count()
     nearest, online = availability.nearest_bookable(
         [course.pk for course in courses],
         area,

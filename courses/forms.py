@@ -1,5 +1,8 @@
+import copy
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
@@ -40,6 +43,27 @@ class PostcodeField(forms.CharField):
     def run_validators(self, value):
         # max_length would otherwise measure the Postcode object, not the input.
         return None
+
+
+class FieldsCopiedOnce(dict):
+    """A form class's ``base_fields`` whose deep copy (what Django makes for every form, as its ``fields``) is made
+    once per process and language and then shared by the forms made from it.
+
+    For a form nobody changes the fields of after it is made (no ``self.fields[…]`` changes in ``__init__``, no
+    choices set per visitor): the data, cleaned values, errors and bound fields stay per form.
+    """
+
+    def __init__(self, fields):
+        super().__init__(fields)
+        self._copies = {}
+
+    def __deepcopy__(self, memo):
+        language = get_language()
+        fields = self._copies.get(language)
+        if fields is None:
+            fields = {name: copy.deepcopy(field) for name, field in self.items()}
+            self._copies[language] = fields
+        return dict(fields)
 
 
 class PostcodeAreaForm(forms.Form):
@@ -133,6 +157,11 @@ class CourseFilterForm(PostcodeAreaForm):
         if not self.is_bound or not hasattr(self, "cleaned_data"):
             return False
         return any(self.data.get(name) for name in self.fields)
+
+
+# The finder's form is made for every request to the finder and the home page: its nine fields are not copied each
+# time (its fields are never changed per form).
+CourseFilterForm.base_fields = FieldsCopiedOnce(CourseFilterForm.base_fields)
 
 
 class CoursePageForm(WagtailAdminPageForm):

@@ -74,8 +74,9 @@ class CourseIndexPage(page_cache.PageFromCache, Page):
         form = CourseFilterForm(request.GET or None)
         # The Dutch courses are the ones with groups; a translated overview finds the same ones and shows each
         # in the visitor's language where an editor translated it.
-        courses = public(CoursePage.objects.child_of(original(self)).live())
-        search = find_courses(courses, form, key=("index", self.pk))
+        search = find_courses(
+            lambda: public(CoursePage.objects.child_of(original(self)).live()), form, key=("index", self.pk)
+        )
         for result, shown in zip(search.results, localized(result.course for result in search.results), strict=True):
             result.course = shown
         context["filter_form"] = form

@@ -278,11 +278,16 @@ def per_content(name, compute):
     return per_generation(CONTENT, name, compute)
 
 
+def current_generation(generation):
+    """The token of `generation` (one of ``SITE_WIDE``) the current request read as it arrived; None outside one."""
+    tokens = _current_generations.get()
+    return tokens.get(generation) if tokens else None
+
+
 def per_generation(generation, name, compute):
     """``per_content`` under another of the generations every request reads as it arrives (``SITE_WIDE``):
     ``BOOKING`` for what changes only with a place, group, session, stop or waiting list."""
-    tokens = _current_generations.get()
-    token = tokens.get(generation) if tokens else None
+    token = current_generation(generation)
     if token is None:
         return compute()
     key = (generation, name)
@@ -356,6 +361,7 @@ def forget_local_fragments():
     with _local_lock:
         _local.clear()
         _per_content.clear()
+        _kept.clear()
 
 
 def _fragment_key(request, name, names, vary, tokens):
@@ -412,4 +418,53 @@ def fragment(request, name, render, *, vary=(), names=(CONTENT,)):
     if not _uses_visitor(request, csrf_before, nonce_before):
         cache.set(key, str(html), timeout=settings.PAGE_FRAGMENT_SECONDS)
         _remember(key, str(html), time.time() + settings.PAGE_FRAGMENT_SECONDS)
+    return html
+
+
+# --- parts kept whole by this process -----------------------------------------------------------------------
+
+# Rendered parts of pages by everything they show (`kept`): the key holds the content generation, so an entry is
+# never stale; the oldest go when there are more than this.
+_KEPT_ITEMS = 2000
+_kept = OrderedDict()
+
+
+def kept(request, name, render, *, vary):
+    """The HTML of a part of a page that shows only the content and the values in `vary`: ``render()`` once, then
+    kept by this process (never in the shared cache) under the content generation the request read as it arrived,
+    the site, scheme and language.
+
+    For a part built from values of this request that repeat, such as a finder's card: a training (content) with
+    the nearest group that has a place (its distance, town and start, passed in `vary`). `vary` must hold every
+    value the HTML shows besides the content, as hashable values (ids, numbers, strings, moments, frozen
+    dataclasses); places, stops and times change the HTML only through them. Off where fragments are off, for
+    previews, and for a part that asks for a CSRF token or a CSP nonce.
+    """
+    tokens = getattr(request, "_page_generations", None) if request is not None else None
+    if (
+        not fragments_enabled()
+        or not tokens
+        or tokens.get(CONTENT) is None
+        or getattr(request, "is_preview", False)
+        or getattr(request, "is_dummy", False)
+    ):
+        return render()
+    try:
+        key = (name, request.scheme, request.get_host(), get_language() or "", tokens[CONTENT], *vary)
+        hash(key)
+    except (DisallowedHost, TypeError):
+        return render()
+    with _local_lock:
+        html = _kept.get(key)
+        if html is not None:
+            _kept.move_to_end(key)
+            return html
+    csrf_before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    nonce_before = isinstance(getattr(request, "_csp_nonce", None), str)
+    html = render()
+    if not _uses_visitor(request, csrf_before, nonce_before):
+        with _local_lock:
+            _kept[key] = html
+            while len(_kept) > _KEPT_ITEMS:
+                _kept.popitem(last=False)
     return html

@@ -7,6 +7,7 @@ from booking.services import availability
 from courses.models import Audience, Delivery
 from tests import factories
 from tests.booking.factories import planned_group
+from tests.helpers import text
 
 
 @pytest.fixture
@@ -208,3 +209,18 @@ def test_the_nearest_groups_take_one_query_per_ring_however_many_groups_and_loca
         far, _online = availability.nearest_bookable(ids, geo.find_area("9999 ZZ"), online_only=online_only)
     assert far.keys() == nearest.keys()
     assert all(group.distance_km > 50 for group in far.values())
+
+
+def test_the_form_s_errors_and_texts_belong_to_each_visitor_and_language(client, region, course_index):
+    # The finder's fields are made once per process and language: what one visitor typed never shows to the next.
+    wrong = text(client.get(course_index.url, {"age": "12"}))
+    assert "De trainingen zijn voor volwassenen, vanaf 18 jaar." in wrong
+    right = client.get(course_index.url, {"age": "45"})
+    assert "vanaf 18 jaar." not in text(right)
+    assert right.context["filter_form"].cleaned_data["age"] == 45
+    client.cookies["taal"] = "en"
+    english = text(client.get(course_index.url, {"age": "12"}))
+    assert "The trainings are for adults, from 18 years." in english
+    assert "Uw leeftijd" not in english
+    client.cookies["taal"] = "nl"
+    assert "Uw leeftijd" in text(client.get(course_index.url))

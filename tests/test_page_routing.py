@@ -84,6 +84,21 @@ def test_a_known_address_is_routed_with_one_query_for_its_page(client, home, cou
     assert len(queries(client, course_index.url, {"postcode": "5611 AB"})[1]) == 2
 
 
+def test_with_few_open_groups_a_postcode_far_from_all_of_them_takes_one_query_and_finds_the_same_groups(
+    client, course_index, course, group
+):
+    far = "9999 ZZ"  # more than 50 km from every group: outside a request, three rings
+    with CaptureQueriesContext(connection) as rings:
+        by_rings = availability.nearest_bookable([course.pk], geo.find_area(far))
+    assert len(rings) == 3
+    client.get(course_index.url, {"postcode": far})  # the form's fragment, the count of open groups
+    response, known = queries(client, course_index.url, {"postcode": far})
+    assert len(known) == 2  # its page and one query for every open group
+    found = response.context["search"].results[0]
+    assert found.nearest == by_rings[0][course.pk]
+    assert "Eindhoven" in text(response)
+
+
 def test_the_course_page_and_step_1_take_the_same_few_queries_on_every_page_of_groups(
     client, course_index, course, location, group
 ):
@@ -243,6 +258,49 @@ def test_a_seat_taken_and_freed_shows_in_the_finder_and_on_the_course_page(
     assert "nog 1 plek" in text(client.get(course.url))
     nearest, _online = availability.nearest_bookable([course.pk], geo.find_area("5611 AB"))
     assert nearest[course.pk].group_id == last_place.pk
+
+
+def test_a_kept_finder_card_shows_the_last_place_taken_and_freed_and_its_own_distance_per_postcode(
+    client, course_index, course, location, committed
+):
+    # A card is kept whole by the training and the nearest group with a place it shows.
+    last_place = planned_group(course, location, days=21, capacity=3, taken=2)
+    later = planned_group(course, LocationFactory(name="Wijkhuis", town="Helmond", postcode="5701 AB"), days=35)
+    for _ in range(2):
+        assert "minder dan 1 km – Eindhoven" in finder_text(client, course_index)
+    with committed():
+        held = hold_places(last_place, [person(1)], consent_text_version=CONSENT_VERSION)
+    for _ in range(2):
+        page = finder_text(client, course_index)
+        assert "– Eindhoven" not in page
+        assert "– Helmond" in page
+    with committed():
+        cancel_group(later, reason="Te weinig aanmeldingen.")
+    assert "Geen groep met plaats in de buurt" in finder_text(client, course_index)
+    with committed():
+        cancel_enrollment(held[0])
+    assert "minder dan 1 km – Eindhoven" in finder_text(client, course_index)
+    # The same training searched from elsewhere: its own distance.
+    assert "minder dan 1 km" not in text(client.get(course_index.url, {"postcode": "5701 AB"}))
+    assert "– Eindhoven" in text(client.get(course_index.url, {"postcode": "5701 AB"}))
+
+
+def test_a_kept_group_card_shows_a_renamed_location_and_a_stop_at_once(client, course, location, group, committed):
+    # A group's card on the course page is kept whole by what it shows; a location is not content.
+    for _ in range(2):
+        assert "voor de groep bij Gezondheidscentrum De Linde" in text(client.get(course.url))
+    with committed():
+        location.name = "Huis van de Wijk"
+        location.save()
+    for _ in range(2):
+        page = text(client.get(course.url))
+        assert "voor de groep bij Huis van de Wijk" in page
+        assert "De Linde" not in page
+    with committed():
+        RegistrationStop.objects.create(course=course, location=location, message="Deze locatie is dicht.")
+    page = text(client.get(course.url))
+    assert "aanmeldstop" in page
+    assert "voor de groep bij Huis van de Wijk" not in page
 
 
 def test_a_group_closed_and_opened_shows_at_once(client, course, location, group, committed):

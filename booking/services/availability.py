@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking import geo
-from groepswijzer import prepared
+from groepswijzer import page_cache, prepared
 
 from ..models import Location, Session, TrainingGroup
 from . import stops
@@ -38,6 +38,9 @@ GROUPS_PER_PAGE = 10
 # one within the first, so the database looks at few groups; the last ring
 # is the whole country.
 SEARCH_RADII_KM = (15, 50, None)
+# With at most this many open groups in all, one query looks at every one of them instead (the rings would save
+# the database little and cost a round trip each). Rings or not, each course's nearest group is the same.
+FEW_OPEN_GROUPS = 100
 
 # The groups a visitor can still look forward to. Running, completed and
 # cancelled groups are not shown; closed ones neither (their sign-up is over).
@@ -69,6 +72,25 @@ class GroupRow:
     def can_sign_up(self):
         """Open, with a free place, the deadline and first session still ahead, and no stop (the bookable rule)."""
         return self.bookable
+
+    @property
+    def shown(self):
+        """Everything a group's card on the course page and step 1 shows of this row, as one hashable value (the key
+        its card is kept by): the group, its location, start, stop, status, places, places held, whether one can
+        sign up, and the times of its sessions."""
+        location = self.group.location
+        return (
+            self.group.pk,
+            location.pk,
+            location.name,
+            self.first_start,
+            self.stop.pk if self.stop is not None else None,
+            str(self.status),
+            self.places_left,
+            self.places_held,
+            self.bookable,
+            tuple((session.start, session.end) for session in self.sessions),
+        )
 
 
 @dataclass
@@ -392,6 +414,25 @@ def _nearest_groups(
 _NEAREST_GROUPS = prepared.PreparedValues(_nearest_groups)
 
 
+def _search_radii(max_km):
+    """The rings of `nearest_bookable`: only `max_km` when given; one ring (the whole country) while no more than
+    ``FEW_OPEN_GROUPS`` groups are open, counted once per process and booking generation (only while the request
+    read that generation: outside one, the rings)."""
+    if max_km is not None:
+        return (max_km,)
+    if page_cache.current_generation(page_cache.BOOKING) is None:
+        return SEARCH_RADII_KM
+    few = page_cache.per_generation(
+        page_cache.BOOKING,
+        "few-open-groups",
+        lambda: (
+            TrainingGroup.objects.filter(status=TrainingGroup.Status.OPEN).order_by()[: FEW_OPEN_GROUPS + 1].count()
+            <= FEW_OPEN_GROUPS
+        ),
+    )
+    return (None,) if few else SEARCH_RADII_KM
+
+
 def nearest_bookable(course_ids, area=None, *, max_km=None, online_only=(), now=None):
     """Per course, the bookable group (``TrainingGroup.objects.bookable``) the finder shows.
 
@@ -407,8 +448,9 @@ def nearest_bookable(course_ids, area=None, *, max_km=None, online_only=(), now=
     bookable rule is worked out for the groups in the ring only, so a search
     looks at the groups near the postcode and not at every group in the
     country. The online groups come in the query of the first ring: most
-    searches take one query. The SQL of each kind of ring is compiled once
-    per process (``groepswijzer.prepared``).
+    searches take one query. Where few groups are open (``FEW_OPEN_GROUPS``)
+    one query looks at all of them: every search takes one query. The SQL of
+    each kind of ring is compiled once per process (``groepswijzer.prepared``).
     """
     now = now or timezone.now()
     remaining = set(course_ids)
@@ -418,7 +460,7 @@ def nearest_bookable(course_ids, area=None, *, max_km=None, online_only=(), now=
     lat1, lon1, cos_lat1 = geo.radians_of(area)
     point = {"now": now, "lat1": float(lat1), "lon1": float(lon1), "cos_lat1": float(cos_lat1)}
     nearest, online = {}, {}
-    radii = (max_km,) if max_km is not None else SEARCH_RADII_KM
+    radii = _search_radii(max_km)
     for ring, radius in enumerate(radii):
         if ring and not placed_courses:
             break

@@ -39,6 +39,30 @@ def do_fragment(parser, token):
     return FragmentNode(nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]])
 
 
+class KeptNode(template.Node):
+    def __init__(self, nodelist, name, vary):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary = vary
+
+    def render(self, context):
+        name = self.name.resolve(context)
+        vary = [expression.resolve(context) for expression in self.vary]
+        return page_cache.kept(context.get("request"), name, lambda: self.nodelist.render(context), vary=vary)
+
+
+@register.tag("kept")
+def do_kept(parser, token):
+    """``{% kept "name" value … %} … {% endkept %}``: HTML that shows only the content and the values named, kept
+    whole by this process (``page_cache.kept``). Every value the HTML shows besides the content must be named."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% kept %} needs a name.")
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]])
+
+
 @register.simple_tag(takes_context=True)
 def kept_pageurl(context, page):
     """``{% pageurl page %}``, kept per content generation: for links outside fragments, such as a card's title."""
