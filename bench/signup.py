@@ -7,7 +7,9 @@ It makes its own throwaway database (a SQLite file, or the PostgreSQL database
 "gw_bench" on the server in DATABASE_URL), lets worker threads sign up,
 confirm and cancel for a few seconds through the booking services (with the
 online payment step, then without it), and then the same with a bare
-transaction that only takes the lock, counts and inserts; prints what
+transaction that only takes the lock, counts and inserts (and once more with
+the payment step in bare form: the same requests to the fake Mollie, which
+runs in a process of its own, and a plain locked update); prints what
 happened, the sign-ups per second of each and their ratio, and the queries
 and time of one sign-up alone; and removes the database again. It exits with
 status 1 only when a group was overbooked, a sign-up failed with an

@@ -4,8 +4,12 @@
 
 Phases, each on its own groups and for the same time, so their figures compare:
 services with the payment step (when payments are on), services without it,
-and the bare transaction: the same lock, count and insert in plain SQL, with
-nothing else around them. Then one sign-up after another without competition
+the bare transaction: the same lock, count and insert in plain SQL, with
+nothing else around them, and (when payments are on) the bare transaction with
+the payment step: the same, plus the same requests to the fake Mollie with a
+plain HTTP client and a plain locked update of the places. The fake Mollie runs
+in a process of its own (bench/signup_mollie.py), as Mollie is another
+company's server. Then one sign-up after another without competition
 ("alone"): time and queries of one hold through the services and of one bare
 hold. Prints the report; exits with status 1 on overbooking, an unexpected
 error or a paid place left unconfirmed.
@@ -15,17 +19,21 @@ import bench.django_setup  # noqa: F401
 
 # isort: split
 import datetime
+import http.client
 import itertools
 import json
 import multiprocessing
+import os
 import random
 import secrets
 import statistics
+import subprocess
 import sys
 import threading
 import time
 import uuid
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.core.management import call_command
 from django.db import OperationalError, connection, connections, transaction
@@ -37,13 +45,15 @@ from wagtail.models import Page
 from bench import booking_api as booking
 from courses.models import CourseIndexPage, CoursePage
 from home.models import HomePage
-from tests.fake_mollie import API_KEY, FakeMollie
+from tests.fake_mollie import API_KEY
 
 SOLO_PLACES = 10_000
 REFERENCE = "0.04× (0.07× without the payment step); one hold is 14 queries, 9.9 ms alone"
 TARGET = "≥ 0.5× the bare transaction on PostgreSQL, 0 overbooking"
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 BARE = "bare transaction: lock, count, insert"
+BARE_PAYING = "bare transaction, with the payment step"
+WITH_PAYMENT = "services, with the payment step"
 
 
 # --- content to sign up for ----------------------------------------------------------------------
@@ -171,15 +181,115 @@ class Bare:
                 ids.append(cursor.fetchone()[0])
         return ids
 
-    def set_status(self, group_id, ids, status, now, moment_column):
+    def set_status(self, group_id, ids, status, now, moment_column, only_from=("held", "confirmed")):
+        """Lock the group and give these places `status`; returns how many changed."""
         with transaction.atomic(), connection.cursor() as cursor:
             self._lock(cursor, group_id)
             marks = ", ".join(["%s"] * len(ids))
+            states = ", ".join(f"'{state}'" for state in only_from)
             cursor.execute(
                 f"UPDATE {self.enrollment_table} SET status = %s, {moment_column} = %s "
-                f"WHERE id IN ({marks}) AND status IN ('held', 'confirmed')",
+                f"WHERE id IN ({marks}) AND status IN ({states})",
                 [status, self.prep(booking.Enrollment, moment_column, now), *ids],
             )
+            return cursor.rowcount
+
+
+# --- the fake Mollie, in a process of its own ----------------------------------------------------
+
+
+class MollieProcess:
+    """bench/signup_mollie.py started as a child process: its address, and the CPU it has used."""
+
+    def __init__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.signup_mollie"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"},
+        )
+        self.url = self.process.stdout.readline().strip()
+        if not self.url.startswith("http://"):
+            self.stop()
+            raise SystemExit("The fake Mollie did not start.")
+
+    def cpu_seconds(self):
+        """User and system CPU time of the fake Mollie's process so far (Linux; 0 elsewhere)."""
+        try:
+            with open(f"/proc/{self.process.pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+class MollieClient:
+    """What the bench itself says to the fake Mollie, with a plain HTTP client (one connection per thread).
+
+    `pay`: the payer clicks "Betaald" on the checkout page (the bank says paid), for both the
+    services and the bare payment step. `create_payment` and `payment_status`: the bare payment
+    step's requests, the same three the services make through the Mollie client.
+    """
+
+    def __init__(self, url):
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname, parts.port
+        self.local = threading.local()
+        self.numbers = itertools.count(1)
+
+    def _request(self, method, path, body=None, headers=None):
+        connection_ = getattr(self.local, "connection", None)
+        if connection_ is None:
+            connection_ = self.local.connection = http.client.HTTPConnection(self.host, self.port, timeout=20)
+        headers = {"Authorization": f"Bearer {API_KEY}", **(headers or {})}
+        if body is not None:
+            body = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        try:
+            connection_.request(method, path, body=body, headers=headers)
+            response = connection_.getresponse()
+            data = response.read()
+        except (http.client.HTTPException, OSError):
+            connection_.close()
+            self.local.connection = None
+            raise
+        return response.status, data
+
+    def pay(self, payment_id):
+        status, _ = self._request("POST", f"/checkout/{payment_id}/paid", body={})
+        if status != 303:
+            raise RuntimeError(f"the fake Mollie's checkout answered {status}")
+
+    def create_payment(self, party):
+        data = {
+            "amount": {"value": "25.00", "currency": "EUR"},
+            "description": f"Mentaal Fit, aanmelding {party}",
+            "redirectUrl": "http://bench.invalid/betalen/terug/",
+            "webhookUrl": "http://bench.invalid/betalen/webhook/",
+            "locale": "nl_NL",
+            "metadata": {"party": str(party)},
+        }
+        key = f"bench-betaling-{os.getpid()}-{next(self.numbers)}"
+        status, answer = self._request("POST", "/v2/payments", body=data, headers={"Idempotency-Key": key})
+        if status != 201:
+            raise RuntimeError(f"the fake Mollie answered {status} to a new payment")
+        return json.loads(answer)["id"]
+
+    def payment_status(self, payment_id):
+        status, answer = self._request("GET", f"/v2/payments/{payment_id}")
+        if status != 200:
+            raise RuntimeError(f"the fake Mollie answered {status} to a payment's look-up")
+        return json.loads(answer)["status"]
 
 
 # --- the run -------------------------------------------------------------------------------------
@@ -251,7 +361,7 @@ class Clock:
         return time.monotonic() < self._moments[1]
 
 
-def pay_online(enrollments, fake, gateway, tally):
+def pay_online(enrollments, mollie, gateway, tally):
     """The payment step as the site does it: start at (fake) Mollie, the bank says paid, the webhook twice.
 
     The second webhook is the duplicate Mollie may send: it must change nothing.
@@ -265,7 +375,7 @@ def pay_online(enrollments, fake, gateway, tally):
         webhook_url="http://bench.invalid/betalen/webhook/",
     )
     tally.add(payments=1)
-    fake.set_status(payment.mollie_id, "paid")
+    mollie.pay(payment.mollie_id)
     for _ in range(2):
         while True:
             try:
@@ -293,10 +403,10 @@ def people_for(size, emails):
     ]
 
 
-def service_worker(index, args, group_pks, clock, tally, emails, fake):
+def service_worker(index, args, group_pks, clock, tally, emails, mollie):
     rng = random.Random(args["seed"] + index)
     latencies, errors, mine, payment_latencies = [], [], [], []
-    gateway = booking.mollie_gateway() if fake is not None else None  # one per thread: no shared HTTP session
+    gateway = booking.mollie_gateway() if mollie is not None else None  # one per thread: no shared HTTP session
     try:
         groups = {
             group.pk: group for group in booking.TrainingGroup.objects.select_related("course").filter(pk__in=group_pks)
@@ -331,7 +441,7 @@ def service_worker(index, args, group_pks, clock, tally, emails, fake):
                     paying_began = time.perf_counter()
                     try:
                         if gateway is not None:
-                            confirmed = pay_online(enrollments, fake, gateway, tally)
+                            confirmed = pay_online(enrollments, mollie, gateway, tally)
                         else:
                             booking.confirm_enrollment(party)
                             confirmed = True
@@ -349,10 +459,30 @@ def service_worker(index, args, group_pks, clock, tally, emails, fake):
         connections.close_all()
 
 
-def bare_worker(index, args, group_pks, clock, tally, emails, fake):
-    """The same choices as `service_worker` (cancel, couple, confirm), each step a bare transaction."""
+def bare_pay(bare, group_id, ids, mollie, tally):
+    """The payment step in bare form: the same requests to the fake Mollie as the services make, with a
+    plain HTTP client (create the payment; the payer pays; look the payment up on each of the two
+    webhooks), and a plain locked update of the places when it is paid. Returns whether they were confirmed.
+    """
+    payment_id = mollie.create_payment(uuid.uuid4())
+    tally.add(payments=1)
+    mollie.pay(payment_id)
+    confirmed = 0
+    for _ in range(2):
+        changed = 0
+        if mollie.payment_status(payment_id) == "paid":
+            changed = bare.set_status(group_id, ids, "confirmed", timezone.now(), "confirmed_at", only_from=("held",))
+        confirmed += changed
+        tally.add(webhooks=1, webhooks_changed=int(bool(changed)))
+    tally.add(paid=1, no_place=int(not confirmed))
+    return bool(confirmed)
+
+
+def bare_worker(index, args, group_pks, clock, tally, emails, mollie):
+    """The same choices as `service_worker` (cancel, couple, confirm), each step a bare transaction;
+    with `mollie`, a confirmation is the bare payment step (`bare_pay`)."""
     rng = random.Random(args["seed"] + index)
-    latencies, errors, mine = [], [], []
+    latencies, errors, mine, payment_latencies = [], [], [], []
     bare = Bare()
     try:
         clock.wait_for_start()
@@ -377,12 +507,23 @@ def bare_worker(index, args, group_pks, clock, tally, emails, fake):
                 else:
                     tally.add(attempts=1, holds=1, places=len(ids))
                     if rng.random() < args["confirm"]:
-                        bare.set_status(group_id, ids, "confirmed", timezone.now(), "confirmed_at")
-                        tally.add(confirmations=1)
+                        paying_began = time.perf_counter()
+                        if mollie is not None:
+                            try:
+                                confirmed = bare_pay(bare, group_id, ids, mollie, tally)
+                            except Exception as error:  # counted and shown, never hidden
+                                tally.add(errors=1)
+                                errors.append(f"confirm: {type(error).__name__}: {error}")
+                                confirmed = False
+                            payment_latencies.append(time.perf_counter() - paying_began)
+                        else:
+                            bare.set_status(group_id, ids, "confirmed", timezone.now(), "confirmed_at")
+                            confirmed = True
+                        tally.add(confirmations=int(confirmed))
                     mine.append((group_id, ids))
             latencies.append(time.perf_counter() - began)
     finally:
-        tally.merge(latencies, errors)
+        tally.merge(latencies, errors, payment_latencies)
         connections.close_all()
 
 
@@ -397,16 +538,20 @@ def watch(group_pks, clock, done, samples):
         connections.close_all()
 
 
-def run_phase(args, worker, group_pks, emails, fake=None, processes=False):
-    """One phase: `args["workers"]` workers as threads of this process, or (`processes`) as processes of their own."""
+def run_phase(args, worker, group_pks, emails, mollie_url=None, processes=False):
+    """One phase: `args["workers"]` workers as threads of this process, or (`processes`) as processes of their own.
+
+    `mollie_url`: the fake Mollie's address, for a phase with the payment step.
+    """
     if processes:
-        return run_phase_in_processes(args, worker, group_pks, payments=fake is not None)
+        return run_phase_in_processes(args, worker, group_pks, mollie_url)
+    mollie = MollieClient(mollie_url) if mollie_url else None
     tally = Tally()
     clock = Clock(args["workers"] + 1, args["seconds"])
     done = threading.Event()
     samples = []
     threads = [
-        threading.Thread(target=worker, args=(index, args, group_pks, clock, tally, emails, fake))
+        threading.Thread(target=worker, args=(index, args, group_pks, clock, tally, emails, mollie))
         for index in range(args["workers"])
     ]
     watcher = threading.Thread(target=watch, args=(group_pks, clock, done, samples))
@@ -420,31 +565,25 @@ def run_phase(args, worker, group_pks, emails, fake=None, processes=False):
     return tally, elapsed, samples, overbooked(group_pks)
 
 
-def process_worker(index, args, worker, group_pks, clock, results, payments):
-    """A worker in a process of its own (forked): its own connection, its own fake Mollie, its own tally."""
+def process_worker(index, args, worker, group_pks, clock, results, mollie_url):
+    """A worker in a process of its own (forked): its own connections (database, fake Mollie), its own tally."""
     connections.close_all()  # never a connection of the parent's
-    fake = None
-    if payments:  # the fake keeps its payments in memory: each process talks to its own
-        fake = FakeMollie().start()
-        fake.call_webhooks = False
-        override_settings(MOLLIE_API_ENDPOINT=fake.url).enable()
+    mollie = MollieClient(mollie_url) if mollie_url else None
     tally = Tally()
     emails = itertools.count((index + 1) * 10_000_000)  # addresses of its own, unlike any other worker's
     try:
-        worker(index, args, group_pks, clock, tally, emails, fake)
+        worker(index, args, group_pks, clock, tally, emails, mollie)
     finally:
         results.put((tally.counts, tally.latencies, tally.payment_latencies, tally.error_samples))
-        if fake is not None:
-            fake.stop()
 
 
-def run_phase_in_processes(args, worker, group_pks, payments):
+def run_phase_in_processes(args, worker, group_pks, mollie_url):
     context = multiprocessing.get_context("fork")
     clock = Clock(args["workers"] + 1, args["seconds"], processes=True)
     results = context.Queue()
     connections.close_all()  # forked children must not share this process's connection
     workers = [
-        context.Process(target=process_worker, args=(index, args, worker, group_pks, clock, results, payments))
+        context.Process(target=process_worker, args=(index, args, worker, group_pks, clock, results, mollie_url))
         for index in range(args["workers"])
     ]
     for process in workers:
@@ -545,7 +684,9 @@ def payment_check(group_pks):
     return {"unconfirmed": unconfirmed, "emails": emails, "confirmed_by_payment": confirmed_by_payment}
 
 
-def report(title, args, tally, elapsed, samples, final_excess, checks=None, processes=False):
+def report(
+    title, args, tally, elapsed, samples, final_excess, checks=None, processes=False, paying=False, mollie_cpu=None
+):
     counts = tally.counts
     ms = [value * 1000 for value in tally.latencies]
     lines = [
@@ -566,7 +707,7 @@ def report(title, args, tally, elapsed, samples, final_excess, checks=None, proc
         f"  overbooking         {final_excess} at the end, {max(samples, default=0)} at worst while running "
         f"({len(samples)} checks)",
     ]
-    if checks is not None:
+    if paying:
         pay_ms = [value * 1000 for value in tally.payment_latencies]
         lines += [
             f"  payments            {counts['payments']} started at the fake Mollie, {counts['paid']} paid "
@@ -576,10 +717,18 @@ def report(title, args, tally, elapsed, samples, final_excess, checks=None, proc
             f"  time per payment    median {statistics.median(pay_ms) if pay_ms else 0:.1f} ms, "
             f"p95 {percentile(pay_ms, 0.95):.1f} ms, max {max(pay_ms, default=0):.1f} ms "
             f"(start, paid, two webhooks)",
+        ]
+        if mollie_cpu is not None:
+            lines.append(
+                f"  fake Mollie         {mollie_cpu:.2f} s of CPU in its own process "
+                f"({1000 * mollie_cpu / max(counts['payments'], 1):.2f} ms per payment), not charged to the workers"
+            )
+    if checks is not None:
+        lines.append(
             f"  payment check       {checks['unconfirmed']} paid places left unconfirmed (must be 0), "
             f"{checks['emails']} confirmation emails for {checks['confirmed_by_payment']} places confirmed "
-            "by payment",
-        ]
+            "by payment"
+        )
     for sample in tally.error_samples:
         lines.append(f"  error sample        {sample}")
     print("\n".join(lines), flush=True)
@@ -589,20 +738,22 @@ def main():
     args = json.loads(sys.argv[1])
     # Emails are queued as on the site and left for a task worker: sending them is not part of a sign-up.
     override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}).enable()
-    fake = None
-    if args["payments"]:
-        fake = FakeMollie().start()
-        fake.call_webhooks = False  # the workers play the webhook themselves
-        override_settings(MOLLIE_API_KEY=API_KEY, MOLLIE_API_ENDPOINT=fake.url).enable()
+    mollie = None
+    if args["payments"]:  # another company's server: in a process of its own, which plays no webhook itself
+        mollie = MollieProcess()
+        override_settings(MOLLIE_API_KEY=API_KEY, MOLLIE_API_ENDPOINT=mollie.url).enable()
     call_command("migrate", verbosity=0)
     course = build_course(args)
     emails = itertools.count(1)  # next() on it is atomic in CPython: every sign-up gets its own address
+    mollie_url = mollie.url if mollie else None
     phases = []
     if args["payments"]:
-        phases.append(("services, with the payment step", service_worker, fake))
+        phases.append((WITH_PAYMENT, service_worker, mollie_url))
     phases.append(("services, without the payment step", service_worker, None))
     if args["bare"]:
         phases.append((BARE, bare_worker, None))
+        if args["payments"]:
+            phases.append((BARE_PAYING, bare_worker, mollie_url))
     modes = ["threads", "processes"] if args["processes"] else ["threads"]
     groups = {
         (mode, title): build_groups(course, args["groups"], args["places"], f"{mode} {title[:20]}")
@@ -615,30 +766,49 @@ def main():
     rates = {}
     try:
         for mode in modes:
-            for title, worker, payments_fake in phases:
+            for title, worker, phase_mollie in phases:
                 group_pks = groups[mode, title]
                 in_processes = mode == "processes"
+                mollie_cpu = mollie.cpu_seconds() if phase_mollie else None
                 tally, elapsed, samples, excess = run_phase(
-                    args, worker, group_pks, emails, payments_fake, processes=in_processes
+                    args, worker, group_pks, emails, phase_mollie, processes=in_processes
                 )
-                checks = payment_check(group_pks) if payments_fake is not None else None
+                if phase_mollie:
+                    mollie_cpu = mollie.cpu_seconds() - mollie_cpu
+                checks = payment_check(group_pks) if phase_mollie and worker is service_worker else None
                 connections.close_all()
-                report(f"{title} ({mode})", args, tally, elapsed, samples, excess, checks, processes=in_processes)
+                report(
+                    f"{title} ({mode})",
+                    args,
+                    tally,
+                    elapsed,
+                    samples,
+                    excess,
+                    checks,
+                    processes=in_processes,
+                    paying=bool(phase_mollie),
+                    mollie_cpu=mollie_cpu,
+                )
                 rates[mode, title] = tally.counts["holds"] / elapsed
                 failed |= bool(excess or max(samples, default=0) or tally.counts["errors"])
                 failed |= bool(checks and checks["unconfirmed"])
         figures = alone(course, args, emails) if args["alone"] else None
     finally:
-        if fake is not None:
-            fake.stop()
+        if mollie is not None:
+            mollie.stop()
     print("\nSign-ups per second (successful holds), measured in this run")
     for mode in modes:
         bare_rate = rates.get((mode, BARE))
+        paying_rate = rates.get((mode, BARE_PAYING))
         print(f"  workers as {mode}")
         for title, _, _ in phases:
             rate = rates[mode, title]
             ratio = f"  {rate / bare_rate:.3f}× the bare transaction" if bare_rate else ""
-            print(f"    {title:<38} {rate:8.1f}{ratio}")
+            if title == WITH_PAYMENT and bare_rate:
+                ratio += " (without its payment step: not like for like)"
+            print(f"    {title:<40} {rate:8.1f}{ratio}")
+            if title == WITH_PAYMENT and paying_rate:
+                print(f"    {'':<40} {'':>8}  {rate / paying_rate:.3f}× the bare transaction with the payment step")
     if figures:
         print(
             f"  one hold alone: {figures['services']['queries']} queries, {figures['services']['ms']:.1f} ms "

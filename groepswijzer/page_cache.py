@@ -36,18 +36,21 @@ same way. ``PAGE_FRAGMENT_CACHE`` is on when ``REDIS_URL`` is set, as ``PAGE_CAC
 
 import contextvars
 import hashlib
+import logging
 import secrets
 import threading
 import time
 from collections import OrderedDict
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.utils.cache import get_max_age
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django_redis.cache import RedisCache
+from redis.exceptions import RedisError
 from wagtail.models import PageViewRestriction
 
 CONTENT = "content"
@@ -62,6 +65,8 @@ FRAGMENT_PREFIX = "page-cache:fragment:"
 HEADER = "X-Cache"
 # Response headers that are about this one response, not the page.
 NOT_STORED = frozenset({"set-cookie", "x-cache", "date"})
+# Where failed cache calls are logged (settings.DJANGO_REDIS_LOGGER).
+_cache_log = logging.getLogger("groepswijzer.cache")
 
 
 def course(course_id):
@@ -83,13 +88,30 @@ def tracking():
 
 
 def _token():
-    return secrets.token_hex(8)
+    """A fresh generation token: a random whole number (the Redis cache stores it as it is, unpickled)."""
+    return secrets.randbits(62)
 
 
 def bump(*names):
-    """Make every stored page that depends on one of `names` stale (call it after the change committed)."""
-    if names:
-        cache.set_many({GENERATION_PREFIX + name: _token() for name in set(names)}, timeout=None)
+    """Make every stored page that depends on one of `names` stale (call it after the change committed).
+
+    On Redis one ``MSET`` of the new tokens, sent straight to the cache's own connection: one command
+    in one round trip, and all names change at once (``MSET`` is atomic), without the pipeline and
+    ``MULTI``/``EXEC`` of ``set_many``. The tokens are whole numbers, which the cache stores as they
+    are, so ``cache.get_many`` reads them back unchanged. A cache that fails is logged and ignored,
+    as every other cache call is (``IGNORE_EXCEPTIONS``).
+    """
+    if not names:
+        return
+    tokens = {GENERATION_PREFIX + name: _token() for name in set(names)}
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        backend.set_many(tokens, timeout=None)
+        return
+    try:
+        backend.client.get_client(write=True).mset({backend.make_key(key): token for key, token in tokens.items()})
+    except (RedisError, OSError):
+        _cache_log.warning("Page cache generations not replaced: the cache did not answer.", exc_info=True)
 
 
 def _generations(names, found):

@@ -21,9 +21,10 @@ from django.urls import reverse
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
-from booking.models import OutgoingEmail
+from booking.models import Enrollment, OutgoingEmail
+from booking.services import places
 from groepswijzer.settings.base import DATABASE_TASKS_BACKEND, redis_cache
-from tests.booking.factories import planned_group, signup_course
+from tests.booking.factories import person, planned_group, signup_course
 from tests.factories import CoursePageFactory, LocationFactory
 
 # How long a page may take before the test gives up on it. Far above what a page needs with the
@@ -119,6 +120,23 @@ def test_failed_cache_calls_are_logged(db, closed_port, settings, caplog):
     settings.CACHES = {"default": redis_cache(f"redis://127.0.0.1:{closed_port}/4")}
     assert caches["default"].get("site-root-paths", "missing") == "missing"
     assert any(record.name == "groepswijzer.cache" for record in caplog.records)
+
+
+def test_a_sign_up_is_taken_while_redis_is_down_and_the_page_cache_failure_is_logged(
+    course_index, closed_port, settings, caplog, committed
+):
+    course = signup_course(course_index, questions=False)
+    group = planned_group(course, LocationFactory(), capacity=4, count=3)
+    settings.CACHES = {"default": redis_cache(f"redis://127.0.0.1:{closed_port}/4")}
+    settings.PAGE_CACHE = True  # as in production, where REDIS_URL switches it on
+    with committed():  # after the commit, the page cache's generations are replaced: Redis does not answer
+        held = places.hold_places(group, [person(1)], consent_text_version="t")
+    assert [enrollment.status for enrollment in held] == ["held"]
+    assert Enrollment.objects.filter(group=group, status="held").count() == 1
+    assert any(
+        record.name == "groepswijzer.cache" and "generations not replaced" in record.getMessage()
+        for record in caplog.records
+    )
 
 
 # --- The task worker -----------------------------------------------------------------------------

@@ -39,16 +39,16 @@ first, then applied under the lock, so a slow or absent Mollie never keeps a
 lock.
 """
 
+import functools
 import logging
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from booking.models import PAY_LATER, Enrollment, Payment, PaymentEvent, Refund
+from booking.models import PAY_LATER, Payment, PaymentEvent, Refund
 from booking.payments.gateway import configured_gateway
 from booking.services import statements
 from booking.services.errors import BookingError
@@ -83,14 +83,19 @@ def can_move(from_status, to_status):
 
 
 def party_enrollments(party):
-    return list(Enrollment.objects.filter(party=party).select_related("participant", "group__course").order_by("pk"))
+    """A sign-up's places by id, with their participants, groups and courses (a written-out statement)."""
+    return statements.party_places(party)
 
 
 def latest_payment(party, provider=None):
-    payments = Payment.objects.filter(party=party)
+    """The sign-up's newest payment (of `provider`), or None; a written-out statement."""
+    condition, params = f"{statements.column(Payment, 'party')} = %s", [statements.value(Payment, "party", party)]
     if provider:
-        payments = payments.filter(provider=provider)
-    return payments.order_by("-created_at", "-pk").first()
+        condition += f" AND {statements.column(Payment, 'provider')} = %s"
+        params.append(statements.value(Payment, "provider", provider))
+    newest = f"{statements.column(Payment, 'created_at')} DESC, {statements.column(Payment, 'id')} DESC"
+    found = statements.select(Payment, condition, params, order=newest, limit=1)
+    return found[0] if found else None
 
 
 def payment_for_enrollment(enrollment):
@@ -164,6 +169,27 @@ def apply_locked_status(
     return locked, True
 
 
+def _other_payments_that_matter(payment):
+    """The sign-up's other payments that were paid (an amount above zero), or that are to be paid later and still
+    open: ``Payment.objects.filter(party=…).filter(Q(status=PAID, amount__gt=0) | Q(provider__in=PAY_LATER,
+    status=OPEN)).exclude(pk=…)`` in the model's order, as a written-out statement (it runs under the lock)."""
+    c = functools.partial(statements.column, Payment)
+    later = ", ".join(["%s"] * len(PAY_LATER))
+    condition = (
+        f"{c('party')} = %s AND {c('id')} <> %s AND (({c('status')} = %s AND {c('amount')} > %s) "
+        f"OR ({c('provider')} IN ({later}) AND {c('status')} = %s))"
+    )
+    params = [
+        statements.value(Payment, "party", payment.party),
+        payment.pk,
+        Status.PAID.value,
+        statements.value(Payment, "amount", Decimal("0")),
+        *(str(provider) for provider in PAY_LATER),
+        Status.OPEN.value,
+    ]
+    return statements.select(Payment, condition, params, order=f"{c('created_at')} DESC, {c('id')} DESC")
+
+
 def _after_paid(payment, *, actor, user, now):
     """Confirm the places of a payment that just became paid; or, when they are gone, say so and let them choose.
 
@@ -173,11 +199,7 @@ def _after_paid(payment, *, actor, user, now):
     if payment.provider != Payment.Provider.MOLLIE:
         return  # offline sign-ups were confirmed when they chose to pay later
     # The sign-up's other payments that matter here, in one query: one paid before, or one to pay later.
-    others = list(
-        Payment.objects.filter(party=payment.party)
-        .filter(Q(status=Status.PAID, amount__gt=0) | Q(provider__in=PAY_LATER, status=Status.OPEN))
-        .exclude(pk=payment.pk)
-    )
+    others = _other_payments_that_matter(payment)
     if payment.amount and any(other.status == Status.PAID for other in others):
         # Paid twice for one sign-up (two tabs, two tries that both went through): the second goes back.
         create_refund(

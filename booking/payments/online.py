@@ -23,6 +23,7 @@ from booking.payments.lifecycle import (
     party_enrollments,
     queue_refund_email,
 )
+from booking.services import statements
 from booking.services.errors import PaymentRefused, ProviderUnavailable
 from booking.services.locks import lock_payment
 from booking.services.money import create_payment, euro, log_event
@@ -149,7 +150,8 @@ def sync_payment(payment, *, gateway, actor, nowait=False, now=None):
 
 def _has_pending_refunds(payment):
     """Refunds of ours still on their way (only a paid payment has any: one not yet paid is not asked)."""
-    return payment.refunds.filter(status=Refund.Status.PENDING).exists()
+    condition = f"{statements.column(Refund, 'payment')} = %s AND {statements.column(Refund, 'status')} = %s"
+    return bool(statements.select(Refund, condition, [payment.pk, Refund.Status.PENDING.value], limit=1))
 
 
 def _apply_provider_refunds(payment, refunds, *, actor, nowait=False, now=None):

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from booking.models import Enrollment, OutgoingEmail, PaymentEvent
 from booking.payments import online
 from booking.payments.gateway import configured_gateway
+from booking.payments.lifecycle import party_enrollments
 from booking.services import places
 from tests.booking.factories import person, planned_group, signup_course
 from tests.factories import LocationFactory
@@ -66,3 +67,27 @@ def test_the_webhook_that_confirms_a_couple_takes_a_dozen_statements_and_a_repea
     # Whether a refund is on its way, then the locks: nothing changes.
     assert len(again) == 5
     assert "UPDATE" not in _statements(again) and "INSERT" not in _statements(again)
+
+
+def test_a_sign_ups_places_are_read_in_one_statement_as_the_orm_reads_them(couple):
+    """``party_enrollments`` (a written-out statement) gives what the ORM's select_related gives."""
+    party = couple[0].party
+    expected = list(
+        Enrollment.objects.filter(party=party).select_related("participant", "group__course").order_by("pk")
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        places = party_enrollments(party)
+        seen = [(p.reference, p.participant.email, p.group.capacity, p.group.course.title) for p in places]
+
+    assert len(queries) == 1
+    assert seen == [(e.reference, e.participant.email, e.group.capacity, e.group.course.title) for e in expected]
+    for place, orm in zip(places, expected, strict=True):
+        for mine, theirs in ((place, orm), (place.participant, orm.participant), (place.group, orm.group)):
+            assert [getattr(mine, f.attname) for f in type(mine)._meta.concrete_fields] == [
+                getattr(theirs, f.attname) for f in type(theirs)._meta.concrete_fields
+            ]
+        course, orm_course = place.group.course, orm.group.course
+        assert type(course) is type(orm_course)
+        fields = type(course)._meta.concrete_fields
+        assert [getattr(course, f.attname) for f in fields] == [getattr(orm_course, f.attname) for f in fields]
