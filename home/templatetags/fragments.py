@@ -17,8 +17,11 @@ from groepswijzer import page_cache, routing
 register = template.Library()
 
 
-class FragmentNode(template.Node):
-    def __init__(self, nodelist, name, vary):
+class KeptHtmlNode(template.Node):
+    """A block of a template whose HTML is kept by `keep` (a ``page_cache`` function) under a name and values."""
+
+    def __init__(self, keep, nodelist, name, vary):
+        self.keep = keep
         self.nodelist = nodelist
         self.name = name
         self.vary = vary
@@ -26,41 +29,30 @@ class FragmentNode(template.Node):
     def render(self, context):
         name = self.name.resolve(context)
         vary = [expression.resolve(context) for expression in self.vary]
-        return page_cache.fragment(context.get("request"), name, lambda: self.nodelist.render(context), vary=vary)
+        return self.keep(context.get("request"), name, lambda: self.nodelist.render(context), vary=vary)
+
+
+def _kept_html_tag(parser, token, keep):
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(f"{{% {bits[0]} %}} needs a name.")
+    nodelist = parser.parse((f"end{bits[0]}",))
+    parser.delete_first_token()
+    return KeptHtmlNode(
+        keep, nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]]
+    )
 
 
 @register.tag("fragment")
 def do_fragment(parser, token):
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("{% fragment %} needs a name.")
-    nodelist = parser.parse(("endfragment",))
-    parser.delete_first_token()
-    return FragmentNode(nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]])
-
-
-class KeptNode(template.Node):
-    def __init__(self, nodelist, name, vary):
-        self.nodelist = nodelist
-        self.name = name
-        self.vary = vary
-
-    def render(self, context):
-        name = self.name.resolve(context)
-        vary = [expression.resolve(context) for expression in self.vary]
-        return page_cache.kept(context.get("request"), name, lambda: self.nodelist.render(context), vary=vary)
+    return _kept_html_tag(parser, token, page_cache.fragment)
 
 
 @register.tag("kept")
 def do_kept(parser, token):
     """``{% kept "name" value … %} … {% endkept %}``: HTML that shows only the content and the values named, kept
     whole by this process (``page_cache.kept``). Every value the HTML shows besides the content must be named."""
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("{% kept %} needs a name.")
-    nodelist = parser.parse(("endkept",))
-    parser.delete_first_token()
-    return KeptNode(nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]])
+    return _kept_html_tag(parser, token, page_cache.kept)
 
 
 @register.simple_tag(takes_context=True)
