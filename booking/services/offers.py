@@ -78,9 +78,7 @@ def fits(entry, group, first_start):
     location_ids = {location.pk for location in entry.preferred_locations.all()}
     if location_ids and group.location_id not in location_ids:
         return False
-    if entry.part_of_day == PartOfDay.ANY:
-        return True
-    return part_of_day_at(first_start) == entry.part_of_day
+    return entry.part_of_day in _parts_fitting(part_of_day_at(first_start))
 
 
 def _group_id(group):
@@ -96,8 +94,6 @@ def _offer_expiry(group, now):
         ends.append(group.first_start)
     return min(ends)
 
-
-ANY_LOCATION_RULE = "both"
 
 # Ids in one IN (…) list: the first catch-up ever looks at every bookable group.
 IDS_PER_QUERY = 2000
@@ -122,7 +118,7 @@ def _parts_fitting(part_of_day):
     return [PartOfDay.ANY] if part_of_day is None else [PartOfDay.ANY, part_of_day]
 
 
-def waiting_who_fit(now, *, course, location, group, part_of_day, locations=ANY_LOCATION_RULE):
+def waiting_who_fit(now, *, course, location, group, part_of_day, locations):
     """The waiting people who may be offered a place in one group, in SQL: `fits` plus who may not have it.
 
     Waiting on the course's list; their part of the day is "any" or the
@@ -132,12 +128,11 @@ def waiting_who_fit(now, *, course, location, group, part_of_day, locations=ANY_
     coming group of the course, this one included. `course`, `location` and
     `group` are ids. Every test is a ``NOT EXISTS``/``EXISTS`` on an index per
     person, so nothing scans the whole list or all enrollments. `locations`
-    keeps one half of the location rule: ``"preferred"`` (the group's
+    says which half of the location rule: ``"preferred"`` (the group's
     location is among theirs, found through the location's index) or
     ``"anywhere"`` (no preferred locations); asked together, PostgreSQL reads
     every chosen location of every list to tell the halves apart.
     """
-    links = WaitlistEntry.preferred_locations.through.objects.filter(waitlistentry_id=OuterRef("pk"))
     turned_down = Offer.objects.filter(
         entry_id=OuterRef("pk"), group_id=group, status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED]
     )
@@ -147,9 +142,8 @@ def waiting_who_fit(now, *, course, location, group, part_of_day, locations=ANY_
     ).filter(~Exists(turned_down), ~Exists(has_a_place))
     if locations == "preferred":
         return entries.filter(preferred_locations=location)
-    if locations == "anywhere":
-        return entries.filter(~Exists(links))
-    return entries.filter(~Exists(links) | Exists(links.filter(location_id=location)))
+    links = WaitlistEntry.preferred_locations.through.objects.filter(waitlistentry_id=OuterRef("pk"))
+    return entries.filter(~Exists(links))
 
 
 def _first_who_fit(*, now, course_id, location_id, group_id, part_of_day, locations, limit):
