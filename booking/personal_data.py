@@ -162,5 +162,6 @@ holds_none(PeriodicMark, why=_("Tot wanneer de periodieke run een stap deed: een
 
 keeps_person(rules.has_a_place_after)
 keeps_person(rules.on_a_waiting_list_after)
-keeps_person(rules.has_open_money)
+keeps_person(rules.has_an_open_payment)
+keeps_person(rules.has_an_open_refund)
 blocks_erasure(rules.erasure_refusals)

@@ -134,12 +134,18 @@ def _after(position):
     if position is None:
         return Q()
     since = registry.anchor_entry().anchor.since
-    return Q(**{f"{since}__gt": position[0]}) | Q(**{since: position[0], "pk__gt": position[1]})
+    # The first condition alone is what the index can start from; without it the database reads the index
+    # from its first row up to `position` (the OR below is only a filter), more with every part of the walk.
+    return Q(**{f"{since}__gte": position[0]}) & (
+        Q(**{f"{since}__gt": position[0]}) | Q(**{since: position[0], "pk__gt": position[1]})
+    )
 
 
 def _up_to(position):
     since = registry.anchor_entry().anchor.since
-    return Q(**{f"{since}__lt": position[0]}) | Q(**{since: position[0], "pk__lte": position[1]})
+    return Q(**{f"{since}__lte": position[0]}) & (
+        Q(**{f"{since}__lt": position[0]}) | Q(**{since: position[0], "pk__lte": position[1]})
+    )
 
 
 def _part_end(cutoff, start, size):

@@ -111,7 +111,7 @@ class Payment(models.Model):
         indexes = [
             # Bookkeeping keeps the Mollie id for years, then the retention run clears it (booking.personal_data).
             models.Index(fields=["created_at"], condition=~Q(mollie_id=""), name="booking_payment_bookkeeping"),
-            # Payments not settled (booking.services.privacy.has_open_money): a few of 200,000 at national
+            # Payments not settled (booking.services.privacy.has_an_open_payment): a few of 200,000 at national
             # scale, which the retention run asks about for every participant it looks at.
             models.Index(
                 fields=["id"],

@@ -63,11 +63,19 @@ def _open_refund_q(lookup, value):
     return mine & Q(status__in=OPEN_REFUND)
 
 
-def has_open_money(cutoff):
-    """On participants: a payment not settled yet, or a refund still on its way (retention waits until settled)."""
-    return Exists(Payment.objects.filter(_open_payment_q("", OuterRef("pk")))) | Exists(
-        Refund.objects.filter(_open_refund_q("", OuterRef("pk")))
-    )
+def has_an_open_payment(cutoff):
+    """On participants: a payment not settled yet (retention waits until it is)."""
+    return Exists(Payment.objects.filter(_open_payment_q("", OuterRef("pk"))))
+
+
+def has_an_open_refund(cutoff):
+    """On participants: a refund still on its way, or failed (retention waits until it is settled).
+
+    Two conditions rather than one with OR: apart, each is a `NOT EXISTS` the database turns into an
+    anti-join through the indexes, per person; joined with OR it read every open payment's places on
+    each run (some 40 ms at national scale).
+    """
+    return Exists(Refund.objects.filter(_open_refund_q("", OuterRef("pk"))))
 
 
 def erasure_refusals(person, now=None):
