@@ -1,20 +1,50 @@
 """Reminders before the first session and before each later one, each sent once."""
 
 import datetime
+import functools
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from booking.models import Enrollment, OutgoingEmail, Session, TrainingGroup
+from booking.services import statements
 from booking.services.notifications import queue_emails
 
-KEYS_PER_QUERY = 1000
 EMAILS_PER_TRANSACTION = 200
 
 
 def _key(session_id, enrollment_id):
     return f"reminder:session:{session_id}:enrollment:{enrollment_id}"
+
+
+@functools.cache
+def _due_sql():
+    """(session id, whether it is its group's first, enrollment id) of the reminders due and not sent yet.
+
+    Scheduled sessions that start within the longer window, of groups not cancelled or completed, that are
+    within their own window (the first session's or a later one's); the confirmed places of their groups;
+    less those whose reminder (its key, through the unique index) was queued before. Parameters: scheduled
+    twice, now, now + the longer window, the two group statuses left out, confirmed, now + the first
+    session's window, now + a later session's window.
+    """
+    q = connection.ops.quote_name
+    sessions, groups, places, emails = (
+        q(model._meta.db_table) for model in (Session, TrainingGroup, Enrollment, OutgoingEmail)
+    )
+    start, status, group, key = q("start"), q("status"), q("group_id"), q("key")
+    return (
+        f"SELECT c.id, c.first_id = c.id, e.id FROM ("
+        f"SELECT s.id, s.{group}, s.{start}, (SELECT f.id FROM {sessions} f WHERE f.{group} = s.{group} "
+        f"AND f.{status} = %s ORDER BY f.{start}, f.id LIMIT 1) AS first_id "
+        f"FROM {sessions} s INNER JOIN {groups} g ON g.id = s.{group} "
+        f"WHERE s.{status} = %s AND s.{start} > %s AND s.{start} <= %s AND g.{status} NOT IN (%s, %s)"
+        f") c INNER JOIN {places} e ON e.{group} = c.{group} AND e.{status} = %s "
+        f"WHERE c.{start} <= CASE WHEN c.first_id = c.id THEN %s ELSE %s END "
+        f"AND NOT EXISTS (SELECT 1 FROM {emails} o WHERE o.{key} = "
+        f"'reminder:session:' || c.id || ':enrollment:' || e.id) "
+        f"ORDER BY c.{start}, c.id, e.id"
+    )
 
 
 def reminder_key(session, enrollment):
@@ -35,51 +65,27 @@ def send_reminders(now=None):
     now = now or timezone.now()
     first_window = datetime.timedelta(days=settings.GROEPSWIJZER_FIRST_REMINDER_DAYS)
     session_window = datetime.timedelta(hours=settings.GROEPSWIJZER_SESSION_REMINDER_HOURS)
-    coming = list(
-        Session.objects.filter(
-            status=Session.Status.SCHEDULED, start__gt=now, start__lte=now + max(first_window, session_window)
-        )
-        .exclude(group__status__in=[TrainingGroup.Status.CANCELLED, TrainingGroup.Status.COMPLETED])
-        .order_by("start", "pk")
-    )
-    first_of_group = {}
-    for group_id, session_id in (
-        Session.objects.filter(group_id__in={s.group_id for s in coming}, status=Session.Status.SCHEDULED)
-        .order_by("group_id", "start", "pk")
-        .values_list("group_id", "pk")
-    ):
-        first_of_group.setdefault(group_id, session_id)
-
-    due = [
-        (session, first_of_group.get(session.group_id) == session.pk)
-        for session in coming
-        if session.start - (first_window if first_of_group.get(session.group_id) == session.pk else session_window)
-        <= now
+    at = functools.partial(statements.value, Session, "start")
+    params = [
+        Session.Status.SCHEDULED.value,
+        Session.Status.SCHEDULED.value,
+        at(now),
+        at(now + max(first_window, session_window)),
+        TrainingGroup.Status.CANCELLED.value,
+        TrainingGroup.Status.COMPLETED.value,
+        Enrollment.Status.CONFIRMED.value,
+        at(now + first_window),
+        at(now + session_window),
     ]
-    # Who is confirmed in the groups with a session due, and which of their reminders went out before: a few
-    # queries for the whole run however many sessions are due, so a run with nothing new stays cheap. Only ids
-    # are read for that; the people are loaded for the reminders still to queue.
-    confirmed = {}
-    for enrollment_id, group_id in (
-        Enrollment.objects.filter(
-            group_id__in={session.group_id for session, _first in due}, status=Enrollment.Status.CONFIRMED
-        )
-        .order_by()
-        .values_list("pk", "group_id")
-    ):
-        confirmed.setdefault(group_id, []).append(enrollment_id)
-    wanted = [
-        (session, first, enrollment_id, _key(session.pk, enrollment_id))
-        for session, first in due
-        for enrollment_id in confirmed.get(session.group_id, [])
-    ]
-    keys = [key for *_rest, key in wanted]
-    sent_before = set()
-    for start in range(0, len(keys), KEYS_PER_QUERY):
-        chunk = keys[start : start + KEYS_PER_QUERY]
-        sent_before.update(OutgoingEmail.objects.filter(key__in=chunk).values_list("key", flat=True))
+    # Only what is still to be sent comes back: a run with nothing new reads the coming days' sessions and their
+    # places through the indexes, and nothing else.
+    with connection.cursor() as cursor:
+        cursor.execute(_due_sql(), params)
+        new = [
+            (session_id, bool(first), enrollment_id, _key(session_id, enrollment_id))
+            for session_id, first, enrollment_id in cursor.fetchall()
+        ]
     queued = 0
-    new = [item for item in wanted if item[-1] not in sent_before]
     # A few hundred rows per transaction: one commit for many emails (each is only a row; nothing is built).
     for start in range(0, len(new), EMAILS_PER_TRANSACTION):
         part = new[start : start + EMAILS_PER_TRANSACTION]
@@ -93,9 +99,9 @@ def send_reminders(now=None):
                     "key": key,
                     "to": enrollments[enrollment_id].participant.email,
                     "participant": enrollments[enrollment_id].participant,
-                    "params": {"session_id": session.pk, "enrollment_id": enrollment_id},
+                    "params": {"session_id": session_id, "enrollment_id": enrollment_id},
                 }
-                for session, first, enrollment_id, key in part
+                for session_id, first, enrollment_id, key in part
                 if enrollment_id in enrollments
             )
         queued += len(rows)
