@@ -158,12 +158,12 @@ def invite_due(now=None, *, seconds=None):
     )
 
     scheduled = Session.objects.filter(status=Session.Status.SCHEDULED)
-    soon = scheduled.filter(start__gt=now, start__lte=now + pre_window()).values("group_id")
+    soon = scheduled.filter(start__gt=now, start__lte=now + pre_window()).order_by().values("group_id")
     recent = scheduled.filter(start__gt=now - POST_WINDOW - LONGEST_SESSION, start__lte=now).values("group_id")
     has_pre = Invitation.objects.filter(enrollment=OuterRef("pk"), moment=Invitation.Moment.PRE)
     # The groups that start within the window, with their first session: read once per group, not once per place.
     starts = dict(
-        scheduled.filter(group_id__in=sorted(set(soon.order_by().values_list("group_id", flat=True))))
+        scheduled.filter(group_id__in=soon)
         .values("group_id")
         .annotate(first=Min("start"))
         .filter(first__gt=now)
