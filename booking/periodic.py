@@ -10,6 +10,7 @@ is busy (``locks.only_one_at_a_time``), on however many machines.
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import timezone
 
 from booking.payments import periodic as payment_periodic
@@ -20,7 +21,7 @@ from booking.services.places import expire_holds_and_notify
 from booking.waitlist import checks
 from booking.waitlist import offers as waitlist_offers
 from home import publishing
-from privacy import retention
+from privacy import budget, retention
 
 # Steps of apps built on booking (the care path's letters and questionnaire invitations): each is
 # ``step(now) -> {name: count}``, registered from the app's ready() with `register_step`, so booking
@@ -103,11 +104,18 @@ def run_steps(now=None):
     """Take every step in order; returns a StepReport (what it did, how long it took) per step."""
     now = now or timezone.now()
     reports = []
-    for name, step in _steps_in_order():
-        started = time.perf_counter()
-        counts = step(now)
-        reports.append(StepReport(name, counts, time.perf_counter() - started))
+    with budget.whole_run(run_seconds()):
+        for name, step in _steps_in_order():
+            started = time.perf_counter()
+            counts = step(now)
+            reports.append(StepReport(name, counts, time.perf_counter() - started))
     return reports
+
+
+def run_seconds():
+    """What a whole run aims at (`GROEPSWIJZER_PERIODIC_RUN_MS`): the steps that work off a backlog in batches
+    start no new batch after it (``privacy.budget``); each still does its first, so every backlog moves."""
+    return int(getattr(settings, "GROEPSWIJZER_PERIODIC_RUN_MS", 700)) / 1000
 
 
 def run_periodic(now=None):
@@ -131,7 +139,8 @@ def run_periodic(now=None):
        left the waiting list), clear what bookkeeping kept once its years
        are over, and remove access log rows older than five years; each in
        batches, reading only rows that are due (``privacy.retention``),
-       and starting no batch after ``GROEPSWIJZER_RETENTION_RUN_MS``: a
+       and starting no batch after ``GROEPSWIJZER_RETENTION_RUN_MS``, or
+       once the run as a whole took ``GROEPSWIJZER_PERIODIC_RUN_MS``: a
        backlog is worked off over several runs;
     8. the steps other apps registered (`register_step`);
     9. send emails that failed before;

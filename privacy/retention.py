@@ -18,21 +18,20 @@ participants the run looks at the next ``GROEPSWIJZER_RETENTION_SCAN``
 (``RetentionScan``), so people kept for longer (a place that goes on, money
 not settled) are not read again by every run. It works in batches of
 ``GROEPSWIJZER_RETENTION_BATCH`` rows, each in its own transaction, and
-starts no new batch once ``GROEPSWIJZER_RETENTION_RUN_MS`` have passed (or
-after ten batches), so one run stays short however large a backlog is (years
-of data imported at once); the next run goes on where this one stopped. A
-period that ran out is never waited for longer than one walk over the
-people not anonymised yet and that backlog take, and nobody is anonymised
+starts no new batch once ``GROEPSWIJZER_RETENTION_RUN_MS`` have passed, or
+the periodic run as a whole had its time (``privacy.budget``), or after ten
+batches, so one run stays short however large a backlog is (years of data
+imported at once); the next run goes on where this one stopped. A period
+that ran out is never waited for longer than one walk over the people not
+anonymised yet and that backlog take, and nobody is anonymised
 before their period ran out.
 """
-
-import time
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from . import registry
+from . import budget, registry
 from .anonymise import anonymise_person, anonymise_rows
 from .models import RetentionScan
 from .people import Person
@@ -56,14 +55,11 @@ def run_budget_seconds():
     return int(getattr(settings, "GROEPSWIJZER_RETENTION_RUN_MS", DEFAULT_RUN_MS)) / 1000
 
 
-class Budget:
-    """The time a step may spend: no new batch starts once it ran out (the batch under way finishes)."""
+class Budget(budget.Budget):
+    """The retention steps' time (`GROEPSWIJZER_RETENTION_RUN_MS`), within the run's (see ``privacy.budget``)."""
 
     def __init__(self, seconds=None):
-        self.ends = time.perf_counter() + (run_budget_seconds() if seconds is None else seconds)
-
-    def left(self):
-        return time.perf_counter() < self.ends
+        super().__init__(run_budget_seconds() if seconds is None else seconds)
 
 
 def retention_cutoff(now):

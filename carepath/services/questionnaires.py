@@ -9,7 +9,6 @@ moment, a database constraint).
 """
 
 import datetime
-import time
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from booking.models import Attendance, Enrollment, Session
 from booking.services.notifications import queue_email
+from privacy.budget import Budget
 
 from ..models import Answer, Evaluation, Invitation, Questionnaire
 
@@ -134,15 +134,16 @@ def invite_due(now=None, *, seconds=None):
     sessions' ``(status, start)`` index) and test each place's invitation
     through its unique index, so a run costs what these weeks hold, not
     the history. With `seconds`, no new invitation or reminder is started
-    after that long (at least one is made): a backlog (years of data
+    after that long, or once the periodic run had its time
+    (``privacy.budget``; at least one is made): a backlog (years of data
     imported at once) is worked off over several runs, the groups that start
     first first, since each run looks again at who has no invitation yet.
     """
     now = now or timezone.now()
-    ends = None if seconds is None else time.perf_counter() + seconds
+    budget = None if seconds is None else Budget(seconds)
 
     def time_left(done):
-        return ends is None or not done or time.perf_counter() < ends
+        return budget is None or not done or budget.left()
 
     chosen = {}  # course id -> its questionnaire, looked up once per run
 

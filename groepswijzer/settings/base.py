@@ -403,8 +403,12 @@ GROEPSWIJZER_EXPORT_IN_BACKGROUND_ROWS = int(env("GROEPSWIJZER_EXPORT_IN_BACKGRO
 GROEPSWIJZER_ACCESS_LOG_YEARS = int(env("GROEPSWIJZER_ACCESS_LOG_YEARS", "5"))
 # The key of the access log's chain; the secret key when empty. Never change it once the log has rows.
 GROEPSWIJZER_ACCESS_LOG_KEY = env("GROEPSWIJZER_ACCESS_LOG_KEY", "")
-# How many rows one step of the periodic run anonymises at a time.
-GROEPSWIJZER_RETENTION_BATCH = 200
+# How many rows one step of the periodic run anonymises at a time (one transaction; some 1.5 ms a person
+# at national scale, so a batch is what a run may overrun its time by).
+GROEPSWIJZER_RETENTION_BATCH = 100
+# The whole periodic run aims at this many milliseconds: the steps that work off a backlog in batches
+# (retention, questionnaire invitations) start no new batch once the run used it (privacy.budget).
+GROEPSWIJZER_PERIODIC_RUN_MS = int(env("GROEPSWIJZER_PERIODIC_RUN_MS", "700"))
 # The periodic run invites to questionnaires for at most this many milliseconds; the next run goes on.
 GROEPSWIJZER_INVITATIONS_RUN_MS = int(env("GROEPSWIJZER_INVITATIONS_RUN_MS", "300"))
 # A retention step of the periodic run starts no new batch after this many milliseconds; the next run goes on.

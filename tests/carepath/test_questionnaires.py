@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from booking.periodic import run_periodic
 from booking.staff.trainers import record_attendance
 from carepath.demo import ensure_demo_questionnaire
 from carepath.models import Evaluation, Invitation, Letter, Questionnaire
@@ -152,6 +153,23 @@ def test_a_backlog_of_invitations_is_worked_off_over_several_runs(
         runs = [questionnaires.invite_due(seconds=0)["questionnaires_invited"] for _number in range(4)]
     assert runs == [1, 1, 1, 0]
     assert sorted(email.to[0] for email in mailoutbox) == [f"achterstand{number}@example.nl" for number in range(3)]
+
+
+def test_a_periodic_run_that_used_its_time_invites_one_however_long_the_step_may_take(
+    course, demo, trainer, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The whole run's time (GROEPSWIJZER_PERIODIC_RUN_MS) bounds the invitations' own budget."""
+    settings.GROEPSWIJZER_INVITATIONS_RUN_MS = 60_000
+    settings.GROEPSWIJZER_PERIODIC_RUN_MS = 0
+    group = planned_group(course, days=10, count=5, trainers=[trainer[0]])
+    for number in range(3):
+        place_in(group, email=f"wachtrij{number}@example.nl")
+    with django_capture_on_commit_callbacks(execute=True):
+        runs = [run_periodic()["questionnaires_invited"] for _number in range(4)]
+    assert runs == [1, 1, 1, 0]
+    assert sorted(email.to[0] for email in mailoutbox if "wachtrij" in email.to[0]) == [
+        f"wachtrij{number}@example.nl" for number in range(3)
+    ]
 
 
 def test_a_backlog_reaches_the_group_that_starts_first_first(

@@ -235,11 +235,31 @@ def test_a_backlog_larger_than_one_run_is_worked_off_over_several_runs_and_nobod
 def test_with_time_left_one_run_does_the_whole_backlog_in_its_batches(settings):
     settings.GROEPSWIJZER_RETENTION_BATCH = 2
     settings.GROEPSWIJZER_RETENTION_RUN_MS = 60_000  # a minute: more than any machine needs for three batches
+    settings.GROEPSWIJZER_PERIODIC_RUN_MS = 60_000
     group = ended_group(CoursePageFactory(), months_ago(26))
     for _number in range(5):
         backdate(EnrollmentFactory(group=group, status="completed").participant, created_at=months_ago(28))
     counts = run_periodic(timezone.now())
     assert (counts["participants_anonymised"], counts["participants_still_due"]) == (5, 0)
+
+
+def test_a_run_that_used_its_time_does_one_batch_of_the_backlog_however_much_the_step_had_left(settings):
+    """The whole run's time (GROEPSWIJZER_PERIODIC_RUN_MS) bounds the retention step's own budget."""
+    settings.GROEPSWIJZER_RETENTION_BATCH = 2
+    settings.GROEPSWIJZER_RETENTION_RUN_MS = 60_000
+    settings.GROEPSWIJZER_PERIODIC_RUN_MS = 0  # the run's time is up before its first step
+    group = ended_group(CoursePageFactory(), months_ago(26))
+    for _number in range(5):
+        backdate(EnrollmentFactory(group=group, status="completed").participant, created_at=months_ago(28))
+    now = timezone.now()
+
+    runs = [run_periodic(now) for _number in range(3)]
+
+    assert [(run["participants_anonymised"], run["participants_still_due"]) for run in runs] == [(2, 3), (2, 1), (1, 0)]
+    # Outside a periodic run only the step's own time counts: the same backlog goes in one call.
+    for _number in range(5):
+        backdate(EnrollmentFactory(group=group, status="completed").participant, created_at=months_ago(28))
+    assert retention.participants_step(now) == {"participants_anonymised": 5, "participants_still_due": 0}
 
 
 def test_each_run_looks_at_the_next_part_of_the_people_kept_and_finds_who_is_due_behind_them(settings):
