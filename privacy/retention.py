@@ -14,7 +14,7 @@ Each step reads only rows that may be due, through an index: the
 participant's ``(created_at) WHERE anonymised_at IS NULL``, and for clocks
 of their own the date field with the entry's `pending` condition. For
 participants the run looks at the next ``GROEPSWIJZER_RETENTION_SCAN``
-(5,000) of them in that index, from where the last run stopped
+(2,000) of them in that index, from where the last run stopped
 (``RetentionScan``), so people kept for longer (a place that goes on, money
 not settled) are not read again by every run. It works in batches of
 ``GROEPSWIJZER_RETENTION_BATCH`` rows, each in its own transaction, and
@@ -40,7 +40,7 @@ DEFAULT_BATCH = 100
 BATCHES_PER_RUN = 10
 DEFAULT_RUN_MS = 300
 # People not anonymised yet that one run looks at (GROEPSWIJZER_RETENTION_SCAN), in the index's order.
-DEFAULT_SCAN = 5000
+DEFAULT_SCAN = 2000
 PARTICIPANTS_SCAN = "participants"
 # What the step reports as still due is counted up to this many (a count of a large backlog would be a scan).
 COUNTED_LEFT = 100
