@@ -82,9 +82,11 @@ def can_move(from_status, to_status):
 # --- finding and locking -------------------------------------------------------------------------
 
 
-def party_enrollments(party):
-    """A sign-up's places by id, with their participants, groups and courses (a written-out statement)."""
-    return statements.party_places(party)
+def party_enrollments(party, *, course_fields=None):
+    """A sign-up's places by id, with their participants, groups and courses (a written-out statement).
+
+    `course_fields`: only these fields of the course, the others deferred (``statements.party_places``)."""
+    return statements.party_places(party, course_fields=course_fields)
 
 
 def latest_payment(party, provider=None):
@@ -217,8 +219,15 @@ def _after_paid(payment, *, actor, user, now):
         if offline.status == Status.OPEN:
             apply_status(offline, Status.CANCELED, actor=actor, user=user, note=_("Toch online betaald"), now=now)
     try:
-        # The payment's lock took its group's: no savepoint, no second look-up (a refusal writes nothing).
-        confirm_party_locked(payment.party, payment.group_id, payment=payment.provider, now=now)
+        # The payment's lock took its group's and read its row: no savepoint, no second lock or look-up (a
+        # refusal writes nothing).
+        confirm_party_locked(
+            payment.party,
+            payment.group_id,
+            payment=payment.provider,
+            now=now,
+            locked=getattr(payment, "locked_group", None),
+        )
     except BookingError as refusal:
         payment.placement = Payment.Placement.LOST
         payment.save(update_fields=["placement", "updated_at"])

@@ -75,18 +75,21 @@ def create_payment(enrollments, *, provider, actor=Actor.PARTICIPANT, user=None,
         raise ValueError("A payment is for one sign-up (one party).")
     group = enrollments[0].group
     status = Status.OPEN if provider in PAY_LATER else Status.CREATED
+    payment = Payment(
+        party=enrollments[0].party,
+        group=group,
+        places=len(enrollments),
+        amount=amount_for(group, len(enrollments)),
+        provider=provider,
+        status=status,
+    )
+    links = Payment.enrollments.through
     with transaction.atomic():
-        payment = Payment.objects.create(
-            party=enrollments[0].party,
-            group=group,
-            places=len(enrollments),
-            amount=amount_for(group, len(enrollments)),
-            provider=provider,
-            status=status,
-        )
-        # A new payment has no links yet: one insert, where `set` would first read the links there are.
-        links = Payment.enrollments.through
-        links.objects.bulk_create([links(payment=payment, enrollment=enrollment) for enrollment in enrollments])
+        # Written-out inserts (``statements.insert``), as ``create`` and ``bulk_create`` would write them but built
+        # once: every online payment starts here. A new payment has no links yet: one insert for all of them.
+        # No signals, as with ``bulk_create``: nothing listens for a payment's save.
+        statements.insert([payment])
+        statements.insert([links(payment=payment, enrollment=enrollment) for enrollment in enrollments])
         log_event(payment, actor=actor, user=user, to_status=status, note=note or _("Betaling aangemaakt"))
     return payment
 

@@ -78,16 +78,48 @@ def update(model, ids, **values):
 
 
 @functools.cache
-def _row_sql(model, lock):
+def _row_parts(model):
+    """The model's concrete fields' names, their converters, and their columns (unqualified, for one table)."""
     fields = model._meta.concrete_fields
     converters = []
     for field in fields:
         expression = field.get_col(model._meta.db_table)
         functions = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
         converters.append((functions, expression))
-    columns = ", ".join(_quoted(field.column) for field in fields)
+    return [field.attname for field in fields], converters, ", ".join(_quoted(field.column) for field in fields)
+
+
+@functools.cache
+def _row_sql(model, lock):
+    names, converters, columns = _row_parts(model)
     sql = f"SELECT {columns} FROM {_quoted(model._meta.db_table)} WHERE {_quoted(model._meta.pk.column)} = %s{lock}"
-    return [field.attname for field in fields], converters, sql
+    return names, converters, sql
+
+
+def update_one(model, pk, *, only_if, **values):
+    """``UPDATE … SET values WHERE pk = pk AND only_if`` in one statement; returns the row as saved, or None.
+
+    `only_if`: {field name: value}, the values the row must have for the update to apply (so a caller
+    that takes no lock first still only moves a row that is where it expects it). The row comes back
+    (``RETURNING``) as ``model.objects.get(pk=pk)`` would give it afterwards; None when no row matched.
+    """
+    names, converters, columns = _row_parts(model)
+    fields = [model._meta.get_field(name) for name in values]
+    conditions = [model._meta.get_field(name) for name in only_if]
+    assignments = ", ".join(f"{_quoted(field.column)} = %s" for field in fields)
+    where = " AND ".join(
+        [f"{_quoted(model._meta.pk.column)} = %s", *(f"{_quoted(field.column)} = %s" for field in conditions)]
+    )
+    sql = f"UPDATE {_quoted(model._meta.db_table)} SET {assignments} WHERE {where} RETURNING {columns}"
+    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values.values(), strict=True)]
+    params.append(model._meta.pk.get_db_prep_value(pk, connection))
+    params.extend(
+        field.get_db_prep_value(value, connection) for field, value in zip(conditions, only_if.values(), strict=True)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else _build(model, names, converters, row)
 
 
 def get(model, pk, *, for_update=False, nowait=False):
@@ -129,9 +161,12 @@ def _enrollments_sql(column):
     return parts, where, sql
 
 
-def _columns_of(model, alias):
+def _columns_of(model, alias, names=None):
     """The model's concrete fields as selected columns (each from its own table: a page's fields live in two),
-    the joins to its parents' tables, and (model, field names, converters) for `_build`."""
+    the joins to its parents' tables, and (model, field names, converters) for `_build`.
+
+    `names`: only these fields (attnames) and the primary keys; `_build` then gives an object whose other
+    fields are deferred (read when touched, as ``only()`` gives them)."""
     tables = {model._meta.db_table: alias}
     joins = []
     for number, parent in enumerate(model._meta.get_parent_list(), start=1):
@@ -141,18 +176,21 @@ def _columns_of(model, alias):
             f"JOIN {_quoted(parent._meta.db_table)} {alias}{number} "
             f"ON {alias}{number}.{_quoted(parent._meta.pk.column)} = {alias}.{_quoted(model._meta.pk.column)}"
         )
-    columns, converters = [], []
+    columns, converters, fields = [], [], []
     for field in model._meta.concrete_fields:
+        if names is not None and not field.primary_key and field.attname not in names:
+            continue
+        fields.append(field)
         table = tables[field.model._meta.db_table]
         expression = field.get_col(table)
         functions = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
         converters.append((functions, expression))
         columns.append(f"{table}.{_quoted(field.column)}")
-    return columns, joins, (model, [field.attname for field in model._meta.concrete_fields], converters)
+    return columns, joins, (model, [field.attname for field in fields], converters)
 
 
 @functools.cache
-def _party_places_sql():
+def _party_places_sql(course_fields=None):
     """The parts and the statement of `party_places`."""
     group_model = Enrollment._meta.get_field("group").related_model
     course_model = group_model._meta.get_field("course").related_model
@@ -160,7 +198,7 @@ def _party_places_sql():
     steps.append((course_model, "c", "g.course_id"))
     parts, columns, joins = [], [], []
     for model, alias, key in steps:
-        own_columns, own_joins, part = _columns_of(model, alias)
+        own_columns, own_joins, part = _columns_of(model, alias, course_fields if model is course_model else None)
         if key:
             joins.append(
                 f"JOIN {_quoted(model._meta.db_table)} {alias} ON {alias}.{_quoted(model._meta.pk.column)} = {key}"
@@ -175,15 +213,17 @@ def _party_places_sql():
     return parts, sql
 
 
-def party_places(party):
+def party_places(party, *, course_fields=None):
     """The enrollments of a party (its UUID), by id, each with its participant, its group and the group's course.
 
     What ``Enrollment.objects.filter(party=party).select_related("participant", "group__course")
     .order_by("pk")`` gives, in a statement built once: starting a payment reads it before every
     request to Mollie, and the ORM took longer to build it (the course is a page: two tables, some
-    forty columns) than the database to run it.
+    sixty columns) than the database to run it. `course_fields`: a tuple of the course's fields to read
+    (its keys always); its others are deferred, as ``only()`` leaves them (the page's text and blocks
+    are most of what the statement brings back).
     """
-    parts, sql = _party_places_sql()
+    parts, sql = _party_places_sql(course_fields)
     with connection.cursor() as cursor:
         cursor.execute(sql, [Enrollment._meta.get_field("party").get_db_prep_value(party, connection)])
         rows = cursor.fetchall()
@@ -201,8 +241,9 @@ def party_places(party):
 
 
 @functools.cache
-def _select_sql(model, condition, order, limit):
+def _select_sql(model, condition, order, limit, also=()):
     columns, joins, part = _columns_of(model, "t")
+    columns = [*columns, *also]
     sql = f"SELECT {', '.join(columns)} FROM {_quoted(model._meta.db_table)} t {' '.join(joins)} WHERE {condition}"
     if order:
         sql += f" ORDER BY {order}"
@@ -221,16 +262,23 @@ def value(model, name, given):
     return model._meta.get_field(name).get_db_prep_value(given, connection)
 
 
-def select(model, condition, params, *, order="", limit=None):
+def select(model, condition, params, *, order="", limit=None, also=()):
     """Rows of `model` (every concrete field, as the ORM gives them) WHERE `condition` (SQL, on the alias
     ``t``: write columns with `column` and values with `value`), in `order`, at most `limit`.
 
+    `also`: SQL expressions (a tuple, without parameters) selected after the row; then each row
+    comes as (object, *their values), the values as the database gives them.
+
     For the few reads of a payment's path that the ORM took longer to build than the database to run.
     """
-    part, sql = _select_sql(model, condition, order, limit)
+    part, sql = _select_sql(model, condition, order, limit, tuple(also))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [_build(*part, row) for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    if not also:
+        return [_build(*part, row) for row in rows]
+    width = len(part[1])
+    return [(_build(*part, row[:width]), *row[width:]) for row in rows]
 
 
 def _build(model, names, converters, values):
