@@ -89,6 +89,15 @@ def party_enrollments(party, *, course_fields=None):
     return statements.party_places(party, course_fields=course_fields)
 
 
+def party_enrollments_and_latest_payment(party, provider, *, course_fields=None):
+    """`party_enrollments` and `latest_payment` (of `provider`): the places and the newest payment's id in one
+    statement, then that payment's row only when there is one."""
+    places, newest = statements.party_places(party, course_fields=course_fields, newest_payment=provider)
+    if not places:  # no row to carry the id
+        return places, latest_payment(party, provider)
+    return places, (statements.get(Payment, newest) if newest is not None else None)
+
+
 def latest_payment(party, provider=None):
     """The sign-up's newest payment (of `provider`), or None; a written-out statement."""
     condition, params = f"{statements.column(Payment, 'party')} = %s", [statements.value(Payment, "party", party)]

@@ -20,9 +20,8 @@ from booking.payments.lifecycle import (
     apply_locked_status,
     apply_status,
     can_move,
-    latest_payment,
     move_refund,
-    party_enrollments,
+    party_enrollments_and_latest_payment,
     queue_refund_email,
 )
 from booking.services import statements
@@ -53,9 +52,11 @@ def start_online_payment(enrollments, *, gateway, redirect_url_for, webhook_url,
     party = enrollments[0].party
     # Of the course only its title (Mollie's description) and contribution (the amount, when the group has none
     # of its own): the page's other columns are most of the row.
-    fresh = party_enrollments(party, course_fields=("title", "contribution"))
+    # The newest online payment comes with them; its row is read only when there is one.
+    fresh, latest = party_enrollments_and_latest_payment(
+        party, Payment.Provider.MOLLIE, course_fields=("title", "contribution")
+    )
     statuses = {enrollment.status for enrollment in fresh}
-    latest = latest_payment(party, Payment.Provider.MOLLIE)
     if latest is not None and latest.status == Status.PAID:
         return latest
     if statuses == {Enrollment.Status.CONFIRMED}:

@@ -16,11 +16,15 @@ import functools
 
 from django.db import connection
 
-from ..models import Enrollment, Participant
+from ..models import Enrollment, Participant, Payment
 
 
 def _quoted(name):
     return connection.ops.quote_name(name)
+
+
+def _column(model, alias, name):
+    return f"{alias}.{_quoted(model._meta.get_field(name).column)}"
 
 
 @functools.cache
@@ -190,7 +194,7 @@ def _columns_of(model, alias, names=None):
 
 
 @functools.cache
-def _party_places_sql(course_fields=None):
+def _party_places_sql(course_fields=None, newest_payment=False):
     """The parts and the statement of `party_places`."""
     group_model = Enrollment._meta.get_field("group").related_model
     course_model = group_model._meta.get_field("course").related_model
@@ -206,6 +210,13 @@ def _party_places_sql(course_fields=None):
         joins.extend(own_joins)
         columns.extend(own_columns)
         parts.append(part)
+    if newest_payment:  # its provider is the first parameter
+        c = functools.partial(_column, Payment, "n")
+        columns.append(
+            f"(SELECT {c('id')} FROM {_quoted(Payment._meta.db_table)} n "
+            f"WHERE {c('party')} = {_column(Enrollment, 'e', 'party')} AND {c('provider')} = %s "
+            f"ORDER BY {c('created_at')} DESC, {c('id')} DESC LIMIT 1)"
+        )
     sql = (
         f"SELECT {', '.join(columns)} FROM {_quoted(Enrollment._meta.db_table)} e {' '.join(joins)} "
         f"WHERE e.{_quoted(Enrollment._meta.get_field('party').column)} = %s ORDER BY e.id"
@@ -213,7 +224,7 @@ def _party_places_sql(course_fields=None):
     return parts, sql
 
 
-def party_places(party, *, course_fields=None):
+def party_places(party, *, course_fields=None, newest_payment=None):
     """The enrollments of a party (its UUID), by id, each with its participant, its group and the group's course.
 
     What ``Enrollment.objects.filter(party=party).select_related("participant", "group__course")
@@ -222,10 +233,16 @@ def party_places(party, *, course_fields=None):
     sixty columns) than the database to run it. `course_fields`: a tuple of the course's fields to read
     (its keys always); its others are deferred, as ``only()`` leaves them (the page's text and blocks
     are most of what the statement brings back).
+
+    `newest_payment`: a payment provider; then (places, id) comes back, the id that of the party's
+    newest payment of that provider (``latest_payment``'s order) or None, read in the same statement.
     """
-    parts, sql = _party_places_sql(course_fields)
+    parts, sql = _party_places_sql(course_fields, bool(newest_payment))
+    params = [Enrollment._meta.get_field("party").get_db_prep_value(party, connection)]
+    if newest_payment:
+        params.insert(0, Payment._meta.get_field("provider").get_db_prep_value(newest_payment, connection))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [Enrollment._meta.get_field("party").get_db_prep_value(party, connection)])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     places = []
     for row in rows:
@@ -237,6 +254,8 @@ def party_places(party, *, course_fields=None):
         group.course = course
         enrollment.participant, enrollment.group = participant, group
         places.append(enrollment)
+    if newest_payment:
+        return places, (rows[0][-1] if rows else None)
     return places
 
 

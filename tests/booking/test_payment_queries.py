@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from booking.models import Enrollment, OutgoingEmail, PaymentEvent
 from booking.payments import online
 from booking.payments.gateway import configured_gateway
-from booking.payments.lifecycle import party_enrollments
-from booking.services import places
+from booking.payments.lifecycle import latest_payment, party_enrollments
+from booking.services import money, places, statements
 from tests.booking.factories import person, planned_group, signup_course
 from tests.factories import LocationFactory
 
@@ -43,11 +43,11 @@ def test_a_couple_starts_paying_in_two_short_transactions(couple, mollie):
     assert payment.status == "open" and payment.checkout_url
     assert payment.places == 2 and set(payment.enrollments.values_list("pk", flat=True)) == {e.pk for e in couple}
     assert list(PaymentEvent.objects.filter(payment=payment).values_list("to_status", flat=True)) == ["created", "open"]
-    # Before Mollie: the places and the latest payment; the payment, its links and its log line.
-    # After Mollie: Mollie's answer with its status in one update (only while the payment is still
-    # created: no lock to take first, nothing is confirmed on this step) and one log line. Each
-    # transaction is one savepoint and its release in a test.
-    assert len(queries) == 11
+    # Before Mollie: the places with the id of the latest payment (there is none yet); the payment,
+    # its links and its log line. After Mollie: Mollie's answer with its status in one update (only
+    # while the payment is still created: no lock to take first, nothing is confirmed on this step)
+    # and one log line. Each transaction is one savepoint and its release in a test.
+    assert len(queries) == 10
     assert _statements(queries).count("UPDATE") == 1
 
 
@@ -133,3 +133,17 @@ def test_the_mollie_clients_requests_leave_as_a_plain_session_sends_them(mollie)
         assert (ours.method, ours.url, ours.body) == (theirs.method, theirs.url, theirs.body)
         assert dict(ours.headers) == dict(theirs.headers)
     assert sent[4].url.endswith("/v2/payments?limit=5")  # with parameters: the whole way of requests
+
+
+def test_a_sign_ups_places_come_with_the_id_of_its_latest_payment_of_a_provider(couple):
+    party = couple[0].party
+    older = money.create_payment(couple, provider="mollie")
+    newer = money.create_payment(couple, provider="mollie")
+    money.create_payment(couple, provider="offline")
+
+    found, newest = statements.party_places(party, newest_payment="mollie")
+    none_yet = statements.party_places(party, newest_payment="transfer")
+
+    assert [p.pk for p in found] == [e.pk for e in couple]
+    assert newest == newer.pk == latest_payment(party, "mollie").pk != older.pk
+    assert none_yet[1] is None and latest_payment(party, "transfer") is None
