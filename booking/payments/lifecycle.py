@@ -53,7 +53,7 @@ from booking.payments.gateway import configured_gateway
 from booking.services import statements
 from booking.services.errors import BookingError
 from booking.services.locks import lock_payment
-from booking.services.money import CENT, euro, log_event
+from booking.services.money import CENT, euro, log_event, payment_event
 from booking.services.notifications import queue_email
 from booking.services.places import confirm_party_locked
 
@@ -168,13 +168,17 @@ def apply_locked_status(
         if new_status == Status.PAID:
             locked.paid_at = paid_at or now
             fields.append("paid_at")
+    event = None
+    if moves:
+        event = payment_event(locked, actor=actor, user=user, from_status=old, to_status=new_status, note=note)
     if fields:
-        # A written-out update (``statements.update``): this runs under the group's lock.
+        # A written-out update with its log line (``statements.update_one``; on PostgreSQL one statement): this runs
+        # under the group's lock.
         locked.updated_at = timezone.now()
-        statements.update(Payment, [locked.pk], **{name: getattr(locked, name) for name in [*fields, "updated_at"]})
+        values = {name: getattr(locked, name) for name in [*fields, "updated_at"]}
+        statements.update_one(Payment, locked.pk, then_insert=[event] if event else (), link="payment", **values)
     if not moves:
         return locked, False
-    log_event(locked, actor=actor, user=user, from_status=old, to_status=new_status, note=note)
     if new_status == Status.PAID:
         _after_paid(locked, actor=actor, user=user, now=now)
     return locked, True

@@ -27,7 +27,7 @@ from booking.payments.lifecycle import (
 from booking.services import statements
 from booking.services.errors import PaymentRefused, ProviderUnavailable
 from booking.services.locks import lock_payment
-from booking.services.money import create_payment, euro, log_event
+from booking.services.money import create_payment, euro, log_event, payment_event
 
 logger = logging.getLogger(__name__)
 
@@ -90,19 +90,18 @@ def start_online_payment(enrollments, *, gateway, redirect_url_for, webhook_url,
         _note_error(payment, error)
         raise ProviderUnavailable() from error
     # Mollie's answer and the status it gives, in one update.
-    with transaction.atomic():
-        payment = _record_answer(payment, answer)
-    return payment
+    return _record_answer(payment, answer)
 
 
 def _record_answer(payment, answer):
     """Save what Mollie answered to a new payment (its id, checkout, mode, and the status it gives); returns ours.
 
-    Inside the caller's transaction. Mostly our payment is still created and Mollie says open: then one
-    update that applies only while the payment is still created (the payment's row lock for that one
-    statement, no group lock: nothing is confirmed on this step) and the log line; the row comes back
-    as saved. Otherwise (paid at once, which confirms the places; or the payment moved on meanwhile,
-    say a second tab): under the group's and the payment's lock, as every other status change.
+    Mostly our payment is still created and Mollie says open: then one update that applies only while
+    the payment is still created (the payment's row lock for that one statement, no group lock: nothing
+    is confirmed on this step), with its log line (on PostgreSQL in the same statement, so without a
+    transaction of its own); the row comes back as saved. Otherwise (paid at once, which confirms the
+    places; or the payment moved on meanwhile, say a second tab): under the group's and the payment's
+    lock, as every other status change.
     """
     found = {
         "mollie_id": answer.id,
@@ -114,23 +113,30 @@ def _record_answer(payment, answer):
     if new_status != Status.PAID:
         moves = can_move(Status.CREATED, new_status)
         values = {**found, **({"status": new_status} if moves else {}), "updated_at": timezone.now()}
-        saved = statements.update_one(Payment, payment.pk, only_if={"status": Status.CREATED}, **values)
-        if saved is not None:
-            if moves:
-                log_event(
-                    saved,
+        logged = []
+        if moves:
+            logged.append(
+                payment_event(
+                    payment,
                     actor=Actor.PARTICIPANT,
                     from_status=Status.CREATED,
                     to_status=new_status,
                     note=_("Betaling gestart bij Mollie"),
                 )
+            )
+        with statements.together():
+            saved = statements.update_one(
+                Payment, payment.pk, only_if={"status": Status.CREATED}, then_insert=logged, link="payment", **values
+            )
+        if saved is not None:
             return saved
-    locked = lock_payment(payment.pk)
-    for name, value in found.items():
-        setattr(locked, name, value)
-    payment, _changed = apply_locked_status(
-        locked, new_status, actor=Actor.PARTICIPANT, note=_("Betaling gestart bij Mollie"), also=list(found)
-    )
+    with transaction.atomic():
+        locked = lock_payment(payment.pk)
+        for name, value in found.items():
+            setattr(locked, name, value)
+        payment, _changed = apply_locked_status(
+            locked, new_status, actor=Actor.PARTICIPANT, note=_("Betaling gestart bij Mollie"), also=list(found)
+        )
     return payment
 
 

@@ -12,9 +12,10 @@ No signals are sent, as with ``bulk_create`` and ``QuerySet.update``; callers sa
 themselves (``page_state.changed``).
 """
 
+import contextlib
 import functools
 
-from django.db import connection
+from django.db import connection, transaction
 
 from ..models import Enrollment, Participant, Payment
 
@@ -100,13 +101,93 @@ def _row_sql(model, lock):
     return names, converters, sql
 
 
-def update_one(model, pk, *, only_if, **values):
-    """``UPDATE … SET values WHERE pk = pk AND only_if`` in one statement; returns the row as saved, or None.
+def in_one_statement():
+    """Whether writes that belong together can go as one statement (a data-modifying ``WITH``: PostgreSQL)."""
+    return connection.vendor == "postgresql"
+
+
+def together():
+    """A transaction for writes that belong together, where they go as several statements (`insert_with`,
+    `update_one` with `then_insert`); none where they go as one (a single statement is atomic by itself),
+    so they cost no ``BEGIN`` and ``COMMIT`` there. Inside the caller's transaction either way."""
+    return contextlib.nullcontext() if in_one_statement() else transaction.atomic()
+
+
+def _values_of(obj, fields):
+    return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+
+
+def _insert_by_model(objects):
+    """`insert` the objects, one statement for each model (in the order each model first comes)."""
+    by_model = {}
+    for obj in objects:
+        by_model.setdefault(type(obj), []).append(obj)
+    for same in by_model.values():
+        insert(same)
+
+
+def _linked(children, link, key):
+    """The children, each with its field `link` (pointing to the parent) set to the parent's `key`."""
+    for child in children:
+        setattr(child, type(child)._meta.get_field(link).attname, key)
+    return children
+
+
+@functools.cache
+def _child_sql(model, link, parent_alias, number):
+    """A ``WITH`` part inserting one row of `model` whose `link` column is the parent's key (from `parent_alias`)."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    link_field = model._meta.get_field(link)
+    link_column, key = link_field.column, f"{parent_alias}.{_quoted(link_field.target_field.column)}"
+    values = ", ".join(key if field.column == link_column else "%s" for field in fields)
+    columns = ", ".join(_quoted(field.column) for field in fields)
+    table, pk = _quoted(model._meta.db_table), _quoted(model._meta.pk.column)
+    sql = f"c{number} AS (INSERT INTO {table} ({columns}) SELECT {values} FROM {parent_alias} RETURNING {pk})"
+    return [field for field in fields if field.column != link_column], sql
+
+
+def insert_with(parent, children, *, link):
+    """Insert the unsaved `parent` and `children` (unsaved objects whose field `link` points to the parent); each
+    gets its primary key. Returns the parent.
+
+    On PostgreSQL one statement (a data-modifying ``WITH``: each child's row takes the parent's new key);
+    elsewhere an insert for the parent and one for each child, which the caller keeps together in a
+    transaction (`together`). No signals, as `insert`.
+    """
+    if not in_one_statement():
+        insert([parent])
+        _insert_by_model(_linked(children, link, parent.pk))
+        return parent
+    fields, parent_sql = _insert_sql(type(parent), 1, None)
+    parts, params = [f"p AS ({parent_sql})"], _values_of(parent, fields)
+    for number, child in enumerate(children):
+        child_fields, sql = _child_sql(type(child), link, "p", number)
+        parts.append(sql)
+        params.extend(_values_of(child, child_fields))
+    keys = ", ".join([f"p.{_quoted(type(parent)._meta.pk.column)}", *(f"c{n}.*" for n in range(len(children)))])
+    froms = ", ".join(["p", *(f"c{number}" for number in range(len(children)))])
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} SELECT {keys} FROM {froms}", params)
+        row = cursor.fetchone()
+    parent.pk = row[0]
+    for obj, key in zip([parent, *_linked(children, link, row[0])], row, strict=True):
+        obj.pk = key
+        obj._state.adding, obj._state.db = False, connection.alias
+    return parent
+
+
+def update_one(model, pk, *, only_if=None, then_insert=(), link=None, **values):
+    """``UPDATE … SET values WHERE pk = pk AND only_if``; returns the row as saved, or None.
 
     `only_if`: {field name: value}, the values the row must have for the update to apply (so a caller
     that takes no lock first still only moves a row that is where it expects it). The row comes back
     (``RETURNING``) as ``model.objects.get(pk=pk)`` would give it afterwards; None when no row matched.
+
+    `then_insert`: unsaved objects whose field `link` points to the row, inserted only when the row was
+    updated (its log line): on PostgreSQL in the same statement (a data-modifying ``WITH``), elsewhere
+    one insert each after the update, which the caller keeps together in a transaction (`together`).
     """
+    only_if = only_if or {}
     names, converters, columns = _row_parts(model)
     fields = [model._meta.get_field(name) for name in values]
     conditions = [model._meta.get_field(name) for name in only_if]
@@ -120,10 +201,35 @@ def update_one(model, pk, *, only_if, **values):
     params.extend(
         field.get_db_prep_value(value, connection) for field, value in zip(conditions, only_if.values(), strict=True)
     )
+    children = list(then_insert)
+    if children and in_one_statement():
+        parts = [f"u AS ({sql})"]
+        for number, child in enumerate(children):
+            child_fields, child_sql = _child_sql(type(child), link, "u", number)
+            parts.append(child_sql)
+            params.extend(_values_of(child, child_fields))
+        selected = ", ".join(
+            [
+                *(f"u.{_quoted(field.column)}" for field in model._meta.concrete_fields),
+                *(f"c{n}.*" for n in range(len(children))),
+            ]
+        )
+        joins = " ".join(f"LEFT JOIN c{n} ON TRUE" for n in range(len(children)))
+        sql = f"WITH {', '.join(parts)} SELECT {selected} FROM u {joins}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    return None if row is None else _build(model, names, converters, row)
+    if row is None:
+        return None
+    width = len(names)
+    saved = _build(model, names, converters, row[:width])
+    if children and in_one_statement():
+        for child, key in zip(_linked(children, link, saved.pk), row[width:], strict=True):
+            child.pk = key
+            child._state.adding, child._state.db = False, connection.alias
+    elif children:
+        _insert_by_model(_linked(children, link, saved.pk))
+    return saved
 
 
 def get(model, pk, *, for_update=False, nowait=False):
