@@ -146,6 +146,20 @@ def _child_sql(model, link, parent_alias, number):
     return [field for field in fields if field.column != link_column], sql
 
 
+@functools.cache
+def _insert_with_sql(model, kinds, link):
+    """The parent's fields, each child's fields, and the statement of `insert_with` (PostgreSQL)."""
+    fields, parent_sql = _insert_sql(model, 1, None)
+    parts, child_fields = [f"p AS ({parent_sql})"], []
+    for number, kind in enumerate(kinds):
+        own_fields, sql = _child_sql(kind, link, "p", number)
+        parts.append(sql)
+        child_fields.append(own_fields)
+    keys = ", ".join([f"p.{_quoted(model._meta.pk.column)}", *(f"c{n}.*" for n in range(len(kinds)))])
+    froms = ", ".join(["p", *(f"c{n}" for n in range(len(kinds)))])
+    return fields, child_fields, f"WITH {', '.join(parts)} SELECT {keys} FROM {froms}"
+
+
 def insert_with(parent, children, *, link):
     """Insert the unsaved `parent` and `children` (unsaved objects whose field `link` points to the parent); each
     gets its primary key. Returns the parent.
@@ -158,22 +172,46 @@ def insert_with(parent, children, *, link):
         insert([parent])
         _insert_by_model(_linked(children, link, parent.pk))
         return parent
-    fields, parent_sql = _insert_sql(type(parent), 1, None)
-    parts, params = [f"p AS ({parent_sql})"], _values_of(parent, fields)
-    for number, child in enumerate(children):
-        child_fields, sql = _child_sql(type(child), link, "p", number)
-        parts.append(sql)
-        params.extend(_values_of(child, child_fields))
-    keys = ", ".join([f"p.{_quoted(type(parent)._meta.pk.column)}", *(f"c{n}.*" for n in range(len(children)))])
-    froms = ", ".join(["p", *(f"c{number}" for number in range(len(children)))])
+    fields, child_fields, sql = _insert_with_sql(type(parent), tuple(type(child) for child in children), link)
+    params = _values_of(parent, fields)
+    for child, own_fields in zip(children, child_fields, strict=True):
+        params.extend(_values_of(child, own_fields))
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(parts)} SELECT {keys} FROM {froms}", params)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     parent.pk = row[0]
     for obj, key in zip([parent, *_linked(children, link, row[0])], row, strict=True):
         obj.pk = key
         obj._state.adding, obj._state.db = False, connection.alias
     return parent
+
+
+@functools.cache
+def _update_one_sql(model, value_names, condition_names, kinds, link):
+    """The fields set, the fields of the condition, each child's fields, and the statement of `update_one`."""
+    _names, _converters, columns = _row_parts(model)
+    fields = [model._meta.get_field(name) for name in value_names]
+    conditions = [model._meta.get_field(name) for name in condition_names]
+    assignments = ", ".join(f"{_quoted(field.column)} = %s" for field in fields)
+    where = " AND ".join(
+        [f"{_quoted(model._meta.pk.column)} = %s", *(f"{_quoted(field.column)} = %s" for field in conditions)]
+    )
+    sql = f"UPDATE {_quoted(model._meta.db_table)} SET {assignments} WHERE {where} RETURNING {columns}"
+    if not kinds:
+        return fields, conditions, [], sql
+    parts, child_fields = [f"u AS ({sql})"], []
+    for number, kind in enumerate(kinds):
+        own_fields, child_sql = _child_sql(kind, link, "u", number)
+        parts.append(child_sql)
+        child_fields.append(own_fields)
+    selected = ", ".join(
+        [
+            *(f"u.{_quoted(field.column)}" for field in model._meta.concrete_fields),
+            *(f"c{n}.*" for n in range(len(kinds))),
+        ]
+    )
+    joins = " ".join(f"LEFT JOIN c{n} ON TRUE" for n in range(len(kinds)))
+    return fields, conditions, child_fields, f"WITH {', '.join(parts)} SELECT {selected} FROM u {joins}"
 
 
 def update_one(model, pk, *, only_if=None, then_insert=(), link=None, **values):
@@ -188,34 +226,18 @@ def update_one(model, pk, *, only_if=None, then_insert=(), link=None, **values):
     one insert each after the update, which the caller keeps together in a transaction (`together`).
     """
     only_if = only_if or {}
-    names, converters, columns = _row_parts(model)
-    fields = [model._meta.get_field(name) for name in values]
-    conditions = [model._meta.get_field(name) for name in only_if]
-    assignments = ", ".join(f"{_quoted(field.column)} = %s" for field in fields)
-    where = " AND ".join(
-        [f"{_quoted(model._meta.pk.column)} = %s", *(f"{_quoted(field.column)} = %s" for field in conditions)]
-    )
-    sql = f"UPDATE {_quoted(model._meta.db_table)} SET {assignments} WHERE {where} RETURNING {columns}"
+    children = list(then_insert)
+    joined = bool(children) and in_one_statement()
+    kinds = tuple(type(child) for child in children) if joined else ()
+    fields, conditions, child_fields, sql = _update_one_sql(model, tuple(values), tuple(only_if), kinds, link)
     params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values.values(), strict=True)]
     params.append(model._meta.pk.get_db_prep_value(pk, connection))
     params.extend(
         field.get_db_prep_value(value, connection) for field, value in zip(conditions, only_if.values(), strict=True)
     )
-    children = list(then_insert)
-    if children and in_one_statement():
-        parts = [f"u AS ({sql})"]
-        for number, child in enumerate(children):
-            child_fields, child_sql = _child_sql(type(child), link, "u", number)
-            parts.append(child_sql)
-            params.extend(_values_of(child, child_fields))
-        selected = ", ".join(
-            [
-                *(f"u.{_quoted(field.column)}" for field in model._meta.concrete_fields),
-                *(f"c{n}.*" for n in range(len(children))),
-            ]
-        )
-        joins = " ".join(f"LEFT JOIN c{n} ON TRUE" for n in range(len(children)))
-        sql = f"WITH {', '.join(parts)} SELECT {selected} FROM u {joins}"
+    for child, own_fields in zip(children if joined else (), child_fields, strict=True):
+        params.extend(_values_of(child, own_fields))
+    names, converters, _columns = _row_parts(model)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -223,7 +245,7 @@ def update_one(model, pk, *, only_if=None, then_insert=(), link=None, **values):
         return None
     width = len(names)
     saved = _build(model, names, converters, row[:width])
-    if children and in_one_statement():
+    if joined:
         for child, key in zip(_linked(children, link, saved.pk), row[width:], strict=True):
             child.pk = key
             child._state.adding, child._state.db = False, connection.alias
