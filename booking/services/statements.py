@@ -165,8 +165,8 @@ def insert_with(parent, children, *, link):
     gets its primary key. Returns the parent.
 
     On PostgreSQL one statement (a data-modifying ``WITH``: each child's row takes the parent's new key);
-    elsewhere an insert for the parent and one for each child, which the caller keeps together in a
-    transaction (`together`). No signals, as `insert`.
+    elsewhere an insert for the parent and one for each model of the children, which the caller keeps
+    together in a transaction (`together`). No signals, as `insert`.
     """
     if not in_one_statement():
         insert([parent])
@@ -223,7 +223,7 @@ def update_one(model, pk, *, only_if=None, then_insert=(), link=None, **values):
 
     `then_insert`: unsaved objects whose field `link` points to the row, inserted only when the row was
     updated (its log line): on PostgreSQL in the same statement (a data-modifying ``WITH``), elsewhere
-    one insert each after the update, which the caller keeps together in a transaction (`together`).
+    one insert per model after the update, which the caller keeps together in a transaction (`together`).
     """
     only_if = only_if or {}
     children = list(then_insert)
