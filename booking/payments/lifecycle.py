@@ -53,7 +53,7 @@ from booking.payments.gateway import configured_gateway
 from booking.services import statements
 from booking.services.errors import BookingError
 from booking.services.locks import lock_payment
-from booking.services.money import CENT, euro, log_event
+from booking.services.money import CENT, euro, log_event, payment_event
 from booking.services.notifications import queue_email
 from booking.services.places import confirm_party_locked
 
@@ -82,9 +82,20 @@ def can_move(from_status, to_status):
 # --- finding and locking -------------------------------------------------------------------------
 
 
-def party_enrollments(party):
-    """A sign-up's places by id, with their participants, groups and courses (a written-out statement)."""
-    return statements.party_places(party)
+def party_enrollments(party, *, course_fields=None):
+    """A sign-up's places by id, with their participants, groups and courses (a written-out statement).
+
+    `course_fields`: only these fields of the course, the others deferred (``statements.party_places``)."""
+    return statements.party_places(party, course_fields=course_fields)
+
+
+def party_enrollments_and_latest_payment(party, provider, *, course_fields=None):
+    """`party_enrollments` and `latest_payment` (of `provider`): the places and the newest payment's id in one
+    statement, then that payment's row only when there is one."""
+    places, newest = statements.party_places(party, course_fields=course_fields, newest_payment=provider)
+    if not places:  # no row to carry the id
+        return places, latest_payment(party, provider)
+    return places, (statements.get(Payment, newest) if newest is not None else None)
 
 
 def latest_payment(party, provider=None):
@@ -157,13 +168,17 @@ def apply_locked_status(
         if new_status == Status.PAID:
             locked.paid_at = paid_at or now
             fields.append("paid_at")
+    event = None
+    if moves:
+        event = payment_event(locked, actor=actor, user=user, from_status=old, to_status=new_status, note=note)
     if fields:
-        # A written-out update (``statements.update``): this runs under the group's lock.
+        # A written-out update with its log line (``statements.update_one``; on PostgreSQL one statement): this runs
+        # under the group's lock.
         locked.updated_at = timezone.now()
-        statements.update(Payment, [locked.pk], **{name: getattr(locked, name) for name in [*fields, "updated_at"]})
+        values = {name: getattr(locked, name) for name in [*fields, "updated_at"]}
+        statements.update_one(Payment, locked.pk, then_insert=[event] if event else (), link="payment", **values)
     if not moves:
         return locked, False
-    log_event(locked, actor=actor, user=user, from_status=old, to_status=new_status, note=note)
     if new_status == Status.PAID:
         _after_paid(locked, actor=actor, user=user, now=now)
     return locked, True
@@ -217,8 +232,15 @@ def _after_paid(payment, *, actor, user, now):
         if offline.status == Status.OPEN:
             apply_status(offline, Status.CANCELED, actor=actor, user=user, note=_("Toch online betaald"), now=now)
     try:
-        # The payment's lock took its group's: no savepoint, no second look-up (a refusal writes nothing).
-        confirm_party_locked(payment.party, payment.group_id, payment=payment.provider, now=now)
+        # The payment's lock took its group's and read its row: no savepoint, no second lock or look-up (a
+        # refusal writes nothing).
+        confirm_party_locked(
+            payment.party,
+            payment.group_id,
+            payment=payment.provider,
+            now=now,
+            locked=getattr(payment, "locked_group", None),
+        )
     except BookingError as refusal:
         payment.placement = Payment.Placement.LOST
         payment.save(update_fields=["placement", "updated_at"])

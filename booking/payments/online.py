@@ -6,6 +6,7 @@ fetched first, then applied under the lock, so a slow or absent Mollie never
 keeps a lock.
 """
 
+import functools
 import logging
 
 from django.db import transaction
@@ -18,15 +19,15 @@ from booking.payments.lifecycle import (
     Status,
     apply_locked_status,
     apply_status,
-    latest_payment,
+    can_move,
     move_refund,
-    party_enrollments,
+    party_enrollments_and_latest_payment,
     queue_refund_email,
 )
 from booking.services import statements
 from booking.services.errors import PaymentRefused, ProviderUnavailable
 from booking.services.locks import lock_payment
-from booking.services.money import create_payment, euro, log_event
+from booking.services.money import create_payment, euro, log_event, payment_event
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +50,13 @@ def start_online_payment(enrollments, *, gateway, redirect_url_for, webhook_url,
     now = now or timezone.now()
     enrollments = list(enrollments)
     party = enrollments[0].party
-    fresh = party_enrollments(party)
+    # Of the course only its title (Mollie's description) and contribution (the amount, when the group has none
+    # of its own): the page's other columns are most of the row.
+    # The newest online payment comes with them; its row is read only when there is one.
+    fresh, latest = party_enrollments_and_latest_payment(
+        party, Payment.Provider.MOLLIE, course_fields=("title", "contribution")
+    )
     statuses = {enrollment.status for enrollment in fresh}
-    latest = latest_payment(party, Payment.Provider.MOLLIE)
     if latest is not None and latest.status == Status.PAID:
         return latest
     if statuses == {Enrollment.Status.CONFIRMED}:
@@ -84,19 +89,53 @@ def start_online_payment(enrollments, *, gateway, redirect_url_for, webhook_url,
     except gateway.Unreachable as error:
         _note_error(payment, error)
         raise ProviderUnavailable() from error
-    # Mollie's answer and the status it gives, under one lock and in one update.
+    # Mollie's answer and the status it gives, in one update.
+    return _record_answer(payment, answer)
+
+
+def _record_answer(payment, answer):
+    """Save what Mollie answered to a new payment (its id, checkout, mode, and the status it gives); returns ours.
+
+    Mostly our payment is still created and Mollie says open: then one update that applies only while
+    the payment is still created (the payment's row lock for that one statement, no group lock: nothing
+    is confirmed on this step), with its log line (on PostgreSQL in the same statement, so without a
+    transaction of its own); the row comes back as saved. Otherwise (paid at once, which confirms the
+    places; or the payment moved on meanwhile, say a second tab): under the group's and the payment's
+    lock, as every other status change.
+    """
+    found = {
+        "mollie_id": answer.id,
+        "checkout_url": answer.checkout_url or "",
+        "mollie_mode": answer.mode or "",
+        "last_error": "",
+    }
+    new_status = Status(answer.status)
+    if new_status != Status.PAID:
+        moves = can_move(Status.CREATED, new_status)
+        values = {**found, **({"status": new_status} if moves else {}), "updated_at": timezone.now()}
+        logged = []
+        if moves:
+            logged.append(
+                payment_event(
+                    payment,
+                    actor=Actor.PARTICIPANT,
+                    from_status=Status.CREATED,
+                    to_status=new_status,
+                    note=_("Betaling gestart bij Mollie"),
+                )
+            )
+        with statements.together():
+            saved = statements.update_one(
+                Payment, payment.pk, only_if={"status": Status.CREATED}, then_insert=logged, link="payment", **values
+            )
+        if saved is not None:
+            return saved
     with transaction.atomic():
         locked = lock_payment(payment.pk)
-        locked.mollie_id = answer.id
-        locked.checkout_url = answer.checkout_url or ""
-        locked.mollie_mode = answer.mode or ""
-        locked.last_error = ""
-        payment, changed = apply_locked_status(
-            locked,
-            answer.status,
-            actor=Actor.PARTICIPANT,
-            note=_("Betaling gestart bij Mollie"),
-            also=["mollie_id", "checkout_url", "mollie_mode", "last_error"],
+        for name, value in found.items():
+            setattr(locked, name, value)
+        payment, _changed = apply_locked_status(
+            locked, new_status, actor=Actor.PARTICIPANT, note=_("Betaling gestart bij Mollie"), also=list(found)
         )
     return payment
 
@@ -118,21 +157,34 @@ def sync_payment(payment, *, gateway, actor, nowait=False, now=None):
     taken as the truth. The status is applied by `apply_status`; refunds the
     provider knows of are brought in line by `_apply_provider_refunds`
     (refunds made in the Mollie dashboard are recorded here). Raises
-    ProviderUnavailable when the provider cannot be asked.
+    ProviderUnavailable when the provider cannot be asked. When the provider
+    says what we have already (a webhook that comes twice, or late) and no
+    refund is to be brought in line, one read without the lock shows that
+    nothing would change, and nothing is locked.
     """
     now = now or timezone.now()
     if not payment.mollie_id:
         return payment, False
     try:
         answer = gateway.fetch_payment(payment.mollie_id)
-        refunds = (
-            gateway.fetch_refunds(payment.mollie_id)
-            if answer.amount_refunded or (payment.status == Status.PAID and _has_pending_refunds(payment))
-            else []
-        )
-    except gateway.Unreachable as error:
+    except (gateway.Unreachable, gateway.Refused) as error:
         raise ProviderUnavailable() from error
-    except gateway.Refused as error:
+    new_status = Status(answer.status)
+    # Refunds are asked for when Mollie says some went back, or ours is paid and a refund of ours is on its way.
+    wanted = bool(answer.amount_refunded)
+    if not _moves(payment.status, new_status):
+        # The copy at hand says nothing changes (Mollie tells us twice, or late): ours as it is now, and
+        # whether a refund of ours is on its way, in one statement without a lock. (When the copy says the
+        # status moves, it is not paid, and the lock decides as always.)
+        current, refund_pending = _current_with_pending_refunds(payment.pk)
+        wanted = wanted or (payment.status == Status.PAID and refund_pending)
+        if not wanted and not _moves(current.status, new_status):
+            # The lock would find this status or a later one, which this answer cannot move either (statuses
+            # only move forward), and no refund to bring in line: it would change nothing.
+            return current, False
+    try:
+        refunds = gateway.fetch_refunds(payment.mollie_id) if wanted else []
+    except (gateway.Unreachable, gateway.Refused) as error:
         raise ProviderUnavailable() from error
     with transaction.atomic():
         payment, changed = apply_locked_status(
@@ -148,10 +200,26 @@ def sync_payment(payment, *, gateway, actor, nowait=False, now=None):
     return payment, changed or refunds_changed
 
 
-def _has_pending_refunds(payment):
-    """Refunds of ours still on their way (only a paid payment has any: one not yet paid is not asked)."""
-    condition = f"{statements.column(Refund, 'payment')} = %s AND {statements.column(Refund, 'status')} = %s"
-    return bool(statements.select(Refund, condition, [payment.pk, Refund.Status.PENDING.value], limit=1))
+def _moves(from_status, to_status):
+    """Whether `apply_locked_status` would move a payment in `from_status` to `to_status`."""
+    return from_status != to_status and can_move(from_status, to_status)
+
+
+@functools.cache
+def _pending_refund_sql():
+    refunds = Refund._meta.db_table
+    payment, status = Refund._meta.get_field("payment").column, Refund._meta.get_field("status").column
+    return (
+        f"EXISTS (SELECT 1 FROM {refunds} r WHERE r.{payment} = {statements.column(Payment, 'id')} "
+        f"AND r.{status} = '{Refund.Status.PENDING.value}')",
+    )
+
+
+def _current_with_pending_refunds(payment_id):
+    """The payment as it is now (not locked), and whether a refund of ours is still on its way: one statement."""
+    condition = f"{statements.column(Payment, 'id')} = %s"
+    ((current, pending),) = statements.select(Payment, condition, [payment_id], also=_pending_refund_sql())
+    return current, bool(pending)
 
 
 def _apply_provider_refunds(payment, refunds, *, actor, nowait=False, now=None):

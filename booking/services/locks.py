@@ -24,6 +24,7 @@ import contextlib
 import fcntl
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db import transaction
 
@@ -149,35 +150,47 @@ def lock_for_planning(group, trainer_ids=()):
     return lock_group(group.pk)
 
 
+class LockedGroup(NamedTuple):
+    """A group's row as its lock read it: what confirming places under that lock needs of it."""
+
+    id: int
+    status: str
+    course_id: int
+
+
 def lock_payment(payment_id, *, nowait=False):
     """Lock the payment's group, then the payment's row, and return the payment fresh.
 
     With `nowait` a payment locked by someone else raises at once (on
     PostgreSQL; SQLite serialises whole transactions instead), so the webhook
-    can answer 503 and let Mollie try again.
+    can answer 503 and let Mollie try again. The group's row as the lock read
+    it is on the payment as `locked_group` (a `LockedGroup`), for a caller that
+    confirms the places under the same lock without locking the group again.
     """
     _require_transaction()
-    group_id = _lock_group_of_payment(payment_id)
+    group = _lock_group_of_payment(payment_id)
     locked = statements.get(Payment, payment_id, for_update=True, nowait=nowait)
-    if locked.group_id != group_id:  # moved to another group while we waited
-        lock_group_row(locked.group_id)
+    if locked.group_id != group.id:  # moved to another group while we waited
+        group = LockedGroup(locked.group_id, *lock_group_row(locked.group_id, "status", "course_id"))
+    locked.locked_group = group
     return locked
 
 
 def _lock_group_of_payment(payment_id):
-    """Lock the group of a payment in one statement (the payment's row is read, not locked); returns its id."""
+    """Lock the group of a payment in one statement (the payment's row is read, not locked); returns its row."""
     connection = transaction.get_connection()
     lock = f" {connection.ops.for_update_sql()}" if connection.features.has_select_for_update else ""
     groups, payments = TrainingGroup._meta.db_table, Payment._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT g.id FROM {groups} g WHERE g.id = (SELECT p.group_id FROM {payments} p WHERE p.id = %s){lock}",
+            f"SELECT g.id, g.status, g.course_id FROM {groups} g "
+            f"WHERE g.id = (SELECT p.group_id FROM {payments} p WHERE p.id = %s){lock}",
             [payment_id],
         )
         row = cursor.fetchone()
     if row is None:
         raise Payment.DoesNotExist(f"No payment {payment_id}.")
-    return row[0]
+    return LockedGroup(*row)
 
 
 # --- one process at a time -----------------------------------------------------------------------

@@ -9,7 +9,6 @@ Paying itself (online, offline, refunds) is ``booking.payments``.
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -42,7 +41,17 @@ def log_event(payment, *, actor, user=None, from_status="", to_status="", note="
 
     A written-out insert (``statements.insert``): a payment's history is written under its group's lock.
     """
-    event = PaymentEvent(
+    event = payment_event(
+        payment, actor=actor, user=user, from_status=from_status, to_status=to_status, note=note, refund=refund
+    )
+    statements.insert([event])
+    return event
+
+
+def payment_event(payment, *, actor, user=None, from_status="", to_status="", note="", refund=None):
+    """One line of the payment's history, not saved yet: for a caller that writes it together with the payment's
+    own row (``statements.insert_with``, ``statements.update_one``). As `log_event` takes it."""
+    return PaymentEvent(
         payment=payment,
         refund=refund,
         from_status=from_status or "",
@@ -51,8 +60,6 @@ def log_event(payment, *, actor, user=None, from_status="", to_status="", note="
         user=user,
         note=str(note)[:300],
     )
-    statements.insert([event])
-    return event
 
 
 def amount_for(group, places):
@@ -75,19 +82,26 @@ def create_payment(enrollments, *, provider, actor=Actor.PARTICIPANT, user=None,
         raise ValueError("A payment is for one sign-up (one party).")
     group = enrollments[0].group
     status = Status.OPEN if provider in PAY_LATER else Status.CREATED
-    with transaction.atomic():
-        payment = Payment.objects.create(
-            party=enrollments[0].party,
-            group=group,
-            places=len(enrollments),
-            amount=amount_for(group, len(enrollments)),
-            provider=provider,
-            status=status,
+    payment = Payment(
+        party=enrollments[0].party,
+        group=group,
+        places=len(enrollments),
+        amount=amount_for(group, len(enrollments)),
+        provider=provider,
+        status=status,
+    )
+    links = Payment.enrollments.through
+    event = payment_event(payment, actor=actor, user=user, to_status=status, note=note or _("Betaling aangemaakt"))
+    with statements.together():
+        # The payment, its links and its log line written out together (``statements.insert_with``: on
+        # PostgreSQL one statement, without a transaction of its own), as ``create`` and ``bulk_create`` would
+        # write them but built once: every online payment starts here. No signals, as with ``bulk_create``:
+        # nothing listens for a payment's save.
+        statements.insert_with(
+            payment,
+            [*(links(payment=payment, enrollment=enrollment) for enrollment in enrollments), event],
+            link="payment",
         )
-        # A new payment has no links yet: one insert, where `set` would first read the links there are.
-        links = Payment.enrollments.through
-        links.objects.bulk_create([links(payment=payment, enrollment=enrollment) for enrollment in enrollments])
-        log_event(payment, actor=actor, user=user, to_status=status, note=note or _("Betaling aangemaakt"))
     return payment
 
 

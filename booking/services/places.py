@@ -281,14 +281,17 @@ def confirm_enrollment(enrollment_or_party, *, now=None):
         return _as_saved(enrollment_or_party, _confirm_locked(group_id, selection, now))
 
 
-def _locked_enrollments(group_id, selection, *columns):
+def _locked_enrollments(group_id, selection, *columns, locked=None):
     """Lock the group and read the selected enrollments (with their participants); returns (columns, enrollments).
 
     `columns`: of the group's row, read with the lock. `group_id` None: the group of the party
-    selected, found by the lock. Should the enrollments turn out to be in another group (moved
-    while the caller looked), that group is locked too and they are read again.
+    selected, found by the lock. `locked`: the group's row as the caller's lock of it read it
+    (``locks.LockedGroup``); then it is not locked again. Should the enrollments turn out to be in
+    another group (moved while the caller looked), that group is locked too and they are read again.
     """
-    if group_id is None:  # a party's places: their group is found by the lock
+    if locked is not None and group_id is not None and locked.id == group_id:  # the caller holds this lock
+        row = tuple(getattr(locked, column) for column in columns)
+    elif group_id is None:  # a party's places: their group is found by the lock
         group_id, *row = lock_party_group_row(selection[1], *columns)
     else:
         row = lock_group_row(group_id, *columns)
@@ -299,13 +302,13 @@ def _locked_enrollments(group_id, selection, *columns):
     return row, enrollments
 
 
-def _confirm_locked(group_id, selection, now):
+def _confirm_locked(group_id, selection, now, locked=None):
     """`confirm_enrollment` inside the caller's transaction: lock, check, save. Returns the enrollments.
 
     Every refusal comes before anything is written, so a caller inside its own transaction may catch
-    a BookingError from here and go on without a savepoint.
+    a BookingError from here and go on without a savepoint. `locked`: as `_locked_enrollments` takes it.
     """
-    (status, course_id), enrollments = _locked_enrollments(group_id, selection, "status", "course_id")
+    (status, course_id), enrollments = _locked_enrollments(group_id, selection, "status", "course_id", locked=locked)
     group_id = enrollments[0].group_id if enrollments else group_id
     pending = [e for e in enrollments if e.status in (Enrollment.Status.HELD, Enrollment.Status.EXPIRED)]
     if not pending:
@@ -441,18 +444,20 @@ def confirm_party(party, *, payment="", now=None):
         return _confirm_and_tell(group_id, selection, payment, now or timezone.now())
 
 
-def confirm_party_locked(party, group_id, *, payment="", now=None):
+def confirm_party_locked(party, group_id, *, payment="", now=None, locked=None):
     """`confirm_party` inside the caller's transaction, which holds the lock of `group_id`, the party's group.
 
     For a payment that just became paid (``payments.lifecycle``): its lock already took the group's,
-    so this takes no savepoint and looks nothing up before it. A refusal (BookingError) comes before
-    anything is written: the caller may catch it and go on in the same transaction.
+    so this takes no savepoint and looks nothing up before it. `locked`: the group's row as that lock
+    read it (``locks.LockedGroup``, the payment's ``locked_group``): then the group's row is not locked
+    and read a second time. A refusal (BookingError) comes before anything is written: the caller may
+    catch it and go on in the same transaction.
     """
-    return _confirm_and_tell(group_id, ("party", uuid.UUID(str(party))), payment, now or timezone.now())
+    return _confirm_and_tell(group_id, ("party", uuid.UUID(str(party))), payment, now or timezone.now(), locked)
 
 
-def _confirm_and_tell(group_id, selection, payment, now):
-    enrollments = _confirm_locked(group_id, selection, now)
+def _confirm_and_tell(group_id, selection, payment, now, locked=None):
+    enrollments = _confirm_locked(group_id, selection, now, locked)
     for enrollment in enrollments:
         if enrollment.status != enrollment.Status.CONFIRMED:
             continue

@@ -753,6 +753,48 @@ def test_a_webhook_for_a_payment_that_is_locked_answers_503_so_mollie_tries_agai
     assert Enrollment.objects.get().status == "confirmed"
 
 
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="SQLite serialises whole transactions; there is no row lock to find taken.",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_repeated_webhook_that_changes_nothing_does_not_wait_for_the_lock(
+    wagtail_roots, course_index, mollie, client
+):
+    course = signup_course(course_index, questions=False)
+    group = planned_group(course, LocationFactory(), capacity=5, days=30, count=5)
+    enrollments = places.hold_places(group, [person(1)], consent_text_version="t")
+    payment = online.start_online_payment(
+        enrollments, gateway=configured_gateway(), redirect_url_for=lambda p: "http://testserver/x/", webhook_url=""
+    )
+    mollie.set_status(payment.mollie_id, "paid")
+    assert client.post(WEBHOOK, {"id": payment.mollie_id}).status_code == 200
+    events = PaymentEvent.objects.filter(payment=payment).count()
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_lock():
+        try:
+            with transaction.atomic():
+                Payment.objects.select_for_update().get(pk=payment.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    assert locked.wait(10)
+    try:
+        # Mollie says paid again, ours is paid and no refund is on its way: nothing would change, so 200.
+        assert client.post(WEBHOOK, {"id": payment.mollie_id}).status_code == 200
+    finally:
+        release.set()
+        holder.join()
+    assert PaymentEvent.objects.filter(payment=payment).count() == events
+    assert Enrollment.objects.get().status == "confirmed"
+    assert OutgoingEmail.objects.filter(kind="confirmation").count() == 1
+
+
 def test_a_refund_mollie_refuses_is_marked_failed_not_tried_forever(paid, mollie, django_capture_on_commit_callbacks):
     payment = paid.payments.get()
     mollie.refund_from_dashboard(payment.mollie_id, "35.00", call_webhook=False)  # all of it went back already
