@@ -366,19 +366,23 @@ class CoursePage(page_cache.PageFromCache, Page):
         The postcode and the page come as GET (`postcode`, `pagina`), so a sorted list has a URL.
         """
         form = GroupPostcodeForm(request.GET if "postcode" in request.GET else None)
+        # What the visitor typed, as the form shows it (with its errors): part of the key the listing's HTML is kept by.
+        typed = (form.is_bound, form.data.get("postcode"))
         # Groups and the waiting list belong to the Dutch page; a translation shows the same ones.
         course = original(self)
         if self.pk is None:
             # A preview of a page that was never saved has no groups (and no waiting list) yet.
             return {
                 "group_search_form": form,
+                "group_search_typed": typed,
                 "group_listing": availability.GroupListing(course=self),
                 "waitlist_url": None,
             }
         area = form.area
         return {
             "group_search_form": form,
-            "group_listing": availability.group_listing(course, area=area, page=page_number(request.GET.get("pagina"))),
+            "group_search_typed": typed,
+            "group_listing": availability.listed_groups(course, area=area, page=page_number(request.GET.get("pagina"))),
             "group_postcode": str(form.cleaned_data["postcode"]) if area is not None else "",
             "waitlist_url": reverse("waitlist:join", kwargs={"course_id": course.pk}),
         }
