@@ -358,6 +358,11 @@ class CoursePage(page_cache.PageFromCache, Page):
         if not shown:
             shown = list(original(self).locations.order_by("kind", "town", "name")[:MAX_LOCATIONS_SHOWN])
         context["course_locations"] = sorted(shown, key=lambda loc: (loc.is_online, loc.town, loc.name))
+        # Everything the section of locations shows of them: the key its HTML is kept by (locations are not content).
+        context["course_locations_shown"] = tuple(
+            (loc.pk, loc.name, loc.kind, loc.address, loc.postcode, loc.town, loc.accessibility_notes)
+            for loc in context["course_locations"]
+        )
         return context
 
     def groups_context(self, request):

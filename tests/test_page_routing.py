@@ -120,6 +120,11 @@ def test_the_course_page_and_step_1_take_the_same_few_queries_on_every_page_of_g
         # The page (by id; the page of groups is kept per content and booking generation); step 1 its course and
         # whether there are questions.
         assert len(known) == (1 if url == course.url else 2), (url, params, known)
+    # A postcode nobody asked for yet: of the groups, only its page of groups and their sessions (when the places
+    # next change by themselves is kept for the course).
+    response, first = queries(client, course.url, {"postcode": "5701 AA"})
+    assert response.status_code == 200
+    assert len([sql for sql in first if "booking_" in sql]) == 2, first
 
 
 def test_without_generations_wagtail_routes_every_request(client, settings, course, group):

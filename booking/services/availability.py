@@ -388,10 +388,21 @@ def listed_groups(course, *, area=None, page=1, per_page=GROUPS_PER_PAGE):
 
     def compute(now):
         listing = group_listing(course, area=area, now=now, page=page, per_page=per_page)
-        return listing, page_state.next_change([course.pk], now)
+        return listing, _next_change(course, now)
 
     name = ("groups", course.pk, area, max(1, page), per_page)
     return page_cache.until_change((page_cache.CONTENT, page_cache.BOOKING), name, timezone.now(), compute)
+
+
+def _next_change(course, now):
+    """``page_state.next_change`` of the course, kept per booking generation until that moment: every page of groups
+    of the course (with or without a postcode) asks for it, and it stays the same until it comes."""
+
+    def compute(now):
+        moment = page_state.next_change([course.pk], now)
+        return moment, moment
+
+    return page_cache.until_change((page_cache.BOOKING,), ("next-change", course.pk), now, compute)
 
 
 @dataclass(frozen=True)
