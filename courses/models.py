@@ -384,10 +384,13 @@ class CoursePage(page_cache.PageFromCache, Page):
                 "waitlist_url": None,
             }
         area = form.area
+        # A preview shows the draft's own facts with the groups: its page of groups is never kept for others.
+        draft = getattr(request, "is_preview", False) or getattr(request, "is_dummy", False)
+        listed = availability.group_listing if draft else availability.listed_groups
         return {
             "group_search_form": form,
             "group_search_typed": typed,
-            "group_listing": availability.listed_groups(course, area=area, page=page_number(request.GET.get("pagina"))),
+            "group_listing": listed(course, area=area, page=page_number(request.GET.get("pagina"))),
             "group_postcode": str(form.cleaned_data["postcode"]) if area is not None else "",
             "waitlist_url": reverse("waitlist:join", kwargs={"course_id": course.pk}),
         }

@@ -8,6 +8,7 @@ work run. The page cache is off (pages are built); fragments are on, as in produ
 """
 
 import datetime
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -22,6 +23,7 @@ from booking.models import RegistrationStop
 from booking.services import availability, planning
 from booking.services.places import cancel_enrollment, hold_places
 from booking.staff.actions import cancel_group
+from courses.models import CoursePage
 from groepswijzer import prepared, routing
 from tests.booking.factories import CONSENT_VERSION, days_ahead, person, planned_group, signup_course
 from tests.factories import LocationFactory, StandardPageFactory
@@ -324,6 +326,19 @@ def test_a_group_leaves_the_course_page_when_its_first_session_starts(client, co
         page = client.get(course.url).content.decode()
         assert signup_url("group", soon) not in page
         assert signup_url("group", later) in page
+
+
+def test_a_preview_of_a_draft_leaves_no_page_of_groups_behind(client, course, group):
+    # A group's price is the course's contribution; the preview's page of groups belongs to the draft alone.
+    draft = CoursePage.objects.get(pk=course.pk)
+    draft.contribution = Decimal("99.00")
+    draft.save_revision()
+    preview = draft.get_latest_revision_as_object().make_preview_request()
+    assert '"price": "99.00"' in preview.content.decode()
+    for _ in range(2):
+        page = client.get(course.url).content.decode()
+        assert f'"price": "{course.contribution:.2f}"' in page
+        assert '"price": "99.00"' not in page
 
 
 def test_a_kept_group_card_shows_a_renamed_location_and_a_stop_at_once(client, course, location, group, committed):
