@@ -17,8 +17,8 @@ request that reads them afterwards reads the new data too. A rolled-back change 
 
 from functools import partial
 
-from django.db import transaction
-from django.db.models import Min, Q
+from django.db import connections, transaction
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -57,7 +57,7 @@ def changed_everything():
 def next_change(course_ids=None, now=None):
     """The first moment after `now` at which pages of these courses (None: of all) may show other places
     without anything being written: a hold or an offer runs out, a stop starts or ends, a sign-up
-    deadline or a session comes. None when nothing is ahead.
+    deadline or a session comes. None when nothing is ahead. One query.
     """
     now = now or timezone.now()
     groups = TrainingGroup.objects.all()
@@ -67,17 +67,43 @@ def next_change(course_ids=None, now=None):
         groups = groups.filter(course_id__in=course_ids)
         stops = stops.filter(Q(course_id__in=course_ids) | Q(course__isnull=True))
         offers = offers.filter(group__course_id__in=course_ids)
-    moments = [
-        Enrollment.objects.filter(group__in=groups, status=Enrollment.Status.HELD, hold_expires_at__gt=now).aggregate(
-            moment=Min("hold_expires_at")
-        )["moment"],
-        offers.filter(expires_at__gt=now).aggregate(moment=Min("expires_at"))["moment"],
-        groups.filter(signup_deadline__gt=now).aggregate(moment=Min("signup_deadline"))["moment"],
-        Session.objects.filter(group__in=groups, start__gt=now).aggregate(moment=Min("start"))["moment"],
-        stops.filter(starts_at__gt=now).aggregate(moment=Min("starts_at"))["moment"],
-        stops.filter(ends_at__gt=now).aggregate(moment=Min("ends_at"))["moment"],
-    ]
+    moments = _firsts(
+        [
+            (Enrollment.objects.filter(group__in=groups, status=Enrollment.Status.HELD), "hold_expires_at"),
+            (offers, "expires_at"),
+            (groups, "signup_deadline"),
+            (Session.objects.filter(group__in=groups), "start"),
+            (stops, "starts_at"),
+            (stops, "ends_at"),
+        ],
+        now,
+    )
     return min((moment for moment in moments if moment is not None), default=None)
+
+
+def _firsts(columns, now, using="default"):
+    """For each (queryset, moment field): the first of its moments after `now`, all in one statement (a scalar
+    subquery each), converted as the ORM converts them."""
+    connection = connections[using]
+    parts, params, converters = [], [], []
+    for queryset, name in columns:
+        first = queryset.filter(**{f"{name}__gt": now}).order_by(name).values_list(name)[:1]
+        compiler = first.query.get_compiler(connection=connection)
+        sql, part_params = compiler.as_sql()
+        parts.append(f"({sql})")
+        params.extend(part_params)
+        converters.append(compiler.get_converters([compiler.select[0][0]]).get(0))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    moments = []
+    for value, found in zip(row, converters, strict=True):
+        if value is not None and found is not None:
+            functions, expression = found
+            for function in functions:
+                value = function(value, expression, connection)
+        moments.append(value)
+    return moments
 
 
 # --- saves and deletes of single rows ------------------------------------------------------------
