@@ -344,8 +344,10 @@ class CoursePage(page_cache.PageFromCache, Page):
         return [label for present, label in parts if present]
 
     def page_cache_dependencies(self, request):
-        # This course's groups, places and stops; locations and stops for every course.
-        return (page_cache.ALL_COURSES, page_cache.course(self.pk)), page_state.next_change([self.pk])
+        # This course's groups, places and stops; locations and stops for every course. The groups are the Dutch
+        # page's: a translation depends on those.
+        course_id = original(self).pk
+        return (page_cache.ALL_COURSES, page_cache.course(course_id)), page_state.next_change([course_id])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
