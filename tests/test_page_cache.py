@@ -182,6 +182,11 @@ def test_the_moments_a_page_changes_by_itself_come_one_by_one_in_one_query_each(
     assert page_state.next_change([course.pk], moment) is None
     assert page_state.next_change(now=now) == held[0].hold_expires_at
     assert page_state.next_change([course.pk + 1000], now) is None
+    # Its SQL is compiled once per number of courses; every value is swapped in.
+    for values in ({"now": now}, {"now": now, "course_ids": [course.pk]}):
+        compiled = page_state._FIRST_MOMENTS.compiled(values, connection)
+        assert compiled is not None
+        assert {slot for _position, slot, _index, _adapt in compiled.slots} == set(values)
 
 
 def test_a_registration_stop_shows_at_once_and_is_gone_when_lifted(client, course, group, location, committed):

@@ -17,13 +17,13 @@ request that reads them afterwards reads the new data too. A rolled-back change 
 
 from functools import partial
 
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from groepswijzer import page_cache
+from groepswijzer import page_cache, prepared
 
 from ..models import Enrollment, Location, Offer, RegistrationStop, Session, TrainingGroup, WaitlistEntry
 
@@ -54,12 +54,9 @@ def changed_everything():
         transaction.on_commit(partial(page_cache.bump, page_cache.CONTENT, page_cache.BOOKING, page_cache.ALL_COURSES))
 
 
-def next_change(course_ids=None, now=None):
-    """The first moment after `now` at which pages of these courses (None: of all) may show other places
-    without anything being written: a hold or an offer runs out, a stop starts or ends, a sign-up
-    deadline or a session comes. None when nothing is ahead. One query.
-    """
-    now = now or timezone.now()
+def _first_moments(*, now, course_ids=None):
+    """The first moment after `now` of each kind that changes places by itself, as ordered one-row querysets
+    (``prepared.PreparedFirsts``: only values go in here)."""
     groups = TrainingGroup.objects.all()
     stops = RegistrationStop.objects.all()
     offers = Offer.objects.filter(status=Offer.Status.OPEN)
@@ -67,43 +64,33 @@ def next_change(course_ids=None, now=None):
         groups = groups.filter(course_id__in=course_ids)
         stops = stops.filter(Q(course_id__in=course_ids) | Q(course__isnull=True))
         offers = offers.filter(group__course_id__in=course_ids)
-    moments = _firsts(
-        [
-            (Enrollment.objects.filter(group__in=groups, status=Enrollment.Status.HELD), "hold_expires_at"),
-            (offers, "expires_at"),
-            (groups, "signup_deadline"),
-            (Session.objects.filter(group__in=groups), "start"),
-            (stops, "starts_at"),
-            (stops, "ends_at"),
-        ],
-        now,
-    )
+    columns = {
+        "hold": (Enrollment.objects.filter(group__in=groups, status=Enrollment.Status.HELD), "hold_expires_at"),
+        "offer": (offers, "expires_at"),
+        "deadline": (groups, "signup_deadline"),
+        "session": (Session.objects.filter(group__in=groups), "start"),
+        "stop_starts": (stops, "starts_at"),
+        "stop_ends": (stops, "ends_at"),
+    }
+    return {
+        kind: queryset.filter(**{f"{name}__gt": now}).order_by(name).values_list(name)[:1]
+        for kind, (queryset, name) in columns.items()
+    }
+
+
+# Compiled once per process and number of courses (the ORM took longer to write it than the database to run it).
+_FIRST_MOMENTS = prepared.PreparedFirsts(_first_moments)
+
+
+def next_change(course_ids=None, now=None):
+    """The first moment after `now` at which pages of these courses (None: of all) may show other places
+    without anything being written: a hold or an offer runs out, a stop starts or ends, a sign-up
+    deadline or a session comes. None when nothing is ahead. One query.
+    """
+    now = now or timezone.now()
+    values = {"now": now} if course_ids is None else {"now": now, "course_ids": list(course_ids)}
+    moments = _FIRST_MOMENTS.run(**values).values()
     return min((moment for moment in moments if moment is not None), default=None)
-
-
-def _firsts(columns, now, using="default"):
-    """For each (queryset, moment field): the first of its moments after `now`, all in one statement (a scalar
-    subquery each), converted as the ORM converts them."""
-    connection = connections[using]
-    parts, params, converters = [], [], []
-    for queryset, name in columns:
-        first = queryset.filter(**{f"{name}__gt": now}).order_by(name).values_list(name)[:1]
-        compiler = first.query.get_compiler(connection=connection)
-        sql, part_params = compiler.as_sql()
-        parts.append(f"({sql})")
-        params.extend(part_params)
-        converters.append(compiler.get_converters([compiler.select[0][0]]).get(0))
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        row = cursor.fetchone()
-    moments = []
-    for value, found in zip(row, converters, strict=True):
-        if value is not None and found is not None:
-            functions, expression = found
-            for function in functions:
-                value = function(value, expression, connection)
-        moments.append(value)
-    return moments
 
 
 # --- saves and deletes of single rows ------------------------------------------------------------
