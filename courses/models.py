@@ -344,8 +344,10 @@ class CoursePage(page_cache.PageFromCache, Page):
         return [label for present, label in parts if present]
 
     def page_cache_dependencies(self, request):
-        # This course's groups, places and stops; locations and stops for every course.
-        return (page_cache.ALL_COURSES, page_cache.course(self.pk)), page_state.next_change([self.pk])
+        # This course's groups, places and stops; locations and stops for every course. The groups are the Dutch
+        # page's: a translation depends on those.
+        course_id = original(self).pk
+        return (page_cache.ALL_COURSES, page_cache.course(course_id)), page_state.next_change([course_id])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -358,6 +360,11 @@ class CoursePage(page_cache.PageFromCache, Page):
         if not shown:
             shown = list(original(self).locations.order_by("kind", "town", "name")[:MAX_LOCATIONS_SHOWN])
         context["course_locations"] = sorted(shown, key=lambda loc: (loc.is_online, loc.town, loc.name))
+        # Everything the section of locations shows of them: the key its HTML is kept by (locations are not content).
+        context["course_locations_shown"] = tuple(
+            (loc.pk, loc.name, loc.kind, loc.address, loc.postcode, loc.town, loc.accessibility_notes)
+            for loc in context["course_locations"]
+        )
         return context
 
     def groups_context(self, request):
@@ -366,19 +373,26 @@ class CoursePage(page_cache.PageFromCache, Page):
         The postcode and the page come as GET (`postcode`, `pagina`), so a sorted list has a URL.
         """
         form = GroupPostcodeForm(request.GET if "postcode" in request.GET else None)
+        # What the visitor typed, as the form shows it (with its errors): part of the key the listing's HTML is kept by.
+        typed = (form.is_bound, form.data.get("postcode"))
         # Groups and the waiting list belong to the Dutch page; a translation shows the same ones.
         course = original(self)
         if self.pk is None:
             # A preview of a page that was never saved has no groups (and no waiting list) yet.
             return {
                 "group_search_form": form,
+                "group_search_typed": typed,
                 "group_listing": availability.GroupListing(course=self),
                 "waitlist_url": None,
             }
         area = form.area
+        # A preview shows the draft's own facts with the groups: its page of groups is never kept for others.
+        draft = getattr(request, "is_preview", False) or getattr(request, "is_dummy", False)
+        listed = availability.group_listing if draft else availability.listed_groups
         return {
             "group_search_form": form,
-            "group_listing": availability.group_listing(course, area=area, page=page_number(request.GET.get("pagina"))),
+            "group_search_typed": typed,
+            "group_listing": listed(course, area=area, page=page_number(request.GET.get("pagina"))),
             "group_postcode": str(form.cleaned_data["postcode"]) if area is not None else "",
             "waitlist_url": reverse("waitlist:join", kwargs={"course_id": course.pk}),
         }

@@ -323,6 +323,44 @@ def per_generation(generation, name, compute):
     return value
 
 
+# Values that also change by themselves at a known moment (`until_change`), by name: the newest of each, with the
+# generations and the moments it holds for; the oldest names go when there are more than this.
+_UNTIL_CHANGE_ITEMS = 500
+_until_change = OrderedDict()
+
+
+def until_change(generations, name, now, compute):
+    """``compute(now)`` → ``(value, until)``: the value at `now` and the first moment after which it may be
+    another without anything being written (None: none ahead). Kept by this process under the tokens of
+    `generations` (of ``SITE_WIDE``) the current request read as it arrived, and given to requests whose `now` is
+    from the moment it was computed at until before `until`; else computed again (the newer one is kept).
+
+    For what a change replaces a generation for, and time changes at moments that can be known: a course's page of
+    groups (places, holds, stops, deadlines). Outside a request that read the generations, ``compute(now)`` every
+    time. The value is shared by every request that gets it: never change it.
+    """
+    tokens = _current_generations.get()
+    if not tokens or any(tokens.get(generation) is None for generation in generations):
+        return compute(now)[0]
+    wanted = tuple(tokens[generation] for generation in generations)
+    with _local_lock:
+        found = _until_change.get(name)
+        if found is not None:
+            _until_change.move_to_end(name)
+    if found is not None:
+        kept_tokens, since, until, value = found
+        if kept_tokens == wanted and since <= now and (until is None or now < until):
+            return value
+    value, until = compute(now)
+    if found is None or found[0] != wanted or found[1] <= now:
+        with _local_lock:
+            _until_change[name] = (wanted, now, until, value)
+            _until_change.move_to_end(name)
+            while len(_until_change) > _UNTIL_CHANGE_ITEMS:
+                _until_change.popitem(last=False)
+    return value
+
+
 class PageFromCache:
     """Mixin for Wagtail pages that anonymous visitors may get from the page cache.
 
@@ -383,6 +421,7 @@ def forget_local_fragments():
     with _local_lock:
         _local.clear()
         _per_content.clear()
+        _until_change.clear()
         _kept.clear()
 
 

@@ -164,3 +164,42 @@ class PreparedValues:
                 row[position] = value
             result.append(dict(zip(compiled.names, row, strict=True)))
         return result
+
+
+class PreparedFirsts(PreparedValues):
+    """``build(**values)`` returns ``{name: queryset}``, each ordered, of one column and sliced to one row;
+    ``run(**values)`` gives ``{name: its first value or None}`` from one statement (a scalar subquery each),
+    compiled once per shape as ``PreparedValues`` does."""
+
+    def _compile_once(self, querysets, connection):
+        parts, params, names, converters = [], [], [], {}
+        for position, (name, queryset) in enumerate(querysets.items()):
+            compiler = queryset.query.get_compiler(connection=connection)
+            sql, part_params = compiler.as_sql()
+            parts.append(f"({sql})")
+            params.extend(part_params)
+            names.append(name)
+            found = compiler.get_converters([compiler.select[0][0]]).get(0)
+            if found is not None:
+                converters[position] = found
+        return "SELECT " + ", ".join(parts), tuple(params), names, converters, len(names)
+
+    def run(self, using="default", fixed=None, **values):
+        connection = connections[using]
+        fixed = fixed or {}
+        compiled = self.compiled(values, connection, fixed)
+        if compiled is None:
+            sql, params, names, converters, _columns = self._compile_once(self.build(**fixed, **values), connection)
+            compiled = _Compiled(sql, params, [], names, converters)
+        params = list(compiled.params)
+        for position, name, index, adapt in compiled.slots:
+            value = values[name] if index is None else values[name][index]
+            params[position] = adapt(value) if adapt is not None else value
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            row = list(cursor.fetchone())
+        for position, (functions, expression) in compiled.converters.items():
+            if row[position] is not None:
+                for function in functions:
+                    row[position] = function(row[position], expression, connection)
+        return dict(zip(compiled.names, row, strict=True))

@@ -8,9 +8,11 @@ from django.core import mail
 from django.utils import translation
 from wagtail.models import Locale
 
+from booking.services import planning
 from booking.services.notifications import queue_email
 from tests.booking.factories import EnrollmentFactory, WaitlistEntryFactory, planned_group, signup_course
 from tests.factories import LocationFactory
+from tests.helpers import signup_url
 
 
 def translate(page, locale, **fields):
@@ -115,3 +117,18 @@ def test_the_language_of_the_sign_up_is_kept_and_its_emails_follow_it(english_si
     assert "You have signed up for the training Mentaal Fit." in to_english.body
     assert sent[dutch.participant.email].subject.endswith("Bevestiging van uw aanmelding: Mentaal Fit")
     assert "You are on the waiting list for the training Mentaal Fit." in sent[waiting.participant.email].body
+
+
+def test_a_place_taken_shows_at_once_on_the_english_course_page_from_the_page_cache(
+    client, settings, english_site, committed
+):
+    settings.PAGE_CACHE = True
+    settings.PAGE_FRAGMENT_CACHE = True
+    group = english_site["group"]
+    english = client.__class__()
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for _ in range(2):
+        assert signup_url("group", group) in english.get("/trainings/mentally-fit/").content.decode()
+    with committed():
+        planning.close_group(group)
+    assert signup_url("group", group) not in english.get("/trainings/mentally-fit/").content.decode()

@@ -9,12 +9,14 @@ import datetime
 import pytest
 import time_machine
 from django.conf import settings as django_settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from booking.models import Enrollment, RegistrationStop
-from booking.services import planning
+from booking.services import page_state, planning
 from booking.services.places import cancel_enrollment, confirm_enrollment, hold_places
 from booking.staff.actions import cancel_group
 from groepswijzer import page_cache
@@ -153,6 +155,38 @@ def test_a_hold_that_runs_out_frees_its_place_on_the_page_without_any_write(clie
     assert not from_cache(page)
     assert "nog 8 plekken" in text(page)
     assert Enrollment.objects.get(pk=held[0].pk).status == Enrollment.Status.HELD  # the sweep has not run
+
+
+def test_the_moments_a_page_changes_by_itself_come_one_by_one_in_one_query_each(course, group, location, committed):
+    now = timezone.now()
+    held = hold(group, 1, committed)
+    stop = RegistrationStop.objects.create(
+        course=course,
+        location=location,
+        message="Even dicht.",
+        starts_at=now + datetime.timedelta(days=2),
+        ends_at=now + datetime.timedelta(days=3),
+    )
+    group.signup_deadline = now + datetime.timedelta(days=4)
+    group.save()
+    sessions = list(group.sessions.order_by("start").values_list("start", flat=True))
+    expected = [held[0].hold_expires_at, stop.starts_at, stop.ends_at, group.signup_deadline, *sessions]
+    assert expected == sorted(expected)
+    moment = now
+    for following in expected:
+        with CaptureQueriesContext(connection) as queries:
+            found = page_state.next_change([course.pk], moment)
+        assert found == following
+        assert len(queries) == 1
+        moment = found
+    assert page_state.next_change([course.pk], moment) is None
+    assert page_state.next_change(now=now) == held[0].hold_expires_at
+    assert page_state.next_change([course.pk + 1000], now) is None
+    # Its SQL is compiled once per number of courses; every value is swapped in.
+    for values in ({"now": now}, {"now": now, "course_ids": [course.pk]}):
+        compiled = page_state._FIRST_MOMENTS.compiled(values, connection)
+        assert compiled is not None
+        assert {slot for _position, slot, _index, _adapt in compiled.slots} == set(values)
 
 
 def test_a_registration_stop_shows_at_once_and_is_gone_when_lifted(client, course, group, location, committed):

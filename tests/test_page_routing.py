@@ -8,8 +8,10 @@ work run. The page cache is off (pages are built); fragments are on, as in produ
 """
 
 import datetime
+from decimal import Decimal
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -21,6 +23,7 @@ from booking.models import RegistrationStop
 from booking.services import availability, planning
 from booking.services.places import cancel_enrollment, hold_places
 from booking.staff.actions import cancel_group
+from courses.models import CoursePage
 from groepswijzer import prepared, routing
 from tests.booking.factories import CONSENT_VERSION, days_ahead, person, planned_group, signup_course
 from tests.factories import LocationFactory, StandardPageFactory
@@ -75,11 +78,12 @@ def test_a_known_address_is_routed_with_one_query_for_its_page(client, home, cou
         assert len(walked) - len(known) >= 4, url
     for url in (page.url, course.url):
         assert not [sql for sql in queries(client, url)[1] if "wagtailcore_pageviewrestriction" in sql], url
-    # A StandardPage is only its route now; the course page adds its groups and sessions (its stops are kept per
-    # booking generation); the finder the nearest groups, one ring here (the trainings and their themes, the locale
-    # and whether any page has a view restriction are kept per content generation).
+    # A StandardPage is only its route now, and so is the course page (its page of groups is kept per content and
+    # booking generation until its places change by themselves); the finder adds the nearest groups, one ring here
+    # (the trainings and their themes, the locale and whether any page has a view restriction are kept per content
+    # generation).
     assert len(queries(client, page.url)[1]) == 1
-    assert len(queries(client, course.url)[1]) == 3
+    assert len(queries(client, course.url)[1]) == 1
     client.get(course_index.url, {"postcode": "5611 AB"})  # the form's fragment for this address
     assert len(queries(client, course_index.url, {"postcode": "5611 AB"})[1]) == 2
 
@@ -115,9 +119,14 @@ def test_the_course_page_and_step_1_take_the_same_few_queries_on_every_page_of_g
         client.get(url, params)
         response, known = queries(client, url, params)
         assert response.status_code == 200, (url, params)
-        # The page (by id), the page of groups, their sessions (the stops are kept per booking generation); step 1
-        # asks whether there are questions.
-        assert len(known) == (3 if url == course.url else 4), (url, params, known)
+        # The page (by id; the page of groups is kept per content and booking generation); step 1 its course and
+        # whether there are questions.
+        assert len(known) == (1 if url == course.url else 2), (url, params, known)
+    # A postcode nobody asked for yet: of the groups, only its page of groups and their sessions (when the places
+    # next change by themselves is kept for the course).
+    response, first = queries(client, course.url, {"postcode": "5701 AA"})
+    assert response.status_code == 200
+    assert len([sql for sql in first if "booking_" in sql]) == 2, first
 
 
 def test_without_generations_wagtail_routes_every_request(client, settings, course, group):
@@ -283,6 +292,53 @@ def test_a_kept_finder_card_shows_the_last_place_taken_and_freed_and_its_own_dis
     # The same training searched from elsewhere: its own distance.
     assert "minder dan 1 km" not in text(client.get(course_index.url, {"postcode": "5701 AB"}))
     assert "– Eindhoven" in text(client.get(course_index.url, {"postcode": "5701 AB"}))
+
+
+def test_a_hold_that_runs_out_frees_its_place_on_the_course_page_at_that_moment(client, course, location, committed):
+    # The page of groups is kept until its places change by themselves: nothing is written when a hold runs out.
+    last_place = planned_group(course, location, days=21, capacity=3, taken=2)
+    with committed():
+        held = hold_places(last_place, [person(1)], consent_text_version=CONSENT_VERSION)
+    runs_out = held[0].hold_expires_at
+    with time_machine.travel(runs_out - datetime.timedelta(seconds=1), tick=False):
+        for _ in range(2):
+            assert "vol" in text(client.get(course.url))
+    with time_machine.travel(runs_out + datetime.timedelta(seconds=1), tick=False):
+        for _ in range(2):
+            page = client.get(course.url)
+            assert "nog 1 plek" in text(page)
+            assert signup_url("group", last_place) in page.content.decode()
+    # A request at an earlier moment than the page was read at reads it again.
+    with time_machine.travel(runs_out - datetime.timedelta(seconds=1), tick=False):
+        assert "vol" in text(client.get(course.url))
+
+
+def test_a_group_leaves_the_course_page_when_its_first_session_starts(client, course, location, committed):
+    soon = planned_group(course, location, days=2, hour=10)
+    later = planned_group(course, location, days=9, hour=19)
+    starts = soon.sessions.order_by("start").first().start
+    with time_machine.travel(starts - datetime.timedelta(minutes=1), tick=False):
+        for _ in range(2):
+            page = client.get(course.url).content.decode()
+            assert signup_url("group", soon) in page
+            assert signup_url("group", later) in page
+    with time_machine.travel(starts + datetime.timedelta(seconds=1), tick=False):
+        page = client.get(course.url).content.decode()
+        assert signup_url("group", soon) not in page
+        assert signup_url("group", later) in page
+
+
+def test_a_preview_of_a_draft_leaves_no_page_of_groups_behind(client, course, group):
+    # A group's price is the course's contribution; the preview's page of groups belongs to the draft alone.
+    draft = CoursePage.objects.get(pk=course.pk)
+    draft.contribution = Decimal("99.00")
+    draft.save_revision()
+    preview = draft.get_latest_revision_as_object().make_preview_request()
+    assert '"price": "99.00"' in preview.content.decode()
+    for _ in range(2):
+        page = client.get(course.url).content.decode()
+        assert f'"price": "{course.contribution:.2f}"' in page
+        assert '"price": "99.00"' not in page
 
 
 def test_a_kept_group_card_shows_a_renamed_location_and_a_stop_at_once(client, course, location, group, committed):

@@ -8,6 +8,7 @@ waiting list.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import (
     BooleanField,
@@ -28,7 +29,7 @@ from booking import geo
 from groepswijzer import page_cache, prepared
 
 from ..models import Location, Session, TrainingGroup
-from . import stops
+from . import page_state, stops
 
 MAX_ALTERNATIVES = 5
 # Groups on one page of a course page or sign-up step 1; "meer groepen" shows the next.
@@ -139,6 +140,39 @@ class GroupListing:
     @property
     def next_page(self):
         return self.page + 1 if self.has_more else None
+
+    @cached_property
+    def shown(self):
+        """Everything the listing of groups on the course page and step 1 shows of this page of groups, as one hashable
+        value (the key its HTML is kept by): the course, the page, whether there are more, whether any group has a
+        place, the searched area, the stops (with their messages and ends), and per location its name, address,
+        town, kind, distance and the other locations it points to, with each group's ``GroupRow.shown``."""
+        return (
+            self.course.pk,
+            self.page,
+            self.has_more,
+            self.any_open,
+            self.area,
+            _stop_shown(self.course_stop),
+            tuple(
+                (
+                    entry.location.pk,
+                    entry.location.name,
+                    entry.location.address,
+                    entry.location.town,
+                    entry.location.is_online,
+                    entry.distance_km,
+                    _stop_shown(entry.stop),
+                    tuple(other.location.pk for other in entry.elsewhere),
+                    tuple(row.shown for row in entry.groups),
+                )
+                for entry in self.locations
+            ),
+        )
+
+
+def _stop_shown(stop):
+    return None if stop is None else (stop.pk, stop.message, stop.starts_at, stop.ends_at)
 
 
 @dataclass
@@ -340,6 +374,35 @@ def group_listing(course, *, area=None, now=None, page=1, per_page=GROUPS_PER_PA
         has_more=has_more,
         any_open=any_open,
     )
+
+
+def listed_groups(course, *, area=None, page=1, per_page=GROUPS_PER_PAGE):
+    """`group_listing` at this moment for the course page and step 1, kept by this process (``page_cache.until_change``)
+    under the content and booking generations the request read as it arrived, until the first moment its places may
+    change by themselves (``page_state.next_change`` of the course: a hold or an offer runs out, a stop starts or
+    ends, a deadline or a session comes). Every place taken or freed, group, session, stop or location saved
+    replaces the booking generation; the course's own fields (its contribution) are content.
+
+    The listing is shared by the requests that get it: nothing may change it.
+    """
+
+    def compute(now):
+        listing = group_listing(course, area=area, now=now, page=page, per_page=per_page)
+        return listing, _next_change(course, now)
+
+    name = ("groups", course.pk, area, max(1, page), per_page)
+    return page_cache.until_change((page_cache.CONTENT, page_cache.BOOKING), name, timezone.now(), compute)
+
+
+def _next_change(course, now):
+    """``page_state.next_change`` of the course, kept per booking generation until that moment: every page of groups
+    of the course (with or without a postcode) asks for it, and it stays the same until it comes."""
+
+    def compute(now):
+        moment = page_state.next_change([course.pk], now)
+        return moment, moment
+
+    return page_cache.until_change((page_cache.BOOKING,), ("next-change", course.pk), now, compute)
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,12 @@ request that reads them afterwards reads the new data too. A rolled-back change 
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from groepswijzer import page_cache
+from groepswijzer import page_cache, prepared
 
 from ..models import Enrollment, Location, Offer, RegistrationStop, Session, TrainingGroup, WaitlistEntry
 
@@ -54,12 +54,9 @@ def changed_everything():
         transaction.on_commit(partial(page_cache.bump, page_cache.CONTENT, page_cache.BOOKING, page_cache.ALL_COURSES))
 
 
-def next_change(course_ids=None, now=None):
-    """The first moment after `now` at which pages of these courses (None: of all) may show other places
-    without anything being written: a hold or an offer runs out, a stop starts or ends, a sign-up
-    deadline or a session comes. None when nothing is ahead.
-    """
-    now = now or timezone.now()
+def _first_moments(*, now, course_ids=None):
+    """The first moment after `now` of each kind that changes places by itself, as ordered one-row querysets
+    (``prepared.PreparedFirsts``: only values go in here)."""
     groups = TrainingGroup.objects.all()
     stops = RegistrationStop.objects.all()
     offers = Offer.objects.filter(status=Offer.Status.OPEN)
@@ -67,16 +64,32 @@ def next_change(course_ids=None, now=None):
         groups = groups.filter(course_id__in=course_ids)
         stops = stops.filter(Q(course_id__in=course_ids) | Q(course__isnull=True))
         offers = offers.filter(group__course_id__in=course_ids)
-    moments = [
-        Enrollment.objects.filter(group__in=groups, status=Enrollment.Status.HELD, hold_expires_at__gt=now).aggregate(
-            moment=Min("hold_expires_at")
-        )["moment"],
-        offers.filter(expires_at__gt=now).aggregate(moment=Min("expires_at"))["moment"],
-        groups.filter(signup_deadline__gt=now).aggregate(moment=Min("signup_deadline"))["moment"],
-        Session.objects.filter(group__in=groups, start__gt=now).aggregate(moment=Min("start"))["moment"],
-        stops.filter(starts_at__gt=now).aggregate(moment=Min("starts_at"))["moment"],
-        stops.filter(ends_at__gt=now).aggregate(moment=Min("ends_at"))["moment"],
-    ]
+    columns = {
+        "hold": (Enrollment.objects.filter(group__in=groups, status=Enrollment.Status.HELD), "hold_expires_at"),
+        "offer": (offers, "expires_at"),
+        "deadline": (groups, "signup_deadline"),
+        "session": (Session.objects.filter(group__in=groups), "start"),
+        "stop_starts": (stops, "starts_at"),
+        "stop_ends": (stops, "ends_at"),
+    }
+    return {
+        kind: queryset.filter(**{f"{name}__gt": now}).order_by(name).values_list(name)[:1]
+        for kind, (queryset, name) in columns.items()
+    }
+
+
+# Compiled once per process and number of courses (the ORM took longer to write it than the database to run it).
+_FIRST_MOMENTS = prepared.PreparedFirsts(_first_moments)
+
+
+def next_change(course_ids=None, now=None):
+    """The first moment after `now` at which pages of these courses (None: of all) may show other places
+    without anything being written: a hold or an offer runs out, a stop starts or ends, a sign-up
+    deadline or a session comes. None when nothing is ahead. One query.
+    """
+    now = now or timezone.now()
+    values = {"now": now} if course_ids is None else {"now": now, "course_ids": list(course_ids)}
+    moments = _FIRST_MOMENTS.run(**values).values()
     return min((moment for moment in moments if moment is not None), default=None)
 
 
