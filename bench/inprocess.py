@@ -36,6 +36,7 @@ from django.utils import timezone
 from bench import booking_api as booking
 from bench.web.urls import PLAIN_PATH
 from courses.models import CourseIndexPage, CoursePage
+from groepswijzer import page_cache
 from home.models import HomePage, StandardPage
 from resources.models import FactsheetPage
 
@@ -118,14 +119,19 @@ def task_requests(arguments):
         connection_created.connect(switch_jit_off)
         connection.close()
     announce_backend()
-    for label, path, login in arguments["pages"]:
+    for label, path, login, *after_change in arguments["pages"]:
+        # After a booking change (a place taken anywhere): what a process keeps under the booking generation
+        # (a course's page of groups) is built again, as for the first visitor after each sign-up.
+        changed = page_cache.bump if after_change and after_change[0] else (lambda *names: None)
         client = client_for(login)
         fetch(client, path)  # the first request of a process also loads templates and caches
+        changed(page_cache.BOOKING)
         with CaptureQueriesContext(connection) as queries:
             status, body = fetch(client, path)
         emit(label=label, status=status, queries=len(queries), bytes=len(body))
         deadline = time.monotonic() + arguments.get("budget", 60)
         for number in range(arguments["repeat"]):
+            changed(page_cache.BOOKING)
             started = time.perf_counter()
             fetch(client, path)
             emit(label=label, ms=(time.perf_counter() - started) * 1000)

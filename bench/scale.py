@@ -64,11 +64,14 @@ def parse_args():
     return parser.parse_args()
 
 
-def measure_page(database, key, path, *, login, args, jit="on"):
-    """(median ms, KB, queries, samples, stopped) for one page requested `repeat` times in a child."""
+def measure_page(database, key, path, *, login, args, jit="on", after_change=False):
+    """(median ms, KB, queries, samples, stopped) for one page requested `repeat` times in a child.
+
+    `after_change`: a booking change (the booking generation) before each request, as after a sign-up anywhere.
+    """
     result = run_child(
         "requests",
-        {"pages": [[key, path, login]], "repeat": args.repeat, "budget": args.timeout / 2, "jit": jit},
+        {"pages": [[key, path, login, after_change]], "repeat": args.repeat, "budget": args.timeout / 2, "jit": jit},
         database=database,
         timeout=args.timeout,
         # Built pages: with the page cache on, an anonymous request would be answered from it after the first.
