@@ -77,6 +77,14 @@ class _Compiled:
         self.names = names  # the column names, as ``.values()`` gives them
         self.converters = converters
 
+    def params_for(self, values):
+        """The compiled parameters with this call's `values` in their slots."""
+        params = list(self.params)
+        for position, name, index, adapt in self.slots:
+            value = values[name] if index is None else values[name][index]
+            params[position] = adapt(value) if adapt is not None else value
+        return params
+
 
 class PreparedValues:
     """``build(**values)`` returns a ``.values(...)`` queryset; ``run(**values)`` gives its rows as dicts."""
@@ -146,10 +154,7 @@ class PreparedValues:
         compiled = self.compiled(values, connection, fixed)
         if compiled is None:
             return list(self.build(**fixed, **values))
-        params = list(compiled.params)
-        for position, name, index, adapt in compiled.slots:
-            value = values[name] if index is None else values[name][index]
-            params[position] = adapt(value) if adapt is not None else value
+        params = compiled.params_for(values)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
@@ -191,10 +196,7 @@ class PreparedFirsts(PreparedValues):
         if compiled is None:
             sql, params, names, converters, _columns = self._compile_once(self.build(**fixed, **values), connection)
             compiled = _Compiled(sql, params, [], names, converters)
-        params = list(compiled.params)
-        for position, name, index, adapt in compiled.slots:
-            value = values[name] if index is None else values[name][index]
-            params[position] = adapt(value) if adapt is not None else value
+        params = compiled.params_for(values)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             row = list(cursor.fetchone())

@@ -4,6 +4,7 @@ Each test goes the way a participant (or Mollie) would: the sign-up steps, the
 checkout's outcome, the webhook, the return page, the emails.
 """
 
+import contextlib
 import datetime
 import io
 import re
@@ -715,81 +716,71 @@ def test_no_receipt_before_anything_is_paid(client, group, django_capture_on_com
 # --- locks ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(
+def _paid_at_mollie(course_index, mollie):
+    """A place held and paid at Mollie; our payment still open (the webhook has not come)."""
+    course = signup_course(course_index, questions=False)
+    group = planned_group(course, LocationFactory(), capacity=5, days=30, count=5)
+    enrollments = places.hold_places(group, [person(1)], consent_text_version="t")
+    payment = online.start_online_payment(
+        enrollments, gateway=configured_gateway(), redirect_url_for=lambda p: "http://testserver/x/", webhook_url=""
+    )
+    mollie.set_status(payment.mollie_id, "paid")
+    return payment
+
+
+@contextlib.contextmanager
+def _locked_by_another_request(payment):
+    """While this lasts, another connection holds the payment's row lock."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_lock():
+        try:
+            with transaction.atomic():
+                Payment.objects.select_for_update().get(pk=payment.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    assert locked.wait(10)
+    try:
+        yield
+    finally:
+        release.set()
+        holder.join()
+
+
+only_with_row_locks = pytest.mark.skipif(
     "postgresql" not in settings.DATABASES["default"]["ENGINE"],
     reason="SQLite serialises whole transactions; there is no row lock to find taken.",
 )
+
+
+@only_with_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_a_webhook_for_a_payment_that_is_locked_answers_503_so_mollie_tries_again(
     wagtail_roots, course_index, mollie, client
 ):
-    course = signup_course(course_index, questions=False)
-    group = planned_group(course, LocationFactory(), capacity=5, days=30, count=5)
-    enrollments = places.hold_places(group, [person(1)], consent_text_version="t")
-    payment = online.start_online_payment(
-        enrollments, gateway=configured_gateway(), redirect_url_for=lambda p: "http://testserver/x/", webhook_url=""
-    )
-    mollie.set_status(payment.mollie_id, "paid")
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_the_lock():
-        try:
-            with transaction.atomic():
-                Payment.objects.select_for_update().get(pk=payment.pk)
-                locked.set()
-                release.wait(10)
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=hold_the_lock)
-    holder.start()
-    assert locked.wait(10)
-    try:
+    payment = _paid_at_mollie(course_index, mollie)
+    with _locked_by_another_request(payment):
         assert client.post(WEBHOOK, {"id": payment.mollie_id}).status_code == 503
-    finally:
-        release.set()
-        holder.join()
     assert client.post(WEBHOOK, {"id": payment.mollie_id}).status_code == 200
     assert Enrollment.objects.get().status == "confirmed"
 
 
-@pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-    reason="SQLite serialises whole transactions; there is no row lock to find taken.",
-)
+@only_with_row_locks
 @pytest.mark.django_db(transaction=True)
 def test_a_repeated_webhook_that_changes_nothing_does_not_wait_for_the_lock(
     wagtail_roots, course_index, mollie, client
 ):
-    course = signup_course(course_index, questions=False)
-    group = planned_group(course, LocationFactory(), capacity=5, days=30, count=5)
-    enrollments = places.hold_places(group, [person(1)], consent_text_version="t")
-    payment = online.start_online_payment(
-        enrollments, gateway=configured_gateway(), redirect_url_for=lambda p: "http://testserver/x/", webhook_url=""
-    )
-    mollie.set_status(payment.mollie_id, "paid")
+    payment = _paid_at_mollie(course_index, mollie)
     assert client.post(WEBHOOK, {"id": payment.mollie_id}).status_code == 200
     events = PaymentEvent.objects.filter(payment=payment).count()
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_the_lock():
-        try:
-            with transaction.atomic():
-                Payment.objects.select_for_update().get(pk=payment.pk)
-                locked.set()
-                release.wait(10)
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=hold_the_lock)
-    holder.start()
-    assert locked.wait(10)
-    try:
+    with _locked_by_another_request(payment):
         # Mollie says paid again, ours is paid and no refund is on its way: nothing would change, so 200.
         assert client.post(WEBHOOK, {"id": payment.mollie_id}).status_code == 200
-    finally:
-        release.set()
-        holder.join()
     assert PaymentEvent.objects.filter(payment=payment).count() == events
     assert Enrollment.objects.get().status == "confirmed"
     assert OutgoingEmail.objects.filter(kind="confirmation").count() == 1
