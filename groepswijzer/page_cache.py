@@ -284,9 +284,41 @@ class PageCacheMiddleware:
             _current_generations.reset(marker)
 
 
+class _Recent:
+    """A process's own store of at most `size` values by key: the least recently used goes first. Thread-safe."""
+
+    def __init__(self, size):
+        self.size = size
+        self._items = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value):
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def forget(self, key):
+        with self._lock:
+            self._items.pop(key, None)
+
+    def clear(self):
+        with self._lock:
+            self._items.clear()
+
+
 # The generations the request being answered read as it arrived (`per_content`).
 _current_generations = contextvars.ContextVar("page_generations", default=None)
 _per_content = {}
+_per_content_lock = threading.Lock()
 
 
 def per_content(name, compute):
@@ -313,20 +345,19 @@ def per_generation(generation, name, compute):
     if token is None:
         return compute()
     key = (generation, name)
-    with _local_lock:
+    with _per_content_lock:
         found = _per_content.get(key)
     if found is not None and found[0] == token:
         return found[1]
     value = compute()
-    with _local_lock:
+    with _per_content_lock:
         _per_content[key] = (token, value)
     return value
 
 
 # Values that also change by themselves at a known moment (`until_change`), by name: the newest of each, with the
-# generations and the moments it holds for; the oldest names go when there are more than this.
-_UNTIL_CHANGE_ITEMS = 500
-_until_change = OrderedDict()
+# generations and the moments it holds for.
+_until_change = _Recent(500)
 
 
 def until_change(generations, name, now, compute):
@@ -343,21 +374,14 @@ def until_change(generations, name, now, compute):
     if not tokens or any(tokens.get(generation) is None for generation in generations):
         return compute(now)[0]
     wanted = tuple(tokens[generation] for generation in generations)
-    with _local_lock:
-        found = _until_change.get(name)
-        if found is not None:
-            _until_change.move_to_end(name)
+    found = _until_change.get(name)
     if found is not None:
         kept_tokens, since, until, value = found
         if kept_tokens == wanted and since <= now and (until is None or now < until):
             return value
     value, until = compute(now)
     if found is None or found[0] != wanted or found[1] <= now:
-        with _local_lock:
-            _until_change[name] = (wanted, now, until, value)
-            _until_change.move_to_end(name)
-            while len(_until_change) > _UNTIL_CHANGE_ITEMS:
-                _until_change.popitem(last=False)
+        _until_change.put(name, (wanted, now, until, value))
     return value
 
 
@@ -391,38 +415,29 @@ class PageFromCache:
 
 # Fragments this process used last, by key: a key holds the generations it was built with, so an entry here
 # is never stale (a change makes new keys); this only saves a round trip to Redis per fragment.
-_LOCAL_ITEMS = 500
-_local = OrderedDict()
-_local_lock = threading.Lock()
+_local = _Recent(500)
 
 
 def _remember(key, html, until):
-    with _local_lock:
-        _local[key] = (until, html)
-        _local.move_to_end(key)
-        while len(_local) > _LOCAL_ITEMS:
-            _local.popitem(last=False)
+    _local.put(key, (until, html))
 
 
 def _recall(key):
-    with _local_lock:
-        found = _local.get(key)
-        if found is None:
-            return None
-        if found[0] <= time.time():
-            del _local[key]
-            return None
-        _local.move_to_end(key)
-        return found[1]
+    found = _local.get(key)
+    if found is None:
+        return None
+    if found[0] <= time.time():
+        _local.forget(key)
+        return None
+    return found[1]
 
 
 def forget_local_fragments():
     """Empty this process's copies (tests that empty the cache between them)."""
-    with _local_lock:
-        _local.clear()
+    with _per_content_lock:
         _per_content.clear()
-        _until_change.clear()
-        _kept.clear()
+    for kept_here in (_local, _until_change, _kept):
+        kept_here.clear()
 
 
 def _fragment_key(request, name, names, vary, tokens):
@@ -485,9 +500,8 @@ def fragment(request, name, render, *, vary=(), names=(CONTENT,)):
 # --- parts kept whole by this process -----------------------------------------------------------------------
 
 # Rendered parts of pages by everything they show (`kept`): the key holds the content generation, so an entry is
-# never stale; the oldest go when there are more than this.
-_KEPT_ITEMS = 2000
-_kept = OrderedDict()
+# never stale; the oldest go when there are more than 2,000.
+_kept = _Recent(2000)
 
 
 def kept(request, name, render, *, vary):
@@ -515,17 +529,12 @@ def kept(request, name, render, *, vary):
         hash(key)
     except (DisallowedHost, TypeError):
         return render()
-    with _local_lock:
-        html = _kept.get(key)
-        if html is not None:
-            _kept.move_to_end(key)
-            return html
+    html = _kept.get(key)
+    if html is not None:
+        return html
     csrf_before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     nonce_before = isinstance(getattr(request, "_csp_nonce", None), str)
     html = render()
     if not _uses_visitor(request, csrf_before, nonce_before):
-        with _local_lock:
-            _kept[key] = html
-            while len(_kept) > _KEPT_ITEMS:
-                _kept.popitem(last=False)
+        _kept.put(key, html)
     return html
