@@ -20,8 +20,6 @@ from django.utils.dateparse import parse_datetime
 from mollie.api.client import Client
 from mollie.api.error import RequestError, ResponseError, ResponseHandlingError
 from mollie.api.objects.payment import Payment as MolliePayment
-from requests.hooks import default_hooks
-from requests.structures import CaseInsensitiveDict
 
 
 def _when(value):
@@ -163,88 +161,15 @@ class MollieGateway:
         )
 
 
-class _OneServerSession(requests.Session):
-    """The Mollie client's HTTP session: its requests prepared with less done per request.
-
-    ``Session.request`` merges cookies (two cookie jars built per request), auth, params, hooks and
-    the environment's settings into every request: a third of the CPU of a request to Mollie, for
-    settings this session never has. A request with nothing of those (the client's every request:
-    a method, a URL with its query string, its headers, a JSON body and the timeout), while the session
-    holds no cookies, auth, params or hooks, is prepared here with the same steps of
-    ``PreparedRequest`` (method, URL, the session's and the request's headers merged, body) and sent
-    through ``Session.send`` with the session's proxies, TLS verification and certificate: the same
-    adapters (and so the client's retries), timeouts, redirects and cookies kept from the answer.
-    Anything else, and every request once a cookie was kept, goes the whole way of ``Session.request``.
-    """
-
-    def request(
-        self,
-        method,
-        url,
-        params=None,
-        data=None,
-        headers=None,
-        cookies=None,
-        files=None,
-        auth=None,
-        timeout=None,
-        allow_redirects=True,
-        proxies=None,
-        hooks=None,
-        stream=None,
-        verify=None,
-        cert=None,
-        json=None,
-    ):
-        given = params or cookies or files or auth or proxies or hooks or stream or cert or json is not None
-        kept = self.cookies or self.auth or self.params or any(self.hooks.values())
-        if given or kept or verify is not None or "@" in url:  # "@": a user and password in the URL (basic auth)
-            return super().request(
-                method,
-                url,
-                params=params,
-                data=data,
-                headers=headers,
-                cookies=cookies,
-                files=files,
-                auth=auth,
-                timeout=timeout,
-                allow_redirects=allow_redirects,
-                proxies=proxies,
-                hooks=hooks,
-                stream=stream,
-                verify=verify,
-                cert=cert,
-                json=json,
-            )
-        prepared = requests.PreparedRequest()
-        prepared.prepare_method(method.upper())
-        prepared.prepare_url(url, None)
-        prepared.prepare_headers(requests.sessions.merge_setting(headers, self.headers, dict_class=CaseInsensitiveDict))
-        prepared.prepare_body(data or {}, None)
-        prepared._cookies = self.cookies  # empty: what a redirect would carry on (``resolve_redirects``)
-        prepared.hooks = default_hooks()
-        return self.send(
-            prepared,
-            timeout=timeout,
-            allow_redirects=allow_redirects,
-            proxies=self.proxies,
-            stream=self.stream,
-            verify=self.verify,
-            cert=self.cert,
-        )
-
-
 def _session_for(endpoint):
     """The HTTP session the Mollie client uses, with what the environment says read once, here.
 
     A session of its own reads the environment on every request (proxies, ``NO_PROXY``, a CA bundle,
     ``~/.netrc``): some 40 % of the client's CPU per request. The same settings are taken from the
     environment when the gateway is made, for Mollie's address; the requests then leave it alone. A
-    ``.netrc`` is not read: the client always sends its own Authorization header. Requests are
-    prepared by `_OneServerSession`.
+    ``.netrc`` is not read: the client always sends its own Authorization header.
     """
-    session = _OneServerSession()
+    session = requests.Session()
     session.proxies.update(requests.utils.get_environ_proxies(endpoint))
     session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
     session.trust_env = False

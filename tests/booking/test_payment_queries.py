@@ -3,10 +3,7 @@
 Against the fake Mollie, spoken to by the real Mollie client (``tests/fake_mollie.py``).
 """
 
-import json
-
 import pytest
-import requests
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -118,26 +115,6 @@ def test_starting_a_payment_reads_only_the_title_and_contribution_of_the_course(
     with CaptureQueriesContext(connection) as later:
         assert course.slug == couple[0].group.course.slug
     assert len(later) == 1
-
-
-def test_the_mollie_clients_requests_leave_as_a_plain_session_sends_them(mollie):
-    session = configured_gateway().client._client
-    plain = requests.Session()
-    plain.trust_env = False
-    url = f"{mollie.url}/v2/payments"
-    body = json.dumps({"amount": {"currency": "EUR", "value": "12.50"}, "description": "Één", "redirectUrl": REDIRECT})
-    headers = {"Authorization": "Bearer test_groepswijzerfakekey0123456789ab", "Idempotency-Key": "k", "Accept": "a/b"}
-
-    sent = [
-        each.request(method, url, headers=headers, params=params, data=data, timeout=(3, 10)).request
-        for method, data, params in (("POST", body, {}), ("GET", "", {}), ("GET", "", {"limit": 5}))
-        for each in (session, plain)
-    ]
-
-    for ours, theirs in zip(sent[::2], sent[1::2], strict=True):
-        assert (ours.method, ours.url, ours.body) == (theirs.method, theirs.url, theirs.body)
-        assert dict(ours.headers) == dict(theirs.headers)
-    assert sent[4].url.endswith("/v2/payments?limit=5")  # with parameters: the whole way of requests
 
 
 def test_a_sign_ups_places_come_with_the_id_of_its_latest_payment_of_a_provider(couple):
