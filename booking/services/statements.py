@@ -401,7 +401,7 @@ def _select_sql(model, condition, order, limit, also=()):
 
 def column(model, name):
     """``t."column"``: a field's column in the condition or order of `select`."""
-    return f"t.{_quoted(model._meta.get_field(name).column)}"
+    return _column(model, "t", name)
 
 
 def value(model, name, given):
