@@ -14,10 +14,14 @@ does not hold (a value computed from a slot, SQL that depends on a value), the s
 call builds the queryset as usual. The results are converted as the ORM converts them (``.values()``).
 
 The build function must use slots only as values in the query (filters, ``Value``), never compute from them.
+
+``statement_cursor`` is the other half, on the database's side: a cursor for the few written-out statements
+that run on every sign-up, whose plans PostgreSQL keeps for the connection instead of planning them anew.
 """
 
 import datetime
 import threading
+import weakref
 
 from django.db import connections
 
@@ -205,3 +209,78 @@ class PreparedFirsts(PreparedValues):
                 for function in functions:
                     row[position] = function(row[position], expression, connection)
         return dict(zip(compiled.names, row, strict=True))
+
+
+class _StatementCursor:
+    """Django's cursor, with every statement run as one PostgreSQL keeps prepared on the connection."""
+
+    def __init__(self, cursor, connection):
+        self.cursor = cursor
+        self.connection = connection
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.cursor.close()
+
+    def __getattr__(self, name):
+        return getattr(self.cursor, name)
+
+    def execute(self, sql, params=()):
+        name, text = _statement(sql)
+        raw = self.connection.connection
+        with _lock:
+            done = _prepared_on.setdefault(raw, set())
+        if name not in done:
+            # Once per connection and statement, as part of the connection's setup: straight to psycopg, so
+            # it is not among Django's queries (a query count stays the same on the first call and the next).
+            with self.connection.wrap_database_errors:
+                raw.execute(f"PREPARE {name} AS {text}")
+            done.add(name)
+        marks = ", ".join(["%s"] * len(params))
+        return self.cursor.execute(f"EXECUTE {name}({marks})" if params else f"EXECUTE {name}", params)
+
+
+_statements = {}  # SQL as written -> (its name, its text with $1, $2, …): the same in every connection
+_prepared_on = weakref.WeakKeyDictionary()  # psycopg connection -> names prepared on it
+
+
+def _statement(sql):
+    found = _statements.get(sql)
+    if found is None:
+        if "%%" in sql:
+            raise ValueError("A prepared statement takes its values as parameters, never as a literal %.")
+        parts = sql.split("%s")
+        text = parts[0] + "".join(f"${number}{part}" for number, part in enumerate(parts[1:], start=1))
+        with _lock:
+            found = _statements.setdefault(sql, (f"gw_statement_{len(_statements) + 1}", text))
+    return found
+
+
+def as_written(logged_sql):
+    """A statement as Django's query log has it, with an ``EXECUTE`` of ours replaced by the statement it runs."""
+    name = logged_sql.removeprefix("EXECUTE ").split("(", 1)[0].strip()
+    for known_name, text in _statements.values():
+        if known_name == name:
+            return text
+    return logged_sql
+
+
+def statement_cursor(connection):
+    """A cursor (as ``connection.cursor()`` gives one) whose statements PostgreSQL keeps prepared on the connection.
+
+    Django binds values into the SQL text, so PostgreSQL parses and plans every statement anew; for the
+    statements a sign-up sends each time (a group's lock, its places counted, the held rows written) that
+    costs it more than running them. Through this cursor each statement is prepared once per connection
+    (``PREPARE``, with ``$1``, ``$2``, … for its ``%s``) and then run with its values (``EXECUTE``):
+    PostgreSQL keeps its plan (and plans again by itself when a table's definition or statistics change).
+    Only for written-out SQL whose every value is a parameter: SQL that differs per call would fill the
+    connection with statements. Prepared statements outlive a rollback and belong to one connection: a
+    pooler in transaction mode (PgBouncer) would hand them to another; that needs PgBouncer 1.21 or later
+    with its own prepared statements, and then ordinary statements here. Other databases get the ordinary cursor.
+    """
+    cursor = connection.cursor()
+    if connection.vendor != "postgresql":
+        return cursor
+    return _StatementCursor(cursor, connection)

@@ -28,6 +28,8 @@ from typing import NamedTuple
 
 from django.db import transaction
 
+from groepswijzer.prepared import statement_cursor
+
 from ..models import Enrollment, Location, Payment, TrainingGroup
 from . import statements
 
@@ -69,7 +71,7 @@ def lock_group_row(group_id, *columns):
     connection = transaction.get_connection()
     lock = f" {connection.ops.for_update_sql()}" if connection.features.has_select_for_update else ""
     names = ", ".join(["id", *columns])
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(f"SELECT {names} FROM {TrainingGroup._meta.db_table} WHERE id = %s{lock}", [group_id])
         row = cursor.fetchone()
     if row is None:
@@ -90,7 +92,7 @@ def lock_party_group_row(party, *columns):
     names = ", ".join(["g.id", *(f"g.{column}" for column in columns)])
     party_value = Enrollment._meta.get_field("party").get_db_prep_value(party, connection)
     groups, enrollments = TrainingGroup._meta.db_table, Enrollment._meta.db_table
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(
             f"SELECT {names} FROM {groups} g "
             f"WHERE g.id = (SELECT e.group_id FROM {enrollments} e WHERE e.party = %s LIMIT 1){lock}",
@@ -181,7 +183,7 @@ def _lock_group_of_payment(payment_id):
     connection = transaction.get_connection()
     lock = f" {connection.ops.for_update_sql()}" if connection.features.has_select_for_update else ""
     groups, payments = TrainingGroup._meta.db_table, Payment._meta.db_table
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(
             f"SELECT g.id, g.status, g.course_id FROM {groups} g "
             f"WHERE g.id = (SELECT p.group_id FROM {payments} p WHERE p.id = %s){lock}",

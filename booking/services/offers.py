@@ -251,7 +251,7 @@ def _anyone_waiting(group_id):
     cancellation and expiry, and building it through the ORM costs more than running it.
     """
     entries, groups = WaitlistEntry._meta.db_table, TrainingGroup._meta.db_table
-    with connection.cursor() as cursor:
+    with prepared.statement_cursor(connection) as cursor:
         cursor.execute(
             f"SELECT EXISTS (SELECT 1 FROM {entries} w WHERE w.status = %s "
             f"AND w.course_id = (SELECT g.course_id FROM {groups} g WHERE g.id = %s))",

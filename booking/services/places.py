@@ -26,6 +26,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from groepswijzer.languages import current_language
+from groepswijzer.prepared import statement_cursor
 
 from ..models import (
     ConsentChannel,
@@ -126,7 +127,7 @@ def _read_for_signup(group_id, now, emails):
     moment = Enrollment._meta.get_field("hold_expires_at").get_db_prep_value(now, connection)
     takes = [Enrollment.Status.CONFIRMED.value, Enrollment.Status.HELD.value, moment]
     params = [*takes, Session.Status.SCHEDULED.value, *emails, *takes, group_id]
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(_signup_read_sql(len(emails)), params)
         row = cursor.fetchone()
     if row is None:

@@ -17,6 +17,8 @@ import functools
 
 from django.db import connection, transaction
 
+from groepswijzer.prepared import statement_cursor
+
 from ..models import Enrollment, Participant, Payment
 
 
@@ -54,7 +56,7 @@ def insert(objects, *, unless_taken=None):
     conflict = model._meta.get_field(unless_taken).column if unless_taken else None
     fields, sql = _insert_sql(model, len(objects), conflict)
     params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objects for field in fields]
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(sql, params)
         keys = [row[0] for row in cursor.fetchall()]
     if len(keys) != len(objects):
@@ -77,7 +79,7 @@ def update(model, ids, **values):
         f"UPDATE {_quoted(model._meta.db_table)} SET {assignments} WHERE {_quoted(model._meta.pk.column)} IN ({marks})"
     )
     params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values.values(), strict=True)]
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(sql, [*params, *ids])
         return cursor.rowcount
 
@@ -176,7 +178,7 @@ def insert_with(parent, children, *, link):
     params = _values_of(parent, fields)
     for child, own_fields in zip(children, child_fields, strict=True):
         params.extend(_values_of(child, own_fields))
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     parent.pk = row[0]
@@ -238,7 +240,7 @@ def update_one(model, pk, *, only_if=None, then_insert=(), link=None, **values):
     for child, own_fields in zip(children if joined else (), child_fields, strict=True):
         params.extend(_values_of(child, own_fields))
     names, converters, _columns = _row_parts(model)
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
@@ -264,7 +266,7 @@ def get(model, pk, *, for_update=False, nowait=False):
     if for_update and connection.features.has_select_for_update:
         lock = f" {connection.ops.for_update_sql(nowait=nowait)}"
     names, converters, sql = _row_sql(model, lock)
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(sql, [model._meta.pk.get_db_prep_value(pk, connection)])
         row = cursor.fetchone()
     if row is None:
@@ -369,7 +371,7 @@ def party_places(party, *, course_fields=None, newest_payment=None):
     params = [Enrollment._meta.get_field("party").get_db_prep_value(party, connection)]
     if newest_payment:
         params.insert(0, Payment._meta.get_field("provider").get_db_prep_value(newest_payment, connection))
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     places = []
@@ -419,7 +421,7 @@ def select(model, condition, params, *, order="", limit=None, also=()):
     For the few reads of a payment's path that the ORM took longer to build than the database to run.
     """
     part, sql = _select_sql(model, condition, order, limit, tuple(also))
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not also:
@@ -444,7 +446,7 @@ def enrollments_with_participants(column, value):
     statement built once.
     """
     (enrollment_part, participant_part), where, sql = _enrollments_sql(column)
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(sql, [where.get_db_prep_value(value, connection)])
         rows = cursor.fetchall()
     width = len(enrollment_part[1])

@@ -12,6 +12,7 @@ from booking.payments import online
 from booking.payments.gateway import configured_gateway
 from booking.payments.lifecycle import latest_payment, party_enrollments
 from booking.services import money, places, statements
+from groepswijzer import prepared
 from tests.booking.factories import person, planned_group, signup_course
 from tests.factories import LocationFactory
 
@@ -21,7 +22,7 @@ REDIRECT = "http://testserver/betalen/terug/"
 
 
 def _statements(queries):
-    return [query["sql"].split()[0].upper() for query in queries.captured_queries]
+    return [prepared.as_written(query["sql"]).split()[0].upper() for query in queries.captured_queries]
 
 
 @pytest.fixture
