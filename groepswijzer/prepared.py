@@ -214,36 +214,43 @@ class PreparedFirsts(PreparedValues):
 class _StatementCursor:
     """Django's cursor, with every statement run as one PostgreSQL keeps prepared on the connection."""
 
-    def __init__(self, cursor, connection):
+    def __init__(self, cursor, connection, kept):
         self.cursor = cursor
         self.connection = connection
+        self.kept = kept
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc_info):
-        self.cursor.close()
+        pass  # the cursor stays with its connection, for the next statement
 
     def __getattr__(self, name):
         return getattr(self.cursor, name)
 
     def execute(self, sql, params=()):
         name, text = _statement(sql)
-        raw = self.connection.connection
-        with _lock:
-            done = _prepared_on.setdefault(raw, set())
-        if name not in done:
+        if name not in self.kept.prepared:
             # Once per connection and statement, as part of the connection's setup: straight to psycopg, so
             # it is not among Django's queries (a query count stays the same on the first call and the next).
             with self.connection.wrap_database_errors:
-                raw.execute(f"PREPARE {name} AS {text}")
-            done.add(name)
+                self.kept.raw.execute(f"PREPARE {name} AS {text}")
+            self.kept.prepared.add(name)
         marks = ", ".join(["%s"] * len(params))
         return self.cursor.execute(f"EXECUTE {name}({marks})" if params else f"EXECUTE {name}", params)
 
 
+class _Kept:
+    """What a Django connection keeps for its statements: for which psycopg connection, a cursor, the names."""
+
+    def __init__(self, raw, cursor):
+        self.raw = raw
+        self.cursor = cursor
+        self.prepared = set()
+
+
 _statements = {}  # SQL as written -> (its name, its text with $1, $2, …): the same in every connection
-_prepared_on = weakref.WeakKeyDictionary()  # psycopg connection -> names prepared on it
+_kept = weakref.WeakKeyDictionary()  # Django's connection (one per thread) -> _Kept
 
 
 def _statement(sql):
@@ -278,9 +285,22 @@ def statement_cursor(connection):
     Only for written-out SQL whose every value is a parameter: SQL that differs per call would fill the
     connection with statements. Prepared statements outlive a rollback and belong to one connection: a
     pooler in transaction mode (PgBouncer) would hand them to another; that needs PgBouncer 1.21 or later
-    with its own prepared statements, and then ordinary statements here. Other databases get the ordinary cursor.
+    with its own prepared statements, and then ordinary statements here. The cursor is kept with the connection
+    too (made as Django makes its cursors; a new connection gets a new one): making one for every statement cost
+    more than some of the statements; so read a statement's rows before the next one goes. Other databases get the
+    ordinary cursor.
     """
-    cursor = connection.cursor()
     if connection.vendor != "postgresql":
-        return cursor
-    return _StatementCursor(cursor, connection)
+        return connection.cursor()
+    connection = connections[connection.alias]  # this thread's own, not ``django.db.connection``'s proxy
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    kept = _kept.get(connection)
+    if kept is None or kept.raw is not connection.connection:  # a new connection: nothing prepared on it yet
+        with connection.wrap_database_errors:
+            kept = _Kept(connection.connection, connection.create_cursor())
+        with _lock:
+            _kept[connection] = kept
+    connection.validate_thread_sharing()
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    return _StatementCursor(wrap(kept.cursor), connection, kept)
