@@ -205,27 +205,38 @@ def hold_places(
         _refuse_unless_possible(locked, already_enrolled, len(participants), now)
         party = party or uuid.uuid4()  # a sign-up may choose its own, to recognise a repeated submit
         expires = now + hold_duration()
-        statements.insert(participants)
         # The reference has 31^8 possible values; a clash would only make this one sign-up fail.
-        enrollments = statements.insert(
-            [
-                Enrollment(
-                    group=group,
-                    participant=participant,
-                    status=Enrollment.Status.HELD,
-                    hold_expires_at=expires,
-                    party=party,
-                    consent_text_version=consent_text_version,
-                    consent_at=now,
-                    consent_channel=consent_channel,
-                    consent_taken_by=consent_taken_by if consent_channel != ConsentChannel.ONLINE else None,
-                    language=language or current_language(),
-                )
-                for participant in participants
-            ]
-        )
+        enrollments = [
+            Enrollment(
+                group=group,
+                participant=participant,
+                status=Enrollment.Status.HELD,
+                hold_expires_at=expires,
+                party=party,
+                consent_text_version=consent_text_version,
+                consent_at=now,
+                consent_channel=consent_channel,
+                consent_taken_by=consent_taken_by if consent_channel != ConsentChannel.ONLINE else None,
+                language=language or current_language(),
+            )
+            for participant in participants
+        ]
+        _insert_held(participants, enrollments)
         changed(course_ids=[locked.course_id])
     return enrollments
+
+
+def _insert_held(participants, enrollments):
+    """Insert each participant with their held place: on PostgreSQL a person and their place in one statement
+    (the place takes the person's new key), elsewhere one statement for the people and one for their places."""
+    if statements.in_one_statement():
+        for participant, enrollment in zip(participants, enrollments, strict=True):
+            statements.insert_with(participant, [enrollment], link="participant")
+        return
+    statements.insert(participants)
+    for participant, enrollment in zip(participants, enrollments, strict=True):
+        enrollment.participant = participant  # its key is known now
+    statements.insert(enrollments)
 
 
 def _require_consent_taker(channel, taken_by):

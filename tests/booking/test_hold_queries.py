@@ -24,14 +24,27 @@ CONSENT = "2027-01"
 SIGNUP = {"consent_text_version": CONSENT, "now": NOW}
 
 
-def test_a_couple_is_held_with_one_lock_one_read_and_one_insert_per_table(course, location):
-    group = planned_group(course, location, capacity=4, first_start=on_day(14))
-    with CaptureQueriesContext(connection) as queries:
-        held = hold_places(group, [person(1), person(2)], consent_text_version=CONSENT, now=NOW)
+def _written(queries):
+    return [prepared.as_written(query["sql"]).split()[0].upper() for query in queries.captured_queries]
 
-    assert [enrollment.participant.email for enrollment in held] == [person(1)["email"], person(2)["email"]]
-    statements = [prepared.as_written(query["sql"]).split()[0].upper() for query in queries.captured_queries]
-    assert statements.count("INSERT") == 2
+
+@pytest.mark.parametrize("people", [1, 2])
+def test_a_hold_takes_one_lock_one_read_and_one_write_per_person_or_per_table(course, location, people):
+    group = planned_group(course, location, capacity=4, first_start=on_day(14))
+    signing_up = [person(number) for number in range(1, people + 1)]
+    with CaptureQueriesContext(connection) as queries:
+        held = hold_places(group, signing_up, consent_text_version=CONSENT, now=NOW)
+
+    stored = Enrollment.objects.filter(pk__in=[enrollment.pk for enrollment in held]).select_related("participant")
+    assert sorted((e.participant.email, e.participant_id) for e in stored) == sorted(
+        (e.participant.email, e.participant.pk) for e in held
+    )
+    assert [enrollment.participant.email for enrollment in held] == [someone["email"] for someone in signing_up]
+    statements = _written(queries)
+    if connection.vendor == "postgresql":  # a person and their place in one statement
+        assert statements.count("WITH") == people and "INSERT" not in statements
+    else:  # the people in one statement, their places in another
+        assert statements.count("INSERT") == 2
     # The first look before the lock, the lock, and the one read after it.
     assert statements.count("SELECT") <= 3
 
