@@ -138,11 +138,26 @@ def test_confirming_changes_nothing_shown_but_cancelling_frees_the_place_at_once
 
     with committed():
         confirm_enrollment(held[0])
-    assert "nog 7 plekken" in text(client.get(course.url))
+    page = client.get(course.url)
+    assert "nog 7 plekken" in text(page)
+    assert from_cache(page)  # a live hold already took the place: confirming it leaves every page as it is
 
     with committed():
         cancel_enrollment(held[0])
     assert "nog 8 plekken" in text(client.get(course.url))
+
+
+def test_a_hold_that_ran_out_and_is_confirmed_after_all_takes_its_place_again_at_once(client, course, group, committed):
+    held = hold(group, 1, committed)
+    later = held[0].hold_expires_at + datetime.timedelta(minutes=5)
+    with time_machine.travel(later, tick=False):
+        assert "nog 8 plekken" in text(client.get(course.url))
+        assert from_cache(client.get(course.url))
+        with committed():
+            confirm_enrollment(held[0], now=later)  # the payment came late; the place was still free
+        page = client.get(course.url)
+    assert not from_cache(page)
+    assert "nog 7 plekken" in text(page)
 
 
 def test_a_hold_that_runs_out_frees_its_place_on_the_page_without_any_write(client, course, group, committed):

@@ -336,7 +336,10 @@ def _confirm_locked(group_id, selection, now, locked=None):
         if places_left(group, now) < len(lapsed):
             raise HoldExpired()
     _set_status(enrollments, {e.pk for e in pending}, status=Enrollment.Status.CONFIRMED, confirmed_at=now)
-    changed(course_ids=[course_id])
+    if lapsed:
+        # A live hold already counted as a taken place, so confirming it changes no page; a hold that had
+        # run out had given its place back, and takes it again.
+        changed(course_ids=[course_id])
     return enrollments
 
 
