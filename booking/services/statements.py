@@ -15,11 +15,17 @@ themselves (``page_state.changed``).
 import contextlib
 import functools
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from groepswijzer.prepared import statement_cursor
 
 from ..models import Enrollment, Participant, Payment
+
+
+def _db():
+    """This thread's default connection itself. ``django.db.connection`` is a proxy that looks it up again on
+    every use: for a statement's dozen values, columns and converters that cost more than the statement."""
+    return connections[DEFAULT_DB_ALIAS]
 
 
 def _quoted(name):
@@ -47,6 +53,7 @@ def insert(objects, *, unless_taken=None):
     (``ON CONFLICT … DO NOTHING``, which both databases know), and only one object can be passed:
     then the list returned is empty when it was left out.
     """
+    connection = _db()
     objects = list(objects)
     if not objects:
         return []
@@ -69,6 +76,7 @@ def insert(objects, *, unless_taken=None):
 
 def update(model, ids, **values):
     """``UPDATE … SET values WHERE id IN ids``, in one statement; returns the number of rows changed."""
+    connection = _db()
     ids = list(ids)
     if not ids or not values:
         return 0
@@ -105,6 +113,7 @@ def _row_sql(model, lock):
 
 def in_one_statement():
     """Whether writes that belong together can go as one statement (a data-modifying ``WITH``: PostgreSQL)."""
+    connection = _db()
     return connection.vendor == "postgresql"
 
 
@@ -116,6 +125,7 @@ def together():
 
 
 def _values_of(obj, fields):
+    connection = _db()
     return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
 
 
@@ -170,6 +180,7 @@ def insert_with(parent, children, *, link):
     elsewhere an insert for the parent and one for each model of the children, which the caller keeps
     together in a transaction (`together`). No signals, as `insert`.
     """
+    connection = _db()
     if not in_one_statement():
         insert([parent])
         _insert_by_model(_linked(children, link, parent.pk))
@@ -227,6 +238,7 @@ def update_one(model, pk, *, only_if=None, then_insert=(), link=None, **values):
     updated (its log line): on PostgreSQL in the same statement (a data-modifying ``WITH``), elsewhere
     one insert per model after the update, which the caller keeps together in a transaction (`together`).
     """
+    connection = _db()
     only_if = only_if or {}
     children = list(then_insert)
     joined = bool(children) and in_one_statement()
@@ -262,6 +274,7 @@ def get(model, pk, *, for_update=False, nowait=False):
     `for_update`: locked (``SELECT … FOR UPDATE``; with `nowait`, a row locked by someone else
     raises OperationalError at once). On SQLite, whose transactions are serialised whole, no lock.
     """
+    connection = _db()
     lock = ""
     if for_update and connection.features.has_select_for_update:
         lock = f" {connection.ops.for_update_sql(nowait=nowait)}"
@@ -301,6 +314,7 @@ def _columns_of(model, alias, names=None):
 
     `names`: only these fields (attnames) and the primary keys; `_build` then gives an object whose other
     fields are deferred (read when touched, as ``only()`` gives them)."""
+    connection = _db()
     tables = {model._meta.db_table: alias}
     joins = []
     for number, parent in enumerate(model._meta.get_parent_list(), start=1):
@@ -367,6 +381,7 @@ def party_places(party, *, course_fields=None, newest_payment=None):
     `newest_payment`: a payment provider; then (places, id) comes back, the id that of the party's
     newest payment of that provider (``latest_payment``'s order) or None, read in the same statement.
     """
+    connection = _db()
     parts, sql = _party_places_sql(course_fields, bool(newest_payment))
     params = [Enrollment._meta.get_field("party").get_db_prep_value(party, connection)]
     if newest_payment:
@@ -408,6 +423,7 @@ def column(model, name):
 
 def value(model, name, given):
     """A value for the condition of `select`, as the field writes it (``get_db_prep_value``)."""
+    connection = _db()
     return model._meta.get_field(name).get_db_prep_value(given, connection)
 
 
@@ -420,6 +436,7 @@ def select(model, condition, params, *, order="", limit=None, also=()):
 
     For the few reads of a payment's path that the ORM took longer to build than the database to run.
     """
+    connection = _db()
     part, sql = _select_sql(model, condition, order, limit, tuple(also))
     with statement_cursor(connection) as cursor:
         cursor.execute(sql, params)
@@ -431,6 +448,7 @@ def select(model, condition, params, *, order="", limit=None, also=()):
 
 
 def _build(model, names, converters, values):
+    connection = _db()
     converted = []
     for value, (functions, expression) in zip(values, converters, strict=True):
         for function in functions:
@@ -445,6 +463,7 @@ def enrollments_with_participants(column, value):
     What ``Enrollment.objects.filter(**{column: value}).select_related("participant")`` gives, in a
     statement built once.
     """
+    connection = _db()
     (enrollment_part, participant_part), where, sql = _enrollments_sql(column)
     with statement_cursor(connection) as cursor:
         cursor.execute(sql, [where.get_db_prep_value(value, connection)])
