@@ -6,7 +6,15 @@ from .access_log import AccessLogEntry, AccessLogPurge, AppendOnlyError
 from .attendance import Attendance
 from .emails import OutgoingEmail
 from .exports import ExportFile
-from .groups import WEEKS_BETWEEN, CancelCause, Frequency, Session, SignupClosedReason, TrainingGroup
+from .groups import (
+    WEEKS_BETWEEN,
+    CancelCause,
+    Frequency,
+    Session,
+    SignupClosedReason,
+    TrainingGroup,
+    signup_closed_reason,
+)
 from .locations import Location
 from .payments import PAY_LATER, Payment, PaymentEvent, Refund
 from .periodic import PeriodicMark
@@ -38,6 +46,7 @@ __all__ = [
     "RegistrationStop",
     "Session",
     "SignupClosedReason",
+    "signup_closed_reason",
     "TrainingGroup",
     "WaitlistEntry",
     "WaitlistMove",

@@ -129,6 +129,25 @@ class TrainingGroupQuerySet(models.QuerySet):
         return self.with_bookable(now).filter(bookable=True)
 
 
+def signup_closed_reason(status, first_start, signup_deadline, now):
+    """Why nobody can sign up at `now` for a group with this status, first session and deadline (a
+    SignupClosedReason), or None while signing up is possible (``TrainingGroup.signup_closed_reason``)."""
+    statuses = TrainingGroup.Status
+    if status == statuses.PLANNED:
+        return SignupClosedReason.NOT_OPEN_YET
+    if status == statuses.CLOSED:
+        return SignupClosedReason.CLOSED
+    if status == statuses.CANCELLED:
+        return SignupClosedReason.CANCELLED
+    if status in (statuses.RUNNING, statuses.COMPLETED):
+        return SignupClosedReason.STARTED
+    if first_start is not None and first_start <= now:
+        return SignupClosedReason.STARTED
+    if signup_deadline is not None and signup_deadline <= now:
+        return SignupClosedReason.DEADLINE_PASSED
+    return None
+
+
 def group_name(course_title, where, first_start):
     """A group as people name it: "Mentaal Fit, Eindhoven, 12 januari 2027" (also for rows read with values())."""
     when = date_format(timezone.localtime(first_start), "j F Y") if first_start else _("nog geen datum")
@@ -304,20 +323,7 @@ class TrainingGroup(models.Model):
 
     def signup_closed_reason(self, now=None):
         """Why nobody can sign up at `now` (a SignupClosedReason), or None while signing up is possible."""
-        now = now or timezone.now()
-        if self.status == self.Status.PLANNED:
-            return SignupClosedReason.NOT_OPEN_YET
-        if self.status == self.Status.CLOSED:
-            return SignupClosedReason.CLOSED
-        if self.status == self.Status.CANCELLED:
-            return SignupClosedReason.CANCELLED
-        if self.status in (self.Status.RUNNING, self.Status.COMPLETED):
-            return SignupClosedReason.STARTED
-        if self.first_start is not None and self.first_start <= now:
-            return SignupClosedReason.STARTED
-        if self.signup_deadline is not None and self.signup_deadline <= now:
-            return SignupClosedReason.DEADLINE_PASSED
-        return None
+        return signup_closed_reason(self.status, self.first_start, self.signup_deadline, now or timezone.now())
 
     def display_status_at(self, now=None):
         now = now or timezone.now()

@@ -14,6 +14,7 @@ How places stay correct under any number of simultaneous sign-ups:
 * Nothing is ever deleted: cancelled and expired enrollments stay on record.
 """
 
+import dataclasses
 import datetime
 import functools
 import uuid
@@ -39,6 +40,7 @@ from ..models import (
     Session,
     SignupClosedReason,
     TrainingGroup,
+    signup_closed_reason,
     takes_a_place,
 )
 from . import statements
@@ -115,7 +117,7 @@ def _signup_read_sql(email_count):
 def _read_for_signup(group_id, now, emails):
     """All a sign-up decides on, in one statement: the group (unsaved, annotated) and an address already in it.
 
-    Returns (group, email): the group carries `status`, `signup_deadline`,
+    Returns (group, email): the group (a `SignupRead`) carries `status`, `signup_deadline`,
     `capacity`, `course_id`, and `places_taken`, `places_left` and
     `first_start` as `with_places_left().with_first_start()` gives them;
     `email` is one of `emails` that already has a place in the group
@@ -133,13 +135,34 @@ def _read_for_signup(group_id, now, emails):
     if row is None:
         raise TrainingGroup.DoesNotExist(f"No group {group_id}.")
     status, deadline, capacity, course_id, taken, first_start, email = row
-    group = TrainingGroup(
-        pk=group_id, status=status, signup_deadline=_sql_moment(deadline), capacity=capacity, course_id=course_id
+    read = SignupRead(
+        pk=group_id,
+        status=status,
+        signup_deadline=_sql_moment(deadline),
+        capacity=capacity,
+        course_id=course_id,
+        first_start=_sql_moment(first_start),
+        places_taken=taken,
+        places_left=max(capacity - taken, 0),
     )
-    group.first_start = _sql_moment(first_start)
-    group.places_taken = taken
-    group.places_left = max(capacity - taken, 0)
-    return group, email
+    return read, email
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SignupRead:
+    """A group as `_read_for_signup` reads it: what a sign-up decides on (no model: it is read on every try)."""
+
+    pk: int
+    status: str
+    signup_deadline: datetime.datetime | None
+    capacity: int
+    course_id: int
+    first_start: datetime.datetime | None
+    places_taken: int
+    places_left: int
+
+    def signup_closed_reason(self, now):
+        return signup_closed_reason(self.status, self.first_start, self.signup_deadline, now)
 
 
 def _refuse_unless_open(group, now):
