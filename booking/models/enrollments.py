@@ -111,6 +111,12 @@ def takes_a_place(now, prefix=""):
     )
 
 
+def same_inbox(email):
+    """An email address as it is stored: one person, one address (Sanne@Example.nl and sanne@example.nl are the
+    same inbox)."""
+    return str(email or "").strip().lower()
+
+
 class Participant(models.Model):
     """Someone who signs up for a group. Only what the training needs: no BSN, no diagnosis."""
 
@@ -172,8 +178,7 @@ class Participant(models.Model):
         self.last_name = (self.last_name or "").strip()
         self.phone = (self.phone or "").strip()
         self.gp_practice = (self.gp_practice or "").strip()
-        # One person, one address: Sanne@Example.nl and sanne@example.nl are the same inbox.
-        self.email = (self.email or "").strip().lower()
+        self.email = same_inbox(self.email)
         if self.postcode:
             try:
                 self.postcode = str(geo.parse_postcode(self.postcode))

@@ -43,6 +43,7 @@ from ..models import (
     signup_closed_reason,
     takes_a_place,
 )
+from ..models.enrollments import same_inbox
 from . import statements
 from .availability import places_left
 from .errors import AlreadyEnrolled, BookingError, EnrollmentNotActive, GroupFull, HoldExpired, SignupClosed
@@ -213,12 +214,15 @@ def hold_places(
         raise ValueError("A sign-up needs the version of the consent text the participant agreed to.")
     _require_consent_taker(consent_channel, consent_taken_by)
     now = now or timezone.now()
+    participants_data = list(participants_data)
+    # A first look without the lock, in one query (the same as under the lock): a closed or full group,
+    # or an address already in it, says no at once, without making everyone else wait, and before the
+    # people's details are checked (most tries for a group in demand end here). It decides nothing in
+    # favour; that happens under the lock below, with the checked details.
+    first_look = [same_inbox(row.get("email")) for row in participants_data]
+    _refuse_unless_possible(*_read_for_signup(group.pk, now, first_look), len(participants_data), now)
     participants = validate_participants(participants_data, course=group.course, now=now)
     emails = [participant.email for participant in participants]
-    # A first look without the lock, in one query (the same as under the lock): a closed or full group,
-    # or an address already in it, says no at once, without making everyone else wait. It decides
-    # nothing in favour; that happens under the lock below.
-    _refuse_unless_possible(*_read_for_signup(group.pk, now, emails), len(participants), now)
 
     with transaction.atomic():
         # Two statements, never one: on PostgreSQL a ``SELECT … FOR UPDATE`` that had to wait for the

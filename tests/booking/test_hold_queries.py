@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from booking.models import Enrollment, TrainingGroup
-from booking.services.errors import AlreadyEnrolled
+from booking.services.errors import AlreadyEnrolled, GroupFull
 from booking.services.places import (
     _read_for_signup,
     cancel_enrollment,
@@ -139,3 +139,24 @@ def test_the_hold_reads_places_and_dates_as_the_listings_do(course, location, wh
     assert read.signup_closed_reason(NOW) == listed.signup_closed_reason(NOW)
     assert already == "ander1@example.nl"
     assert _read_for_signup(group.pk, NOW, ["verlopen@example.nl"])[1] is None
+
+
+def test_a_full_group_says_so_in_one_look_before_the_details_are_checked(course, location):
+    group = planned_group(course, location, capacity=1, first_start=on_day(14))
+    hold_places(group, [person(1)], **SIGNUP)
+
+    with CaptureQueriesContext(connection) as queries, pytest.raises(GroupFull):
+        hold_places(group, [person(2, postcode="12")], **SIGNUP)  # a wrong postcode, and no place anyway
+
+    assert len(queries) == 1  # the first look, without the lock
+
+
+def test_an_address_with_a_place_is_refused_at_the_first_look_in_other_letters_too(course, location):
+    group = planned_group(course, location, capacity=4, first_start=on_day(14))
+    hold_places(group, [person(1, email="Sanne.de.Vries@Example.nl")], **SIGNUP)
+
+    with CaptureQueriesContext(connection) as queries, pytest.raises(AlreadyEnrolled):
+        hold_places(group, [person(2, email="  sanne.de.vries@example.NL ")], **SIGNUP)
+
+    assert len(queries) == 1
+    assert Enrollment.objects.filter(group=group).count() == 1
