@@ -229,7 +229,10 @@ class _StatementCursor:
         return getattr(self.cursor, name)
 
     def execute(self, sql, params=()):
-        name, text = _statement(sql)
+        found = _statement(sql)
+        if found is None or (found[0] not in self.kept.prepared and len(self.kept.prepared) >= PER_CONNECTION):
+            return self.cursor.execute(sql, params)  # beyond the bounds: an ordinary statement
+        name, text = found
         if name not in self.kept.prepared:
             # Once per connection and statement, as part of the connection's setup: straight to psycopg, so
             # it is not among Django's queries (a query count stays the same on the first call and the next).
@@ -250,12 +253,20 @@ class _Kept:
 
 
 _statements = {}  # SQL as written -> (its name, its text with $1, $2, …): the same in every connection
+# Statements whose text depends on a count (``IN (%s, %s, …)`` for a list of ids, rows of an insert) come in
+# as many versions as there are counts; past these bounds they run as ordinary statements, so that neither a
+# connection (on the server) nor the process keeps statements without end.
+PER_CONNECTION = 100
+PER_PROCESS = 1000
 _kept = weakref.WeakKeyDictionary()  # Django's connection (one per thread) -> _Kept
 
 
 def _statement(sql):
+    """(name, text with $1, $2, …) of a statement, the same in every connection; None past `PER_PROCESS`."""
     found = _statements.get(sql)
     if found is None:
+        if len(_statements) >= PER_PROCESS:
+            return None
         if "%%" in sql:
             raise ValueError("A prepared statement takes its values as parameters, never as a literal %.")
         parts = sql.split("%s")

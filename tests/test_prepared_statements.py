@@ -74,3 +74,24 @@ def test_the_log_shows_the_statement_an_execute_ran_and_leaves_other_sql_alone()
     assert text == "SELECT id FROM booking_traininggroup WHERE id = $1 AND capacity > $2"
     assert prepared.as_written(f"EXECUTE {name}(3, 4)") == text
     assert prepared.as_written("SELECT 1") == "SELECT 1"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(f"not ({ON_POSTGRESQL})", reason="prepared statements are PostgreSQL's")
+def test_past_the_bound_of_a_connection_a_statement_runs_as_an_ordinary_one(wagtail_roots, course_index, monkeypatch):
+    group = planned_group(signup_course(course_index), capacity=7)
+    _probe(group, 1)  # the connection and its kept cursor exist
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        kept = cursor.fetchone()[0]
+    monkeypatch.setattr(prepared, "PER_CONNECTION", kept + 1)
+    table = TrainingGroup._meta.db_table
+    logged = []
+    for wanted in ("capacity", "min_participants"):
+        with CaptureQueriesContext(connection) as queries, prepared.statement_cursor(connection) as cursor:
+            cursor.execute(f"SELECT {wanted} FROM {table} WHERE id = %s AND capacity > %s", [group.pk, 0])
+            assert cursor.fetchone()[0] == getattr(group, wanted)
+        logged.append(queries.captured_queries[-1]["sql"])
+    assert logged[0].startswith("EXECUTE ")  # the last one the bound allows
+    assert logged[1].startswith("SELECT min_participants FROM")  # past it
+    assert _kept_on_the_connection("WHERE id = $1 AND capacity > $2") == 1
