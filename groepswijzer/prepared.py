@@ -294,9 +294,9 @@ def statement_cursor(connection):
     (``PREPARE``, with ``$1``, ``$2``, … for its ``%s``) and then run with its values (``EXECUTE``):
     PostgreSQL keeps its plan (and plans again by itself when a table's definition or statistics change).
     Only for written-out SQL whose every value is a parameter: SQL that differs per call would fill the
-    connection with statements. Prepared statements outlive a rollback and belong to one connection: a
-    pooler in transaction mode (PgBouncer) would hand them to another; that needs PgBouncer 1.21 or later
-    with its own prepared statements, and then ordinary statements here. The cursor is kept with the connection
+    connection with statements. Prepared statements outlive a rollback and belong to one server connection:
+    a pooler in transaction mode (PgBouncer) would send the ``EXECUTE`` to another, so it is not supported
+    (docs/operations.md). The cursor is kept with the connection
     too (made as Django makes its cursors; a new connection gets a new one): making one for every statement cost
     more than some of the statements; so read a statement's rows before the next one goes. Other databases get the
     ordinary cursor.
