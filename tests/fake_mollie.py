@@ -19,12 +19,14 @@ Fixtures: ``fake_mollie`` (the server, emptied for each test) and ``mollie``
 (the server, with the site's settings pointing at it and a test key).
 """
 
+import contextlib
 import datetime
 import html
 import itertools
 import json
 import re
 import secrets
+import socket
 import threading
 import urllib.error
 import urllib.parse
@@ -47,8 +49,35 @@ def _money(value):
 
 
 class _Server(ThreadingHTTPServer):
+    """Counts the connections it accepted, and closes those still open when it stops: a server that goes
+    down leaves no kept-alive connection answering."""
+
     daemon_threads = True
     allow_reuse_address = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.accepted = 0
+        self.open_sockets = set()
+        self.sockets_lock = threading.Lock()
+
+    def process_request(self, request, client_address):
+        with self.sockets_lock:
+            self.accepted += 1
+            self.open_sockets.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        with self.sockets_lock:
+            self.open_sockets.discard(request)
+        super().shutdown_request(request)
+
+    def close_open_connections(self):
+        with self.sockets_lock:
+            sockets, self.open_sockets = list(self.open_sockets), set()
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
 
 class FakeMollie:
@@ -83,10 +112,16 @@ class FakeMollie:
         self.thread.start()
         return self
 
+    @property
+    def connections(self):
+        """How many connections the server accepted since it started."""
+        return self.server.accepted if self.server is not None else 0
+
     def stop(self):
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
+            self.server.close_open_connections()
             self.thread.join(timeout=5)
             self.server = None
 

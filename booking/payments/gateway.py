@@ -10,6 +10,7 @@ token), MOLLIE_API_ENDPOINT (tests only).
 
 import datetime
 import os
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -64,7 +65,8 @@ class MollieGateway:
         self.client = Client(api_endpoint=endpoint or "", timeout=(3, 10))
         self.client.set_api_key(api_key)
         self.client.set_user_agent_component("Groepswijzer", "1")
-        self.client._client = _session_for(self.client.api_endpoint)  # the attribute the client keeps it in
+        self.session = _session_for(self.client.api_endpoint)
+        self.client._client = self.session  # the attribute the client keeps it in
         self.client._setup_retry()  # the client's own retries, mounted on that session
         self.profile_id = profile_id
         self.custom_endpoint = bool(endpoint)
@@ -177,14 +179,31 @@ def _session_for(endpoint):
 
 
 def configured_gateway():
-    """A gateway with the configured key, or None when online payment is not set up."""
+    """A gateway with the configured key, or None when online payment is not set up.
+
+    The same gateway for a thread while the settings stay the same, so that its HTTP session keeps the
+    connection to Mollie open from one payment or webhook to the next, instead of a new connection (and
+    TLS handshake) for each. A session is used by one thread only; a forked process makes its own.
+    """
     if not is_configured():
         return None
-    return MollieGateway(
+    wanted = (
+        os.getpid(),
         settings.MOLLIE_API_KEY,
-        endpoint=getattr(settings, "MOLLIE_API_ENDPOINT", ""),
-        profile_id=getattr(settings, "MOLLIE_PROFILE_ID", ""),
+        getattr(settings, "MOLLIE_API_ENDPOINT", ""),
+        getattr(settings, "MOLLIE_PROFILE_ID", ""),
     )
+    kept = getattr(_this_thread, "gateway", None)
+    if kept is not None and kept[0] == wanted:
+        return kept[1]
+    if kept is not None and kept[0][0] == wanted[0]:
+        kept[1].session.close()  # other settings: its connections are of no use any more
+    gateway = MollieGateway(wanted[1], endpoint=wanted[2], profile_id=wanted[3])
+    _this_thread.gateway = (wanted, gateway)
+    return gateway
+
+
+_this_thread = threading.local()
 
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "testserver"}

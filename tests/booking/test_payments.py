@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError as FormError
 from django.db import connections, transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -393,6 +394,34 @@ def test_the_same_idempotency_key_gives_back_the_same_mollie_payment(group, moll
     second = gateway.create_payment(payment, redirect_url="http://testserver/x/", webhook_url="")
     assert first.id == second.id
     assert len(mollie.payments) == 1
+
+
+def test_payments_and_webhooks_go_over_one_kept_connection_to_mollie(
+    client, group, course_index, mollie, django_capture_on_commit_callbacks
+):
+    before = mollie.connections  # the fake runs for the whole test session
+    sign_up_until_payment(client, group)
+    choose_online(client, group, django_capture_on_commit_callbacks)
+    payment = our_payment()
+    mollie.set_status(payment.mollie_id, "paid")
+    assert webhook(client, django_capture_on_commit_callbacks, payment.mollie_id).status_code == 200
+    other = Client()
+    sign_up_until_payment(other, group, SANNE | {"first_name": "Daan", "email": "daan@example.nl"})
+    choose_online(other, group, django_capture_on_commit_callbacks)
+
+    assert [method for method, _path in mollie.requests] == ["POST", "GET", "POST"]
+    # At most one new connection (none when this thread kept one from before), not one (and, at Mollie, a new
+    # TLS handshake) per request.
+    assert mollie.connections - before <= 1
+    assert configured_gateway() is configured_gateway()
+
+
+def test_other_mollie_settings_get_a_gateway_of_their_own(mollie, settings):
+    first = configured_gateway()
+    settings.MOLLIE_PROFILE_ID = "pfl_ander"
+    second = configured_gateway()
+    assert second is not first and second.profile_id == "pfl_ander"
+    assert configured_gateway() is second
 
 
 # --- paid after the hold ran out on a full group -------------------------------------------------
