@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.models.enrollments import age_refusal
 
-from ..models import Enrollment, Participant, WaitlistEntry, takes_a_place
+from ..models import ConsentChannel, Enrollment, Participant, WaitlistEntry, takes_a_place
 
 MAX_PARTY = 2
 
@@ -66,6 +66,23 @@ def validate_participants(participants_data, *, course, now=None):
     if len(set(emails)) != len(emails):
         raise ValidationError({"email": _("Vul voor iedere deelnemer een eigen e-mailadres in.")})
     return participants
+
+
+def consent_record(text_version, *, now, channel, taken_by):
+    """The consent fields of a new place or waiting-list entry: the text agreed to, when, and how.
+
+    A consent given to the office (`channel` phone or desk) records the member of staff who took it
+    (ValueError without one); one given online records nobody.
+    """
+    channel = ConsentChannel(channel)
+    if channel != ConsentChannel.ONLINE and taken_by is None:
+        raise ValueError("A consent given to the office records the member of staff who took it.")
+    return {
+        "consent_text_version": text_version,
+        "consent_at": now,
+        "consent_channel": channel,
+        "consent_taken_by": taken_by if channel != ConsentChannel.ONLINE else None,
+    }
 
 
 def participant_data(participant):

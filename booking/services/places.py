@@ -52,7 +52,7 @@ from .money import log_event
 from .notifications import queue_email, queue_emails
 from .offers import offer_freed_places, offer_freed_places_in
 from .page_state import changed
-from .participants import validate_participants
+from .participants import consent_record, validate_participants
 
 DEFAULT_HOLD_MINUTES = 15
 # Expired holds whose emails are queued in one transaction (each email is one outbox row).
@@ -116,9 +116,9 @@ def _signup_read_sql(email_count):
 
 
 def _read_for_signup(group_id, now, emails):
-    """All a sign-up decides on, in one statement: the group (unsaved, annotated) and an address already in it.
+    """All a sign-up decides on, in one statement: the group as read (a `SignupRead`) and an address already in it.
 
-    Returns (group, email): the group (a `SignupRead`) carries `status`, `signup_deadline`,
+    Returns (group, email): the group carries `status`, `signup_deadline`,
     `capacity`, `course_id`, and `places_taken`, `places_left` and
     `first_start` as `with_places_left().with_first_start()` gives them;
     `email` is one of `emails` that already has a place in the group
@@ -212,8 +212,8 @@ def hold_places(
     """
     if not consent_text_version:
         raise ValueError("A sign-up needs the version of the consent text the participant agreed to.")
-    _require_consent_taker(consent_channel, consent_taken_by)
     now = now or timezone.now()
+    consent = consent_record(consent_text_version, now=now, channel=consent_channel, taken_by=consent_taken_by)
     participants_data = list(participants_data)
     # A first look without the lock, in one query (the same as under the lock): a closed or full group,
     # or an address already in it, says no at once, without making everyone else wait, and before the
@@ -240,11 +240,8 @@ def hold_places(
                 status=Enrollment.Status.HELD,
                 hold_expires_at=expires,
                 party=party,
-                consent_text_version=consent_text_version,
-                consent_at=now,
-                consent_channel=consent_channel,
-                consent_taken_by=consent_taken_by if consent_channel != ConsentChannel.ONLINE else None,
                 language=language or current_language(),
+                **consent,
             )
             for participant in participants
         ]
@@ -264,11 +261,6 @@ def _insert_held(participants, enrollments):
     for participant, enrollment in zip(participants, enrollments, strict=True):
         enrollment.participant = participant  # its key is known now
     statements.insert(enrollments)
-
-
-def _require_consent_taker(channel, taken_by):
-    if ConsentChannel(channel) != ConsentChannel.ONLINE and taken_by is None:
-        raise ValueError("A consent given to the office records the member of staff who took it.")
 
 
 def _select(enrollment_or_party):

@@ -115,9 +115,10 @@ def join_waitlist(
     """
     if not consent_text_version:
         raise ValueError("Joining the waiting list needs the version of the consent text agreed to.")
-    if ConsentChannel(consent_channel) != ConsentChannel.ONLINE and consent_taken_by is None:
-        raise ValueError("A consent given to the office records the member of staff who took it.")
     now = now or timezone.now()
+    consent = participants.consent_record(
+        consent_text_version, now=now, channel=consent_channel, taken_by=consent_taken_by
+    )
     participant, part_of_day, locations = _checked_wishes(
         course, participant_data, preferred_locations, part_of_day, now
     )
@@ -135,10 +136,7 @@ def join_waitlist(
                 locations=locations,
                 rank=rank,
                 joined_at=now,
-                consent_text_version=consent_text_version,
-                consent_at=now,
-                consent_channel=consent_channel,
-                consent_taken_by=consent_taken_by if consent_channel != ConsentChannel.ONLINE else None,
+                **consent,
             )
             queue_email(
                 "waitlist_joined", f"waitlist_joined:entry:{entry.pk}", participant=participant, entry_id=entry.pk
