@@ -187,19 +187,19 @@ def configured_gateway():
     """
     if not is_configured():
         return None
+    process = os.getpid()
     wanted = (
-        os.getpid(),
         settings.MOLLIE_API_KEY,
         getattr(settings, "MOLLIE_API_ENDPOINT", ""),
         getattr(settings, "MOLLIE_PROFILE_ID", ""),
     )
-    kept = getattr(_this_thread, "gateway", None)
-    if kept is not None and kept[0] == wanted:
-        return kept[1]
-    if kept is not None and kept[0][0] == wanted[0]:
-        kept[1].session.close()  # other settings: its connections are of no use any more
-    gateway = MollieGateway(wanted[1], endpoint=wanted[2], profile_id=wanted[3])
-    _this_thread.gateway = (wanted, gateway)
+    if getattr(_this_thread, "process", None) == process:
+        if _this_thread.settings == wanted:
+            return _this_thread.gateway
+        _this_thread.gateway.session.close()  # other settings: its connections are of no use any more
+    api_key, endpoint, profile_id = wanted
+    gateway = MollieGateway(api_key, endpoint=endpoint, profile_id=profile_id)
+    _this_thread.process, _this_thread.settings, _this_thread.gateway = process, wanted, gateway
     return gateway
 
 
