@@ -28,7 +28,15 @@ from benchlib import BENCH_PREFIX, PYTHON, ROOT, PostgresDatabase, SqliteDatabas
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=16, help="simultaneous sign-up threads (default 16)")
-    parser.add_argument("--seconds", type=float, default=5.0, help="how long each phase runs (default 5)")
+    parser.add_argument(
+        "--seconds", type=float, default=2.5, help="how long each phase runs in one round (default 2.5)"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=4,
+        help="rounds in which the phases take turns, every second round the other way round (default 4)",
+    )
     parser.add_argument("--groups", type=int, default=10, help="open groups to sign up for (default 10)")
     parser.add_argument("--places", type=int, default=4, help="places per group (default 4)")
     parser.add_argument("--couples", type=float, default=0.2, help="share of sign-ups by a couple (default 0.2)")

@@ -35,6 +35,7 @@ import uuid
 from decimal import Decimal
 from urllib.parse import urlsplit
 
+import redis
 from django.core.management import call_command
 from django.db import OperationalError, connection, connections, transaction
 from django.db.models import F, Sum
@@ -305,17 +306,24 @@ class Tally:
         self.latencies = []
         self.payment_latencies = []
         self.error_samples = []
+        self.cpu = 0.0  # the workers' own CPU seconds while the clock ran
 
     def add(self, **counts):
         with self.lock:
             for key, value in counts.items():
                 self.counts[key] += value
 
-    def merge(self, latencies, errors, payment_latencies=()):
+    def merge(self, latencies, errors, payment_latencies=(), cpu=0.0):
         with self.lock:
             self.latencies.extend(latencies)
             self.payment_latencies.extend(payment_latencies)
             self.error_samples = (self.error_samples + errors)[:3]
+            self.cpu += cpu
+
+    def absorb(self, other):
+        """Add another tally (a round of the same phase) to this one."""
+        self.add(**other.counts)
+        self.merge(other.latencies, other.error_samples, other.payment_latencies, other.cpu)
 
 
 def overbooked(group_pks):
@@ -327,6 +335,122 @@ def overbooked(group_pks):
         .aggregate(excess=Sum(F("places_taken") - F("capacity")))["excess"]
     )
     return excess or 0
+
+
+def _proc_times(pid):
+    """(ppid, own CPU seconds, reaped children's CPU seconds) of a process on this machine, from /proc."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick
+
+
+class ServerCpu:
+    """CPU seconds spent so far by the PostgreSQL server and by Redis, where they can be read.
+
+    PostgreSQL: when it runs on this machine, from /proc: the postmaster and everything it started
+    (live backends, and what ended backends spent, which the postmaster collects when they exit).
+    Redis: its own count (INFO cpu), when REDIS_URL is set. None for what cannot be read (SQLite,
+    another machine).
+    """
+
+    def __init__(self):
+        self.postmaster = self._postmaster()
+        url = os.environ.get("REDIS_URL")
+        self.redis = redis.Redis.from_url(url) if url else None
+
+    @staticmethod
+    def _postmaster():
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        try:
+            parent, _, _ = _proc_times(backend)
+            with open(f"/proc/{parent}/comm") as comm:
+                return parent if comm.read().strip() == "postgres" else None
+        except OSError:
+            return None  # the server runs elsewhere
+
+    def _postgres(self):
+        _, own, reaped = _proc_times(self.postmaster)
+        total = own + reaped
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
+                continue
+            try:
+                parent, own, reaped = _proc_times(name)
+            except (OSError, IndexError, ValueError):
+                continue  # gone meanwhile
+            if parent == self.postmaster:
+                total += own + reaped
+        return total
+
+    def read(self):
+        figures = {"PostgreSQL": None, "Redis": None}
+        if self.postmaster is not None:
+            figures["PostgreSQL"] = self._postgres()
+        if self.redis is not None:
+            info = self.redis.info("cpu")
+            figures["Redis"] = info["used_cpu_sys"] + info["used_cpu_user"]
+        return figures
+
+    def since(self, mark):
+        """CPU seconds of each server from `mark` (an earlier `read()`) until now."""
+        now = self.read()
+        return {name: None if mark[name] is None else now[name] - mark[name] for name in now}
+
+
+class Round:
+    """What one round of one phase gave."""
+
+    def __init__(self, tally, elapsed, samples, excess, server_cpu):
+        self.tally, self.elapsed, self.samples, self.excess = tally, elapsed, samples, excess
+        self.server_cpu = server_cpu
+        self.mollie_cpu = None
+        self.checks = None
+
+
+class Phase:
+    """All rounds of one phase in one mode, added up."""
+
+    def __init__(self):
+        self.tally = Tally()
+        self.elapsed = 0.0
+        self.samples = []
+        self.excess = 0
+        self.server_cpu = {"PostgreSQL": 0.0, "Redis": 0.0}
+        self.mollie_cpu = None
+        self.checks = None
+        self.rates = []  # sign-ups per second of each round
+
+    def add(self, one):
+        self.tally.absorb(one.tally)
+        self.elapsed += one.elapsed
+        self.samples += one.samples
+        self.excess += one.excess
+        for name, seconds in one.server_cpu.items():
+            self.server_cpu[name] = (
+                None if seconds is None or self.server_cpu[name] is None else (self.server_cpu[name] + seconds)
+            )
+        if one.mollie_cpu is not None:
+            self.mollie_cpu = (self.mollie_cpu or 0.0) + one.mollie_cpu
+        if one.checks is not None:
+            self.checks = {key: (self.checks or {}).get(key, 0) + value for key, value in one.checks.items()}
+        self.rates.append(one.tally.counts["holds"] / one.elapsed)
+
+    @property
+    def rate(self):
+        return self.tally.counts["holds"] / self.elapsed
+
+    def cpu_per_signup(self):
+        """Milliseconds of CPU per successful hold: each part's, and the site's (all parts but the fake Mollie,
+        which is another company's server)."""
+        holds = max(self.tally.counts["holds"], 1)
+        parts = {"workers": self.tally.cpu, **self.server_cpu, "fake Mollie": self.mollie_cpu}
+        parts = {name: 1000 * seconds / holds for name, seconds in parts.items() if seconds is not None}
+        return parts, sum(value for name, value in parts.items() if name != "fake Mollie")
 
 
 class Clock:
@@ -407,11 +531,15 @@ def service_worker(index, args, group_pks, clock, tally, emails, mollie):
     rng = random.Random(args["seed"] + index)
     latencies, errors, mine, payment_latencies = [], [], [], []
     gateway = booking.mollie_gateway() if mollie is not None else None  # one per thread: no shared HTTP session
+    cpu_began = None
     try:
+        wanted = [*group_pks, args["warm_group"]]
         groups = {
-            group.pk: group for group in booking.TrainingGroup.objects.select_related("course").filter(pk__in=group_pks)
+            group.pk: group for group in booking.TrainingGroup.objects.select_related("course").filter(pk__in=wanted)
         }
+        warm_up_services(groups[args["warm_group"]], emails, mollie, gateway)
         clock.wait_for_start()
+        cpu_began = time.thread_time()
         while clock.running():
             if mine and rng.random() < args["cancel"]:
                 # Someone changes their mind: a place comes free again for the others.
@@ -455,8 +583,25 @@ def service_worker(index, args, group_pks, clock, tally, emails, mollie):
                 mine.append(party)
             latencies.append(time.perf_counter() - began)
     finally:
-        tally.merge(latencies, errors, payment_latencies)
+        cpu = time.thread_time() - cpu_began if cpu_began is not None else 0.0
+        tally.merge(latencies, errors, payment_latencies, cpu)
         connections.close_all()
+
+
+def warm_up_services(group, emails, mollie, gateway):
+    """One sign-up on the warm-up group before the clock starts: held, confirmed (paid), cancelled.
+
+    A web worker has served requests before: its connection is open, its statements are prepared,
+    its Mollie session and Django's lazily built validators exist. What a worker does once in its
+    life is not part of a sign-up; the bare worker warms up the same way.
+    """
+    enrollments = booking.hold_places(group, people_for(1, emails), consent_text_version="bench")
+    party = enrollments[0].party
+    if gateway is not None:
+        pay_online(enrollments, mollie, gateway, Tally())
+    else:
+        booking.confirm_enrollment(party)
+    booking.cancel_enrollment(party)
 
 
 def bare_pay(bare, group_id, ids, mollie, tally):
@@ -484,8 +629,11 @@ def bare_worker(index, args, group_pks, clock, tally, emails, mollie):
     rng = random.Random(args["seed"] + index)
     latencies, errors, mine, payment_latencies = [], [], [], []
     bare = Bare()
+    cpu_began = None
     try:
+        warm_up_bare(bare, args["warm_group"], emails, mollie)
         clock.wait_for_start()
+        cpu_began = time.thread_time()
         while clock.running():
             if mine and rng.random() < args["cancel"]:
                 group_id, ids = mine.pop(rng.randrange(len(mine)))
@@ -523,14 +671,30 @@ def bare_worker(index, args, group_pks, clock, tally, emails, mollie):
                     mine.append((group_id, ids))
             latencies.append(time.perf_counter() - began)
     finally:
-        tally.merge(latencies, errors, payment_latencies)
+        cpu = time.thread_time() - cpu_began if cpu_began is not None else 0.0
+        tally.merge(latencies, errors, payment_latencies, cpu)
         connections.close_all()
 
 
-def watch(group_pks, clock, done, samples):
-    """Checks all groups for overbooking, over and over, while the workers run."""
+def warm_up_bare(bare, group_id, emails, mollie):
+    """The bare worker's warm-up, as `warm_up_services`: one hold, confirmed (paid), cancelled."""
+    ids = bare.hold(group_id, people_for(1, emails), timezone.now())
+    if mollie is not None:
+        bare_pay(bare, group_id, ids, mollie, Tally())
+    else:
+        bare.set_status(group_id, ids, "confirmed", timezone.now(), "confirmed_at")
+    bare.set_status(group_id, ids, "cancelled", timezone.now(), "cancelled_at")
+
+
+def watch(group_pks, clock, done, samples, server, marks):
+    """Checks all groups for overbooking, over and over, while the workers run.
+
+    At the start line it reads the servers' CPU (`server`) into `marks`, so the phase's share is
+    what they spent while the clock ran, not the workers' warming up.
+    """
     try:
         clock.wait_for_start()
+        marks.append(server.read())
         while not done.is_set():
             samples.append(overbooked(group_pks))
             time.sleep(0.02)
@@ -538,23 +702,36 @@ def watch(group_pks, clock, done, samples):
         connections.close_all()
 
 
-def run_phase(args, worker, group_pks, emails, mollie_url=None, processes=False):
-    """One phase: `args["workers"]` workers as threads of this process, or (`processes`) as processes of their own.
+def refresh_statistics():
+    """The planner's numbers brought up to date before each round of a phase, outside its time.
+
+    On a running site autovacuum keeps them current as the tables grow; this machine's PostgreSQL
+    runs with autovacuum off (a setting for CI), so without this every plan would be made for empty
+    tables: a sign-up's places would be looked for among all of its group's rows instead of by its own
+    index. The same for every phase, the bare transaction's included.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def run_phase(args, worker, group_pks, emails, server, mollie_url=None, processes=False):
+    """One round of a phase: `args["workers"]` workers as threads of this process, or (`processes`) as
+    processes of their own; returns a Round.
 
     `mollie_url`: the fake Mollie's address, for a phase with the payment step.
     """
     if processes:
-        return run_phase_in_processes(args, worker, group_pks, mollie_url)
+        return run_phase_in_processes(args, worker, group_pks, server, mollie_url)
     mollie = MollieClient(mollie_url) if mollie_url else None
     tally = Tally()
     clock = Clock(args["workers"] + 1, args["seconds"])
     done = threading.Event()
-    samples = []
+    samples, marks = [], []
     threads = [
         threading.Thread(target=worker, args=(index, args, group_pks, clock, tally, emails, mollie))
         for index in range(args["workers"])
     ]
-    watcher = threading.Thread(target=watch, args=(group_pks, clock, done, samples))
+    watcher = threading.Thread(target=watch, args=(group_pks, clock, done, samples, server, marks))
     for thread in threads + [watcher]:
         thread.start()
     for thread in threads:
@@ -562,7 +739,7 @@ def run_phase(args, worker, group_pks, emails, mollie_url=None, processes=False)
     elapsed = time.monotonic() - clock.began
     done.set()
     watcher.join()
-    return tally, elapsed, samples, overbooked(group_pks)
+    return Round(tally, elapsed, samples, overbooked(group_pks), server.since(marks[0]))
 
 
 def process_worker(index, args, worker, group_pks, clock, results, mollie_url):
@@ -570,14 +747,15 @@ def process_worker(index, args, worker, group_pks, clock, results, mollie_url):
     connections.close_all()  # never a connection of the parent's
     mollie = MollieClient(mollie_url) if mollie_url else None
     tally = Tally()
-    emails = itertools.count((index + 1) * 10_000_000)  # addresses of its own, unlike any other worker's
+    # Addresses of its own, unlike any other worker's in this round or another.
+    emails = itertools.count((args["round"] * args["workers"] + index + 1) * 1_000_000)
     try:
         worker(index, args, group_pks, clock, tally, emails, mollie)
     finally:
-        results.put((tally.counts, tally.latencies, tally.payment_latencies, tally.error_samples))
+        results.put((tally.counts, tally.latencies, tally.payment_latencies, tally.error_samples, tally.cpu))
 
 
-def run_phase_in_processes(args, worker, group_pks, mollie_url):
+def run_phase_in_processes(args, worker, group_pks, server, mollie_url):
     context = multiprocessing.get_context("fork")
     clock = Clock(args["workers"] + 1, args["seconds"], processes=True)
     results = context.Queue()
@@ -589,20 +767,20 @@ def run_phase_in_processes(args, worker, group_pks, mollie_url):
     for process in workers:
         process.start()
     done = threading.Event()
-    samples = []
-    watcher = threading.Thread(target=watch, args=(group_pks, clock, done, samples))
+    samples, marks = [], []
+    watcher = threading.Thread(target=watch, args=(group_pks, clock, done, samples, server, marks))
     watcher.start()
     tally = Tally()
     for _ in workers:
-        counts, latencies, payment_latencies, errors = results.get()
+        counts, latencies, payment_latencies, errors, cpu = results.get()
         tally.add(**counts)
-        tally.merge(latencies, errors, payment_latencies)
+        tally.merge(latencies, errors, payment_latencies, cpu)
     elapsed = time.monotonic() - clock.began
     for process in workers:
         process.join()
     done.set()
     watcher.join()
-    return tally, elapsed, samples, overbooked(group_pks)
+    return Round(tally, elapsed, samples, overbooked(group_pks), server.since(marks[0]))
 
 
 # --- alone: one sign-up at a time ----------------------------------------------------------------
@@ -684,19 +862,20 @@ def payment_check(group_pks):
     return {"unconfirmed": unconfirmed, "emails": emails, "confirmed_by_payment": confirmed_by_payment}
 
 
-def report(
-    title, args, tally, elapsed, samples, final_excess, checks=None, processes=False, paying=False, mollie_cpu=None
-):
+def report(title, args, phase, processes=False, paying=False):
+    tally, elapsed = phase.tally, phase.elapsed
     counts = tally.counts
     ms = [value * 1000 for value in tally.latencies]
+    rounds = len(phase.rates)
     lines = [
         f"{title}",
-        f"  workers             {args['workers']} {'processes' if processes else 'threads'} for {elapsed:.1f} s",
-        f"  groups              {args['groups']} x {args['places']} places, {args['couples']:.0%} couples, "
+        f"  workers             {args['workers']} {'processes' if processes else 'threads'}, {rounds} rounds, "
+        f"{elapsed:.1f} s in all",
+        f"  groups              {args['groups']} x {args['places']} places a round, {args['couples']:.0%} couples, "
         f"{args['confirm']:.0%} of holds confirmed, cancel chance {args['cancel']:.0%}",
         f"  attempts            {counts['attempts']}  ({counts['attempts'] / elapsed:.1f} per second)",
         f"  successful holds    {counts['holds']}  ({counts['holds'] / elapsed:.1f} sign-ups per second, "
-        f"{counts['places']} places)",
+        f"{counts['places']} places; rounds {' / '.join(f'{rate:.0f}' for rate in phase.rates)})",
         f"  refusals (full)     {counts['full']}",
         f"  other refusals      {counts['other_refusals']}",
         f"  errors              {counts['errors']}",
@@ -704,8 +883,8 @@ def report(
         f"  cancellations       {counts['cancellations']}",
         f"  time per attempt    median {statistics.median(ms) if ms else 0:.1f} ms, "
         f"p95 {percentile(ms, 0.95):.1f} ms, max {max(ms, default=0):.1f} ms",
-        f"  overbooking         {final_excess} at the end, {max(samples, default=0)} at worst while running "
-        f"({len(samples)} checks)",
+        f"  overbooking         {phase.excess} at the ends of the rounds, {max(phase.samples, default=0)} at worst "
+        f"while running ({len(phase.samples)} checks)",
     ]
     if paying:
         pay_ms = [value * 1000 for value in tally.payment_latencies]
@@ -718,12 +897,20 @@ def report(
             f"p95 {percentile(pay_ms, 0.95):.1f} ms, max {max(pay_ms, default=0):.1f} ms "
             f"(start, paid, two webhooks)",
         ]
-        if mollie_cpu is not None:
+        if phase.mollie_cpu is not None:
             lines.append(
-                f"  fake Mollie         {mollie_cpu:.2f} s of CPU in its own process "
-                f"({1000 * mollie_cpu / max(counts['payments'], 1):.2f} ms per payment), not charged to the workers"
+                f"  fake Mollie         {phase.mollie_cpu:.2f} s of CPU in its own process "
+                f"({1000 * phase.mollie_cpu / max(counts['payments'], 1):.2f} ms per payment), not charged to the "
+                "workers"
             )
-    if checks is not None:
+    parts, together = phase.cpu_per_signup()
+    lines.append(
+        "  CPU per sign-up     "
+        + ", ".join(f"{name} {value:.1f} ms" for name, value in parts.items())
+        + f"; the site's (all but the fake Mollie) {together:.1f} ms"
+    )
+    if phase.checks is not None:
+        checks = phase.checks
         lines.append(
             f"  payment check       {checks['unconfirmed']} paid places left unconfirmed (must be 0), "
             f"{checks['emails']} confirmation emails for {checks['confirmed_by_payment']} places confirmed "
@@ -755,60 +942,72 @@ def main():
         if args["payments"]:
             phases.append((BARE_PAYING, bare_worker, mollie_url))
     modes = ["threads", "processes"] if args["processes"] else ["threads"]
+    rounds = range(args["rounds"])
+    # One group with room for everyone's warm-up sign-up, outside the phases' groups and checks.
+    [args["warm_group"]] = build_groups(course, 1, SOLO_PLACES, "opwarmen")
     groups = {
-        (mode, title): build_groups(course, args["groups"], args["places"], f"{mode} {title[:20]}")
+        (mode, title, number): build_groups(course, args["groups"], args["places"], f"{mode} {number} {title[:20]}")
         for mode in modes
         for title, _, _ in phases
+        for number in rounds
     }
+    server = ServerCpu()
     connections.close_all()
     print(f"Groepswijzer sign-up benchmark\n  database            {args['label']}", flush=True)
     failed = False
-    rates = {}
+    results = {(mode, title): Phase() for mode in modes for title, _, _ in phases}
     try:
         for mode in modes:
-            for title, worker, phase_mollie in phases:
-                group_pks = groups[mode, title]
-                in_processes = mode == "processes"
-                mollie_cpu = mollie.cpu_seconds() if phase_mollie else None
-                tally, elapsed, samples, excess = run_phase(
-                    args, worker, group_pks, emails, phase_mollie, processes=in_processes
-                )
-                if phase_mollie:
-                    mollie_cpu = mollie.cpu_seconds() - mollie_cpu
-                checks = payment_check(group_pks) if phase_mollie and worker is service_worker else None
-                connections.close_all()
-                report(
-                    f"{title} ({mode})",
-                    args,
-                    tally,
-                    elapsed,
-                    samples,
-                    excess,
-                    checks,
-                    processes=in_processes,
-                    paying=bool(phase_mollie),
-                    mollie_cpu=mollie_cpu,
-                )
-                rates[mode, title] = tally.counts["holds"] / elapsed
-                failed |= bool(excess or max(samples, default=0) or tally.counts["errors"])
-                failed |= bool(checks and checks["unconfirmed"])
+            in_processes = mode == "processes"
+            for number in rounds:
+                args["round"] = number
+                # The phases take turns, the other way round every second round, so a machine that gets
+                # faster or slower during the run weighs on each phase alike.
+                for title, worker, phase_mollie in phases if number % 2 == 0 else phases[::-1]:
+                    group_pks = groups[mode, title, number]
+                    refresh_statistics()
+                    mollie_cpu = mollie.cpu_seconds() if phase_mollie else None
+                    one = run_phase(args, worker, group_pks, emails, server, phase_mollie, processes=in_processes)
+                    if phase_mollie:
+                        one.mollie_cpu = mollie.cpu_seconds() - mollie_cpu
+                    if phase_mollie and worker is service_worker:
+                        one.checks = payment_check(group_pks)
+                    connections.close_all()
+                    results[mode, title].add(one)
+            for title, _, phase_mollie in phases:
+                phase = results[mode, title]
+                report(f"{title} ({mode})", args, phase, processes=in_processes, paying=bool(phase_mollie))
+                failed |= bool(phase.excess or max(phase.samples, default=0) or phase.tally.counts["errors"])
+                failed |= bool(phase.checks and phase.checks["unconfirmed"])
         figures = alone(course, args, emails) if args["alone"] else None
     finally:
         if mollie is not None:
             mollie.stop()
-    print("\nSign-ups per second (successful holds), measured in this run")
+    print(f"\nSign-ups per second (successful holds), {args['rounds']} rounds in turn, measured in this run")
     for mode in modes:
-        bare_rate = rates.get((mode, BARE))
-        paying_rate = rates.get((mode, BARE_PAYING))
+        bare = results.get((mode, BARE))
+        paying = results.get((mode, BARE_PAYING))
         print(f"  workers as {mode}")
         for title, _, _ in phases:
-            rate = rates[mode, title]
-            ratio = f"  {rate / bare_rate:.3f}× the bare transaction" if bare_rate else ""
-            if title == WITH_PAYMENT and bare_rate:
+            phase = results[mode, title]
+            ratio = f"  {phase.rate / bare.rate:.3f}× the bare transaction" if bare else ""
+            reference = paying if title == WITH_PAYMENT and paying else bare
+            if title == WITH_PAYMENT and bare:
                 ratio += " (without its payment step: not like for like)"
-            print(f"    {title:<40} {rate:8.1f}{ratio}")
-            if title == WITH_PAYMENT and paying_rate:
-                print(f"    {'':<40} {'':>8}  {rate / paying_rate:.3f}× the bare transaction with the payment step")
+            print(f"    {title:<40} {phase.rate:8.1f}{ratio}")
+            if title == WITH_PAYMENT and paying:
+                print(
+                    f"    {'':<40} {'':>8}  {phase.rate / paying.rate:.3f}× the bare transaction with the payment step"
+                )
+            if reference and phase is not reference:
+                pairs = zip(phase.rates, reference.rates, strict=True)
+                each = " / ".join(f"{mine / theirs:.2f}" for mine, theirs in pairs)
+                _, together = phase.cpu_per_signup()
+                _, reference_together = reference.cpu_per_signup()
+                print(
+                    f"    {'':<40} {'':>8}  rounds: {each}; the site's CPU per sign-up {together:.1f} ms against "
+                    f"{reference_together:.1f} ms ({reference_together / together:.3f}×)"
+                )
     if figures:
         print(
             f"  one hold alone: {figures['services']['queries']} queries, {figures['services']['ms']:.1f} ms "
