@@ -64,6 +64,23 @@ def test_on_postgresql_the_statement_is_prepared_once_and_kept_through_a_rollbac
     assert [sql.split()[0] for sql in queries] == ["BEGIN", "EXECUTE", "COMMIT"]
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(f"not ({ON_POSTGRESQL})", reason="prepared statements are PostgreSQL's")
+def test_on_postgresql_a_kept_statement_runs_on_its_one_plan_from_the_first_time(wagtail_roots, course_index):
+    group = planned_group(signup_course(course_index), capacity=7)
+    rows = [_probe(group, at_least)[0] for at_least in (1, 5, 7, 8)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%capacity >= $2%"],
+        )
+        plans = cursor.fetchall()
+    assert rows == [(7,), (7,), (7,), None]
+    # Left to itself PostgreSQL plans the first five runs for their values (and may go on doing so); the
+    # site's connections ask for the one plan made for the statement (plan_cache_mode, see the settings).
+    assert plans == [(4, 0)]
+
+
 def test_a_statement_with_a_literal_percent_sign_is_refused():
     with pytest.raises(ValueError, match="parameters"):
         prepared._statement("SELECT 1 WHERE 'a' LIKE '%%'")

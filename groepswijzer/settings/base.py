@@ -144,11 +144,18 @@ def sqlite_database(path):
 
 if env("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=60)}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("POSTGRES_JIT", False):
-        # The site's queries are short and end in a LIMIT; PostgreSQL's JIT compiles the big ones (a listing over
-        # a million enrollments) for longer than they then run. Off for the site's own connections; POSTGRES_JIT=1
-        # gives the server's setting back (see docs/operations.md and bench/README.md).
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # The statements the site keeps prepared (``groepswijzer.prepared.statement_cursor``) are looked up by key
+        # and run on one plan made once per connection, instead of being planned anew on every run while
+        # PostgreSQL weighs a plan for the values against the general one. Django's own statements carry their
+        # values in the text and are not affected.
+        _options = ["-c plan_cache_mode=force_generic_plan"]
+        if not env_bool("POSTGRES_JIT", False):
+            # The site's queries are short and end in a LIMIT; PostgreSQL's JIT compiles the big ones (a listing
+            # over a million enrollments) for longer than they then run. Off for the site's own connections;
+            # POSTGRES_JIT=1 gives the server's setting back (see docs/operations.md and bench/README.md).
+            _options.append("-c jit=off")
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(_options)
 else:
     DATABASES = {"default": sqlite_database(SQLITE_PATH)}
 
