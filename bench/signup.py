@@ -6,12 +6,13 @@
 It makes its own throwaway database (a SQLite file, or the PostgreSQL database
 "gw_bench" on the server in DATABASE_URL), lets worker threads sign up,
 confirm and cancel for a few seconds through the booking services (with the
-online payment step, then without it), and then the same with a bare
-transaction that only takes the lock, counts and inserts (and once more with
-the payment step in bare form: the same requests to the fake Mollie, which
-runs in a process of its own, and a plain locked update); prints what
-happened, the sign-ups per second of each and their ratio, and the queries
-and time of one sign-up alone; and removes the database again. It exits with
+online payment step, and without it), and the same with a bare transaction
+that only takes the lock, counts and inserts (also with the payment step in
+bare form: the same requests to the fake Mollie, which runs in a process of
+its own, and a plain locked update), the phases taking turns in rounds;
+prints what happened, the sign-ups per second of each, their ratio and the
+CPU per sign-up, and the queries and time of one sign-up alone; and removes
+the database again. It exits with
 status 1 only when a group was overbooked, a sign-up failed with an
 unexpected error or a paid place was left unconfirmed. See bench/README.md.
 """

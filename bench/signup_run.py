@@ -1,6 +1,6 @@
 """The sign-up benchmark's run, in a child process of bench/signup.py (which makes and drops the database).
 
-    python -m bench.signup_run '{"workers": 16, "seconds": 5, ...}'
+    python -m bench.signup_run '{"workers": 16, "seconds": 2.5, "rounds": 4, ...}'
 
 Phases, each on its own groups and for the same time, so their figures compare:
 services with the payment step (when payments are on), services without it,
@@ -9,10 +9,14 @@ nothing else around them, and (when payments are on) the bare transaction with
 the payment step: the same, plus the same requests to the fake Mollie with a
 plain HTTP client and a plain locked update of the places. The fake Mollie runs
 in a process of its own (bench/signup_mollie.py), as Mollie is another
-company's server. Then one sign-up after another without competition
-("alone"): time and queries of one hold through the services and of one bare
-hold. Prints the report; exits with status 1 on overbooking, an unexpected
-error or a paid place left unconfirmed.
+company's server. The phases take turns in rounds (every second round the
+other way round), each round on fresh groups, after ANALYZE and with workers
+that warmed up before the clock started; besides sign-ups per second each
+phase gets the CPU per sign-up of the workers, PostgreSQL, Redis and the fake
+Mollie. Then one sign-up after another without competition ("alone"): time
+and queries of one hold through the services and of one bare hold. Prints the
+report; exits with status 1 on overbooking, an unexpected error or a paid
+place left unconfirmed.
 """
 
 import bench.django_setup  # noqa: F401
