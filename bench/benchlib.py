@@ -298,6 +298,31 @@ class ChildResult:
             return default
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid):
+    """(parent's pid, own CPU seconds, CPU seconds of its children that ended) of a process on this machine,
+    from /proc (user plus system time). Raises OSError once the process is gone."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    own = int(fields[11]) + int(fields[12])  # utime, stime
+    ended_children = int(fields[13]) + int(fields[14])  # cutime, cstime
+    return int(fields[1]), own / CLOCK_TICKS, ended_children / CLOCK_TICKS
+
+
+def children(pid):
+    """The pids of the processes on this machine whose parent is `pid`, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        if parent == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def _rss(pid):
     """(current, peak) resident memory of a process in bytes, from /proc; (0, 0) once it is gone."""
     try:

@@ -36,7 +36,18 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from benchlib import PYTHON, ROOT, collect_static, django_env, machine_line, prepare_data, run_child, table
+from benchlib import (
+    PYTHON,
+    ROOT,
+    children,
+    collect_static,
+    django_env,
+    machine_line,
+    prepare_data,
+    process_cpu,
+    run_child,
+    table,
+)
 
 PAGES = [
     ("plain", "plain Django view"),
@@ -55,7 +66,6 @@ REFERENCE = {
     "standard": "0.02–0.03×",
 }
 TARGET = "cached ≥ 0.8× plain; uncached ≥ 0.5× StandardPage"
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 GUNICORN = Path(PYTHON).parent / "gunicorn"
 LOG = Path("/tmp/gw-bench-gunicorn.log")
 
@@ -115,26 +125,17 @@ class Gunicorn:
         raise SystemExit(f"gunicorn did not answer within {seconds} s; see {LOG}.")
 
     def worker_pids(self):
-        pids = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.process.pid:  # fields[1] is the parent's pid
-                pids.append(int(stat.parent.name))
-        return pids
+        return children(self.process.pid)
 
     def cpu_seconds(self):
         """User plus system CPU time of all workers so far."""
-        total = 0
+        total = 0.0
         for pid in self.worker_pids():
             try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += process_cpu(pid)[1]
             except OSError:
                 continue
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total / CLOCK_TICKS
+        return total
 
     def stop(self):
         os.killpg(self.process.pid, signal.SIGTERM)  # gunicorn's own process group: master and its workers

@@ -48,6 +48,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from bench import booking_api as booking
+from bench.benchlib import children, process_cpu
 from courses.models import CourseIndexPage, CoursePage
 from home.models import HomePage
 from tests.fake_mollie import API_KEY
@@ -222,11 +223,9 @@ class MollieProcess:
     def cpu_seconds(self):
         """User and system CPU time of the fake Mollie's process so far (Linux; 0 elsewhere)."""
         try:
-            with open(f"/proc/{self.process.pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
+            return process_cpu(self.process.pid)[1]
         except OSError:
             return 0.0
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self):
         if self.process.poll() is None:
@@ -341,14 +340,6 @@ def overbooked(group_pks):
     return excess or 0
 
 
-def _proc_times(pid):
-    """(ppid, own CPU seconds, reaped children's CPU seconds) of a process on this machine, from /proc."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    tick = os.sysconf("SC_CLK_TCK")
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick
-
-
 class ServerCpu:
     """CPU seconds spent so far by the PostgreSQL server and by Redis, where they can be read.
 
@@ -371,24 +362,20 @@ class ServerCpu:
             cursor.execute("SELECT pg_backend_pid()")
             backend = cursor.fetchone()[0]
         try:
-            parent, _, _ = _proc_times(backend)
+            parent, _, _ = process_cpu(backend)
             with open(f"/proc/{parent}/comm") as comm:
                 return parent if comm.read().strip() == "postgres" else None
         except OSError:
             return None  # the server runs elsewhere
 
     def _postgres(self):
-        _, own, reaped = _proc_times(self.postmaster)
-        total = own + reaped
-        for name in os.listdir("/proc"):
-            if not name.isdigit():
-                continue
+        total = 0.0
+        for pid in [self.postmaster, *children(self.postmaster)]:
             try:
-                parent, own, reaped = _proc_times(name)
-            except (OSError, IndexError, ValueError):
-                continue  # gone meanwhile
-            if parent == self.postmaster:
-                total += own + reaped
+                _, own, ended = process_cpu(pid)
+            except OSError:
+                continue  # a backend that ended meanwhile: the postmaster counts it from now on
+            total += own + ended
         return total
 
     def read(self):
