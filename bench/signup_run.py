@@ -528,7 +528,7 @@ def service_worker(index, args, group_pks, clock, tally, emails, mollie):
         groups = {
             group.pk: group for group in booking.TrainingGroup.objects.select_related("course").filter(pk__in=wanted)
         }
-        warm_up_services(groups[args["warm_group"]], emails, mollie, gateway)
+        warm_up(lambda: warm_up_services(groups[args["warm_group"]], emails, mollie, gateway), tally, errors)
         clock.wait_for_start()
         cpu_began = time.thread_time()
         while clock.running():
@@ -579,6 +579,16 @@ def service_worker(index, args, group_pks, clock, tally, emails, mollie):
         connections.close_all()
 
 
+def warm_up(step, tally, errors):
+    """A worker's warm-up (`step`); an error in it is counted and shown, never hidden, and the worker still goes
+    to the start line, where everyone waits for everyone."""
+    try:
+        step()
+    except Exception as error:
+        tally.add(errors=1)
+        errors.append(f"warm-up: {type(error).__name__}: {error}")
+
+
 def warm_up_services(group, emails, mollie, gateway):
     """One sign-up on the warm-up group before the clock starts: held, confirmed (paid), cancelled.
 
@@ -622,7 +632,7 @@ def bare_worker(index, args, group_pks, clock, tally, emails, mollie):
     bare = Bare()
     cpu_began = None
     try:
-        warm_up_bare(bare, args["warm_group"], emails, mollie)
+        warm_up(lambda: warm_up_bare(bare, args["warm_group"], emails, mollie), tally, errors)
         clock.wait_for_start()
         cpu_began = time.thread_time()
         while clock.running():
